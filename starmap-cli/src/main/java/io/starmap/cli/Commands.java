@@ -1,0 +1,17 @@
+package io.starmap.cli;
+
+import java.util.List;
+
+/**
+ * Every subcommand of {@code starmap}, in the order {@code --help} lists them. Add one line per
+ * command class.
+ */
+final class Commands {
+  private Commands() {}
+
+  static List<Object> all() {
+    return List.of(
+        // commands are added here, one per line
+        );
+  }
+}

@@ -1,0 +1,288 @@
+package io.starmap.core;
+
+import io.starmap.core.internal.ExecutorRegistry;
+import io.starmap.core.internal.RunEngine;
+import io.starmap.core.spi.TaskExecutor;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+
+/**
+ * Applies one task to many argument values, in parallel, and hands back the outcomes as they
+ * complete: the only concurrency primitive an application needs (shared nothing: workers read,
+ * only the master writes).
+ *
+ * <pre>{@code
+ * Starmap<Path, Long> lines = Starmap.builder("count", (Path p, TaskContext<Path> ctx) -> {
+ *       try (var m = ctx.measure("read")) { return Files.lines(p).count(); }
+ *     })
+ *     .executor("threads").workers(4)
+ *     .build();
+ * long total = lines.reduce(paths, 0L, Long::sum);
+ * }</pre>
+ *
+ * <p>Where tasks run is chosen at run time, not in the code: {@code no} (sequentially in the
+ * caller's thread), {@code threads}, {@code virtual}, and any executor plugged in through {@link
+ * io.starmap.core.spi.ExecutorProvider} ({@code processes}, {@code cluster}). Without an explicit
+ * choice the environment decides ({@code STARMAP_EXECUTOR}, {@code STARMAP_WORKERS}), else {@code
+ * threads} on every core.
+ *
+ * <p>A {@code Starmap} is immutable and thread-safe; each {@link #submit} starts an independent
+ * {@link Run}.
+ *
+ * @param <A> the argument type
+ * @param <R> the result type
+ */
+public final class Starmap<A, R> {
+  private final Builder<A, R> b;
+
+  private Starmap(Builder<A, R> builder) {
+    this.b = builder.copy();
+  }
+
+  /**
+   * Starts configuring a starmap.
+   *
+   * @param name the task's name, as the records and views show it; not blank
+   * @param task the function to apply
+   */
+  public static <A, R> Builder<A, R> builder(String name, Task<A, R> task) {
+    return new Builder<>(name, task);
+  }
+
+  /** A run over the values of {@code args}; its size is known, so progress has a total. */
+  public Run<R> submit(Collection<? extends A> args) {
+    return start(args.iterator(), args.size());
+  }
+
+  /** A run over {@code args}, pulled lazily as tasks are submitted. */
+  public Run<R> submit(Iterable<? extends A> args) {
+    if (args instanceof Collection<? extends A> c) {
+      return submit(c);
+    }
+    return start(args.iterator(), -1);
+  }
+
+  /** A run over {@code args}, pulled lazily as tasks are submitted. */
+  public Run<R> submit(Stream<? extends A> args) {
+    return start(args.iterator(), -1);
+  }
+
+  /**
+   * Runs the task on every value of {@code args} and folds the results.
+   *
+   * @param identity the initial accumulator
+   * @param accumulator folds one result into the accumulator
+   */
+  public <T> T reduce(Iterable<? extends A> args, T identity,
+      BiFunction<T, ? super R, T> accumulator) {
+    try (Run<R> run = submit(args)) {
+      return run.reduce(identity, accumulator);
+    }
+  }
+
+  private Run<R> start(Iterator<? extends A> source, long size) {
+    TaskExecutor executor = b.sharedExecutor;
+    boolean owns = false;
+    if (executor == null) {
+      executor = ExecutorRegistry.create(b.resolvedExecutor(), b.resolvedWorkers(), b.options);
+      owns = true;
+    }
+    int maxInFlight = b.maxInFlight > 0 ? b.maxInFlight : 2 * executor.workers();
+    return new RunEngine<>(new RunEngine.Settings<>(b.name, b.task, executor, owns, maxInFlight,
+        b.policy, b.guard, b.recorder, b.progress, b.weight, b.describe), source, size);
+  }
+
+  /** The executor name this starmap runs on. */
+  public String executorName() {
+    return b.sharedExecutor != null ? b.sharedExecutor.name() : b.resolvedExecutor();
+  }
+
+  /** The number of workers this starmap runs on. */
+  public int workers() {
+    return b.sharedExecutor != null ? b.sharedExecutor.workers() : b.resolvedWorkers();
+  }
+
+  /**
+   * Configures a {@link Starmap}. Every setter validates its value at once and names it in the
+   * error message; {@link #build} checks the whole.
+   */
+  public static final class Builder<A, R> {
+    private final String name;
+    private final Task<A, R> task;
+    private String executor;
+    private TaskExecutor sharedExecutor;
+    private int workers;
+    private int maxInFlight;
+    private FailurePolicy policy = FailurePolicy.FAIL_FAST;
+    private MemoryGuard guard = MemoryGuard.defaults();
+    private Recorder recorder = Recorder.none();
+    private ProgressListener progress = ProgressListener.none();
+    private ToDoubleFunction<? super A> weight = a -> 1.0;
+    private Function<? super A, String> describe = String::valueOf;
+    private final Map<String, String> options = new LinkedHashMap<>();
+    private Map<String, String> env = System.getenv();
+
+    private Builder(String name, Task<A, R> task) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("task name must not be blank: '" + name + "'");
+      }
+      this.name = name;
+      this.task = Objects.requireNonNull(task, "task");
+    }
+
+    private Builder<A, R> copy() {
+      Builder<A, R> c = new Builder<>(name, task);
+      c.executor = executor;
+      c.sharedExecutor = sharedExecutor;
+      c.workers = workers;
+      c.maxInFlight = maxInFlight;
+      c.policy = policy;
+      c.guard = guard;
+      c.recorder = recorder;
+      c.progress = progress;
+      c.weight = weight;
+      c.describe = describe;
+      c.options.putAll(options);
+      c.env = env;
+      return c;
+    }
+
+    /** Runs on the executor named {@code name} ({@code no}, {@code threads}, {@code virtual}...). */
+    public Builder<A, R> executor(String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("executor name must not be blank: '" + name + "'");
+      }
+      if (!ExecutorRegistry.names().contains(name)) {
+        throw new IllegalArgumentException("unknown executor '" + name + "'; known executors: "
+            + String.join(", ", ExecutorRegistry.names()));
+      }
+      this.executor = name;
+      return this;
+    }
+
+    /**
+     * Runs on an executor that the caller owns and closes (for example a pool of worker
+     * processes kept across runs). The run does not close it.
+     */
+    public Builder<A, R> executor(TaskExecutor shared) {
+      this.sharedExecutor = Objects.requireNonNull(shared, "executor");
+      return this;
+    }
+
+    /** How many tasks run at once; default {@code STARMAP_WORKERS}, else the number of cores. */
+    public Builder<A, R> workers(int workers) {
+      if (workers < 1) {
+        throw new IllegalArgumentException("workers must be positive, got " + workers);
+      }
+      this.workers = workers;
+      return this;
+    }
+
+    /** The back-pressure bound: at most this many tasks submitted at once; default 2 x workers. */
+    public Builder<A, R> maxInFlight(int maxInFlight) {
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("maxInFlight must be positive, got " + maxInFlight);
+      }
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /** What to do when a task fails; default {@link FailurePolicy#FAIL_FAST}. */
+    public Builder<A, R> failurePolicy(FailurePolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "failurePolicy");
+      return this;
+    }
+
+    /** The memory limits; default {@link MemoryGuard#defaults()}. */
+    public Builder<A, R> memoryGuard(MemoryGuard guard) {
+      this.guard = Objects.requireNonNull(guard, "memoryGuard");
+      return this;
+    }
+
+    /** Where the records of each run go; default nowhere. */
+    public Builder<A, R> recorder(Recorder recorder) {
+      this.recorder = Objects.requireNonNull(recorder, "recorder");
+      return this;
+    }
+
+    /** Who hears of progress; default nobody. */
+    public Builder<A, R> progress(ProgressListener progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
+
+    /** The weight of an argument, recorded with its task; default 1. */
+    public Builder<A, R> weight(ToDoubleFunction<? super A> weight) {
+      this.weight = Objects.requireNonNull(weight, "weight");
+      return this;
+    }
+
+    /** How an argument is named in errors and records; default {@code String.valueOf}. */
+    public Builder<A, R> describe(Function<? super A, String> describe) {
+      this.describe = Objects.requireNonNull(describe, "describe");
+      return this;
+    }
+
+    /** An executor-specific option, such as {@code jvmOptions} for {@code processes}. */
+    public Builder<A, R> option(String key, String value) {
+      options.put(Objects.requireNonNull(key, "option key"),
+          Objects.requireNonNull(value, "value of option " + key));
+      return this;
+    }
+
+    /** Reads {@code STARMAP_EXECUTOR} and {@code STARMAP_WORKERS} from {@code env} (for tests). */
+    public Builder<A, R> environment(Map<String, String> env) {
+      this.env = Map.copyOf(env);
+      return this;
+    }
+
+    String resolvedExecutor() {
+      if (executor != null) {
+        return executor;
+      }
+      String fromEnv = env.get("STARMAP_EXECUTOR");
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        if (!ExecutorRegistry.names().contains(fromEnv.trim())) {
+          throw new IllegalArgumentException("STARMAP_EXECUTOR names an unknown executor '"
+              + fromEnv + "'; known executors: " + String.join(", ", ExecutorRegistry.names()));
+        }
+        return fromEnv.trim();
+      }
+      return "threads";
+    }
+
+    int resolvedWorkers() {
+      if (workers > 0) {
+        return workers;
+      }
+      String fromEnv = env.get("STARMAP_WORKERS");
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        try {
+          int n = Integer.parseInt(fromEnv.trim());
+          if (n > 0) {
+            return n;
+          }
+        } catch (NumberFormatException e) {
+          // reported below with the same message as a negative number
+        }
+        throw new IllegalArgumentException(
+            "STARMAP_WORKERS must be a positive whole number, got '" + fromEnv + "'");
+      }
+      return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** A starmap with this configuration; the builder can be reused. */
+    public Starmap<A, R> build() {
+      resolvedExecutor();
+      resolvedWorkers();
+      return new Starmap<>(this);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.starmap.core;
+
+import java.io.Serializable;
+
+/**
+ * What one task cost, measured where it ran.
+ *
+ * @param taskNo the task's number in its run
+ * @param taskName the task's name
+ * @param weight the weight given to the task's argument (1 unless a weight function says)
+ * @param workerId where the task ran
+ * @param startEpochMillis when it started, in milliseconds since the epoch
+ * @param wallNanos elapsed time
+ * @param cpuNanos CPU time of the thread that ran it
+ * @param allocatedBytes bytes allocated by the thread that ran it
+ * @param bytesSent serialized bytes of the argument sent to the worker (0 in-process)
+ * @param bytesReceived serialized bytes of the result received from the worker (0 in-process)
+ * @param rssBytes resident memory of the worker process after the task (0 when unknown)
+ * @param peakRssBytes peak resident memory of the worker process during the task (0 when unknown)
+ * @param status how the task ended
+ */
+public record TaskMetrics(
+    long taskNo,
+    String taskName,
+    double weight,
+    String workerId,
+    long startEpochMillis,
+    long wallNanos,
+    long cpuNanos,
+    long allocatedBytes,
+    long bytesSent,
+    long bytesReceived,
+    long rssBytes,
+    long peakRssBytes,
+    TaskStatus status)
+    implements Serializable {
+
+  /** This record with the transfer sizes measured by a serializing executor. */
+  public TaskMetrics withTransfer(long sent, long received) {
+    return new TaskMetrics(taskNo, taskName, weight, workerId, startEpochMillis, wallNanos,
+        cpuNanos, allocatedBytes, sent, received, rssBytes, peakRssBytes, status);
+  }
+
+  /** This record with the worker's memory measured by a process executor. */
+  public TaskMetrics withMemory(long rss, long peakRss) {
+    return new TaskMetrics(taskNo, taskName, weight, workerId, startEpochMillis, wallNanos,
+        cpuNanos, allocatedBytes, bytesSent, bytesReceived, rss, peakRss, status);
+  }
+
+  /** This record with another worker id. */
+  public TaskMetrics withWorkerId(String worker) {
+    return new TaskMetrics(taskNo, taskName, weight, worker, startEpochMillis, wallNanos,
+        cpuNanos, allocatedBytes, bytesSent, bytesReceived, rssBytes, peakRssBytes, status);
+  }
+}

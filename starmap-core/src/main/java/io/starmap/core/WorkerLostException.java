@@ -1,0 +1,19 @@
+package io.starmap.core;
+
+/**
+ * A worker (a process or a cluster member) disappeared while it ran a task: killed, crashed,
+ * exited or left the cluster. The message names the worker and the task.
+ */
+public final class WorkerLostException extends StarmapException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates the exception. */
+  public WorkerLostException(String message) {
+    super(message);
+  }
+
+  /** Creates the exception with its cause. */
+  public WorkerLostException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,110 @@
+package io.starmap.core.internal;
+
+import io.starmap.core.spi.TaskExecutor;
+import io.starmap.core.spi.TaskRequest;
+import io.starmap.core.spi.TaskRunner;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code threads} (N platform threads) and {@code virtual} (one virtual thread per task, at most N
+ * at once through the starmap's back-pressure bound). Threads are named {@code starmap-<run>-<i>}
+ * so that a leak is visible in a thread dump and in tests.
+ */
+public final class PoolExecutor implements TaskExecutor {
+  private static final AtomicInteger POOLS = new AtomicInteger();
+  private final String name;
+  private final int workers;
+  private final ExecutorService pool;
+  private final Map<Long, Future<?>> running = new ConcurrentHashMap<>();
+
+  private PoolExecutor(String name, int workers, ExecutorService pool) {
+    this.name = name;
+    this.workers = workers;
+    this.pool = pool;
+  }
+
+  /** N platform threads. */
+  public static PoolExecutor threads(int workers) {
+    requirePositive(workers);
+    String prefix = "starmap-" + POOLS.incrementAndGet() + "-";
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory factory = r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), factory);
+    return new PoolExecutor("threads", workers, pool);
+  }
+
+  /** A virtual thread per task; the starmap bounds how many run at once. */
+  public static PoolExecutor virtual(int workers) {
+    requirePositive(workers);
+    ThreadFactory factory =
+        Thread.ofVirtual().name("starmap-v" + POOLS.incrementAndGet() + "-", 1).factory();
+    return new PoolExecutor("virtual", workers,
+        java.util.concurrent.Executors.newThreadPerTaskExecutor(factory));
+  }
+
+  private static void requirePositive(int workers) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be positive, got " + workers);
+    }
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int workers() {
+    return workers;
+  }
+
+  @Override
+  public void submit(TaskRequest<?, ?> request, ReplySink sink) {
+    long taskNo = request.taskNo();
+    // Registered before it can run, removed by itself when done: cancelAll sees every live task.
+    FutureTask<Void> future = new FutureTask<>(
+        () -> sink.accept(TaskRunner.run(request, Host.currentWorkerId())), null) {
+      @Override
+      protected void done() {
+        running.remove(taskNo, this);
+      }
+    };
+    running.put(taskNo, future);
+    pool.execute(future);
+  }
+
+  @Override
+  public void cancelAll() {
+    for (Future<?> f : running.values()) {
+      f.cancel(true);
+    }
+  }
+
+  @Override
+  public void close() {
+    cancelAll();
+    pool.shutdownNow();
+    try {
+      if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+        System.getLogger("io.starmap").log(System.Logger.Level.WARNING,
+            "some " + name + " tasks ignored interruption and still run after 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

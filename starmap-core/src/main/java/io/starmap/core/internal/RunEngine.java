@@ -1,0 +1,349 @@
+package io.starmap.core.internal;
+
+import io.starmap.core.FailurePolicy;
+import io.starmap.core.MemoryGuard;
+import io.starmap.core.MemoryLimitExceededException;
+import io.starmap.core.Outcome;
+import io.starmap.core.Progress;
+import io.starmap.core.ProgressListener;
+import io.starmap.core.Recorder;
+import io.starmap.core.Run;
+import io.starmap.core.RunAbortedException;
+import io.starmap.core.RunInfo;
+import io.starmap.core.RunSummary;
+import io.starmap.core.StarmapException;
+import io.starmap.core.Task;
+import io.starmap.core.TaskFailedException;
+import io.starmap.core.TaskMetrics;
+import io.starmap.core.TaskStatus;
+import io.starmap.core.spi.TaskExecutor;
+import io.starmap.core.spi.TaskReply;
+import io.starmap.core.spi.TaskRequest;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The master's loop of one run. It lives in the consuming thread: it pulls arguments lazily, keeps
+ * at most {@code maxInFlight} tasks submitted, takes replies in completion order, records them and
+ * submits the next task as each one completes. Executors only ever touch the reply queue.
+ */
+public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
+  private static final System.Logger LOG = System.getLogger("io.starmap");
+
+  /** Everything a run needs besides its arguments; built and validated by {@code Starmap}. */
+  public record Settings<A, R>(
+      String name,
+      Task<A, R> task,
+      TaskExecutor executor,
+      boolean ownsExecutor,
+      int maxInFlight,
+      FailurePolicy policy,
+      MemoryGuard guard,
+      Recorder recorder,
+      ProgressListener progress,
+      ToDoubleFunction<? super A> weight,
+      Function<? super A, String> describe) {}
+
+  private enum State { NEW, RUNNING, DONE }
+
+  private record Pending(String summary, double weight) {}
+
+  private final Settings<A, R> s;
+  private final Iterator<? extends A> source;
+  private final long sourceSize;
+  private final String runId = UUID.randomUUID().toString();
+  private final ArrayDeque<A> subtasks = new ArrayDeque<>();
+  private final Map<Long, Pending> inFlight = new HashMap<>();
+  private final LinkedBlockingQueue<TaskReply> replies = new LinkedBlockingQueue<>();
+  private State state = State.NEW;
+  private boolean iterated;
+  private Outcome<R> next;
+  private long submitted, succeeded, failed, cancelled, subtasksAdded;
+  private long bytesSent, bytesReceived, peakHeap;
+  private long t0, t1;
+  private long lastGcCheck;
+  private boolean softWarned;
+  private RunSummary.Status status;
+  private boolean recorderBroken, progressBroken;
+
+  /** A run of {@code settings} over {@code source}, of {@code size} arguments or -1 if unknown. */
+  public RunEngine(Settings<A, R> settings, Iterator<? extends A> source, long size) {
+    this.s = settings;
+    this.source = source;
+    this.sourceSize = size;
+  }
+
+  @Override
+  public Iterator<Outcome<R>> iterator() {
+    if (iterated) {
+      throw new IllegalStateException("run of " + s.name() + " can be iterated only once");
+    }
+    iterated = true;
+    return this;
+  }
+
+  @Override
+  public <T> T reduce(T identity, BiFunction<T, ? super R, T> accumulator) {
+    T acc = identity;
+    for (Outcome<R> outcome : this) {
+      if (outcome.succeeded()) {
+        acc = accumulator.apply(acc, outcome.value());
+      }
+    }
+    return acc;
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (next != null) {
+      return true;
+    }
+    if (state == State.DONE) {
+      return false;
+    }
+    if (state == State.NEW) {
+      start();
+    }
+    try {
+      while (true) {
+        fill();
+        if (inFlight.isEmpty()) {
+          finish(RunSummary.Status.COMPLETE, null);
+          return false;
+        }
+        Outcome<R> outcome = accept(replies.take());
+        if (outcome != null) {
+          next = outcome;
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      RunAbortedException aborted = new RunAbortedException(
+          "run of " + s.name() + " aborted by an interrupt after " + (succeeded + failed)
+              + " of " + submitted + " submitted tasks", e);
+      finish(RunSummary.Status.ABORTED, aborted);
+      throw aborted;
+    }
+  }
+
+  @Override
+  public Outcome<R> next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("run of " + s.name() + " has no more outcomes");
+    }
+    Outcome<R> outcome = next;
+    next = null;
+    return outcome;
+  }
+
+  private void start() {
+    state = State.RUNNING;
+    t0 = System.nanoTime();
+    record(r -> r.runStarted(new RunInfo(runId, s.name(), s.executor().name(),
+        s.executor().workers(), s.maxInFlight(), System.currentTimeMillis())));
+  }
+
+  private void fill() {
+    while (inFlight.size() < s.maxInFlight()) {
+      A args;
+      if (!subtasks.isEmpty()) {
+        args = subtasks.poll();
+      } else if (sourceHasNext()) {
+        args = source.next();
+      } else {
+        return;
+      }
+      long taskNo = submitted++;
+      String summary = describe(args);
+      double weight = s.weight().applyAsDouble(args);
+      inFlight.put(taskNo, new Pending(summary, weight));
+      try {
+        s.executor().submit(
+            new TaskRequest<>(runId, s.name(), taskNo, s.task(), args, weight), replies::add);
+      } catch (RuntimeException e) {
+        inFlight.remove(taskNo);
+        StarmapException failure = new StarmapException("cannot submit task " + s.name() + "#"
+            + taskNo + "(" + summary + ") to the " + s.executor().name() + " executor: "
+            + e.getMessage(), e);
+        finish(RunSummary.Status.FAILED, failure);
+        throw failure;
+      }
+    }
+  }
+
+  private boolean sourceHasNext() {
+    try {
+      return source.hasNext();
+    } catch (RuntimeException e) {
+      StarmapException failure = new StarmapException("the arguments of " + s.name()
+          + " could not be read after " + (submitted - subtasksAdded) + " values: "
+          + e.getMessage(), e);
+      finish(RunSummary.Status.FAILED, failure);
+      throw failure;
+    }
+  }
+
+  private String describe(A args) {
+    try {
+      String text = s.describe().apply(args);
+      return text.length() <= 120 ? text : text.substring(0, 117) + "...";
+    } catch (RuntimeException e) {
+      return args == null ? "null" : args.getClass().getSimpleName();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Outcome<R> accept(TaskReply reply) {
+    Pending pending = inFlight.remove(reply.taskNo());
+    if (pending == null) {
+      return null; // a late reply of a task that was already given up
+    }
+    TaskMetrics metrics = reply.metrics();
+    bytesSent += metrics.bytesSent();
+    bytesReceived += metrics.bytesReceived();
+    record(r -> r.taskCompleted(metrics, reply.operations()));
+    Outcome<R> outcome;
+    if (reply.error() == null) {
+      succeeded++;
+      for (Object sub : reply.subtasks()) {
+        subtasks.add((A) sub);
+        subtasksAdded++;
+      }
+      outcome = new Outcome<>(reply.taskNo(), pending.summary(), (R) reply.value(), null, metrics,
+          reply.operations());
+    } else {
+      TaskFailedException failure = new TaskFailedException(reply.taskNo(), s.name(),
+          pending.summary(), metrics.workerId(), reply.error());
+      if (metrics.status() == TaskStatus.CANCELLED) {
+        cancelled++;
+      } else {
+        failed++;
+      }
+      if (s.policy() == FailurePolicy.FAIL_FAST) {
+        finish(RunSummary.Status.FAILED, failure);
+        throw failure;
+      }
+      outcome = new Outcome<>(reply.taskNo(), pending.summary(), null, failure, metrics,
+          reply.operations());
+    }
+    checkMemory(reply.taskNo());
+    if (!progressBroken) {
+      try {
+        long total = sourceSize < 0 ? -1 : sourceSize + subtasksAdded;
+        s.progress().onProgress(new Progress(s.name(), submitted, succeeded + failed + cancelled,
+            failed, inFlight.size(), total, System.nanoTime() - t0));
+      } catch (RuntimeException e) {
+        progressBroken = true;
+        LOG.log(Level.WARNING, "progress listener failed and is ignored from now on", e);
+      }
+    }
+    return outcome;
+  }
+
+  private void checkMemory(long taskNo) {
+    Runtime rt = Runtime.getRuntime();
+    long max = rt.maxMemory();
+    long used = rt.totalMemory() - rt.freeMemory();
+    peakHeap = Math.max(peakHeap, used);
+    MemoryGuard guard = s.guard();
+    if (guard.hardFraction() >= 1.0 && guard.softFraction() >= 1.0) {
+      return;
+    }
+    boolean overSoft = !softWarned && used > guard.softFraction() * max;
+    boolean overHard = used > guard.hardFraction() * max;
+    if (!overSoft && !overHard) {
+      return;
+    }
+    // Heap use counts garbage too: only what survives a collection is a real shortage. The
+    // collection is asked for at most once a second, and only above a limit.
+    long now = System.nanoTime();
+    if (now - lastGcCheck > 1_000_000_000L) {
+      lastGcCheck = now;
+      System.gc();
+      used = rt.totalMemory() - rt.freeMemory();
+    }
+    if (used > guard.hardFraction() * max) {
+      MemoryLimitExceededException error = new MemoryLimitExceededException(String.format(
+          Locale.ROOT,
+          "memory guard stopped %s after task #%d: the heap holds %s of %s (%.0f%%), above the"
+              + " hard limit of %.0f%%; raise -Xmx, lower the workers or reduce what each task"
+              + " returns", s.name(), taskNo, io.starmap.core.Bytes.human(used),
+          io.starmap.core.Bytes.human(max), 100.0 * used / max, 100 * guard.hardFraction()));
+      finish(RunSummary.Status.FAILED, error);
+      throw error;
+    }
+    if (!softWarned && used > guard.softFraction() * max) {
+      softWarned = true;
+      String message = String.format(Locale.ROOT,
+          "%s: the heap holds %s of %s (%.0f%%), above the soft limit of %.0f%%", s.name(),
+          io.starmap.core.Bytes.human(used), io.starmap.core.Bytes.human(max),
+          100.0 * used / max, 100 * guard.softFraction());
+      LOG.log(Level.WARNING, message);
+      record(r -> r.log(Level.WARNING, message));
+    }
+  }
+
+  private void finish(RunSummary.Status endStatus, Throwable failure) {
+    if (state == State.DONE) {
+      return;
+    }
+    boolean started = state == State.RUNNING;
+    state = State.DONE;
+    status = endStatus;
+    t1 = System.nanoTime();
+    try {
+      if (endStatus != RunSummary.Status.COMPLETE) {
+        cancelled += inFlight.size();
+        inFlight.clear();
+        s.executor().cancelAll();
+      }
+    } finally {
+      if (s.ownsExecutor()) {
+        s.executor().close();
+      }
+    }
+    if (started) {
+      RunSummary summary = summary();
+      LOG.log(Level.DEBUG, summary.transferLine());
+      record(r -> r.log(Level.INFO, summary.transferLine()));
+      record(r -> r.runEnded(summary, failure));
+    }
+  }
+
+  @Override
+  public RunSummary summary() {
+    long end = state == State.DONE ? t1 : System.nanoTime();
+    return new RunSummary(runId, s.name(), s.executor().name(), s.executor().workers(), submitted,
+        succeeded, failed, cancelled, bytesSent, bytesReceived, state == State.NEW ? 0 : end - t0,
+        peakHeap, status == null ? RunSummary.Status.ABORTED : status);
+  }
+
+  @Override
+  public void close() {
+    finish(RunSummary.Status.ABORTED, null);
+  }
+
+  private void record(java.util.function.Consumer<Recorder> call) {
+    if (recorderBroken) {
+      return;
+    }
+    try {
+      call.accept(s.recorder());
+    } catch (RuntimeException e) {
+      recorderBroken = true;
+      LOG.log(Level.WARNING, "recorder failed and is ignored for the rest of the run of "
+          + s.name(), e);
+    }
+  }
+}

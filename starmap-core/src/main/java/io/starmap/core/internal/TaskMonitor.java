@@ -1,0 +1,121 @@
+package io.starmap.core.internal;
+
+import io.starmap.core.Monitor;
+import io.starmap.core.OperationStats;
+import io.starmap.core.TaskContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The monitor and context of one running task. Operations are accumulated per name; the lock is
+ * uncontended in the usual case (one thread per task) and makes the rare helper thread safe.
+ */
+public final class TaskMonitor<A> implements TaskContext<A> {
+  private final long taskNo;
+  private final String workerId;
+  private final Map<String, long[]> operations = new LinkedHashMap<>();
+  private final List<A> subtasks = new ArrayList<>(0);
+  private static final int CALLS = 0, WALL = 1, CPU = 2, ALLOC = 3, COUNT = 4;
+
+  /** A monitor for task {@code taskNo} running on {@code workerId}. */
+  public TaskMonitor(long taskNo, String workerId) {
+    this.taskNo = taskNo;
+    this.workerId = workerId;
+  }
+
+  @Override
+  public long taskNo() {
+    return taskNo;
+  }
+
+  @Override
+  public String workerId() {
+    return workerId;
+  }
+
+  @Override
+  public synchronized void submit(A args) {
+    subtasks.add(args);
+  }
+
+  /** The subtasks asked for so far. */
+  public synchronized List<A> subtasks() {
+    return List.copyOf(subtasks);
+  }
+
+  @Override
+  public Measurement measure(String operation) {
+    if (operation == null || operation.isBlank()) {
+      throw new IllegalArgumentException("operation name must not be blank: '" + operation + "'");
+    }
+    return new Open(operation);
+  }
+
+  @Override
+  public void count(String operation, long count) {
+    add(operation, 0, 0, 0, 0, count);
+  }
+
+  synchronized void add(String op, long calls, long wall, long cpu, long alloc, long count) {
+    long[] row = operations.computeIfAbsent(op, k -> new long[5]);
+    row[CALLS] += calls;
+    row[WALL] += wall;
+    row[CPU] += cpu;
+    row[ALLOC] += alloc;
+    row[COUNT] += count;
+  }
+
+  /** The operations measured so far, followed by {@code total} if given. */
+  public synchronized List<OperationStats> operations(OperationStats total) {
+    List<OperationStats> out = new ArrayList<>(operations.size() + 1);
+    if (total != null) {
+      out.add(total);
+    }
+    for (Map.Entry<String, long[]> e : operations.entrySet()) {
+      long[] r = e.getValue();
+      out.add(new OperationStats(taskNo, e.getKey(), r[CALLS], r[WALL], r[CPU], r[ALLOC],
+          r[COUNT]));
+    }
+    return out;
+  }
+
+  private final class Open implements Monitor.Measurement {
+    private final String operation;
+    private final long wall0 = System.nanoTime();
+    private final long cpu0 = ThreadMeter.cpuNanos();
+    private final long alloc0 = ThreadMeter.allocatedBytes();
+    private final OperationEvent event = new OperationEvent();
+    private long count;
+    private boolean closed;
+
+    Open(String operation) {
+      this.operation = operation;
+      event.begin();
+    }
+
+    @Override
+    public Measurement count(long n) {
+      count += n;
+      return this;
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      add(operation, 1, System.nanoTime() - wall0, ThreadMeter.cpuNanos() - cpu0,
+          ThreadMeter.allocatedBytes() - alloc0, count);
+      event.end();
+      if (event.shouldCommit()) {
+        event.operation = operation;
+        event.taskNo = taskNo;
+        event.count = count;
+        event.commit();
+      }
+    }
+  }
+}

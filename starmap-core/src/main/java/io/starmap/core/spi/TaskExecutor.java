@@ -1,0 +1,45 @@
+package io.starmap.core.spi;
+
+/**
+ * Runs tasks somewhere: in the caller's thread, on threads, in worker processes, on a cluster. The
+ * starmap drives it; users choose one by name at run time and never call it directly.
+ *
+ * <p>Contract, checked by the executor contract test suite for every implementation:
+ *
+ * <ul>
+ *   <li>{@link #submit} returns quickly (except for the sequential executor, which runs the task
+ *       in the caller's thread) and later calls the sink exactly once with the task's reply, from
+ *       any thread, unless the task was cancelled by {@link #cancelAll}.
+ *   <li>Run every task through {@link TaskRunner} where it executes, so that the instrumentation
+ *       is the same everywhere.
+ *   <li>A lost worker gives a reply whose error is a {@link io.starmap.core.WorkerLostException}
+ *       naming the worker and the task: the master never waits for a reply that cannot come.
+ *   <li>{@link #cancelAll} cancels queued tasks and interrupts running ones; {@link #close} also
+ *       stops every thread and process the executor started.
+ * </ul>
+ */
+public interface TaskExecutor extends AutoCloseable {
+
+  /** The executor's name, as users select it: {@code no}, {@code threads}, ... */
+  String name();
+
+  /** How many tasks it runs at once. */
+  int workers();
+
+  /** Runs {@code request} and passes its reply to {@code sink}. */
+  void submit(TaskRequest<?, ?> request, ReplySink sink);
+
+  /** Cancels every task submitted and not yet replied to; running ones are interrupted. */
+  void cancelAll();
+
+  /** Cancels what runs and releases the executor's threads, processes or connections. */
+  @Override
+  void close();
+
+  /** Where replies go. Called from any thread. */
+  @FunctionalInterface
+  interface ReplySink {
+    /** Takes one reply. */
+    void accept(TaskReply reply);
+  }
+}

@@ -1,0 +1,68 @@
+package io.starmap.core.spi;
+
+import io.starmap.core.OperationStats;
+import io.starmap.core.TaskMetrics;
+import io.starmap.core.TaskStatus;
+import io.starmap.core.internal.TaskEvent;
+import io.starmap.core.internal.TaskMonitor;
+import io.starmap.core.internal.ThreadMeter;
+
+/**
+ * Runs one task where it executes, with the instrumentation every executor shares: wall and CPU
+ * time, allocated bytes, the {@code total <task name>} operation, the task's own operations, its
+ * subtasks, a JDK Flight Recorder event, and the exception (never thrown, always returned).
+ */
+public final class TaskRunner {
+  private TaskRunner() {}
+
+  /**
+   * Runs {@code request} in the current thread.
+   *
+   * @param request the task
+   * @param workerId where it runs, recorded in its metrics
+   * @return its reply; a task that throws gives a reply with the exception
+   */
+  public static <A, R> TaskReply run(TaskRequest<A, R> request, String workerId) {
+    TaskMonitor<A> monitor = new TaskMonitor<>(request.taskNo(), workerId);
+    TaskEvent event = new TaskEvent();
+    event.begin();
+    long startMillis = System.currentTimeMillis();
+    long wall0 = System.nanoTime();
+    long cpu0 = ThreadMeter.cpuNanos();
+    long alloc0 = ThreadMeter.allocatedBytes();
+    Object value = null;
+    Throwable error = null;
+    try {
+      value = request.task().call(request.args(), monitor);
+    } catch (Throwable t) {
+      error = t;
+      if (t instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    long wall = System.nanoTime() - wall0;
+    long cpu = ThreadMeter.cpuNanos() - cpu0;
+    long alloc = ThreadMeter.allocatedBytes() - alloc0;
+    TaskStatus status = error == null ? TaskStatus.SUCCEEDED
+        : (error instanceof InterruptedException ? TaskStatus.CANCELLED : TaskStatus.FAILED);
+    TaskMetrics metrics = new TaskMetrics(request.taskNo(), request.taskName(), request.weight(),
+        workerId, startMillis, wall, cpu, alloc, 0, 0, 0, 0, status);
+    OperationStats total = new OperationStats(request.taskNo(), "total " + request.taskName(),
+        1, wall, cpu, alloc, 0);
+    event.end();
+    if (event.shouldCommit()) {
+      event.taskName = request.taskName();
+      event.taskNo = request.taskNo();
+      event.runId = request.runId();
+      event.worker = workerId;
+      event.weight = request.weight();
+      event.cpuNanos = cpu;
+      event.allocatedBytes = alloc;
+      event.failed = error != null;
+      event.commit();
+    }
+    return new TaskReply(request.taskNo(), value, error,
+        error == null ? monitor.subtasks() : java.util.List.of(), metrics,
+        monitor.operations(total));
+  }
+}
