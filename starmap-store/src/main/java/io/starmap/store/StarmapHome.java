@@ -1,0 +1,36 @@
+package io.starmap.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where Starmap keeps its state: {@code $STARMAP_HOME}, else {@code ~/.starmap}. It holds {@code
+ * db.sqlite} (the calculations), {@code calc_<id>.hdf5} (one datastore per calculation), rejects
+ * of imports, and {@code pg/} (the embedded PostgreSQL).
+ */
+public final class StarmapHome {
+  private StarmapHome() {}
+
+  /** The home directory from the process environment, created if missing. */
+  public static Path resolve() {
+    return resolve(System.getenv());
+  }
+
+  /** The home directory from {@code env} ({@code STARMAP_HOME}), created if missing. */
+  public static Path resolve(Map<String, String> env) {
+    String configured = env.get("STARMAP_HOME");
+    Path home = configured != null && !configured.isBlank()
+        ? Path.of(configured)
+        : Path.of(System.getProperty("user.home"), ".starmap");
+    try {
+      Files.createDirectories(home);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create STARMAP_HOME " + home.toAbsolutePath()
+          + ": " + e.getMessage(), e);
+    }
+    return home.toAbsolutePath().normalize();
+  }
+}
