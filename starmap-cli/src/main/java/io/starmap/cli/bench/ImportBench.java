@@ -74,8 +74,9 @@ public final class ImportBench {
    * @param maxStreams psql streams are measured for 1..maxStreams
    * @param talkScripts whether to run the talk's scripts (on shapes of at most talkMaxFiles)
    * @param talkMaxFiles the talk's scripts start one process per file: skip bigger shapes
-   * @param exercises whether to run the exercises (on the default shape)
-   * @param extraExercises more importer variants: label and extra arguments
+   * @param exercises whether to run the exercises found in the importer's help (on the default
+   *     shape)
+   * @param extraExercises more importer variants on the default shape: label and arguments
    * @param importArgs arguments given to every importer run
    * @param table the table to load (dropped and created by the benchmark)
    * @param orderSeed the seed of the order of the cases in each round
@@ -278,7 +279,7 @@ public final class ImportBench {
     List<Case> cases = new ArrayList<>();
     String tag = shape.label();
     cases.add(importerCase(shape, IMPORTER, "default", List.of(), data, logs));
-    if (config.exercises && shape == Shape.DEFAULT) {
+    if (shape == Shape.DEFAULT) {
       for (Map.Entry<String, List<String>> e : exercises(help).entrySet()) {
         cases.add(importerCase(shape, EXERCISE, e.getKey(), e.getValue(), data, logs));
       }
@@ -291,7 +292,9 @@ public final class ImportBench {
     }
     if (config.talkScripts && data.files.size() <= config.talkMaxFiles) {
       cases.add(talkScript(shape, data, 1, logs));
-      cases.add(talkScript(shape, data, 2, logs));
+      if (data.files.size() > 1) {
+        cases.add(talkScript(shape, data, 2, logs));
+      }
     }
     return cases;
   }
@@ -303,6 +306,10 @@ public final class ImportBench {
   Map<String, List<String>> exercises(String help) {
     Map<String, List<String>> ex = new LinkedHashMap<>();
     int cores = Runtime.getRuntime().availableProcessors();
+    if (!config.exercises) {
+      ex.putAll(config.extraExercises);
+      return ex;
+    }
     if (help.contains("--executor")) {
       for (String e : List.of("threads", "virtual", "processes")) {
         ex.put("--executor " + e, List.of("--executor", e));
