@@ -105,6 +105,11 @@ public final class BenchCommand implements Runnable {
         description = "Where data, scripts and logs go (default $STARMAP_HOME/bench).")
     Path dir;
 
+    @Option(names = "--home", paramLabel = "DIR",
+        description = "STARMAP_HOME of the importer processes, where their calculations are "
+            + "recorded (default: inherited).")
+    Path home;
+
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the table as "
         + "Markdown.")
     Path markdown;
@@ -193,14 +198,15 @@ public final class BenchCommand implements Runnable {
           repeat != null ? repeat : quick ? 1 : 3,
           maxStreams != null ? maxStreams : quick ? 2 : 2 * cores,
           !noTalk, talkMaxFiles, !noExercises && !quick, extra, words(importArgs), table,
-          seed);
+          seed, home == null ? Map.of()
+              : Map.of("STARMAP_HOME", home.toAbsolutePath().toString()));
     }
 
     private static ImportBench.Config withUrl(ImportBench.Config c, String url) {
       return new ImportBench.Config(c.benchDir(), url, c.launcher(), c.days(), c.securities(),
           c.seed(), c.splitFilesPerDay(), c.shapes(), c.repeat(), c.maxStreams(),
           c.talkScripts(), c.talkMaxFiles(), c.exercises(), c.extraExercises(), c.importArgs(),
-          c.table(), c.orderSeed());
+          c.table(), c.orderSeed(), c.importEnv());
     }
 
     private static List<String> words(String s) {

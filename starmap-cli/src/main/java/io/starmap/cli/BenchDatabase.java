@@ -1,30 +1,38 @@
 package io.starmap.cli;
 
+import io.starmap.importer.db.Database;
+import io.starmap.importer.db.DatabaseUnavailableException;
+import io.starmap.importer.db.Databases;
+
 /**
  * The server a benchmark runs against, held open for the whole benchmark so that the embedded
- * PostgreSQL stays up between runs.
+ * PostgreSQL stays up between the runs of the processes it starts.
  */
 final class BenchDatabase implements AutoCloseable {
-  private final String psqlUrl;
+  private final Database database;
 
-  private BenchDatabase(String psqlUrl) {
-    this.psqlUrl = psqlUrl;
+  private BenchDatabase(Database database) {
+    this.database = database;
   }
 
-  /** The database at {@code urlOrNull}. */
+  /** The database at {@code urlOrNull}, or the embedded PostgreSQL when it is null. */
   static BenchDatabase open(String urlOrNull) {
-    if (urlOrNull == null) {
-      // Replaced by the embedded PostgreSQL when the database layer lands.
-      throw new UserException("--db URL is required for now");
+    try {
+      return new BenchDatabase(Databases.open(urlOrNull));
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), e, 2);
+    } catch (DatabaseUnavailableException e) {
+      throw new UserException(e.getMessage(), e);
     }
-    return new BenchDatabase(urlOrNull);
   }
 
   /** A URL that psql accepts. */
   String psqlUrl() {
-    return psqlUrl;
+    return database.url().psqlUrl();
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    database.close();
+  }
 }

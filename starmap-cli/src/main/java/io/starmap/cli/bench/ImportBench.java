@@ -80,12 +80,13 @@ public final class ImportBench {
    * @param importArgs arguments given to every importer run
    * @param table the table to load (dropped and created by the benchmark)
    * @param orderSeed the seed of the order of the cases in each round
+   * @param importEnv environment variables set for the importer processes (e.g. STARMAP_HOME)
    */
   public record Config(Path benchDir, String url, List<String> launcher, int days,
       int securities, long seed, int splitFilesPerDay, List<Shape> shapes, int repeat,
       int maxStreams, boolean talkScripts, int talkMaxFiles, boolean exercises,
       Map<String, List<String>> extraExercises, List<String> importArgs, String table,
-      long orderSeed) {
+      long orderSeed, Map<String, String> importEnv) {
     /** Validates the values early. */
     public Config {
       Objects.requireNonNull(benchDir, "benchDir");
@@ -94,6 +95,7 @@ public final class ImportBench {
       shapes = List.copyOf(shapes);
       extraExercises = Map.copyOf(extraExercises);
       importArgs = List.copyOf(importArgs);
+      importEnv = Map.copyOf(importEnv);
       if (launcher.isEmpty()) {
         throw new IllegalArgumentException("launcher must not be empty");
       }
@@ -340,7 +342,8 @@ public final class ImportBench {
     cmd.addAll(config.importArgs);
     cmd.addAll(extra);
     Path logFile = logs.resolve(slug(shape.label() + "-" + group + "-" + name) + ".log");
-    return new Case(shape, group, name, data, () -> Processes.run(cmd, Map.of(), logFile));
+    return new Case(shape, group, name, data,
+        () -> Processes.run(cmd, config.importEnv, logFile));
   }
 
   /**
@@ -600,7 +603,7 @@ public final class ImportBench {
     List<String> cmd = new ArrayList<>(config.launcher);
     cmd.addAll(List.of("import", "--help"));
     try {
-      return Processes.capture(cmd, Map.of());
+      return Processes.capture(cmd, config.importEnv);
     } catch (BenchException e) {
       throw new BenchException("the importer does not answer '" + Processes.shortCommand(cmd)
           + "': " + e.getMessage(), e);
@@ -624,7 +627,7 @@ public final class ImportBench {
     env.put("JDK", "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
     List<String> version = new ArrayList<>(config.launcher);
     version.add("--version");
-    env.put("starmap", firstLine(tryCapture(version, Map.of())));
+    env.put("starmap", firstLine(tryCapture(version, config.importEnv)));
     env.put("PostgreSQL server", tryPsqlValue("SELECT version()"));
     env.put("server settings", tryPsqlValue("SELECT string_agg(name || '=' || setting, ', ' "
         + "ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', "
