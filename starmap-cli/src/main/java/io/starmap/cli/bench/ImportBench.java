@@ -198,7 +198,7 @@ public final class ImportBench {
       int i = 0;
       for (Case c : order) {
         i++;
-        if (c.error != null) {
+        if (c.error != null || c.once && round > 1) {
           continue;
         }
         log.accept(String.format(Locale.ROOT, "round %d/%d, case %d/%d: %s / %s / %s", round,
@@ -264,6 +264,8 @@ public final class ImportBench {
     final Runnable action;
     final List<Double> seconds = new ArrayList<>();
     String error;
+    /** Slow cases (one process or one transaction per file) run in the first round only. */
+    boolean once;
 
     Case(Shape shape, String group, String name, DataSet data, Runnable action) {
       this.shape = shape;
@@ -286,9 +288,12 @@ public final class ImportBench {
         cases.add(importerCase(shape, EXERCISE, e.getKey(), e.getValue(), data, logs));
       }
     }
+    boolean manyFiles = data.files.size() > config.talkMaxFiles;
     for (int n = 1; n <= config.maxStreams; n++) {
       if (n <= data.files.size()) {
-        cases.add(copyPerFileStreams(shape, data, n, scripts.resolve(tag), logs));
+        Case c = copyPerFileStreams(shape, data, n, scripts.resolve(tag), logs);
+        c.once = manyFiles;
+        cases.add(c);
       }
       cases.add(pipedStreams(shape, data, n, scripts.resolve(tag), logs));
     }
@@ -420,7 +425,7 @@ public final class ImportBench {
     Path logFile = logs.resolve(slug(shape.label() + "-talk-" + width) + ".log");
     String name = width == 1 ? "psql per file, sequential" : "psql per file, " + width
         + " at a time";
-    return new Case(shape, TALK, name, data, () -> {
+    Case talk = new Case(shape, TALK, name, data, () -> {
       AtomicInteger next = new AtomicInteger();
       List<Path> files = data.files;
       Runnable worker = () -> {
@@ -431,6 +436,8 @@ public final class ImportBench {
       };
       runAll(Collections.nCopies(width, worker));
     });
+    talk.once = true;
+    return talk;
   }
 
   private void parallel(List<List<String>> cmds, Path logFile) {
