@@ -173,7 +173,7 @@ public final class BenchCommand implements Runnable {
           args.set(i, "--db=URL");
         }
       }
-      return "starmap bench import " + String.join(" ", args.stream()
+      return "starmap " + String.join(" ", args.stream()
           .map(a -> a.contains(" ") ? "'" + a + "'" : a).toList());
     }
 

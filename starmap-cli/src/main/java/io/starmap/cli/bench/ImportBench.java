@@ -423,8 +423,7 @@ public final class ImportBench {
    */
   private Case talkScript(Shape shape, DataSet data, int width, Path logs) {
     Path logFile = logs.resolve(slug(shape.label() + "-talk-" + width) + ".log");
-    String name = width == 1 ? "psql per file, sequential" : "psql per file, " + width
-        + " at a time";
+    String name = "one psql per file x" + width;
     Case talk = new Case(shape, TALK, name, data, () -> {
       AtomicInteger next = new AtomicInteger();
       List<Path> files = data.files;
