@@ -244,6 +244,17 @@ public final class Sql implements AutoCloseable {
     }
   }
 
+  /** Runs {@code work} with exclusive use of the connection, outside any transaction. */
+  public void withConnection(Work work) {
+    synchronized (conn) {
+      try {
+        work.run(conn);
+      } catch (SQLException e) {
+        throw new IllegalStateException("SQL on " + where + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
   /** Work done inside {@link #transaction}. */
   @FunctionalInterface
   public interface Work {
