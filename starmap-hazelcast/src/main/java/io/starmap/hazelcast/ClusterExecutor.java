@@ -425,7 +425,7 @@ public final class ClusterExecutor implements TaskExecutor {
     }
     Object decoded;
     try {
-      decoded = Wire.deserialize(r.payload(), filter);
+      decoded = r.read(filter);
     } catch (Wire.RejectedClassException e) {
       return failure(a, a.target.workerId, new StarmapException("the result of task " + task
           + " from member " + a.target.description + " was refused: " + e.getMessage()
@@ -440,7 +440,7 @@ public final class ClusterExecutor implements TaskExecutor {
           + a.target.description + " answered task " + task + " with something else"),
           bytes.length);
     }
-    return reply.withTransfer(a.payload.length, r.payload().length);
+    return reply.withTransfer(a.payload.length, r.payloadLength());
   }
 
   private boolean lostMember(Target t, Throwable cause) {
@@ -544,7 +544,7 @@ public final class ClusterExecutor implements TaskExecutor {
         } else if (!r.verifiedBy(signer)) {
           all.add(unusable(m, "status reply with a bad signature"));
         } else {
-          all.add((MemberStatus) Wire.deserialize(r.payload(), filter));
+          all.add((MemberStatus) r.read(filter));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -76,8 +76,17 @@ public final class Wire {
     }
   }
 
+  /** A part of an array, read or signed without copying it. */
+  public record Slice(byte[] array, int offset, int length) {}
+
   /** Reads {@code bytes} back through {@code filter}; names the class it rejects. */
   public static Object deserialize(byte[] bytes, ObjectInputFilter filter)
+      throws IOException, ClassNotFoundException {
+    return deserialize(new Slice(bytes, 0, bytes.length), filter);
+  }
+
+  /** Reads {@code bytes} back through {@code filter}; names the class it rejects. */
+  public static Object deserialize(Slice bytes, ObjectInputFilter filter)
       throws IOException, ClassNotFoundException {
     String[] rejected = new String[1];
     ObjectInputFilter recording = info -> {
@@ -92,7 +101,8 @@ public final class Wire {
       }
       return status;
     };
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+    try (ObjectInputStream in = new ObjectInputStream(
+        new ByteArrayInputStream(bytes.array(), bytes.offset(), bytes.length())) {
       @Override
       protected Class<?> resolveClass(java.io.ObjectStreamClass desc)
           throws IOException, ClassNotFoundException {
@@ -161,11 +171,20 @@ public final class Wire {
 
     /** The signature of the concatenation of {@code parts} (each length-prefixed). */
     public byte[] sign(byte[]... parts) {
+      Slice[] slices = new Slice[parts.length];
+      for (int i = 0; i < parts.length; i++) {
+        slices[i] = new Slice(parts[i], 0, parts[i].length);
+      }
+      return sign(slices);
+    }
+
+    /** The signature of the concatenation of {@code parts} (each length-prefixed). */
+    public byte[] sign(Slice... parts) {
       Mac mac = fresh();
-      for (byte[] part : parts) {
-        int n = part.length;
+      for (Slice part : parts) {
+        int n = part.length();
         mac.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-        mac.update(part);
+        mac.update(part.array(), part.offset(), n);
       }
       return mac.doFinal();
     }
@@ -173,6 +192,12 @@ public final class Wire {
     /** Whether {@code signature} is the signature of {@code parts}, in constant time. */
     public boolean verify(byte[] signature, byte[]... parts) {
       return signature != null && MessageDigest.isEqual(signature, sign(parts));
+    }
+
+    /** Whether {@code signature} signs a kind byte and a slice, in constant time. */
+    public boolean verify(byte[] signature, byte[] kind, Slice payload) {
+      return signature != null && MessageDigest.isEqual(signature,
+          sign(new Slice(kind, 0, kind.length), payload));
     }
 
     /** The signature of a text, as hex (for member attributes). */
