@@ -3,6 +3,7 @@ package io.starmap.cli;
 import io.starmap.cli.bench.BenchException;
 import io.starmap.cli.bench.BenchMarkdown;
 import io.starmap.cli.bench.ImportBench;
+import io.starmap.importer.db.Database;
 import io.starmap.store.StarmapHome;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,9 +38,7 @@ public final class BenchCommand implements Runnable {
   public static final class Import implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--db", paramLabel = "URL",
-        description = "PostgreSQL URL (default: the embedded PostgreSQL).")
-    String db;
+    @CommandLine.Mixin DbOption db;
 
     @Option(names = "--quick", description = "A small data set, 1 run, few cases: for tests.")
     boolean quick;
@@ -132,8 +131,8 @@ public final class BenchCommand implements Runnable {
             + "streams (Debian: apt-get install postgresql-client)");
       }
       ImportBench.Report report;
-      try (BenchDatabase database = BenchDatabase.open(db)) {
-        config = withUrl(config, database.psqlUrl());
+      try (Database database = db.open(err)) {
+        config = withUrl(config, database.url().psqlUrl());
         report = new ImportBench(config, line -> {
           err.println(line);
           err.flush();
