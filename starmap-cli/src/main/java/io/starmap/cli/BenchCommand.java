@@ -104,6 +104,11 @@ public final class BenchCommand implements Runnable {
         description = "Where data, scripts and logs go (default $STARMAP_HOME/bench).")
     Path dir;
 
+    @Option(names = "--psql", paramLabel = "PROGRAM",
+        description = "The psql to run (default: the binary behind Debian's psql wrapper if "
+            + "there is one, else psql on the PATH).")
+    String psql;
+
     @Option(names = "--home", paramLabel = "DIR",
         description = "STARMAP_HOME of the importer processes, where their calculations are "
             + "recorded (default: inherited).")
@@ -126,7 +131,7 @@ public final class BenchCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new UserException(e.getMessage(), e, 2);
       }
-      if (!onPath("psql")) {
+      if (!onPath(config.psql()) && !Files.isExecutable(Path.of(config.psql()))) {
         throw new UserException("psql is not on the PATH: the benchmark compares with psql COPY "
             + "streams (Debian: apt-get install postgresql-client)");
       }
@@ -198,14 +203,15 @@ public final class BenchCommand implements Runnable {
           maxStreams != null ? maxStreams : quick ? 2 : 2 * cores,
           !noTalk, talkMaxFiles, !noExercises && !quick, extra, words(importArgs), table,
           seed, home == null ? Map.of()
-              : Map.of("STARMAP_HOME", home.toAbsolutePath().toString()));
+              : Map.of("STARMAP_HOME", home.toAbsolutePath().toString()),
+          psql != null ? psql : ImportBench.findPsql());
     }
 
     private static ImportBench.Config withUrl(ImportBench.Config c, String url) {
       return new ImportBench.Config(c.benchDir(), url, c.launcher(), c.days(), c.securities(),
           c.seed(), c.splitFilesPerDay(), c.shapes(), c.repeat(), c.maxStreams(),
           c.talkScripts(), c.talkMaxFiles(), c.exercises(), c.extraExercises(), c.importArgs(),
-          c.table(), c.orderSeed(), c.importEnv());
+          c.table(), c.orderSeed(), c.importEnv(), c.psql());
     }
 
     private static List<String> words(String s) {

@@ -81,12 +81,13 @@ public final class ImportBench {
    * @param table the table to load (dropped and created by the benchmark)
    * @param orderSeed the seed of the order of the cases in each round
    * @param importEnv environment variables set for the importer processes (e.g. STARMAP_HOME)
+   * @param psql the psql program
    */
   public record Config(Path benchDir, String url, List<String> launcher, int days,
       int securities, long seed, int splitFilesPerDay, List<Shape> shapes, int repeat,
       int maxStreams, boolean talkScripts, int talkMaxFiles, boolean exercises,
       Map<String, List<String>> extraExercises, List<String> importArgs, String table,
-      long orderSeed, Map<String, String> importEnv) {
+      long orderSeed, Map<String, String> importEnv, String psql) {
     /** Validates the values early. */
     public Config {
       Objects.requireNonNull(benchDir, "benchDir");
@@ -96,6 +97,7 @@ public final class ImportBench {
       extraExercises = Map.copyOf(extraExercises);
       importArgs = List.copyOf(importArgs);
       importEnv = Map.copyOf(importEnv);
+      Objects.requireNonNull(psql, "psql");
       if (launcher.isEmpty()) {
         throw new IllegalArgumentException("launcher must not be empty");
       }
@@ -290,7 +292,9 @@ public final class ImportBench {
     }
     boolean manyFiles = data.files.size() > config.talkMaxFiles;
     for (int n = 1; n <= config.maxStreams; n++) {
-      if (n <= data.files.size()) {
+      // One transaction per file: with many files the commits (fsync) dominate, so only the
+      // widest run is worth its minutes.
+      if (n <= data.files.size() && (!manyFiles || n == config.maxStreams)) {
         Case c = copyPerFileStreams(shape, data, n, scripts.resolve(tag), logs);
         c.once = manyFiles;
         cases.add(c);
@@ -582,14 +586,14 @@ public final class ImportBench {
   }
 
   private List<String> psqlCommand(List<String> args) {
-    List<String> cmd = new ArrayList<>(List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+    List<String> cmd = new ArrayList<>(List.of(config.psql, "-X", "-q", "-v", "ON_ERROR_STOP=1",
         "-d", config.url));
     cmd.addAll(args);
     return cmd;
   }
 
-  private static String psqlShell(String sql) {
-    return "psql -X -q -v ON_ERROR_STOP=1 -d \"$BENCH_URL\" -c " + shq(sql);
+  private String psqlShell(String sql) {
+    return shq(config.psql) + " -X -q -v ON_ERROR_STOP=1 -d \"$BENCH_URL\" -c " + shq(sql);
   }
 
   private void psql(String... statements) {
@@ -638,7 +642,8 @@ public final class ImportBench {
     env.put("server settings", tryPsqlValue("SELECT string_agg(name || '=' || setting, ', ' "
         + "ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', "
         + "'full_page_writes', 'shared_buffers', 'max_wal_size', 'wal_level')"));
-    env.put("psql", tryCapture(List.of("psql", "--version"), Map.of()));
+    env.put("psql", tryCapture(List.of(config.psql, "--version"), Map.of()) + " (" + config.psql
+        + ")");
     return env;
   }
 
@@ -685,6 +690,32 @@ public final class ImportBench {
       return "unknown";
     }
     return "unknown";
+  }
+
+  /**
+   * The psql to run: Debian's {@code psql} on the PATH is a Perl wrapper that costs tens of
+   * milliseconds per process, so the newest real binary behind it is taken when there is one.
+   */
+  public static String findPsql() {
+    Path lib = Path.of("/usr/lib/postgresql");
+    if (Files.isDirectory(lib)) {
+      try (Stream<Path> s = Files.list(lib)) {
+        var best = s.map(d -> d.resolve("bin/psql")).filter(Files::isExecutable)
+            .max(Comparator.comparingInt(p -> {
+              try {
+                return Integer.parseInt(p.getParent().getParent().getFileName().toString());
+              } catch (NumberFormatException e) {
+                return -1;
+              }
+            }));
+        if (best.isPresent()) {
+          return best.get().toString();
+        }
+      } catch (IOException e) {
+        // fall back to the PATH
+      }
+    }
+    return "psql";
   }
 
   /** A SQL string literal. */

@@ -66,6 +66,6 @@ class ImportBenchTest {
   private ImportBench.Config config(boolean exercises, Map<String, List<String>> extra) {
     return new ImportBench.Config(tmp, "postgresql://localhost/x", List.of("starmap"), 2, 10, 1,
         2, List.of(ImportBench.Shape.DEFAULT), 1, 2, false, 10, exercises, extra, List.of(),
-        "bench_price", 1, Map.of());
+        "bench_price", 1, Map.of(), "psql");
   }
 }
