@@ -147,7 +147,7 @@ public final class Importer {
             break;
           }
           TaskResult r = out.value();
-          t.add(r);
+          t.add(r, tasks.get((int) out.taskNo()).bytes());
           if (!r.rejects().isEmpty()) {
             if (rejectsOut == null) {
               rejectsPath = o.rejects() != null ? o.rejects() : defaultRejects(o.calcId());
@@ -160,7 +160,7 @@ public final class Importer {
                 + o.maxErrors() + "): stopped; the bad rows are in " + rejectsPath);
             break;
           }
-          l.onProgress(new ImportProgress(t.tasks, tasks.size(), t.bytes, plan.bytesPlanned(),
+          l.onProgress(new ImportProgress(t.tasks, tasks.size(), t.bytesDone, plan.bytesPlanned(),
               t.loaded, t.rejected, System.nanoTime() - t0));
         }
       }
@@ -181,8 +181,9 @@ public final class Importer {
       }
     }
     ImportReport report = new ImportReport(tableName, plan.files(), t.pieces,
-        plan.piecesSkipped(), t.tasks, t.read + plan.rowsSkipped(), t.loaded, t.rejected,
-        plan.rowsSkipped(), t.bytes, plan.bytesSkipped(), System.nanoTime() - t0,
+        plan.piecesSkipped() + t.piecesSkipped, t.tasks,
+        t.read + t.rowsSkipped + plan.rowsSkipped(), t.loaded, t.rejected,
+        plan.rowsSkipped() + t.rowsSkipped, t.bytes, plan.bytesSkipped(), System.nanoTime() - t0,
         starmap.executorName(), starmap.workers(), header, o.calcId(), rejectsPath);
     if (failure != null) {
       throw failure.withReport(report);
@@ -202,9 +203,15 @@ public final class Importer {
     long loaded;
     long rejected;
     long bytes;
+    long bytesDone;
+    int piecesSkipped;
+    long rowsSkipped;
 
-    void add(TaskResult r) {
+    void add(TaskResult r, long taskBytes) {
       tasks++;
+      bytesDone += taskBytes;
+      piecesSkipped += r.piecesSkipped();
+      rowsSkipped += r.rowsSkipped();
       pieces += r.pieces();
       read += r.rowsRead();
       loaded += r.rowsLoaded();

@@ -32,6 +32,7 @@ import org.postgresql.util.ServerErrorMessage;
 public final class CopyRunner {
   private static final int BUFFER = 1 << 20;
   private static final byte[] NEWLINE = {'\n'};
+  private static final byte[] CRLF = {'\r', '\n'};
   private static final Pattern LINE = Pattern.compile("line (\\d+)(?:, column ([^:]+))?");
   private static final int MAX_REJECT_BYTES = 1 << 24;
 
@@ -47,8 +48,14 @@ public final class CopyRunner {
   private long rowsLoaded;
   private long bytes;
 
-  private CopyRunner(CopyTask task, Monitor monitor, Connection conn) throws SQLException {
+  private final List<Piece> pieces;
+  private final List<Ledger.Entry> entries = new ArrayList<>();
+  private java.util.Set<Integer> duplicates = java.util.Set.of();
+
+  private CopyRunner(CopyTask task, Monitor monitor, Connection conn, List<Piece> pieces)
+      throws SQLException {
     this.task = task;
+    this.pieces = pieces;
     this.monitor = monitor;
     this.conn = conn;
     this.copyManager = conn.unwrap(PGConnection.class).getCopyAPI();
@@ -65,9 +72,32 @@ public final class CopyRunner {
     }
     boolean reusable = false;
     try {
-      TaskResult r = new CopyRunner(task, ctx, c).load();
-      reusable = true;
-      return r;
+      // A piece whose ledger key is already taken (the same content in another file, or loaded
+      // by a concurrent run) is dropped and the task redone without it: never loaded twice.
+      List<Piece> pieces = task.pieces();
+      int skippedPieces = 0;
+      long skippedRows = 0;
+      while (true) {
+        CopyRunner runner = new CopyRunner(task, ctx, c, pieces);
+        TaskResult r = runner.load();
+        if (runner.duplicates.isEmpty()) {
+          reusable = true;
+          return new TaskResult(r.pieces(), r.bytes(), r.rowsRead(), r.rowsLoaded(), r.rejects(),
+              skippedPieces, skippedRows);
+        }
+        c.rollback();
+        List<Piece> keep = new ArrayList<>();
+        for (int i = 0; i < pieces.size(); i++) {
+          Integer dup = runner.duplicates.contains(i) ? i : null;
+          if (dup == null) {
+            keep.add(pieces.get(i));
+          } else {
+            skippedPieces++;
+            skippedRows += runner.entries.get(i).rowsRead();
+          }
+        }
+        pieces = keep;
+      }
     } finally {
       if (!reusable) {
         reusable = rollbackQuietly(c);
@@ -174,7 +204,6 @@ public final class CopyRunner {
     Boolean crlf;
     final CopyIn in;
     final List<Opened> pieces = new ArrayList<>();
-    final List<Long> linesSent = new ArrayList<>();
 
     Segment(List<String> columns, Boolean crlf) throws SQLException {
       this.columns = columns;
@@ -196,9 +225,8 @@ public final class CopyRunner {
   }
 
   private TaskResult load() throws Exception {
-    List<Ledger.Entry> entries = new ArrayList<>();
     Segment seg = null;
-    for (Piece p : task.pieces()) {
+    for (Piece p : pieces) {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("import task interrupted before " + p);
       }
@@ -222,9 +250,8 @@ public final class CopyRunner {
           }
           seg.pieces.add(o);
           try {
-            long[] counts = stream(o, seg.in, o.off, o.len, true);
+            long[] counts = stream(o, seg.in, o.off, o.len - o.off);
             read = counts[0];
-            seg.linesSent.add(counts[1]);
           } catch (SQLException e) {
             throw badInput(seg, e);
           }
@@ -245,14 +272,17 @@ public final class CopyRunner {
           + " were rejected; nothing of this task was committed");
     }
     try (var m = monitor.measure("ledger")) {
-      Ledger.record(conn, task.ledgerName(), task.calcId(), entries);
+      duplicates = Ledger.record(conn, task.ledgerName(), task.calcId(), entries);
       m.count(entries.size());
+    }
+    if (!duplicates.isEmpty()) {
+      return null;
     }
     try (var m = monitor.measure("commit")) {
       conn.commit();
       m.count(rowsLoaded);
     }
-    return new TaskResult(task.pieces().size(), bytes, rowsRead, rowsLoaded, List.copyOf(rejects));
+    return new TaskResult(pieces.size(), bytes, rowsRead, rowsLoaded, List.copyOf(rejects), 0, 0);
   }
 
   private void endSegment(Segment seg) throws SQLException, IOException {
@@ -270,7 +300,7 @@ public final class CopyRunner {
    *
    * @return records read and physical lines sent
    */
-  private long[] stream(Opened o, CopyIn in, int off, int len, boolean digesting)
+  private long[] stream(Opened o, CopyIn in, int off, int len)
       throws IOException, SQLException, InterruptedException {
     RecordScanner scanner = new RecordScanner(dialect);
     byte last = '\n';
@@ -302,11 +332,20 @@ public final class CopyRunner {
     }
     long lines = scanner.newlines();
     if (sent > 0 && last != '\n') {
-      in.writeToCopy(NEWLINE, 0, 1);
+      terminate(in, o, last);
       lines++;
     }
     scanner.finish();
     return new long[] {scanner.records(), lines};
+  }
+
+  /** Ends a last record that has no newline with the piece's own line end. */
+  private static void terminate(CopyIn in, Opened o, byte last) throws SQLException {
+    if (last != '\r' && Boolean.TRUE.equals(o.crlf)) {
+      in.writeToCopy(CRLF, 0, 2);
+    } else {
+      in.writeToCopy(NEWLINE, 0, 1);
+    }
   }
 
   private static void cancel(CopyIn in) {
@@ -334,19 +373,20 @@ public final class CopyRunner {
     if (line == null) {
       return new BadInputException(first.piece.file(), 0, reason);
     }
-    long rel = line;
+    ServerLines lines = new ServerLines();
     for (int i = 0; i < seg.pieces.size(); i++) {
       Opened o = seg.pieces.get(i);
-      boolean lastOne = i == seg.pieces.size() - 1 || i >= seg.linesSent.size();
-      if (lastOne || rel <= seg.linesSent.get(i)) {
-        try {
-          Located r = locate(o, o.dataStart, o.end(), rel);
-          return new BadInputException(o.piece.file(), o.dataLine + r.lineRel - 1, reason);
-        } catch (IOException io) {
-          return new BadInputException(o.piece.file(), 0, reason);
+      boolean lastOne = i == seg.pieces.size() - 1;
+      try {
+        long physicalBefore = lines.physical;
+        Located r = locate(o, o.dataStart, o.end(), line, lines, lastOne);
+        if (r != null) {
+          return new BadInputException(o.piece.file(),
+              o.dataLine + r.lineRel - 1 - physicalBefore, reason);
         }
+      } catch (IOException io) {
+        return new BadInputException(o.piece.file(), 0, reason);
       }
-      rel -= seg.linesSent.get(i);
     }
     return new BadInputException(first.piece.file(), 0, reason);
   }
@@ -377,42 +417,106 @@ public final class CopyRunner {
   private record Located(long start, long end, long lineRel, long linesAfter) {}
 
   /**
-   * Finds the record that contains physical line {@code rel} (1-based) of the stream that starts
-   * at {@code from}; the last record when the line is past the end.
+   * Finds the record the server means by "line {@code serverLine}" in a COPY stream that starts at
+   * {@code from}, continuing the server's count in {@code lines} (for segments of several
+   * pieces); null when the stream ends first (then {@code lines} has counted the piece).
    */
-  private Located locate(Opened o, long from, long to, long rel) throws IOException {
+  private Located locate(Opened o, long from, long to, long serverLine, ServerLines lines,
+      boolean lastPiece) throws IOException {
     byte[] b = new byte[1 << 16];
     try (PieceReader r = PieceReader.open(o.piece, from, to, null)) {
-      RecordScanner s = new RecordScanner(dialect);
       long pos = from;
       long recStart = from;
-      long recLine = 1;
+      long recLine = lines.physical + 1;
       Located last = null;
       int n;
       while ((n = r.read(b, 0, b.length)) > 0) {
         int i = 0;
         while (i < n) {
-          int end = s.nextRecordEnd(b, i, n);
+          int end = lines.next(b, i, n);
           if (end < 0) {
             break;
           }
           long recEnd = pos + end;
-          // the record spans lines recLine .. s.newlines() (its own newline ends the last one)
-          long endLine = s.newlines();
-          last = new Located(recStart, recEnd, recLine, s.newlines());
-          if (rel <= endLine) {
+          last = new Located(recStart, recEnd, recLine, lines.physical);
+          if (lines.line >= serverLine) {
             return last;
           }
           recStart = recEnd;
-          recLine = s.newlines() + 1;
+          recLine = lines.physical + 1;
           i = end;
         }
         pos += n;
       }
-      if (s.pending()) {
-        return new Located(recStart, pos, recLine, s.newlines() + 1);
+      if (lines.pending) {
+        lines.endPartial();
+        Located partial = new Located(recStart, pos, recLine, lines.physical);
+        if (lines.line >= serverLine || lastPiece) {
+          return partial;
+        }
       }
-      return last != null ? last : new Located(from, pos, 1, 0);
+      return lastPiece ? last != null ? last : new Located(from, pos, 1, 0) : null;
+    }
+  }
+
+  /**
+   * Counts lines the way PostgreSQL's COPY does for its error context: one per record, plus the
+   * line ends inside quoted fields, except that while the line-end style is still unknown (the
+   * first record of a stream) it counts carriage returns, so a LF file's first record counts as
+   * one line however many it spans. Also counts physical newlines, for file line numbers.
+   */
+  private final class ServerLines {
+    private final byte quote = dialect.quote();
+    private final int escape = dialect.effectiveEscape();
+    long line;
+    long physical;
+    boolean pending;
+    private int eol; // 0 unknown, 1 LF, 2 CRLF
+    private boolean inQuote;
+    private boolean lastWasEscape;
+    private long quotedLf;
+    private long quotedCr;
+    private byte prev;
+
+    int next(byte[] b, int from, int to) {
+      for (int i = from; i < to; i++) {
+        byte c = b[i];
+        pending = true;
+        if (inQuote && c == escape) {
+          lastWasEscape = !lastWasEscape;
+        }
+        if (c == quote && !lastWasEscape) {
+          inQuote = !inQuote;
+        }
+        if (c != escape) {
+          lastWasEscape = false;
+        }
+        if (c == '\n') {
+          physical++;
+          if (!inQuote) {
+            line += 1 + (eol == 1 ? quotedLf : quotedCr);
+            if (eol == 0) {
+              eol = prev == '\r' ? 2 : 1;
+            }
+            quotedLf = 0;
+            quotedCr = 0;
+            pending = false;
+            prev = c;
+            return i + 1;
+          }
+          quotedLf++;
+        } else if (c == '\r' && inQuote) {
+          quotedCr++;
+        }
+        prev = c;
+      }
+      return -1;
+    }
+
+    void endPartial() {
+      line += 1 + (eol == 1 ? quotedLf : quotedCr);
+      physical++;
+      pending = false;
     }
   }
 
@@ -424,7 +528,7 @@ public final class CopyRunner {
     CopyIn in = copyManager.copyIn(copySql(o.columns));
     long[] counts;
     try {
-      counts = stream(o, in, o.off, o.len, true);
+      counts = stream(o, in, o.off, o.len - o.off);
       long n;
       try (var m = monitor.measure("copy")) {
         n = in.endCopy();
@@ -473,7 +577,7 @@ public final class CopyRunner {
         any = true;
       }
       if (any && last != '\n') {
-        in.writeToCopy(NEWLINE, 0, 1);
+        terminate(in, o, last);
       }
       long rows = in.endCopy();
       m.count(rows);
@@ -514,7 +618,7 @@ public final class CopyRunner {
       String reason = sem != null ? reason(sem) : error.getMessage();
       Long rel = lineOf(sem);
       if (rel != null) {
-        Located r = locate(o, a, to, rel);
+        Located r = locate(o, a, to, rel, new ServerLines(), true);
         if (r.start > a) {
           loadRange(o, a, r.start, line, null);
         }

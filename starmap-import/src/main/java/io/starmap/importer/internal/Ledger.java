@@ -99,15 +99,20 @@ public final class Ledger {
     }
   }
 
-  /** Writes entries in the caller's transaction. */
-  public static void record(Connection c, String table, long calcId, List<Entry> entries)
-      throws SQLException {
+  /**
+   * Writes entries in the caller's transaction.
+   *
+   * @return the indexes of entries whose key was taken already (nothing written for them)
+   */
+  public static java.util.Set<Integer> record(Connection c, String table, long calcId,
+      List<Entry> entries) throws SQLException {
+    java.util.Set<Integer> taken = new java.util.TreeSet<>();
     if (entries.isEmpty()) {
-      return;
+      return taken;
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
         + " (table_name, file_hash, file_name, file_size, start_offset, end_offset, rows_read,"
-        + " rows_rejected, calc_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + " rows_rejected, calc_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
       for (Entry e : entries) {
         ps.setString(1, table);
         ps.setString(2, e.hash());
@@ -124,7 +129,13 @@ public final class Ledger {
         }
         ps.addBatch();
       }
-      ps.executeBatch();
+      int[] counts = ps.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] == 0) {
+          taken.add(i);
+        }
+      }
     }
+    return taken;
   }
 }

@@ -11,9 +11,11 @@ import java.util.List;
  * @param rowsRead records counted by the client scan
  * @param rowsLoaded rows the server reported loaded
  * @param rejects bad rows skipped
+ * @param piecesSkipped pieces dropped because their content was loaded already
+ * @param rowsSkipped records of the dropped pieces
  */
 public record TaskResult(int pieces, long bytes, long rowsRead, long rowsLoaded,
-    List<Reject> rejects) implements Serializable {
+    List<Reject> rejects, int piecesSkipped, long rowsSkipped) implements Serializable {
 
   /**
    * A rejected row.
