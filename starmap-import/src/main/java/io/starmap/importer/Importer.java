@@ -61,6 +61,16 @@ public final class Importer {
   }
 
   /**
+   * Imports into {@code db} (the embedded PostgreSQL or any other, see {@link
+   * io.starmap.importer.db.Databases#open}); the same as {@link #run(PgTarget, ImportOptions,
+   * ImportListener)} with {@link PgTarget#of(io.starmap.importer.db.Database)}.
+   */
+  public static ImportReport run(io.starmap.importer.db.Database db, ImportOptions o,
+      ImportListener listener) {
+    return run(PgTarget.of(db), o, listener);
+  }
+
+  /**
    * Imports.
    *
    * @throws BadInputException at the first bad row when no bad rows are allowed

@@ -31,6 +31,12 @@ public record PgTarget(String jdbcUrl, String user, String password) implements 
     return new PgTarget(jdbcUrl, null, null);
   }
 
+  /** The target of a {@link io.starmap.importer.db.Database} (the embedded one or a URL's). */
+  public static PgTarget of(io.starmap.importer.db.Database db) {
+    var url = db.url();
+    return new PgTarget(url.jdbcUrl(), url.user(), url.password());
+  }
+
   /** Opens a new connection. */
   public Connection connect() throws SQLException {
     Properties p = new Properties();

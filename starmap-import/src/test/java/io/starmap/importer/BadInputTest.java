@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import io.starmap.importer.testing.PostgresExtension;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +20,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** A corpus of malformed files, each with the exact {@code file:line: reason} it must give. */
 @Timeout(300)
 class BadInputTest {
-  static final PgTarget DB = TestPg.newDatabase();
+  @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+  static PgTarget DB;
+
+  @BeforeAll
+  static void database() {
+    DB = PgTarget.of(PG.database());
+  }
   static final String PRICES = "code text, date date, value numeric(12,2)";
   static int tables;
 

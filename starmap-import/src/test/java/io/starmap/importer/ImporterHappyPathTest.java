@@ -10,13 +10,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import io.starmap.importer.testing.PostgresExtension;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(300)
 class ImporterHappyPathTest {
-  static final PgTarget DB = TestPg.newDatabase();
+  @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+  static PgTarget DB;
+
+  @BeforeAll
+  static void database() {
+    DB = PgTarget.of(PG.database());
+  }
   static final String PRICES = "code text, date date, value numeric(12,2)";
 
   @TempDir Path dir;
