@@ -12,6 +12,9 @@ final class Commands {
   static List<Object> all() {
     return List.of(
         // commands are added here, one per line
+        new CalcsCommand(),
+        new ShowCommand(),
+        new ReportCommand()
         );
   }
 }

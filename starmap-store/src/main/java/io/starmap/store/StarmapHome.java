@@ -14,8 +14,16 @@ import java.util.Map;
 public final class StarmapHome {
   private StarmapHome() {}
 
-  /** The home directory from the process environment, created if missing. */
+  /**
+   * The home directory from the system property {@code starmap.home} when set (tests and embedding
+   * applications point the CLI at another home without changing the environment), else from the
+   * process environment; created if missing.
+   */
   public static Path resolve() {
+    String property = System.getProperty("starmap.home");
+    if (property != null && !property.isBlank()) {
+      return resolve(Map.of("STARMAP_HOME", property));
+    }
     return resolve(System.getenv());
   }
 
