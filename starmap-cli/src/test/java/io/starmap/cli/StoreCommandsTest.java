@@ -6,8 +6,6 @@ import io.starmap.core.Starmap;
 import io.starmap.store.CalcStatus;
 import io.starmap.store.Calculation;
 import io.starmap.store.CalculationStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,14 +15,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The calcs, show and report commands against a real store in a temporary STARMAP_HOME. */
 @Timeout(120)
 class StoreCommandsTest {
   @TempDir Path home;
-
-  record Result(int code, String out, String err) {}
 
   @BeforeEach
   void pointAtHome() {
@@ -36,14 +31,8 @@ class StoreCommandsTest {
     System.clearProperty("starmap.home");
   }
 
-  static Result run(String... args) {
-    CommandLine cl = StarmapCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  static Cli.Result run(String... args) {
+    return Cli.run(args);
   }
 
   long record(String description, boolean fail) {
@@ -70,22 +59,22 @@ class StoreCommandsTest {
   void listSearchAndShowViewsInEveryFormat() {
     long a = record("prices of 2024", false);
     long b = record("volumes of 2025", true);
-    Result list = run("calcs", "list");
+    Cli.Result list = run("calcs", "list");
     assertThat(list.code()).as(list.err()).isZero();
     assertThat(list.out()).contains("prices of 2024", "volumes of 2025", "complete", "failed",
         "(2 rows)");
-    Result failed = run("calcs", "list", "--status", "failed", "--format", "csv");
+    Cli.Result failed = run("calcs", "list", "--status", "failed", "--format", "csv");
     assertThat(failed.out().lines()).hasSize(2).last().asString().startsWith(b + ",failed,");
     assertThat(run("calcs", "search", "PRICES", "--format", "json").out())
         .contains("\"id\": " + a).doesNotContain("volumes");
 
-    Result perf = run("show", "performance", String.valueOf(a));
+    Cli.Result perf = run("show", "performance", String.valueOf(a));
     assertThat(perf.code()).as(perf.err()).isZero();
     assertThat(perf.out()).contains("calc " + a + " (complete), peak memory")
         .contains("total work").contains("step");
     assertThat(run("show", "task-info", "-1", "--format", "csv").out())
         .startsWith("task,count,mean_sec,stddev,min_sec,max_sec,slowfac").contains("work,25,");
-    Result tasks = run("show", "tasks", "last", "--slowest", "3", "--format", "json");
+    Cli.Result tasks = run("show", "tasks", "last", "--slowest", "3", "--format", "json");
     assertThat(tasks.out()).contains("\"worker\": ").contains("\"task\": \"work\"");
     assertThat(tasks.out().split("\"task_no\"")).hasSize(4);
     assertThat(run("show", "tasks", String.valueOf(a)).out()).contains("(25 rows)");
@@ -97,7 +86,7 @@ class StoreCommandsTest {
   @Test
   void badIdsAreOneLineUserErrors() {
     record("only one", false);
-    Result r = run("show", "performance", "42");
+    Cli.Result r = run("show", "performance", "42");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err().strip()).startsWith("starmap: there is no calculation 42")
         .doesNotContain("Exception");
@@ -111,11 +100,11 @@ class StoreCommandsTest {
     long ok = record("keep me", false);
     long bad = record("purge me", true);
     assertThat(home.resolve("calc_" + bad + ".hdf5")).exists();
-    Result dry = run("calcs", "purge", "--failed");
+    Cli.Result dry = run("calcs", "purge", "--failed");
     assertThat(dry.out()).contains("purge me").contains("would delete").doesNotContain("keep me");
     assertThat(dry.err()).contains("--force");
     assertThat(run("calcs", "list").out()).contains("purge me");
-    Result forced = run("calcs", "purge", "--failed", "--force");
+    Cli.Result forced = run("calcs", "purge", "--failed", "--force");
     assertThat(forced.out()).contains("deleted");
     assertThat(run("calcs", "list").out()).doesNotContain("purge me").contains("keep me");
     assertThat(home.resolve("calc_" + bad + ".hdf5")).doesNotExist();
@@ -128,10 +117,10 @@ class StoreCommandsTest {
     try (CalculationStore store = CalculationStore.open(home)) {
       running = insertExecuting(store, sleeper.pid());
     }
-    Result deleting = run("calcs", "delete", String.valueOf(running));
+    Cli.Result deleting = run("calcs", "delete", String.valueOf(running));
     assertThat(deleting.code()).isEqualTo(1);
     assertThat(deleting.err()).contains("abort it first");
-    Result abort = run("calcs", "abort", String.valueOf(running), "--format", "csv");
+    Cli.Result abort = run("calcs", "abort", String.valueOf(running), "--format", "csv");
     assertThat(abort.code()).as(abort.err()).isZero();
     assertThat(abort.out()).contains(running + ",executing,aborted,true");
     assertThat(sleeper.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -139,7 +128,7 @@ class StoreCommandsTest {
       assertThat(store.get(running).status()).isEqualTo(CalcStatus.ABORTED);
     }
     assertThat(run("calcs", "abort", String.valueOf(ok)).out()).contains("already complete");
-    Result del = run("calcs", "delete", String.valueOf(ok), "last");
+    Cli.Result del = run("calcs", "delete", String.valueOf(ok), "last");
     assertThat(del.code()).as(del.err()).isZero();
     assertThat(run("calcs", "list").out()).contains("(0 rows)");
   }
@@ -161,19 +150,19 @@ class StoreCommandsTest {
   void dumpRestoreAndReport() throws Exception {
     long a = record("archived", false);
     Path zip = home.resolve("archive.zip");
-    Result dump = run("calcs", "dump", zip.toString(), String.valueOf(a));
+    Cli.Result dump = run("calcs", "dump", zip.toString(), String.valueOf(a));
     assertThat(dump.code()).as(dump.err()).isZero();
     assertThat(zip).exists();
-    Result restore = run("calcs", "restore", zip.toString(), "--format", "csv");
+    Cli.Result restore = run("calcs", "restore", zip.toString(), "--format", "csv");
     assertThat(restore.code()).as(restore.err()).isZero();
     assertThat(restore.out()).contains(a + "," + (a + 1) + ",archived");
     Path html = home.resolve("r.html");
-    Result report = run("report", String.valueOf(a + 1), "-o", html.toString());
+    Cli.Result report = run("report", String.valueOf(a + 1), "-o", html.toString());
     assertThat(report.code()).as(report.err()).isZero();
     assertThat(Files.readString(html)).contains("<svg id=\"timeline-chart\"", "archived");
     Path notZip = home.resolve("x.zip");
     Files.writeString(notZip, "not a zip");
-    Result refused = run("calcs", "restore", notZip.toString());
+    Cli.Result refused = run("calcs", "restore", notZip.toString());
     assertThat(refused.code()).isEqualTo(1);
     assertThat(refused.err()).startsWith("starmap: ");
   }

@@ -15,9 +15,8 @@ public final class StarmapHome {
   private StarmapHome() {}
 
   /**
-   * The home directory from the system property {@code starmap.home} when set (tests and embedding
-   * applications point the CLI at another home without changing the environment), else from the
-   * process environment; created if missing.
+   * The home directory from the system property {@code starmap.home} (set by tests and embedding
+   * programs), else from the process environment; created if missing.
    */
   public static Path resolve() {
     String property = System.getProperty("starmap.home");
