@@ -312,7 +312,6 @@ public final class CopyRunner {
         }
         try (var m = monitor.measure("copy")) {
           in.writeToCopy(buf, off, len);
-          m.count(len);
         }
         last = buf[off + len - 1];
         sent += len;
