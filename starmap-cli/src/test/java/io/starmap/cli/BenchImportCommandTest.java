@@ -48,7 +48,7 @@ class BenchImportCommandTest {
     assertThat(rc).as(err.toString()).isZero();
     List<String> lines = new ArrayList<>(Arrays.asList(out.toString().strip().split("\n")));
     assertThat(lines.remove(0)).isEqualTo("shape,group,case,files,rows,runs,best s,median s,"
-        + "rows/s,x best psql,target,verdict");
+        + "rows/s,x best psql,x psql median,target,verdict");
     List<String> cases = lines.stream().map(l -> String.join(",",
         Arrays.asList(l.split(",")).subList(0, 3))).toList();
     assertThat(cases).containsExactlyInAnyOrder(

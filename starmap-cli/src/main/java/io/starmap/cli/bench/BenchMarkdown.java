@@ -11,7 +11,8 @@ public final class BenchMarkdown {
 
   /** The columns of the results table, shared with the terminal table. */
   public static final List<String> COLUMNS = List.of("shape", "group", "case", "files", "rows",
-      "runs", "best s", "median s", "rows/s", "x best psql", "target", "verdict");
+      "runs", "best s", "median s", "rows/s", "x best psql", "x psql median", "target",
+      "verdict");
 
   /** The cells of one result, in {@link #COLUMNS} order (numbers stay numbers). */
   public static List<Object> cells(ImportBench.Result r) {
@@ -22,6 +23,7 @@ public final class BenchMarkdown {
         ran ? round(r.median(), 2) : null,
         ran ? Math.round(r.rowsPerSecond()) : null,
         r.ratio() == null ? null : round(r.ratio(), 2),
+        r.medianRatio() == null ? null : round(r.medianRatio(), 2),
         r.target() == null ? null : "<= " + r.target(),
         r.error() != null ? "failed: " + r.error() : r.verdict());
   }
@@ -39,7 +41,8 @@ public final class BenchMarkdown {
     sb.append("\nWhole-process wall times; each case ran `runs` times in a shuffled order per "
         + "round; the table was truncated and checkpointed before each run and its row count "
         + "checked after. `x best psql` is the best time over the best psql streams time of the "
-        + "same shape.\n\n");
+        + "same shape; `x psql median` the median time over the best median of the psql "
+        + "streams of the same shape (steadier on a noisy machine).\n\n");
     sb.append("| ").append(String.join(" | ", COLUMNS)).append(" |\n");
     sb.append(COLUMNS.stream().map(c -> "---").collect(Collectors.joining("|", "|", "|")))
         .append('\n');

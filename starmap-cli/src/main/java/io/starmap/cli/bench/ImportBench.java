@@ -127,11 +127,12 @@ public final class ImportBench {
    * @param rows the rows loaded per run
    * @param seconds the wall times of the runs, in the order they ran
    * @param ratio best time over the best psql streams time of the shape; null without psql
+   * @param medianRatio median time over the best median of the psql streams of the shape
    * @param target the target ratio, for the importer's default case
    * @param error why the case failed, or null
    */
   public record Result(Shape shape, String group, String name, int files, long rows,
-      List<Double> seconds, Double ratio, Double target, String error) {
+      List<Double> seconds, Double ratio, Double medianRatio, Double target, String error) {
     /** The best (smallest) wall time, or NaN when no run succeeded. */
     public double best() {
       return seconds.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
@@ -139,11 +140,7 @@ public final class ImportBench {
 
     /** The median wall time, or NaN. */
     public double median() {
-      double[] s = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      if (s.length == 0) {
-        return Double.NaN;
-      }
-      return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+      return ImportBench.median(seconds);
     }
 
     /** Rows per second of the best run. */
@@ -232,10 +229,12 @@ public final class ImportBench {
 
   private List<Result> results(List<Case> cases) {
     Map<Shape, Double> bestPsql = new LinkedHashMap<>();
+    Map<Shape, Double> bestMedianPsql = new LinkedHashMap<>();
     for (Case c : cases) {
       if (c.group.equals(PSQL) && !c.seconds.isEmpty()) {
         double b = c.seconds.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         bestPsql.merge(c.shape, b, Math::min);
+        bestMedianPsql.merge(c.shape, median(c.seconds), Math::min);
       }
     }
     List<Result> out = new ArrayList<>();
@@ -245,16 +244,26 @@ public final class ImportBench {
           continue;
         }
         Double ratio = null;
+        Double medianRatio = null;
         if (!c.seconds.isEmpty() && bestPsql.containsKey(shape)) {
           double b = c.seconds.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
           ratio = b / bestPsql.get(shape);
+          medianRatio = median(c.seconds) / bestMedianPsql.get(shape);
         }
         Double target = c.group.equals(IMPORTER) ? (shape == Shape.DEFAULT ? 1.05 : 1.2) : null;
         out.add(new Result(shape, c.group, c.name, c.data.files.size(), c.data.rows,
-            List.copyOf(c.seconds), ratio, target, c.error));
+            List.copyOf(c.seconds), ratio, medianRatio, target, c.error));
       }
     }
     return out;
+  }
+
+  static double median(List<Double> seconds) {
+    double[] s = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    if (s.length == 0) {
+      return Double.NaN;
+    }
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
   /** One thing to time: a command line or a set of processes that loads a data set. */
