@@ -235,8 +235,15 @@ public final class EmbeddedServer {
       // Being written by a starting postmaster, or truncated by a crash.
       return new Postmaster(0, 0, "", false, pidFile);
     }
-    long pid = Long.parseLong(lines.get(0).strip());
-    int port = Integer.parseInt(lines.get(3).strip());
+    long pid;
+    int port;
+    try {
+      pid = Long.parseLong(lines.get(0).strip());
+      port = Integer.parseInt(lines.get(3).strip());
+    } catch (NumberFormatException e) {
+      // Garbled by a crash: nothing runs from it.
+      return new Postmaster(0, 0, "", false, pidFile);
+    }
     String state = lines.size() > 7 ? lines.get(7).strip() : "";
     Optional<ProcessHandle> ph = ProcessHandle.of(pid);
     boolean alive = ph.isPresent() && ph.get().isAlive()
