@@ -43,7 +43,7 @@ public final class PoolExecutor implements TaskExecutor {
       return t;
     };
     ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), factory);
+        new SpinQueue<>(Long.getLong("starmap.spinNanos", 20_000)), factory);
     return new PoolExecutor("threads", workers, pool);
   }
 
