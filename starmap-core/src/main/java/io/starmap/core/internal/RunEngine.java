@@ -165,13 +165,13 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
       if (!subtasks.isEmpty()) {
         args = subtasks.poll();
       } else if (sourceHasNext()) {
-        args = source.next();
+        args = sourceNext();
       } else {
         return;
       }
       long taskNo = submitted++;
       String summary = describe(args);
-      double weight = s.weight().applyAsDouble(args);
+      double weight = weigh(taskNo, summary, args);
       inFlight.put(taskNo, new Pending(summary, weight));
       try {
         s.executor().submit(
@@ -191,9 +191,33 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
     try {
       return source.hasNext();
     } catch (RuntimeException e) {
-      StarmapException failure = new StarmapException("the arguments of " + s.name()
-          + " could not be read after " + (submitted - subtasksAdded) + " values: "
-          + e.getMessage(), e);
+      throw sourceFailed(e);
+    }
+  }
+
+  private A sourceNext() {
+    try {
+      return source.next();
+    } catch (RuntimeException e) {
+      throw sourceFailed(e);
+    }
+  }
+
+  private StarmapException sourceFailed(RuntimeException e) {
+    StarmapException failure = new StarmapException("the arguments of " + s.name()
+        + " could not be read after " + (submitted - subtasksAdded) + " values: "
+        + e.getMessage(), e);
+    finish(RunSummary.Status.FAILED, failure);
+    return failure;
+  }
+
+  private double weigh(long taskNo, String summary, A args) {
+    try {
+      return s.weight().applyAsDouble(args);
+    } catch (RuntimeException e) {
+      StarmapException failure = new StarmapException("the weight function of " + s.name()
+          + " failed on task #" + taskNo + "(" + summary + "): " + e.getMessage(), e);
+      submitted--;
       finish(RunSummary.Status.FAILED, failure);
       throw failure;
     }
