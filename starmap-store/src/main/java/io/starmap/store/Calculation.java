@@ -142,10 +142,15 @@ public final class Calculation implements Recorder, AutoCloseable {
   /** Adds a line to the calculation's log. */
   @Override
   public void log(System.Logger.Level level, String message) {
+    Object[] row = {System.currentTimeMillis(), level.getName(),
+        Secrets.redact(String.valueOf(message))};
     synchronized (lock) {
-      logRows.add(new Object[] {System.currentTimeMillis(), level.getName(),
-          Secrets.redact(String.valueOf(message))});
+      logRows.add(row);
+      if (!ended) {
+        return;
+      }
     }
+    flushQuietly(); // after the end nothing else flushes: a late line is written at once
   }
 
   @Override

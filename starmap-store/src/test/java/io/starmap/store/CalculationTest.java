@@ -139,6 +139,13 @@ class CalculationTest {
       }
       assertThat(store.get(a).status()).isEqualTo(CalcStatus.FAILED);
       assertThat(store.get(a).error()).contains("closed without complete()");
+      Calculation ended = store.start("test", "late log", Map.of());
+      ended.complete();
+      ended.log(System.Logger.Level.INFO, "a late line");
+      ended.close();
+      assertThat(store.views().log(ended.id())).extracting(Views.LogRow::message)
+          .contains("a late line");
+      assertThat(store.get(ended.id()).status()).isEqualTo(CalcStatus.COMPLETE);
       long b;
       try (Calculation calc = store.start("test", "boom", Map.of())) {
         b = calc.id();
