@@ -13,7 +13,10 @@ final class Commands {
     return List.of(
         // commands are added here, one per line
         new DbCommand(),
-        new SqlCommand()
+        new SqlCommand(),
+        new CalcsCommand(),
+        new ShowCommand(),
+        new ReportCommand()
         );
   }
 }
