@@ -16,7 +16,8 @@ final class Commands {
         new SqlCommand(),
         new CalcsCommand(),
         new ShowCommand(),
-        new ReportCommand()
+        new ReportCommand(),
+        new ImportCommand()
         );
   }
 }
