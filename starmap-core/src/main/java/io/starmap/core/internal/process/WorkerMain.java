@@ -296,9 +296,9 @@ public final class WorkerMain {
       out.writeBoolean(ok);
       Wire.writeBytes(out, ok ? e.value() : e.error());
       Wire.writeBytes(out, e.subtasks());
-      if (queue.isEmpty()) {
-        out.flush(); // replies are batched while more tasks wait
-      }
+      // Every reply is flushed before the next task starts: if that task kills the JVM, the
+      // master must know that this one ended, to name the right task in its report.
+      out.flush();
     } catch (IOException gone) {
       Runtime.getRuntime().halt(0); // the master is gone
     }
