@@ -117,6 +117,9 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
     try {
       while (true) {
         fill();
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
         if (inFlight.isEmpty()) {
           finish(RunSummary.Status.COMPLETE, null);
           return false;
@@ -155,7 +158,8 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
   }
 
   private void fill() {
-    while (inFlight.size() < s.maxInFlight()) {
+    // An interrupted consumer submits nothing more (the sequential executor would run it).
+    while (inFlight.size() < s.maxInFlight() && !Thread.currentThread().isInterrupted()) {
       A args;
       if (!subtasks.isEmpty()) {
         args = subtasks.poll();
@@ -204,7 +208,7 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
   }
 
   @SuppressWarnings("unchecked")
-  private Outcome<R> accept(TaskReply reply) {
+  private Outcome<R> accept(TaskReply reply) throws InterruptedException {
     Pending pending = inFlight.remove(reply.taskNo());
     if (pending == null) {
       return null; // a late reply of a task that was already given up
@@ -223,6 +227,10 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
       outcome = new Outcome<>(reply.taskNo(), pending.summary(), (R) reply.value(), null, metrics,
           reply.operations());
     } else {
+      if (Thread.interrupted()) {
+        // The task failed because the consumer, running it (sequential executor), was interrupted.
+        throw new InterruptedException();
+      }
       TaskFailedException failure = new TaskFailedException(reply.taskNo(), s.name(),
           pending.summary(), metrics.workerId(), reply.error());
       if (metrics.status() == TaskStatus.CANCELLED) {

@@ -1,0 +1,592 @@
+package io.starmap.hazelcast;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.spi.exception.TargetDisconnectedException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
+import io.starmap.core.Idempotent;
+import io.starmap.core.StarmapException;
+import io.starmap.core.TaskMetrics;
+import io.starmap.core.TaskStatus;
+import io.starmap.core.WorkerLostException;
+import io.starmap.core.internal.PoolExecutor;
+import io.starmap.core.spi.TaskExecutor;
+import io.starmap.core.spi.TaskReply;
+import io.starmap.core.spi.TaskRequest;
+import io.starmap.hazelcast.internal.Attributes;
+import io.starmap.hazelcast.internal.HazelcastSetup;
+import io.starmap.hazelcast.internal.Reply;
+import io.starmap.hazelcast.internal.SignedCall;
+import io.starmap.hazelcast.internal.StarmapVersion;
+import io.starmap.hazelcast.internal.Wire;
+import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The {@code cluster} executor: runs tasks on the members of a Hazelcast cluster of Starmap
+ * workers ({@code starmap worker}, {@link WorkerMember}).
+ *
+ * <p>The master joins as a Hazelcast <em>client</em>, not as a member: it opens no port, owns
+ * no partitions and takes no part in the members' heartbeats, so a master that comes and goes
+ * with each run costs the cluster nothing, and tasks can only land on the data members (the
+ * master runs tasks too only with {@code includeMaster}, on its own threads).
+ *
+ * <p>Each task is serialized here, signed with the cluster secret and sent to the least loaded
+ * usable member, which checks the signature before it reads anything, runs the task through
+ * {@link io.starmap.core.spi.TaskRunner} (worker id {@code host:pid}) and sends back a signed
+ * reply; the bytes both ways are counted exactly. A member that leaves while it runs a task: an
+ * {@link Idempotent} task runs once more on another member, any other fails with a {@link
+ * WorkerLostException} naming the member. Members of another Starmap version, or started with
+ * another secret, are refused.
+ *
+ * <p>For several runs on one connection, make one and pass it to {@code
+ * Starmap.builder(...).executor(clusterExecutor)}; close it at the end.
+ */
+public final class ClusterExecutor implements TaskExecutor {
+  private static final System.Logger LOG = System.getLogger("io.starmap.hazelcast");
+
+  private final ClusterSettings settings;
+  private final HazelcastInstance client;
+  private final IExecutorService remote;
+  private final Wire.Signer signer;
+  private final ObjectInputFilter filter;
+  private final String version = StarmapVersion.current();
+  private final Map<UUID, Target> targets = new ConcurrentHashMap<>();
+  private final Map<UUID, String> refused = new ConcurrentHashMap<>();
+  private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
+  private final ExecutorService callbacks;
+  private final PoolExecutor local;
+  private final Target localTarget;
+  private final int workers;
+  private volatile boolean closed;
+
+  /** A place tasks go: a member, or the master's own threads. */
+  private static final class Target {
+    final Member member;
+    final String workerId;
+    final String description;
+    final int slots;
+    final AtomicInteger inFlight = new AtomicInteger();
+
+    Target(Member member, String workerId, String description, int slots) {
+      this.member = member;
+      this.workerId = workerId;
+      this.description = description;
+      this.slots = slots;
+    }
+
+    double load() {
+      return (double) inFlight.get() / slots;
+    }
+  }
+
+  /** One dispatch of one task to one target; a re-run is a new attempt. */
+  private static final class Attempt {
+    final String key;
+    final TaskRequest<?, ?> request;
+    final ReplySink sink;
+    final byte[] payload;
+    final Target target;
+    final List<Target> lost;
+    final long startMillis = System.currentTimeMillis();
+    final long startNanos = System.nanoTime();
+    volatile Future<?> future;
+    volatile boolean cancelled;
+
+    Attempt(TaskRequest<?, ?> request, ReplySink sink, byte[] payload, Target target,
+        List<Target> lost) {
+      this.key = request.runId() + "#" + request.taskNo();
+      this.request = request;
+      this.sink = sink;
+      this.payload = payload;
+      this.target = target;
+      this.lost = lost;
+    }
+  }
+
+  private ClusterExecutor(ClusterSettings settings, HazelcastInstance client) {
+    this.settings = settings;
+    this.client = client;
+    this.remote = client.getExecutorService(HazelcastSetup.EXECUTOR);
+    this.signer = new Wire.Signer(settings.secret());
+    this.filter = Wire.filter(settings.allow());
+    this.callbacks = Executors.newThreadPerTaskExecutor(
+        Thread.ofVirtual().name("starmap-cluster-reply-", 1).factory());
+    if (settings.includeMaster()) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      this.local = PoolExecutor.threads(cores);
+      this.localTarget = new Target(null, "master", "the master", cores);
+    } else {
+      this.local = null;
+      this.localTarget = null;
+    }
+    client.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        consider(event.getMember());
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        removed(event.getMember());
+      }
+    });
+    for (Member m : client.getCluster().getMembers()) {
+      consider(m);
+    }
+    this.workers = awaitMembers();
+  }
+
+  /**
+   * Connects to the cluster and waits for {@code settings.minMembers()} usable members.
+   *
+   * @throws StarmapException when the cluster cannot be reached, or not enough usable members
+   *     joined in time (the message gives every refused member and why)
+   */
+  public static ClusterExecutor connect(ClusterSettings settings) {
+    return new ClusterExecutor(settings, connectClient(settings));
+  }
+
+  private static HazelcastInstance connectClient(ClusterSettings settings) {
+    HazelcastSetup.quietLogging(java.util.logging.Level.OFF);
+    long connectMillis = Math.max(5_000, settings.waitFor().toMillis());
+    try {
+      return HazelcastClient.newHazelcastClient(HazelcastSetup.client(
+          "starmap-master-" + UUID.randomUUID(), settings.cluster(), settings.join(),
+          connectMillis));
+    } catch (RuntimeException e) {
+      throw new StarmapException("cannot reach cluster '" + settings.cluster() + "' at "
+          + String.join(",", settings.join()) + " within " + connectMillis / 1000 + " s: "
+          + e.getMessage() + " (are workers running? 'starmap workers start' starts local ones;"
+          + " the cluster name must match theirs)", e);
+    }
+  }
+
+  /**
+   * The status of every member of the cluster, usable or refused, without running a task.
+   *
+   * @throws StarmapException when the cluster cannot be reached
+   */
+  public static List<MemberStatus> status(ClusterSettings settings) {
+    HazelcastInstance client = connectClient(settings);
+    try {
+      return new ClusterExecutor(settings.withMinMembers(1).withWait(java.time.Duration.ZERO),
+          client, true).members();
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  // A view for status only: no waiting for members.
+  private ClusterExecutor(ClusterSettings settings, HazelcastInstance client, boolean statusOnly) {
+    this.settings = settings;
+    this.client = client;
+    this.remote = client.getExecutorService(HazelcastSetup.EXECUTOR);
+    this.signer = new Wire.Signer(settings.secret());
+    this.filter = Wire.filter(settings.allow());
+    this.callbacks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
+    this.local = null;
+    this.localTarget = null;
+    for (Member m : client.getCluster().getMembers()) {
+      consider(m);
+    }
+    this.workers = 0;
+  }
+
+  private void consider(Member m) {
+    if (m.isLiteMember()) {
+      return;
+    }
+    String why = Attributes.refusal(m, signer, version);
+    if (why != null) {
+      if (refused.put(m.getUuid(), why) == null) {
+        LOG.log(Level.WARNING, why);
+      }
+      return;
+    }
+    targets.computeIfAbsent(m.getUuid(), u -> new Target(m, Attributes.workerId(m),
+        Attributes.describe(m), Math.max(1, Attributes.intAttribute(m, Attributes.THREADS, 1))));
+  }
+
+  private void removed(Member m) {
+    refused.remove(m.getUuid());
+    Target t = targets.remove(m.getUuid());
+    if (t == null) {
+      return;
+    }
+    for (Attempt a : attempts.values()) {
+      if (a.target == t && attempts.remove(a.key, a)) {
+        memberLost(a, null);
+      }
+    }
+  }
+
+  private int awaitMembers() {
+    long deadline = System.nanoTime() + settings.waitFor().toNanos();
+    long refusedSince = 0;
+    while (true) {
+      if (targets.size() >= settings.minMembers()) {
+        int slots = targets.values().stream().mapToInt(t -> t.slots).sum();
+        return slots + (localTarget == null ? 0 : localTarget.slots);
+      }
+      long now = System.nanoTime();
+      // A refused member will not change its mind: once the membership is quiet for a moment,
+      // say so instead of waiting for the whole timeout.
+      refusedSince = refused.isEmpty() ? 0 : (refusedSince == 0 ? now : refusedSince);
+      boolean hopeless = refusedSince != 0 && now - refusedSince > 2_000_000_000L;
+      if (now >= deadline || hopeless) {
+        String message = "cluster '" + settings.cluster() + "' at "
+            + String.join(",", settings.join()) + " has " + targets.size()
+            + " usable member(s), " + settings.minMembers() + " needed"
+            + (hopeless ? "" : " (waited " + settings.waitFor().toSeconds() + " s)")
+            + (refused.isEmpty() ? "" : "; " + String.join("; ", refused.values()));
+        client.shutdown();
+        throw new StarmapException(message);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        client.shutdown();
+        throw new StarmapException("interrupted while waiting for members of cluster '"
+            + settings.cluster() + "'", e);
+      }
+    }
+  }
+
+  @Override
+  public String name() {
+    return "cluster";
+  }
+
+  /** The task slots of the usable members when connected (plus the master's with includeMaster). */
+  @Override
+  public int workers() {
+    return workers;
+  }
+
+  /** The settings this executor connected with. */
+  public ClusterSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public void submit(TaskRequest<?, ?> request, ReplySink sink) {
+    if (closed) {
+      throw new IllegalStateException("the cluster executor of cluster '" + settings.cluster()
+          + "' is closed");
+    }
+    Target target = pick(List.of());
+    if (target != null && target == localTarget) {
+      runLocally(new Attempt(request, sink, null, target, List.of()));
+      return;
+    }
+    byte[] payload;
+    try {
+      payload = Wire.serialize(request);
+    } catch (IOException | RuntimeException e) {
+      sink.accept(failure(new Attempt(request, sink, null, null, List.of()), "master",
+          new StarmapException("task " + request.taskName() + "#" + request.taskNo()
+              + " cannot be sent to cluster '" + settings.cluster() + "': its task or its"
+              + " argument is not serializable: " + e, e)));
+      return;
+    }
+    dispatch(request, sink, payload, target, List.of());
+  }
+
+  private Target pick(List<Target> exclude) {
+    Target best = null;
+    for (Target t : targets.values()) {
+      if (!exclude.contains(t) && (best == null || t.load() < best.load())) {
+        best = t;
+      }
+    }
+    if (localTarget != null && (best == null || localTarget.load() < best.load())) {
+      best = localTarget;
+    }
+    return best;
+  }
+
+  private void dispatch(TaskRequest<?, ?> request, ReplySink sink, byte[] payload,
+      Target target, List<Target> lost) {
+    if (target == null) {
+      Attempt a = new Attempt(request, sink, payload, null, lost);
+      String why = "no usable member is left in cluster '" + settings.cluster() + "' to run task "
+          + request.taskName() + "#" + request.taskNo()
+          + (lost.isEmpty() ? "" : " after member " + lost.get(lost.size() - 1).description
+              + " left while it ran it")
+          + (refused.isEmpty() ? "" : "; " + String.join("; ", refused.values()));
+      sink.accept(failure(a, lost.isEmpty() ? "master" : lost.get(lost.size() - 1).workerId,
+          lost.isEmpty() ? new StarmapException(why) : new WorkerLostException(why)));
+      return;
+    }
+    Attempt a = new Attempt(request, sink, payload, target, lost);
+    target.inFlight.incrementAndGet();
+    attempts.put(a.key, a);
+    try {
+      Future<byte[]> f = remote.submitToMember(
+          new SignedCall(SignedCall.TASK, version, payload, signer), target.member);
+      a.future = f;
+      if (a.cancelled) {
+        f.cancel(true);
+      }
+      if (f instanceof CompletableFuture<byte[]> cf) {
+        cf.whenCompleteAsync((bytes, error) -> complete(a, bytes, error), callbacks);
+      } else {
+        callbacks.execute(() -> {
+          try {
+            complete(a, f.get(), null);
+          } catch (ExecutionException | CancellationException e) {
+            complete(a, null, e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+      }
+    } catch (RuntimeException e) {
+      complete(a, null, e);
+    }
+  }
+
+  private void runLocally(Attempt a) {
+    a.target.inFlight.incrementAndGet();
+    attempts.put(a.key, a);
+    local.submit(a.request, reply -> {
+      if (attempts.remove(a.key, a)) {
+        a.target.inFlight.decrementAndGet();
+        a.sink.accept(reply);
+      }
+    });
+  }
+
+  private void complete(Attempt a, byte[] bytes, Throwable error) {
+    if (!attempts.remove(a.key, a)) {
+      return; // cancelled, or already handled as a lost member
+    }
+    a.target.inFlight.decrementAndGet();
+    try {
+      if (error == null) {
+        a.sink.accept(read(a, bytes));
+        return;
+      }
+      Throwable cause = unwrap(error);
+      if (closed || a.cancelled) {
+        return;
+      }
+      if (lostMember(a.target, cause)) {
+        memberLost(a, cause);
+      } else {
+        a.sink.accept(failure(a, a.target.workerId, new StarmapException("the call of task "
+            + a.request.taskName() + "#" + a.request.taskNo() + " on member "
+            + a.target.description + " failed: " + cause, cause)));
+      }
+    } catch (RuntimeException e) {
+      // Never leave the run waiting for a reply that will not come.
+      a.sink.accept(failure(a, a.target.workerId, new StarmapException("cannot read the reply"
+          + " of task " + a.request.taskName() + "#" + a.request.taskNo() + " from member "
+          + a.target.description + ": " + e, e)));
+    }
+  }
+
+  private TaskReply read(Attempt a, byte[] bytes) {
+    Reply r = Reply.parse(bytes);
+    String task = a.request.taskName() + "#" + a.request.taskNo();
+    if (r.refusal() != null) {
+      return failure(a, a.target.workerId, new StarmapException(r.refusal()), bytes.length);
+    }
+    if (!r.verifiedBy(signer)) {
+      return failure(a, a.target.workerId, new StarmapException("the reply of task " + task
+          + " from member " + a.target.description + " has a bad signature and was not read"),
+          bytes.length);
+    }
+    Object decoded;
+    try {
+      decoded = r.read(filter);
+    } catch (Wire.RejectedClassException e) {
+      return failure(a, a.target.workerId, new StarmapException("the result of task " + task
+          + " from member " + a.target.description + " was refused: " + e.getMessage()
+          + "; allow it with option allow (or STARMAP_CLUSTER_ALLOW), such as '"
+          + e.className().replaceAll("\\.[^.]*$", ".**") + "'", e), bytes.length);
+    } catch (IOException | ClassNotFoundException e) {
+      return failure(a, a.target.workerId, new StarmapException("cannot read the result of task "
+          + task + " from member " + a.target.description + ": " + e, e), bytes.length);
+    }
+    if (!(decoded instanceof TaskReply reply) || reply.taskNo() != a.request.taskNo()) {
+      return failure(a, a.target.workerId, new StarmapException("member "
+          + a.target.description + " answered task " + task + " with something else"),
+          bytes.length);
+    }
+    return reply.withTransfer(a.payload.length, r.payloadLength());
+  }
+
+  private boolean lostMember(Target t, Throwable cause) {
+    return !targets.containsKey(t.member.getUuid())
+        || cause instanceof MemberLeftException
+        || cause instanceof TargetNotMemberException
+        || cause instanceof TargetDisconnectedException
+        || cause instanceof HazelcastInstanceNotActiveException;
+  }
+
+  private void memberLost(Attempt a, Throwable cause) {
+    if (closed || a.cancelled) {
+      return;
+    }
+    a.target.inFlight.decrementAndGet();
+    String task = a.request.taskName() + "#" + a.request.taskNo();
+    boolean idempotent = a.request.task() instanceof Idempotent;
+    if (idempotent && a.lost.isEmpty()) {
+      List<Target> lost = List.of(a.target);
+      LOG.log(Level.INFO, "member " + a.target.description + " left while it ran task " + task
+          + ", which is idempotent: running it again on another member");
+      dispatch(a.request, a.sink, a.payload, pick(lost), lost);
+      return;
+    }
+    String message = "member " + a.target.description + " left cluster '" + settings.cluster()
+        + "' while it ran task " + task + (idempotent
+            ? ", which had already been run again after member " + a.lost.get(0).description
+                + " left; not trying a third time"
+            : "; the task is not idempotent (it does not implement io.starmap.core.Idempotent),"
+                + " so it was not run again");
+    a.sink.accept(failure(a, a.target.workerId, new WorkerLostException(message, cause)));
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException)
+        && c.getCause() != null && !(c instanceof MemberLeftException)) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  private TaskReply failure(Attempt a, String workerId, Throwable error) {
+    return failure(a, workerId, error, 0);
+  }
+
+  private TaskReply failure(Attempt a, String workerId, Throwable error, long received) {
+    TaskRequest<?, ?> r = a.request;
+    TaskMetrics m = new TaskMetrics(r.taskNo(), r.taskName(), r.weight(), workerId, a.startMillis,
+        System.nanoTime() - a.startNanos, 0, 0, a.payload == null ? 0 : a.payload.length,
+        received, 0, 0, TaskStatus.FAILED);
+    return new TaskReply(r.taskNo(), null, error, List.of(), m, List.of());
+  }
+
+  @Override
+  public void cancelAll() {
+    for (Attempt a : attempts.values()) {
+      if (attempts.remove(a.key, a)) {
+        a.cancelled = true;
+        a.target.inFlight.decrementAndGet();
+        Future<?> f = a.future;
+        if (f != null) {
+          f.cancel(true);
+        }
+      }
+    }
+    if (local != null) {
+      local.cancelAll();
+    }
+  }
+
+  /**
+   * The status of every data member: usable ones answer a signed status call, refused ones are
+   * listed with the reason.
+   */
+  public List<MemberStatus> members() {
+    List<MemberStatus> all = new ArrayList<>();
+    Map<Member, Future<byte[]>> calls = new java.util.LinkedHashMap<>();
+    for (Member m : client.getCluster().getMembers()) {
+      if (m.isLiteMember()) {
+        continue;
+      }
+      String why = refused.get(m.getUuid());
+      if (why == null) {
+        try {
+          calls.put(m, remote.submitToMember(new SignedCall(SignedCall.STATUS, version,
+              new byte[0], signer), m));
+          continue;
+        } catch (RuntimeException e) {
+          why = "status call failed: " + e.getMessage();
+        }
+      }
+      all.add(unusable(m, why));
+    }
+    for (Map.Entry<Member, Future<byte[]>> call : calls.entrySet()) {
+      Member m = call.getKey();
+      try {
+        Reply r = Reply.parse(call.getValue().get(10, TimeUnit.SECONDS));
+        if (r.refusal() != null) {
+          all.add(unusable(m, r.refusal()));
+        } else if (!r.verifiedBy(signer)) {
+          all.add(unusable(m, "status reply with a bad signature"));
+        } else {
+          all.add((MemberStatus) r.read(filter));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StarmapException("interrupted while asking the members for their status", e);
+      } catch (ExecutionException | TimeoutException | IOException | ClassNotFoundException
+          | RuntimeException e) {
+        all.add(unusable(m, "no status: " + unwrap(e)));
+      }
+    }
+    all.sort(Comparator.comparing(MemberStatus::address));
+    return all;
+  }
+
+  private static MemberStatus unusable(Member m, String why) {
+    String address = m.getAddress().getHost() + ":" + m.getAddress().getPort();
+    String version = m.getAttribute(Attributes.VERSION);
+    return new MemberStatus(address, Attributes.workerId(m), version == null ? "?" : version,
+        "refused: " + why, Attributes.intAttribute(m, Attributes.CORES, 0),
+        Attributes.intAttribute(m, Attributes.THREADS, 0), 0, 0, 0, 0, 0);
+  }
+
+  /** The members tasks are sent to, {@code host:port (host:pid)}. */
+  public Set<String> usableMembers() {
+    Set<String> names = new java.util.TreeSet<>();
+    targets.values().forEach(t -> names.add(t.description));
+    return names;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    cancelAll();
+    closed = true;
+    if (local != null) {
+      local.close();
+    }
+    try {
+      client.shutdown();
+    } finally {
+      callbacks.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package io.starmap.hazelcast;
+
+import com.hazelcast.cluster.Address;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import io.starmap.core.StarmapException;
+import io.starmap.core.internal.Host;
+import io.starmap.hazelcast.internal.Attributes;
+import io.starmap.hazelcast.internal.HazelcastSetup;
+import io.starmap.hazelcast.internal.MemberRuntime;
+import io.starmap.hazelcast.internal.StarmapVersion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+
+/**
+ * A Hazelcast member that runs Starmap tasks: a worker of the {@code cluster} executor. It runs
+ * the tasks of masters that sign their calls with the cluster's secret, with the classes on its
+ * own class path (no code is shipped): start it from the same jars as the application.
+ *
+ * <pre>{@code
+ * try (WorkerMember member = WorkerMember.start(WorkerSettings.of("starmap", secret))) {
+ *   member.awaitShutdown();
+ * }
+ * }</pre>
+ */
+public final class WorkerMember implements AutoCloseable {
+  private final HazelcastInstance instance;
+  private final String workerId;
+  private final String address;
+  private final CountDownLatch down = new CountDownLatch(1);
+
+  private WorkerMember(HazelcastInstance instance, String workerId) {
+    this.instance = instance;
+    this.workerId = workerId;
+    Address a = instance.getCluster().getLocalMember().getAddress();
+    this.address = a.getHost() + ":" + a.getPort();
+    instance.getLifecycleService().addLifecycleListener(e -> {
+      if (e.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {
+        down.countDown();
+      }
+    });
+    if (!instance.getLifecycleService().isRunning()) {
+      down.countDown();
+    }
+  }
+
+  /**
+   * Starts a member and joins the cluster.
+   *
+   * @throws StarmapException when the member cannot start (port taken, bad interface)
+   */
+  public static WorkerMember start(WorkerSettings settings) {
+    HazelcastSetup.quietLogging(Level.WARNING);
+    String version = StarmapVersion.current();
+    String workerId = Host.NAME + ":" + Host.PID;
+    byte[] nonceBytes = new byte[16];
+    new SecureRandom().nextBytes(nonceBytes);
+    String nonce = HexFormat.of().formatHex(nonceBytes);
+    String threads = Integer.toString(settings.threads());
+    MemberRuntime runtime = new MemberRuntime(settings.secret(), settings.allow(), version,
+        workerId, settings.threads());
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put(Attributes.VERSION, version);
+    attributes.put(Attributes.WORKER, workerId);
+    attributes.put(Attributes.THREADS, threads);
+    attributes.put(Attributes.CORES, Integer.toString(Runtime.getRuntime().availableProcessors()));
+    attributes.put(Attributes.NONCE, nonce);
+    attributes.put(Attributes.AUTH,
+        runtime.signer().signText(Attributes.signedText(nonce, version, workerId, threads)));
+    String instanceName = "starmap-member-" + UUID.randomUUID();
+    // Registered before the member starts: a master may call it as soon as it has joined.
+    runtime.register(instanceName, settings.bind());
+    HazelcastInstance hz;
+    try {
+      hz = Hazelcast.newHazelcastInstance(HazelcastSetup.member(instanceName, settings.cluster(),
+          settings.bind(), settings.port(), settings.join(), settings.threads(), attributes));
+    } catch (RuntimeException e) {
+      MemberRuntime.unregister(instanceName);
+      throw new StarmapException("cannot start a worker member of cluster " + settings.cluster()
+          + " on " + settings.bind() + (settings.port() > 0 ? ":" + settings.port() : "")
+          + ": " + e.getMessage(), e);
+    }
+    WorkerMember member = new WorkerMember(hz, workerId);
+    runtime.register(instanceName, member.address);
+    hz.getLifecycleService().addLifecycleListener(e -> {
+      if (e.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {
+        MemberRuntime.unregister(instanceName);
+      }
+    });
+    return member;
+  }
+
+  /** The member's address, {@code host:port}. */
+  public String address() {
+    return address;
+  }
+
+  /** The member's worker id, {@code host:pid}. */
+  public String workerId() {
+    return workerId;
+  }
+
+  /** The number of members in the cluster as this member sees it. */
+  public int clusterSize() {
+    return instance.getCluster().getMembers().size();
+  }
+
+  /** Waits until the member shuts down (by {@link #close}, a signal or the cluster). */
+  public void awaitShutdown() throws InterruptedException {
+    down.await();
+  }
+
+  /** Leaves the cluster and stops. */
+  @Override
+  public void close() {
+    instance.shutdown();
+  }
+
+  /**
+   * Runs a member until it is stopped. Arguments: {@code --cluster NAME --bind ADDR --port P
+   * --join HOST:PORT,... --threads N --allow PATTERN,... --secret-file FILE --exit-on-stdin-eof};
+   * the secret comes from {@code --secret-file} or {@code STARMAP_CLUSTER_SECRET}. For scripts
+   * and tests; people use {@code starmap worker}.
+   */
+  public static void main(String[] args) throws Exception {
+    String cluster = env("STARMAP_CLUSTER_NAME", ClusterSettings.DEFAULT_CLUSTER);
+    String bind = "127.0.0.1";
+    int port = 0;
+    List<String> join = new ArrayList<>();
+    int threads = Runtime.getRuntime().availableProcessors();
+    List<String> allow = new ArrayList<>(ClusterSettings.split(env("STARMAP_CLUSTER_ALLOW", "")));
+    String secret = System.getenv("STARMAP_CLUSTER_SECRET");
+    boolean exitOnEof = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--cluster" -> cluster = value(args, ++i, a);
+        case "--bind" -> bind = value(args, ++i, a);
+        case "--port" -> port = Integer.parseInt(value(args, ++i, a));
+        case "--join" -> join.addAll(ClusterSettings.split(value(args, ++i, a)));
+        case "--threads" -> threads = Integer.parseInt(value(args, ++i, a));
+        case "--allow" -> allow.addAll(ClusterSettings.split(value(args, ++i, a)));
+        case "--secret-file" -> secret = readSecret(Path.of(value(args, ++i, a)));
+        case "--exit-on-stdin-eof" -> exitOnEof = true;
+        default -> throw new IllegalArgumentException("unknown argument '" + a + "'; known: "
+            + "--cluster --bind --port --join --threads --allow --secret-file --exit-on-stdin-eof");
+      }
+    }
+    WorkerMember member = start(new WorkerSettings(cluster, bind, port, join, secret, threads,
+        allow));
+    if (exitOnEof) {
+      // The parent (a test, a launcher) holds our stdin: when it dies, so do we.
+      Thread watchdog = new Thread(() -> {
+        try {
+          while (System.in.read() >= 0) {
+            // ignore input
+          }
+        } catch (IOException e) {
+          // treated as end of input
+        }
+        Runtime.getRuntime().halt(0);
+      }, "starmap-stdin-watchdog");
+      watchdog.setDaemon(true);
+      watchdog.start();
+    }
+    member.awaitShutdown();
+  }
+
+  /** Reads a secret file (its first line, trimmed). */
+  public static String readSecret(Path file) {
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+      int nl = text.indexOf('\n');
+      return nl < 0 ? text : text.substring(0, nl).strip();
+    } catch (IOException e) {
+      throw new StarmapException("cannot read the cluster secret from " + file + ": " + e, e);
+    }
+  }
+
+  private static String value(String[] args, int i, String name) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(name + " needs a value; arguments were "
+          + Arrays.toString(args));
+    }
+    return args[i];
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v.strip();
+  }
+}
