@@ -30,6 +30,8 @@ final class Wire {
   static final byte CANCEL = 5;
   /** Exit now. */
   static final byte STOP = 6;
+  /** long seq: give this task back if it has not started (answered by REVOKED). */
+  static final byte REVOKE = 7;
 
   // worker -> master
   /** long pid, long startNanos (time spent in the worker's main before it was ready). */
@@ -40,6 +42,8 @@ final class Wire {
   static final byte DRAINED = 23;
   /** UTF reason: the worker exits after this; tasks it has not replied to go elsewhere. */
   static final byte RETIRE = 24;
+  /** long seq: the task was still queued and will not run here. */
+  static final byte REVOKED = 25;
 
   static void writeBytes(DataOutput out, byte[] bytes) throws IOException {
     out.writeInt(bytes.length);

@@ -165,6 +165,16 @@ public final class WorkerMain {
             queue.add(DRAIN);
           }
           case Wire.STOP -> System.exit(0);
+          case Wire.REVOKE -> {
+            long seq = in.readLong();
+            // Only a task still queued goes back; a started one replies as usual.
+            if (queue.removeIf(item -> item instanceof Job job && job.seq() == seq)) {
+              send(w -> {
+                w.writeByte(Wire.REVOKED);
+                w.writeLong(seq);
+              });
+            }
+          }
           default -> throw new IOException("unknown frame type " + type);
         }
       }

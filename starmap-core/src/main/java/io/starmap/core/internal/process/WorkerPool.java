@@ -58,6 +58,7 @@ final class WorkerPool {
   private static final int OUTPUT_LINES_KEPT = 20;
   private static final int MAX_START_FAILURES = 3;
   private static final long DRAIN_MILLIS = 2_000;
+  private static final long STEAL_AFTER_NANOS = 5_000_000;
   static final ExecutorService HOUSEKEEPING = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "starmap-processes-housekeeping");
     t.setDaemon(true);
@@ -86,6 +87,7 @@ final class WorkerPool {
     final byte[] args;
     final ReplySink sink;
     boolean cancelled;
+    boolean revoking;
 
     Outgoing(long seq, TaskRequest<?, ?> request, Definition definition, byte[] args,
         ReplySink sink) {
@@ -122,6 +124,7 @@ final class WorkerPool {
     int sent;
     int cancelsSent;
     int drainsReceived;
+    long lastProgressNanos;
     boolean planned;
     boolean replacementStarted;
     String startFailure;
@@ -160,6 +163,7 @@ final class WorkerPool {
   private long tasksRun;
   private int replaced;
   private boolean closed;
+  private boolean stealScheduled;
   private Duration poolStartTime = Duration.ZERO;
 
   private WorkerPool(PoolConfig config) throws IOException {
@@ -499,9 +503,66 @@ final class WorkerPool {
       }
       sendLocked(best, pending.pollFirst());
     }
+    stealLocked();
+  }
+
+  /**
+   * Pipelining queues tasks behind a running one; when that one runs long while another worker
+   * is idle, the queued tasks are taken back (if they have not started) and sent to the idle
+   * worker, so that a long task never holds up short ones.
+   */
+  private void stealLocked() {
+    boolean idle = false;
+    for (Worker w : workers) {
+      if (w.state == State.READY && w.outstanding.isEmpty()) {
+        idle = true;
+        break;
+      }
+    }
+    if (!idle || closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    boolean later = false;
+    for (Worker v : workers) {
+      if (v.state != State.READY || v.outstanding.size() < 2) {
+        continue;
+      }
+      if (now - v.lastProgressNanos < STEAL_AFTER_NANOS) {
+        later = true;
+        continue;
+      }
+      Outgoing victim = null;
+      for (Outgoing t : v.outstanding.values()) {
+        victim = t; // the last one sent: the least likely to have started
+      }
+      if (victim == null || victim.revoking || victim.cancelled) {
+        continue;
+      }
+      victim.revoking = true;
+      try {
+        v.out.writeByte(Wire.REVOKE);
+        v.out.writeLong(victim.seq);
+        v.out.flush();
+      } catch (IOException e) {
+        v.process.destroyForcibly();
+      }
+    }
+    if (later && !stealScheduled) {
+      stealScheduled = true;
+      TIMER.schedule(() -> {
+        synchronized (this) {
+          stealScheduled = false;
+          stealLocked();
+        }
+      }, STEAL_AFTER_NANOS, TimeUnit.NANOSECONDS);
+    }
   }
 
   private void sendLocked(Worker w, Outgoing t) {
+    if (w.outstanding.isEmpty()) {
+      w.lastProgressNanos = System.nanoTime(); // it starts this task now
+    }
     w.outstanding.put(t.seq, t);
     w.sent++;
     try {
@@ -569,6 +630,18 @@ final class WorkerPool {
               notifyAll();
             }
           }
+          case Wire.REVOKED -> {
+            long seq = in.readLong();
+            synchronized (this) {
+              Outgoing t = w.outstanding.remove(seq);
+              if (t != null && !t.cancelled) {
+                t.revoking = false;
+                pending.addFirst(t);
+              }
+              stopIfRetiredLocked(w);
+              assignLocked();
+            }
+          }
           case Wire.RETIRE -> {
             String reason = in.readUTF();
             synchronized (this) {
@@ -628,6 +701,7 @@ final class WorkerPool {
     Outgoing t;
     synchronized (this) {
       t = w.outstanding.remove(seq);
+      w.lastProgressNanos = System.nanoTime();
       if (t != null && !t.cancelled) {
         tasksRun++;
       }
