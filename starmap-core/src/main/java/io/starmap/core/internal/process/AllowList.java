@@ -93,6 +93,12 @@ final class AllowList {
   /** The package rule that accepts classes of {@code type}'s package, for messages and tasks. */
   static String packageRule(Class<?> type) {
     String pkg = type.getPackageName();
-    return pkg.isEmpty() ? type.getName() : pkg;
+    if (!pkg.isEmpty()) {
+      return pkg;
+    }
+    // The unnamed package: the top-level class, which also covers its nested and lambda classes.
+    String name = type.getName();
+    int dollar = name.indexOf('$');
+    return dollar > 0 ? name.substring(0, dollar) : name;
   }
 }

@@ -10,10 +10,13 @@ import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The default codec: Java serialization, with the same allow-list checked when encoding (so that
+ * The default codec: Java serialization (after a one-byte tag for null, Integer, Long, Double,
+ * Boolean, String and byte[], which are written directly), with the same allow-list checked when encoding (so that
  * the sender gets a clear error naming the class) and enforced by an {@link ObjectInputFilter} when
  * decoding (so that nothing else is ever instantiated). Serializable lambdas travel as {@code
  * java.lang.invoke.SerializedLambda} and need their capturing class to be allowed.
@@ -49,8 +52,23 @@ public final class JavaSerializationCodec implements Codec {
     return allowList.rules();
   }
 
+  // Common values skip ObjectOutputStream, whose set-up costs more than a trivial task. A Java
+  // serialization stream starts with 0xAC (its magic number), so the tags below never clash.
+  private static final byte NULL = 1;
+  private static final byte INT = 2;
+  private static final byte LONG = 3;
+  private static final byte DOUBLE = 4;
+  private static final byte STRING = 5;
+  private static final byte BYTES = 6;
+  private static final byte TRUE = 7;
+  private static final byte FALSE = 8;
+
   @Override
   public byte[] encode(Object value) {
+    byte[] simple = encodeSimple(value);
+    if (simple != null) {
+      return simple;
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     AllowList allowed = allowList;
     try (ObjectOutputStream out = new CheckingOutputStream(bytes, allowed)) {
@@ -65,8 +83,53 @@ public final class JavaSerializationCodec implements Codec {
     return bytes.toByteArray();
   }
 
+  private static byte[] encodeSimple(Object value) {
+    if (value == null) {
+      return new byte[] {NULL};
+    }
+    if (value instanceof Integer i) {
+      return ByteBuffer.allocate(5).put(INT).putInt(i).array();
+    }
+    if (value instanceof Long l) {
+      return ByteBuffer.allocate(9).put(LONG).putLong(l).array();
+    }
+    if (value instanceof Double d) {
+      return ByteBuffer.allocate(9).put(DOUBLE).putDouble(d).array();
+    }
+    if (value instanceof Boolean b) {
+      return new byte[] {b ? TRUE : FALSE};
+    }
+    if (value instanceof String text) {
+      byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+      byte[] out = new byte[utf8.length + 1];
+      out[0] = STRING;
+      System.arraycopy(utf8, 0, out, 1, utf8.length);
+      return out;
+    }
+    if (value instanceof byte[] raw) {
+      byte[] out = new byte[raw.length + 1];
+      out[0] = BYTES;
+      System.arraycopy(raw, 0, out, 1, raw.length);
+      return out;
+    }
+    return null;
+  }
+
   @Override
   public Object decode(byte[] bytes) {
+    if (bytes.length > 0 && bytes[0] >= NULL && bytes[0] <= FALSE) {
+      ByteBuffer b = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
+      return switch (bytes[0]) {
+        case NULL -> null;
+        case INT -> b.getInt();
+        case LONG -> b.getLong();
+        case DOUBLE -> b.getDouble();
+        case STRING -> new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
+        case BYTES -> java.util.Arrays.copyOfRange(bytes, 1, bytes.length);
+        case TRUE -> Boolean.TRUE;
+        default -> Boolean.FALSE;
+      };
+    }
     Filter filter = new Filter(allowList);
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
       in.setObjectInputFilter(filter);

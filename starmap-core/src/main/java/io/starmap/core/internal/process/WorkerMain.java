@@ -242,7 +242,7 @@ public final class WorkerMain {
           : TaskRunner.run(new TaskRequest<>(d.runId(), taskName, job.taskNo(), d.task(), args,
               job.weight()), workerId);
     }
-    probe.read();
+    probe.readAfter(reply.metrics().wallNanos());
     reply = reply.withMemory(probe.rss(), probe.peak());
     boolean retire = false;
     String reason = null;
