@@ -208,4 +208,41 @@ class ProcessesExecutorTest {
     assertThat(outcomes).filteredOn(o -> !o.succeeded()).singleElement()
         .satisfies(o -> assertThat(o.failure()).hasRootCauseMessage("seven"));
   }
+
+  @Test
+  void aResultOutsideTheAllowListFailsItsTaskWithAClearError() {
+    Starmap<Integer, Object> starmap = Starmap.<Integer, Object>builder("attr",
+        (x, ctx) -> new javax.management.Attribute("a", x)).executor("processes").workers(1)
+        .build();
+    assertThatThrownBy(() -> starmap.reduce(List.of(1), 0, (a, b) -> a))
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("attr#0")
+        .rootCause().hasMessageContaining("cannot be sent back to the master")
+        .hasMessageContaining("javax.management.Attribute");
+  }
+
+  @Test
+  void unknownOrBadOptionsAreRefusedNamingThem() {
+    assertThatThrownBy(() -> Starmap.<Integer, Integer>builder("x", (x, ctx) -> x)
+        .executor("processes").workers(1).option("memoryLimitMB", "100").build()
+        .reduce(List.of(1), 0, Integer::sum))
+        .hasMessageContaining("unknown option 'memoryLimitMB'")
+        .hasMessageContaining("memoryLimitMb");
+    assertThatThrownBy(() -> Starmap.<Integer, Integer>builder("x", (x, ctx) -> x)
+        .executor("processes").workers(1).option("pipelineDepth", "0").build()
+        .reduce(List.of(1), 0, Integer::sum))
+        .hasMessageContaining("option pipelineDepth must be a positive whole number, got '0'");
+  }
+
+  @Test
+  void workersAreMarkedInTheirCommandLineAndDieWithTheirParent() {
+    Starmap<Integer, String> probe = Starmap.<Integer, String>builder("probe", (x, ctx) ->
+        System.getProperty("starmap.worker") + " " + System.getProperty("starmap.worker.pdeathsig"))
+        .executor("processes").workers(1).build();
+    String seen = probe.reduce(List.of(1), "", (a, b) -> b);
+    assertThat(seen).startsWith(ProcessHandle.current().pid() + ".p");
+    if (Runtime.version().feature() >= 22 && System.getProperty("os.name").contains("Linux")) {
+      assertThat(seen).endsWith(" true"); // prctl(PR_SET_PDEATHSIG) through the FFM API
+    }
+  }
 }
