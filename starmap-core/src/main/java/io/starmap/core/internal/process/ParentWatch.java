@@ -20,11 +20,23 @@ final class ParentWatch {
 
   private ParentWatch() {}
 
+  /**
+   * The watches in force: all of {@code pdeathsig,stdin,poll,socket} unless the system property
+   * {@code starmap.worker.watch} names a subset (for the tests that prove each one alone).
+   */
+  static final java.util.Set<String> WATCHES = java.util.Set.of(
+      System.getProperty("starmap.worker.watch", "pdeathsig,stdin,poll,socket").split(","));
+
   /** Starts the watches; exits at once if the parent is already not {@code masterPid}. */
   static void start(long masterPid, InputStream stdin) {
-    boolean pdeathsig = setParentDeathSignal();
+    boolean pdeathsig = WATCHES.contains("pdeathsig") && setParentDeathSignal();
     // prctl only covers a parent death after the call: check the parent once more now.
     checkParent(masterPid);
+    System.setProperty("starmap.worker.pdeathsig", String.valueOf(pdeathsig));
+    if (!WATCHES.contains("stdin")) {
+      startPoll(masterPid);
+      return;
+    }
     Thread eof = new Thread(() -> {
       byte[] buffer = new byte[256];
       try {
@@ -38,6 +50,13 @@ final class ParentWatch {
     }, "starmap-stdin-watch");
     eof.setDaemon(true);
     eof.start();
+    startPoll(masterPid);
+  }
+
+  private static void startPoll(long masterPid) {
+    if (!WATCHES.contains("poll")) {
+      return;
+    }
     Thread poll = new Thread(() -> {
       while (true) {
         try {
@@ -50,7 +69,6 @@ final class ParentWatch {
     }, "starmap-parent-watch");
     poll.setDaemon(true);
     poll.start();
-    System.setProperty("starmap.worker.pdeathsig", String.valueOf(pdeathsig));
   }
 
   private static void checkParent(long masterPid) {

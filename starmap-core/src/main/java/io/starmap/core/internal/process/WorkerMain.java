@@ -180,7 +180,9 @@ public final class WorkerMain {
       }
     } catch (IOException | RuntimeException e) {
       // The master closed the socket (it stops the pool or it died): nothing is left to do.
-      Runtime.getRuntime().halt(0);
+      if (ParentWatch.WATCHES.contains("socket")) {
+        Runtime.getRuntime().halt(0);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.starmap.core.internal.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -12,6 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A real master JVM with a real pool, killed with SIGKILL: its workers must not survive it. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -19,8 +22,22 @@ class NoOrphansTest {
 
   @Test
   void workersExitWithin2SecondsOfAKill9OfTheirMaster() throws Exception {
+    killMasterAndCheck("all");
+  }
+
+  /** Each of the four watches alone is enough. */
+  @ParameterizedTest
+  @ValueSource(strings = {"pdeathsig", "stdin", "poll", "socket"})
+  void eachWatchAloneKillsTheWorkers(String watch) throws Exception {
+    assumeTrue(!watch.equals("pdeathsig") || Runtime.version().feature() >= 22,
+        "prctl needs the foreign function API of Java 22+");
+    killMasterAndCheck(watch);
+  }
+
+  private static void killMasterAndCheck(String watch) throws Exception {
     String marker = UUID.randomUUID().toString();
-    Process master = startMaster(marker);
+    Process master = watch.equals("all") ? startMaster(marker)
+        : startMaster(marker, "run", watch);
     try {
       List<Long> pids = awaitPids(master);
       assertThat(pids).hasSize(2);

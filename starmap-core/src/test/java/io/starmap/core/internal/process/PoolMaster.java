@@ -8,13 +8,16 @@ import java.util.Map;
 /**
  * A master JVM for the kill tests: starts a pool of two workers whose command lines carry the
  * marker given as first argument, prints their pids, then runs two tasks that sleep a minute.
- * With {@code exit} as second argument it calls System.exit while they run instead.
+ * With {@code exit} as second argument it calls System.exit while they run instead; a third
+ * argument limits the workers' watches of their parent (see {@code ParentWatch.WATCHES}).
  */
 public final class PoolMaster {
   private PoolMaster() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = Map.of("jvmOptions", "-Dstarmap.test.marker=" + args[0]);
+    String watch = args.length > 2 ? " -Dstarmap.worker.watch=" + args[2] : "";
+    Map<String, String> options =
+        Map.of("jvmOptions", "-Dstarmap.test.marker=" + args[0] + watch);
     var info = ProcessPools.warmUp(2, options);
     Starmap<Integer, Integer> sleepy = Starmap.<Integer, Integer>builder("sleepy", (x, ctx) -> {
       Thread.sleep(60_000);
