@@ -122,9 +122,12 @@ public final class Starmap<A, R> {
     return b.sharedExecutor != null ? b.sharedExecutor.name() : b.resolvedExecutor();
   }
 
-  /** The number of workers this starmap runs on. */
+  /** The number of workers this starmap runs on (1 for {@code no}). */
   public int workers() {
-    return b.sharedExecutor != null ? b.sharedExecutor.workers() : b.resolvedWorkers();
+    if (b.sharedExecutor != null) {
+      return b.sharedExecutor.workers();
+    }
+    return b.resolvedExecutor().equals("no") ? 1 : b.resolvedWorkers();
   }
 
   /**

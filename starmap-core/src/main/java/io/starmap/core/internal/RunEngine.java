@@ -165,13 +165,13 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
       if (!subtasks.isEmpty()) {
         args = subtasks.poll();
       } else if (sourceHasNext()) {
-        args = source.next();
+        args = sourceNext();
       } else {
         return;
       }
       long taskNo = submitted++;
       String summary = describe(args);
-      double weight = s.weight().applyAsDouble(args);
+      double weight = weigh(taskNo, summary, args);
       inFlight.put(taskNo, new Pending(summary, weight));
       try {
         s.executor().submit(
@@ -191,9 +191,33 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
     try {
       return source.hasNext();
     } catch (RuntimeException e) {
-      StarmapException failure = new StarmapException("the arguments of " + s.name()
-          + " could not be read after " + (submitted - subtasksAdded) + " values: "
-          + e.getMessage(), e);
+      throw sourceFailed(e);
+    }
+  }
+
+  private A sourceNext() {
+    try {
+      return source.next();
+    } catch (RuntimeException e) {
+      throw sourceFailed(e);
+    }
+  }
+
+  private StarmapException sourceFailed(RuntimeException e) {
+    StarmapException failure = new StarmapException("the arguments of " + s.name()
+        + " could not be read after " + (submitted - subtasksAdded) + " values: "
+        + e.getMessage(), e);
+    finish(RunSummary.Status.FAILED, failure);
+    return failure;
+  }
+
+  private double weigh(long taskNo, String summary, A args) {
+    try {
+      return s.weight().applyAsDouble(args);
+    } catch (RuntimeException e) {
+      StarmapException failure = new StarmapException("the weight function of " + s.name()
+          + " failed on task #" + taskNo + "(" + summary + "): " + e.getMessage(), e);
+      submitted--;
       finish(RunSummary.Status.FAILED, failure);
       throw failure;
     }
@@ -288,6 +312,16 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
     } else {
       return; // over the soft limit only, and collected less than a second ago: warn later
     }
+    // The warning comes first, so that a run stopped at the hard limit was warned about.
+    if (!softWarned && used > guard.softFraction() * max) {
+      softWarned = true;
+      String message = String.format(Locale.ROOT,
+          "%s: the heap holds %s of %s (%.0f%%), above the soft limit of %.0f%%", s.name(),
+          io.starmap.core.Bytes.human(used), io.starmap.core.Bytes.human(max),
+          100.0 * used / max, 100 * guard.softFraction());
+      LOG.log(Level.WARNING, message);
+      record(r -> r.log(Level.WARNING, message));
+    }
     if (used > guard.hardFraction() * max) {
       MemoryLimitExceededException error = new MemoryLimitExceededException(String.format(
           Locale.ROOT,
@@ -297,15 +331,6 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
           io.starmap.core.Bytes.human(max), 100.0 * used / max, 100 * guard.hardFraction()));
       finish(RunSummary.Status.FAILED, error);
       throw error;
-    }
-    if (!softWarned && used > guard.softFraction() * max) {
-      softWarned = true;
-      String message = String.format(Locale.ROOT,
-          "%s: the heap holds %s of %s (%.0f%%), above the soft limit of %.0f%%", s.name(),
-          io.starmap.core.Bytes.human(used), io.starmap.core.Bytes.human(max),
-          100.0 * used / max, 100 * guard.softFraction());
-      LOG.log(Level.WARNING, message);
-      record(r -> r.log(Level.WARNING, message));
     }
   }
 
