@@ -88,6 +88,7 @@ public final class ClusterExecutor implements TaskExecutor {
   private final Target localTarget;
   private final int workers;
   private volatile boolean closed;
+  private final boolean statusOnly;
 
   /** A place tasks go: a member, or the master's own threads. */
   private static final class Target {
@@ -189,6 +190,7 @@ public final class ClusterExecutor implements TaskExecutor {
     for (Member m : client.getCluster().getMembers()) {
       consider(m);
     }
+    this.statusOnly = false;
     this.workers = awaitMembers();
   }
 
@@ -244,6 +246,7 @@ public final class ClusterExecutor implements TaskExecutor {
         Thread.ofPlatform().daemon().name("starmap-cluster-timer").factory());
     this.local = null;
     this.localTarget = null;
+    this.statusOnly = statusOnly;
     for (Member m : client.getCluster().getMembers()) {
       consider(m);
     }
@@ -256,7 +259,7 @@ public final class ClusterExecutor implements TaskExecutor {
     }
     String why = Attributes.refusal(m, signer, version);
     if (why != null) {
-      if (refused.put(m.getUuid(), why) == null) {
+      if (refused.put(m.getUuid(), why) == null && !statusOnly) {
         LOG.log(Level.WARNING, why);
       }
       return;
