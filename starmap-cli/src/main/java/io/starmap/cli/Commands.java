@@ -12,6 +12,8 @@ final class Commands {
   static List<Object> all() {
     return List.of(
         // commands are added here, one per line
+        new DbCommand(),
+        new SqlCommand()
         );
   }
 }

@@ -49,14 +49,16 @@ public final class StarmapCommand implements Runnable {
       boolean verbose = parseResult.hasMatchedOption("--verbose")
           || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
           || isVerbose(parseResult);
-      if (ex instanceof UserException) {
+      if (ex instanceof UserException
+          || ex instanceof io.starmap.importer.db.DatabaseUnavailableException) {
         err.println("starmap: " + ex.getMessage());
       } else {
         err.println("starmap: " + Errors.oneLine(ex));
       }
       if (verbose) {
         ex.printStackTrace(err);
-      } else if (!(ex instanceof UserException)) {
+      } else if (!(ex instanceof UserException
+          || ex instanceof io.starmap.importer.db.DatabaseUnavailableException)) {
         err.println("(run with --verbose for the stack trace)");
       }
       err.flush();

@@ -14,8 +14,15 @@ import java.util.Map;
 public final class StarmapHome {
   private StarmapHome() {}
 
-  /** The home directory from the process environment, created if missing. */
+  /**
+   * The home directory from the system property {@code starmap.home} (set by tests and embedding
+   * programs), else from the process environment; created if missing.
+   */
   public static Path resolve() {
+    String property = System.getProperty("starmap.home");
+    if (property != null && !property.isBlank()) {
+      return resolve(Map.of("STARMAP_HOME", property));
+    }
     return resolve(System.getenv());
   }
 

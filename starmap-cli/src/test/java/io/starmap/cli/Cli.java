@@ -1,0 +1,23 @@
+package io.starmap.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** Runs the {@code starmap} command line in-process and captures what it prints. */
+final class Cli {
+  private Cli() {}
+
+  /** The exit code and the output of one run. */
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    CommandLine cl = StarmapCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+}

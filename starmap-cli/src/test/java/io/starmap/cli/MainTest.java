@@ -1,0 +1,68 @@
+package io.starmap.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MainTest {
+
+  @Test
+  void versionPrintsStarmapAndJava() {
+    Cli.Result r = Cli.run("--version");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("starmap ").contains("Java ");
+  }
+
+  @Test
+  void helpListsTheCommands() {
+    Cli.Result r = Cli.run("--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("sql").contains("db");
+  }
+
+  @Test
+  void usageErrorsExitWith2() {
+    Cli.Result r = Cli.run("--no-such-option");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--no-such-option");
+    assertThat(Cli.run("sql").code()).as("missing SQL").isEqualTo(2);
+    assertThat(Cli.run("sql", "--format", "xml", "select 1").code()).isEqualTo(2);
+  }
+
+  @Test
+  void unreachableDatabaseFailsWithOneLineNamingHostAndPort() {
+    Cli.Result r = Cli.run("sql", "--db", "postgresql://127.0.0.1:1/none", "select 1");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().lines().toList()).containsExactly(
+        "starmap: cannot connect to PostgreSQL at 127.0.0.1:1 (database none): Connection refused");
+  }
+
+  @Test
+  void verboseShowsTheStackTrace() {
+    Cli.Result r = Cli.run("sql", "--verbose", "--db", "postgresql://127.0.0.1:1/none",
+        "select 1");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("127.0.0.1:1").contains("\tat ");
+  }
+
+  @Test
+  void malformedUrlIsAUsageErrorWithoutThePassword() {
+    Cli.Result r = Cli.run("sql", "--db", "mysql://u:topsecret@h/d", "select 1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().lines().toList()).hasSize(1);
+    assertThat(r.err()).contains("mysql://u:***@h/d").doesNotContain("topsecret");
+  }
+
+  @Test
+  void dbUrlConvertsAGivenUrl() {
+    Cli.Result r = Cli.run("db", "url", "--db", "jdbc:postgresql://h:5/d?user=u&password=p%40");
+    assertThat(r.code()).isZero();
+    assertThat(r.out().strip()).isEqualTo("postgresql://u:p%40@h:5/d");
+    assertThat(Cli.run("db", "url", "--jdbc", "--db", "postgresql://u:p@h:5/d").out().strip())
+        .isEqualTo("jdbc:postgresql://h:5/d?user=u&password=p");
+  }
+}

@@ -1,0 +1,281 @@
+package io.starmap.importer.db;
+
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Where a PostgreSQL database is and how to log in: parsed from {@code postgresql://user:pass@host:port/db?k=v},
+ * {@code postgres://...} or {@code jdbc:postgresql://host:port/db?user=..&password=..}.
+ *
+ * <p>The password never appears in {@link #toString()}, {@link #redacted()} or {@link #jdbcUrl()}: it
+ * travels only in {@link #connectionProperties()} and {@link #psqlUrl()}.
+ *
+ * @param host host name or address (IPv6 without brackets)
+ * @param port TCP port
+ * @param database database name
+ * @param user user name, or {@code null} for the driver's default
+ * @param password password, or {@code null}
+ * @param params the other parameters of the URL, in order (for example {@code sslmode})
+ */
+public record DatabaseUrl(String host, int port, String database, String user, String password,
+    Map<String, String> params) {
+
+  /** The port PostgreSQL listens on unless told otherwise. */
+  public static final int DEFAULT_PORT = 5432;
+
+  private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^/@:]*:)[^/@]*@");
+  private static final Pattern PARAM_PASSWORD =
+      Pattern.compile("(?i)([?&;]password=)[^&;]*");
+
+  /** Parameters that libpq (psql) understands in a connection URI; the others are JDBC-only. */
+  private static final Set<String> LIBPQ_PARAMS = Set.of("sslmode", "connect_timeout",
+      "application_name", "options", "sslrootcert", "sslcert", "sslkey", "target_session_attrs",
+      "gssencmode", "channel_binding", "keepalives", "client_encoding");
+
+  /** Validates and copies the parameters. */
+  public DatabaseUrl {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("database URL has no host");
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("database port " + port + " is not in 1..65535");
+    }
+    if (database == null || database.isBlank()) {
+      throw new IllegalArgumentException("database URL has no database name");
+    }
+    // Sorted so that the URLs built from it are stable whatever order the parameters came in.
+    params = java.util.Collections.unmodifiableMap(
+        new java.util.TreeMap<>(params == null ? Map.of() : params));
+  }
+
+  /**
+   * Parses a database URL.
+   *
+   * @throws IllegalArgumentException naming the redacted URL and what is wrong with it
+   */
+  public static DatabaseUrl parse(String url) {
+    if (url == null || url.isBlank()) {
+      throw new IllegalArgumentException("empty database URL: expected "
+          + "postgresql://user:password@host:port/database or jdbc:postgresql://host:port/database");
+    }
+    String s = url.strip();
+    try {
+      if (s.startsWith("jdbc:postgresql://")) {
+        return parseHierarchical(s.substring("jdbc:postgresql://".length()), true);
+      }
+      if (s.startsWith("postgresql://")) {
+        return parseHierarchical(s.substring("postgresql://".length()), false);
+      }
+      if (s.startsWith("postgres://")) {
+        return parseHierarchical(s.substring("postgres://".length()), false);
+      }
+      throw new IllegalArgumentException("unsupported scheme: expected "
+          + "postgresql://user:password@host:port/database or jdbc:postgresql://host:port/database");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad database URL " + redact(s) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static DatabaseUrl parseHierarchical(String rest, boolean jdbc) {
+    String query = "";
+    int q = rest.indexOf('?');
+    if (q >= 0) {
+      query = rest.substring(q + 1);
+      rest = rest.substring(0, q);
+    }
+    int hash = query.indexOf('#');
+    if (hash >= 0) {
+      query = query.substring(0, hash);
+    }
+    String path = "";
+    int slash = rest.indexOf('/');
+    if (slash >= 0) {
+      path = rest.substring(slash + 1);
+      rest = rest.substring(0, slash);
+    }
+    String user = null;
+    String password = null;
+    int at = rest.lastIndexOf('@');
+    if (at >= 0) {
+      String userInfo = rest.substring(0, at);
+      rest = rest.substring(at + 1);
+      int colon = userInfo.indexOf(':');
+      if (colon >= 0) {
+        user = decode(userInfo.substring(0, colon));
+        password = decode(userInfo.substring(colon + 1));
+      } else {
+        user = decode(userInfo);
+      }
+    }
+    if (rest.contains(",")) {
+      throw new IllegalArgumentException("several hosts are not supported");
+    }
+    String host;
+    int port = DEFAULT_PORT;
+    if (rest.startsWith("[")) {
+      int close = rest.indexOf(']');
+      if (close < 0) {
+        throw new IllegalArgumentException("unclosed '[' in IPv6 host");
+      }
+      host = rest.substring(1, close);
+      String after = rest.substring(close + 1);
+      if (!after.isEmpty()) {
+        if (!after.startsWith(":")) {
+          throw new IllegalArgumentException("unexpected '" + after + "' after the host");
+        }
+        port = parsePort(after.substring(1));
+      }
+    } else {
+      int colon = rest.lastIndexOf(':');
+      if (colon >= 0) {
+        host = rest.substring(0, colon);
+        port = parsePort(rest.substring(colon + 1));
+      } else {
+        host = rest;
+      }
+    }
+    host = decode(host);
+    if (host.isEmpty()) {
+      if (jdbc) {
+        throw new IllegalArgumentException("no host");
+      }
+      host = "localhost";
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    if (!query.isEmpty()) {
+      for (String pair : query.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String k = decode(eq >= 0 ? pair.substring(0, eq) : pair);
+        String v = eq >= 0 ? decode(pair.substring(eq + 1)) : "";
+        switch (k) {
+          case "user" -> user = v;
+          case "password" -> password = v;
+          case "dbname" -> path = v;
+          case "host", "port" -> throw new IllegalArgumentException(
+              "put the " + k + " in the authority part, not in the parameters");
+          default -> params.put(k, v);
+        }
+      }
+    }
+    String database = decode(path);
+    if (database.isEmpty()) {
+      database = user != null && !user.isEmpty() ? user : "postgres";
+    }
+    if (database.contains("/")) {
+      throw new IllegalArgumentException("database name '" + database + "' contains '/'");
+    }
+    return new DatabaseUrl(host, port, database, user == null || user.isEmpty() ? null : user,
+        password, params);
+  }
+
+  private static int parsePort(String p) {
+    if (p.isEmpty()) {
+      return DEFAULT_PORT;
+    }
+    try {
+      int port = Integer.parseInt(p);
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port " + p + " is not in 1..65535");
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("port '" + p + "' is not a number");
+    }
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad percent-encoding in '" + s + "'");
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** Hides the password of any text that looks like a database URL (also unparseable ones). */
+  public static String redact(String url) {
+    if (url == null) {
+      return null;
+    }
+    String r = USERINFO_PASSWORD.matcher(url).replaceAll("$1***@");
+    return PARAM_PASSWORD.matcher(r).replaceAll("$1***");
+  }
+
+  private String hostPort() {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  private String query(Map<String, String> p) {
+    if (p.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    p.forEach((k, v) -> sb.append(sb.length() == 0 ? '?' : '&').append(encode(k)).append('=')
+        .append(encode(v)));
+    return sb.toString();
+  }
+
+  /** The JDBC URL, without user or password (they are in {@link #connectionProperties()}). */
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + hostPort() + "/" + encode(database) + query(params);
+  }
+
+  /** The driver properties: user, password and the URL's other parameters. */
+  public Properties connectionProperties() {
+    Properties p = new Properties();
+    params.forEach(p::setProperty);
+    if (user != null) {
+      p.setProperty("user", user);
+    }
+    if (password != null) {
+      p.setProperty("password", password);
+    }
+    return p;
+  }
+
+  /** The URL with the password replaced by {@code ***}: the form for messages, logs and records. */
+  public String redacted() {
+    return url("***", params);
+  }
+
+  /** A {@code postgresql://} URL that psql (libpq) and this class both accept, password included. */
+  public String psqlUrl() {
+    Map<String, String> libpq = new LinkedHashMap<>();
+    params.forEach((k, v) -> {
+      if (LIBPQ_PARAMS.contains(k)) {
+        libpq.put(k, v);
+      }
+    });
+    return url(password == null ? null : encode(password), libpq);
+  }
+
+  private String url(String passwordText, Map<String, String> p) {
+    StringBuilder sb = new StringBuilder("postgresql://");
+    if (user != null) {
+      sb.append(encode(user));
+      if (password != null) {
+        sb.append(':').append(passwordText);
+      }
+      sb.append('@');
+    }
+    return sb.append(hostPort()).append('/').append(encode(database)).append(query(p)).toString();
+  }
+
+  /** The redacted URL. */
+  @Override
+  public String toString() {
+    return redacted();
+  }
+}

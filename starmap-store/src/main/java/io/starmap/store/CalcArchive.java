@@ -1,0 +1,323 @@
+package io.starmap.store;
+
+import io.starmap.store.internal.Sql;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Zip archives of calculations ({@code starmap calcs dump} and {@code restore}): a {@code
+ * MANIFEST} that marks the archive as Starmap's, {@code calcs.sqlite} (the rows of the archived
+ * calculations, same schema as {@code db.sqlite}) and their {@code calc_<id>.hdf5} datastores.
+ *
+ * <p>A restore gives the calculations new ids in the current home and never overwrites a file.
+ * Only the three kinds of entry are accepted: any other name, and any name that would resolve
+ * outside the home ({@code ../x}, absolute paths), is refused before anything is written.
+ */
+public final class CalcArchive {
+  /** The first line of the manifest. */
+  public static final String MAGIC = "starmap-calculation-archive";
+  private static final Pattern DATASTORE = Pattern.compile("calc_(\\d+)\\.hdf5");
+  private static final String[] CHILD_TABLES = {"log", "task", "performance", "run"};
+
+  private CalcArchive() {}
+
+  /** What a dump wrote. */
+  public record Dumped(Path zip, List<Long> ids, long bytes) {}
+
+  /** What a restore did: archived id to new id, in order. */
+  public record Restored(Path zip, Map<Long, Long> ids) {}
+
+  static Dumped dump(CalculationStore store, Path zip, List<Long> requested) {
+    List<Long> ids = new ArrayList<>();
+    if (requested.isEmpty()) {
+      for (CalcRecord c : store.sql().query("SELECT * FROM calc WHERE status IN ('complete',"
+          + " 'failed', 'aborted') ORDER BY id", store::record)) {
+        ids.add(c.id());
+      }
+    } else {
+      for (long id : requested) {
+        CalcRecord c = store.get(id);
+        if (!c.status().isFinal()) {
+          throw new IllegalStateException("calculation " + id + " is " + c.status().label()
+              + ": wait for it to end, or abort it, before dumping it");
+        }
+        if (!ids.contains(id)) {
+          ids.add(id);
+        }
+      }
+    }
+    if (ids.isEmpty()) {
+      throw new IllegalStateException("there are no ended calculations to dump in "
+          + store.databasePath());
+    }
+    Path tmpDb = null;
+    Path tmpZip = zip.toAbsolutePath().resolveSibling(zip.getFileName() + ".tmp");
+    try {
+      tmpDb = Files.createTempFile(store.home(), ".dump-", ".sqlite");
+      Files.delete(tmpDb);
+      try (Sql target = Sql.open(tmpDb)) {
+        // the schema exists now; rows are copied through an attachment
+      }
+      String attached = tmpDb.toString();
+      String in = String.join(",", ids.stream().map(String::valueOf).toList());
+      store.sql().withConnection(conn -> {
+        try (Statement st = conn.createStatement()) {
+          st.execute("ATTACH DATABASE '" + attached.replace("'", "''") + "' AS dump");
+          try {
+            st.execute("INSERT INTO dump.calc SELECT * FROM main.calc WHERE id IN (" + in + ")");
+            for (String t : CHILD_TABLES) {
+              st.execute("INSERT INTO dump." + t + " SELECT * FROM main." + t
+                  + " WHERE calc_id IN (" + in + ")");
+            }
+          } finally {
+            st.execute("DETACH DATABASE dump");
+          }
+        }
+      });
+      // one self-contained file: the rows still in the attachment's write-ahead log go into it
+      try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + attached);
+           Statement st = c.createStatement()) {
+        st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        st.execute("PRAGMA journal_mode = DELETE");
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot finish the dump database " + attached + ": "
+            + e.getMessage(), e);
+      }
+      try (OutputStream out = Files.newOutputStream(tmpZip);
+           ZipOutputStream z = new ZipOutputStream(out)) {
+        z.putNextEntry(new ZipEntry("MANIFEST"));
+        z.write((MAGIC + "\nformat 1\nschema " + Sql.SCHEMA_VERSION + "\ncalcs " + in
+            + "\nhost " + CalculationStore.HOST + "\n").getBytes(StandardCharsets.UTF_8));
+        z.closeEntry();
+        z.putNextEntry(new ZipEntry("calcs.sqlite"));
+        Files.copy(tmpDb, z);
+        z.closeEntry();
+        for (long id : ids) {
+          Path ds = store.datastorePath(id);
+          if (Files.isRegularFile(ds)) {
+            z.putNextEntry(new ZipEntry(ds.getFileName().toString()));
+            Files.copy(ds, z);
+            z.closeEntry();
+          }
+        }
+      }
+      Files.move(tmpZip, zip, StandardCopyOption.REPLACE_EXISTING);
+      return new Dumped(zip, List.copyOf(ids), Files.size(zip));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot dump calculations " + ids + " into " + zip + ": "
+          + e.getMessage(), e);
+    } finally {
+      deleteQuietly(tmpDb);
+      deleteQuietly(tmpZip);
+    }
+  }
+
+  static Restored restore(CalculationStore store, Path zip) {
+    Path home = store.home();
+    List<Path> written = new ArrayList<>();
+    Path tmpDb = null;
+    try (ZipFile z = new ZipFile(zip.toFile())) {
+      ZipEntry manifest = z.getEntry("MANIFEST");
+      if (manifest == null || !readManifest(z, manifest).startsWith(MAGIC + "\n")) {
+        throw new IllegalArgumentException(zip + " is not a Starmap calculation archive (no "
+            + MAGIC + " MANIFEST): refused");
+      }
+      String text = readManifest(z, manifest);
+      if (!text.contains("\nformat 1\n")) {
+        throw new IllegalArgumentException(zip + " has an archive format this starmap does not"
+            + " know: " + text.lines().skip(1).findFirst().orElse("?"));
+      }
+      Map<Long, ZipEntry> datastores = new LinkedHashMap<>();
+      ZipEntry db = null;
+      for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements(); ) {
+        ZipEntry entry = e.nextElement();
+        String name = entry.getName();
+        Path target = home.resolve(name).normalize();
+        if (name.contains("..") || name.startsWith("/") || name.contains("\\")
+            || name.contains(":") || !target.startsWith(home)) {
+          throw new IllegalArgumentException("archive entry '" + name + "' of " + zip
+              + " would write outside STARMAP_HOME " + home + ": refused, nothing restored");
+        }
+        var m = DATASTORE.matcher(name);
+        if (m.matches()) {
+          datastores.put(Long.parseLong(m.group(1)), entry);
+        } else if (name.equals("calcs.sqlite")) {
+          db = entry;
+        } else if (!name.equals("MANIFEST")) {
+          throw new IllegalArgumentException("archive entry '" + name + "' of " + zip
+              + " is not part of a Starmap archive: refused, nothing restored");
+        }
+      }
+      if (db == null) {
+        throw new IllegalArgumentException(zip + " has no calcs.sqlite: not a complete Starmap"
+            + " archive");
+      }
+      tmpDb = Files.createTempFile(home, ".restore-", ".sqlite");
+      try (InputStream in = z.getInputStream(db)) {
+        Files.copy(in, tmpDb, StandardCopyOption.REPLACE_EXISTING);
+      }
+      try (Sql check = Sql.open(tmpDb)) {
+        // opening validates the schema version (a newer one is refused)
+      }
+      Map<Long, Long> mapping = new LinkedHashMap<>();
+      String attached = tmpDb.toString();
+      store.sql().withConnection(conn -> {
+        try (Statement st = conn.createStatement()) {
+          st.execute("ATTACH DATABASE '" + attached.replace("'", "''") + "' AS src");
+        }
+        try {
+          conn.setAutoCommit(false);
+          try {
+            List<Long> old = new ArrayList<>();
+            try (Statement st = conn.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT id FROM src.calc ORDER BY id")) {
+              while (rs.next()) {
+                old.add(rs.getLong(1));
+              }
+            }
+            for (long oldId : old) {
+              long newId;
+              try (PreparedStatement ps = conn.prepareStatement("""
+                  INSERT INTO main.calc(kind, description, status, user_name, host, pid, executor,
+                    workers, parameters, start_ms, stop_ms, datastore, size_bytes, peak_memory,
+                    error)
+                  SELECT kind, description,
+                    CASE WHEN status IN ('created', 'executing') THEN 'failed' ELSE status END,
+                    user_name, host, pid, executor, workers, parameters, start_ms, stop_ms, '',
+                    size_bytes, peak_memory, error
+                  FROM src.calc WHERE id = ?""")) {
+                ps.setLong(1, oldId);
+                ps.executeUpdate();
+              }
+              try (Statement st = conn.createStatement();
+                   ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+                rs.next();
+                newId = rs.getLong(1);
+              }
+              for (String t : CHILD_TABLES) {
+                copyRows(conn, t, oldId, newId);
+              }
+              Path target = store.datastorePath(newId);
+              try (PreparedStatement ps = conn.prepareStatement(
+                  "UPDATE main.calc SET datastore = ? WHERE id = ?")) {
+                ps.setString(1, target.toString());
+                ps.setLong(2, newId);
+                ps.executeUpdate();
+              }
+              ZipEntry entry = datastores.get(oldId);
+              if (entry != null) {
+                writeNew(z, entry, target, oldId, newId);
+                written.add(target);
+              }
+              mapping.put(oldId, newId);
+            }
+            conn.commit();
+          } catch (java.sql.SQLException | RuntimeException | IOException e) {
+            conn.rollback();
+            throw new java.sql.SQLException("restore of " + zip + " failed, nothing restored: "
+                + e.getMessage(), e);
+          } finally {
+            conn.setAutoCommit(true);
+          }
+        } finally {
+          try (Statement st = conn.createStatement()) {
+            st.execute("DETACH DATABASE src");
+          }
+        }
+      });
+      written.clear();
+      return new Restored(zip, mapping);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the archive " + zip + ": " + e.getMessage(), e);
+    } finally {
+      for (Path p : written) {
+        deleteQuietly(p);
+      }
+      deleteQuietly(tmpDb);
+    }
+  }
+
+  private static void copyRows(java.sql.Connection conn, String table, long oldId, long newId)
+      throws java.sql.SQLException {
+    List<String> cols = new ArrayList<>();
+    try (Statement st = conn.createStatement();
+         ResultSet rs = st.executeQuery("PRAGMA main.table_info(" + table + ")")) {
+      while (rs.next()) {
+        String c = rs.getString("name");
+        if (!c.equals("id")) {
+          cols.add(c);
+        }
+      }
+    }
+    String list = String.join(", ", cols);
+    String select = String.join(", ", cols.stream().map(c -> c.equals("calc_id") ? "?" : c)
+        .toList());
+    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO main." + table + "(" + list
+        + ") SELECT " + select + " FROM src." + table + " WHERE calc_id = ?")) {
+      ps.setLong(1, newId);
+      ps.setLong(2, oldId);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Writes the datastore under its new id, with its {@code calc_id} attribute updated. */
+  private static void writeNew(ZipFile z, ZipEntry entry, Path target, long oldId, long newId)
+      throws IOException {
+    Path tmp = target.resolveSibling(target.getFileName() + ".restore");
+    try (InputStream in = z.getInputStream(entry)) {
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+    }
+    try {
+      H5Group root = Datastore.read(tmp);
+      root.attr("calc_id", newId).attr("restored_from_calc_id", oldId);
+      Datastore.write(tmp, root);
+    } catch (RuntimeException e) {
+      // a datastore this version cannot rewrite is kept as archived
+    }
+    try {
+      Files.move(tmp, target); // no REPLACE_EXISTING: an existing file is never overwritten
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      Files.deleteIfExists(tmp);
+      throw new IOException("calc_" + newId + ".hdf5 already exists in " + target.getParent()
+          + ": not overwritten", e);
+    }
+  }
+
+  private static String readManifest(ZipFile z, ZipEntry e) throws IOException {
+    try (InputStream in = z.getInputStream(e)) {
+      return new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(p);
+      Files.deleteIfExists(p.resolveSibling(p.getFileName() + "-wal"));
+      Files.deleteIfExists(p.resolveSibling(p.getFileName() + "-shm"));
+    } catch (IOException e) {
+      // a leftover temporary file is harmless
+    }
+  }
+
+}

@@ -1,0 +1,37 @@
+package io.starmap.store;
+
+import java.util.Locale;
+
+/** The life of a calculation: created, executing, then complete, failed or aborted. */
+public enum CalcStatus {
+  /** Recorded, not started yet. */
+  CREATED,
+  /** Running (or its process died without saying so: see {@link CalculationStore#open}). */
+  EXECUTING,
+  /** Ended normally. */
+  COMPLETE,
+  /** Ended with an error, or its process died. */
+  FAILED,
+  /** Stopped by an interrupt or by {@code starmap calcs abort}. */
+  ABORTED;
+
+  /** The name stored in the database and shown to people: lower case. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether the calculation has ended. */
+  public boolean isFinal() {
+    return this == COMPLETE || this == FAILED || this == ABORTED;
+  }
+
+  /** The status named {@code label}, in any case. */
+  public static CalcStatus of(String label) {
+    try {
+      return valueOf(label.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown status '" + label
+          + "': expected created, executing, complete, failed or aborted", e);
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package io.starmap.store;
+
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.DatasetCreationOptions;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import io.jhdf.api.WritableGroup;
+import io.jhdf.api.WritableNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Array;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * Reads and writes a calculation's HDF5 datastore ({@code calc_<id>.hdf5}) as an {@link H5Group}
+ * tree. Written with jhdf, which writes a file only as a whole: the store writes the datastore
+ * once, when the calculation ends, into a temporary file that is then renamed, so a crash leaves
+ * either no file or a complete one.
+ */
+public final class Datastore {
+  private static final DatasetCreationOptions UNSIGNED =
+      DatasetCreationOptions.builder().unsigned().build();
+
+  /** The group attribute that lists the empty datasets, which HDF5 files made by jhdf omit. */
+  static final String EMPTY = "__empty__";
+
+  private Datastore() {}
+
+  /** The whole file as a tree of groups. */
+  public static H5Group read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new UncheckedIOException(new java.io.FileNotFoundException("no datastore " + file));
+    }
+    try (HdfFile hdf = new HdfFile(file)) {
+      H5Group root = new H5Group("/");
+      copy(hdf, root);
+      return root;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot read the datastore " + file + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** The object stored under {@code key} (a group path such as {@code results/summary}). */
+  public static <T> T read(Path file, String key, H5Readable<T> reader) {
+    return reader.readFrom(read(file).child(key));
+  }
+
+  private static void copy(Group from, H5Group to) {
+    for (Map.Entry<String, Attribute> a : from.getAttributes().entrySet()) {
+      Object value = attributeValue(a.getValue());
+      if (a.getKey().equals(EMPTY)) {
+        for (String item : value.toString().split(",")) {
+          int colon = item.lastIndexOf(':');
+          if (colon > 0) {
+            to.putRaw(item.substring(0, colon), emptyOf(item.substring(colon + 1)));
+          }
+        }
+      } else {
+        to.attrRaw(a.getKey(), value);
+      }
+    }
+    for (Node child : from) {
+      if (child instanceof Group g) {
+        copy(g, to.group(child.getName()));
+      } else if (child instanceof Dataset d) {
+        to.putRaw(child.getName(), datasetValue(d));
+        for (Map.Entry<String, Attribute> a : d.getAttributes().entrySet()) {
+          to.attrRaw(child.getName() + "." + a.getKey(), attributeValue(a.getValue()));
+        }
+      }
+    }
+  }
+
+  private static Object datasetValue(Dataset d) {
+    if (d.isEmpty() || d.getSize() == 0) {
+      Class<?> t = d.getJavaType();
+      return t == String.class ? new String[0] : t == double.class || t == float.class
+          ? new double[0] : t == byte.class ? new byte[0] : new long[0];
+    }
+    Object data = d.getData();
+    return normalise(data);
+  }
+
+  private static Object attributeValue(Attribute a) {
+    Object data = a.getData();
+    if (data != null && data.getClass().isArray() && a.isScalar()) {
+      data = Array.get(data, 0);
+    }
+    return normalise(data);
+  }
+
+  /** jhdf returns the narrowest Java type; the tree keeps long, double, byte and String. */
+  private static Object normalise(Object data) {
+    return switch (data) {
+      case long[] a -> a;
+      case double[] a -> a;
+      case String[] a -> a;
+      case byte[] a -> a;
+      case int[] a -> java.util.Arrays.stream(a).asLongStream().toArray();
+      case short[] a -> {
+        long[] out = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+          out[i] = a[i];
+        }
+        yield out;
+      }
+      case float[] a -> {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+          out[i] = a[i];
+        }
+        yield out;
+      }
+      case boolean[] a -> {
+        byte[] out = new byte[a.length];
+        for (int i = 0; i < a.length; i++) {
+          out[i] = (byte) (a[i] ? 1 : 0);
+        }
+        yield out;
+      }
+      case java.math.BigInteger[] a -> java.util.Arrays.stream(a).mapToLong(
+          java.math.BigInteger::longValue).toArray();
+      case Integer i -> (long) i;
+      case Short s -> (long) s;
+      case Byte b -> (long) b;
+      case Float f -> (double) f;
+      case java.math.BigInteger b -> b.longValue();
+      case null -> "";
+      default -> data;
+    };
+  }
+
+  /** Writes {@code root} as the file {@code file}, replacing it atomically. */
+  static void write(Path file, H5Group root) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.deleteIfExists(tmp);
+      try (WritableHdfFile hdf = HdfFile.write(tmp)) {
+        write(root, hdf);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the datastore " + file + ": " + e.getMessage(),
+          e);
+    } catch (RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the write already failed; that failure is the one to report
+      }
+      throw new IllegalStateException("cannot write the datastore " + file + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void write(H5Group from, WritableGroup to) {
+    putAttributes(from, to, "");
+    StringBuilder empty = new StringBuilder();
+    for (Map.Entry<String, Object> d : from.rawDatasets().entrySet()) {
+      Object v = d.getValue();
+      if (Array.getLength(v) == 0) {
+        // jhdf cannot write a dataset of length 0: its name and type go to an attribute instead
+        empty.append(empty.isEmpty() ? "" : ",").append(d.getKey()).append(':')
+            .append(typeCode(v));
+        continue;
+      }
+      WritableNode node;
+      if (v instanceof byte[] b) {
+        node = to.putDataset(d.getKey(), b, UNSIGNED);
+      } else if (v instanceof String[] s) {
+        node = to.putDataset(d.getKey(), fixedLength(s));
+      } else {
+        node = to.putDataset(d.getKey(), v);
+      }
+      putAttributes(from, node, d.getKey() + ".");
+    }
+    if (!empty.isEmpty()) {
+      to.putAttribute(EMPTY, empty.toString());
+    }
+    for (Map.Entry<String, H5Group> g : from.rawGroups().entrySet()) {
+      write(g.getValue(), to.putGroup(g.getKey()));
+    }
+  }
+
+  private static String typeCode(Object array) {
+    return switch (array) {
+      case long[] a -> "i8";
+      case double[] a -> "f8";
+      case byte[] a -> "u1";
+      default -> "S";
+    };
+  }
+
+  private static Object emptyOf(String code) {
+    return switch (code) {
+      case "i8" -> new long[0];
+      case "f8" -> new double[0];
+      case "u1" -> new byte[0];
+      default -> new String[0];
+    };
+  }
+
+  private static void putAttributes(H5Group from, WritableNode to, String prefix) {
+    for (Map.Entry<String, Object> a : from.attributes().entrySet()) {
+      String key = a.getKey();
+      boolean ofADataset = from.rawDatasets().keySet().stream()
+          .anyMatch(ds -> key.startsWith(ds + "."));
+      if (prefix.isEmpty() ? ofADataset : !key.startsWith(prefix)) {
+        continue;
+      }
+      to.putAttribute(key.substring(prefix.length()), a.getValue());
+    }
+  }
+
+  /** jhdf sizes a fixed-length string type by its longest value; an all-empty column needs 1. */
+  private static String[] fixedLength(String[] s) {
+    for (String v : s) {
+      if (!v.isEmpty()) {
+        return s;
+      }
+    }
+    String[] out = s.clone();
+    out[0] = " ";
+    return out;
+  }
+}

@@ -1,0 +1,50 @@
+package io.starmap.store;
+
+import java.util.regex.Pattern;
+
+/**
+ * Removes passwords from text before it is written to a record: the calculation database, the
+ * HDF5 datastore and the report all go through {@link #redact(String)}.
+ *
+ * <p>Two shapes are recognised, because they are how passwords reach descriptions, parameters and
+ * error messages in practice: the user info of a URL ({@code postgresql://user:pw@host}, also
+ * inside {@code jdbc:} URLs) and key-value settings whose key names a secret ({@code password=pw},
+ * {@code "password": "pw"}, {@code PGPASSWORD=pw}, {@code token: pw}).
+ */
+public final class Secrets {
+  /** What a removed secret is replaced with. */
+  public static final String MASK = "***";
+
+  private static final Pattern URL_USER_INFO = Pattern.compile(
+      "([A-Za-z][A-Za-z0-9+.-]*://)([^:/@\\s]*):([^@\\s]*)@");
+  private static final Pattern KEY_VALUE = Pattern.compile(
+      "(?i)([\"']?\\b[a-z_]*(?:password|passwd|pwd|secret|token)\\b[\"']?\\s*[=:]\\s*)"
+          + "(\"[^\"]*\"|'[^']*'|[^\\s&;,\"'}]+)");
+  private static final Pattern SECRET_KEY = Pattern.compile(
+      "(?i).*(password|passwd|pwd|secret|token).*");
+
+  private Secrets() {}
+
+  /** {@code text} with every password replaced by {@value #MASK}; null stays null. */
+  public static String redact(String text) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    String out = URL_USER_INFO.matcher(text).replaceAll("$1$2:" + MASK + "@");
+    out = KEY_VALUE.matcher(out).replaceAll(m -> {
+      String value = m.group(2);
+      String masked = value.startsWith("\"") ? "\"" + MASK + "\""
+          : value.startsWith("'") ? "'" + MASK + "'" : MASK;
+      return java.util.regex.Matcher.quoteReplacement(m.group(1) + masked);
+    });
+    return out;
+  }
+
+  /** The value of a setting named {@code key}, masked entirely when the key names a secret. */
+  public static String redact(String key, String value) {
+    if (key != null && SECRET_KEY.matcher(key).matches()) {
+      return value == null ? null : MASK;
+    }
+    return redact(value);
+  }
+}

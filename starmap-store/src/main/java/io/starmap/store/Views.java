@@ -1,0 +1,151 @@
+package io.starmap.store;
+
+import io.starmap.store.internal.Sql;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The inspection views of calculations, as data: what {@code starmap show} prints and the report
+ * draws. They read the calculation database, so they work while a calculation runs (the rows of
+ * the last {@value Calculation#FLUSH_MILLIS} ms may be missing).
+ */
+public final class Views {
+  private final CalculationStore store;
+  private final Sql sql;
+
+  Views(CalculationStore store) {
+    this.store = store;
+    this.sql = store.sql();
+  }
+
+  /** One operation, summed over the tasks and runs of a calculation. */
+  public record OperationRow(String operation, double timeSec, double cpuSec, double allocatedMb,
+      long calls, long counts, long tasks, double maxTimeSec) {}
+
+  /**
+   * The {@code performance} view: operations sorted by time, and the calculation's peak memory.
+   *
+   * @param calc the calculation
+   * @param peakMemoryBytes the largest memory use seen: the master's heap or a worker's
+   *     resident memory
+   * @param operations the operations, slowest first
+   */
+  public record Performance(CalcRecord calc, long peakMemoryBytes,
+      List<OperationRow> operations) {}
+
+  /** Time per task name: count, mean, stddev as % of the mean, min, max and slowfac = max/mean. */
+  public record TaskInfoRow(String taskName, long count, double meanSec, double stddevPercent,
+      double minSec, double maxSec, double slowfac) {}
+
+  /** One task as recorded. */
+  public record TaskRow(int run, long taskNo, String taskName, String worker, Instant start,
+      double durationSec, double cpuSec, double allocatedMb, double weight, long sentBytes,
+      long receivedBytes, long rssBytes, long peakRssBytes, long heapBytes, String status) {}
+
+  /**
+   * Data transfer per task name: the serialized arguments sent to workers and the results
+   * received (both 0 for executors that share memory, such as {@code threads}).
+   */
+  public record TransferRow(String taskName, long tasks, long sentBytes, long receivedBytes,
+      long maxSentBytes, long maxReceivedBytes) {}
+
+  /** One line of a calculation's log. */
+  public record LogRow(Instant time, String level, String message) {}
+
+  /** One starmap run of a calculation. */
+  public record RunRow(int run, String taskName, String executor, int workers, Instant start,
+      Instant stop, long submitted, long succeeded, long failed, long cancelled, long sentBytes,
+      long receivedBytes, double wallSec, long peakHeapBytes, String status) {}
+
+  /** The {@code performance} view of calculation {@code calcId}. */
+  public Performance performance(long calcId) {
+    CalcRecord calc = store.get(calcId);
+    List<OperationRow> ops = sql.query("""
+        SELECT operation, sum(wall_ns), sum(cpu_ns), sum(alloc), sum(calls), sum(count),
+          sum(tasks), max(max_wall_ns)
+        FROM performance WHERE calc_id = ? GROUP BY operation
+        ORDER BY sum(wall_ns) DESC, operation""",
+        rs -> new OperationRow(rs.getString(1), rs.getLong(2) / 1e9, rs.getLong(3) / 1e9,
+            rs.getLong(4) / 1e6, rs.getLong(5), rs.getLong(6), rs.getLong(7),
+            rs.getLong(8) / 1e9), calcId);
+    long peak = sql.query("""
+        SELECT max(coalesce((SELECT max(max(peak_rss, rss, heap)) FROM task WHERE calc_id = ?1),
+          0), coalesce((SELECT max(peak_heap) FROM run WHERE calc_id = ?1), 0),
+          (SELECT peak_memory FROM calc WHERE id = ?1))""", rs -> rs.getLong(1), calcId).get(0);
+    return new Performance(calc, peak, ops);
+  }
+
+  /** The {@code task_info} view: one row per task name, by total time. */
+  public List<TaskInfoRow> taskInfo(long calcId) {
+    store.get(calcId);
+    return sql.query("""
+        SELECT name, count(*), sum(wall_ns / 1e9), sum((wall_ns / 1e9) * (wall_ns / 1e9)),
+          min(wall_ns) / 1e9, max(wall_ns) / 1e9
+        FROM task WHERE calc_id = ? GROUP BY name ORDER BY sum(wall_ns) DESC, name""", rs -> {
+          long n = rs.getLong(2);
+          double sum = rs.getDouble(3);
+          double sumSq = rs.getDouble(4);
+          double mean = sum / n;
+          double var = n > 1 ? Math.max(0, (sumSq - sum * sum / n) / (n - 1)) : 0;
+          double max = rs.getDouble(6);
+          return new TaskInfoRow(rs.getString(1), n, mean,
+              mean > 0 ? 100 * Math.sqrt(var) / mean : 0, rs.getDouble(5), max,
+              mean > 0 ? max / mean : 0);
+        }, calcId);
+  }
+
+  /**
+   * The tasks of calculation {@code calcId}: all of them in the order they ended, or the {@code
+   * slowest} ones, slowest first, if it is positive.
+   */
+  public List<TaskRow> tasks(long calcId, int slowest) {
+    store.get(calcId);
+    String order = slowest > 0 ? "ORDER BY wall_ns DESC, run_no, task_no LIMIT " + slowest
+        : "ORDER BY rowid";
+    return sql.query("""
+        SELECT run_no, task_no, name, worker, start_ms, wall_ns, cpu_ns, alloc, weight, sent,
+          received, rss, peak_rss, heap, status
+        FROM task WHERE calc_id = ? """ + order,
+        rs -> new TaskRow(rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+            Instant.ofEpochMilli(rs.getLong(5)), rs.getLong(6) / 1e9, rs.getLong(7) / 1e9,
+            rs.getLong(8) / 1e6, rs.getDouble(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+            rs.getLong(13), rs.getLong(14), rs.getString(15)), calcId);
+  }
+
+  /** The {@code transfer} view: bytes sent and received per task name. */
+  public List<TransferRow> transfer(long calcId) {
+    store.get(calcId);
+    return sql.query("""
+        SELECT name, count(*), sum(sent), sum(received), max(sent), max(received)
+        FROM task WHERE calc_id = ? GROUP BY name ORDER BY sum(sent) + sum(received) DESC, name""",
+        rs -> new TransferRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+            rs.getLong(5), rs.getLong(6)), calcId);
+  }
+
+  /** The log of calculation {@code calcId}, oldest first. */
+  public List<LogRow> log(long calcId) {
+    store.get(calcId);
+    return sql.query("SELECT time_ms, level, message FROM log WHERE calc_id = ? ORDER BY id",
+        rs -> new LogRow(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3)),
+        calcId);
+  }
+
+  /** The starmap runs of calculation {@code calcId}. */
+  public List<RunRow> runs(long calcId) {
+    store.get(calcId);
+    List<RunRow> out = new ArrayList<>();
+    out.addAll(sql.query("""
+        SELECT run_no, task_name, executor, workers, start_ms, stop_ms, submitted, succeeded,
+          failed, cancelled, bytes_sent, bytes_received, wall_ns, peak_heap, status
+        FROM run WHERE calc_id = ? ORDER BY run_no""", rs -> {
+          long stop = rs.getLong(6);
+          boolean ended = !rs.wasNull();
+          return new RunRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+              Instant.ofEpochMilli(rs.getLong(5)), ended ? Instant.ofEpochMilli(stop) : null,
+              rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
+              rs.getLong(12), rs.getLong(13) / 1e9, rs.getLong(14), rs.getString(15));
+        }, calcId));
+    return out;
+  }
+}

@@ -1,0 +1,39 @@
+package io.starmap.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class H5RoundTripTest {
+  @TempDir Path dir;
+
+  @Test
+  void tableRoundTripsThroughAFile() {
+    H5Table table = H5Table.builder()
+        .column("name", "a", "", "ccc")
+        .column("n", 1L, -2L, Long.MAX_VALUE)
+        .column("x", 0.5, Double.NaN, 3.0)
+        .build();
+    H5Group root = new H5Group("/");
+    root.attr("calc_id", 7L).attr("description", "hello").attr("ratio", 0.25);
+    table.writeTo(root.group("results/summary"));
+    root.group("empty").put("none", new long[0]).put("no_strings", new String[0])
+        .put("flags", new boolean[] {true, false}).put("blank", new String[] {"", ""});
+    Path file = dir.resolve("t.hdf5");
+    Datastore.write(file, root);
+
+    H5Group back = Datastore.read(file);
+    assertThat(back.attrLong("calc_id")).isEqualTo(7L);
+    assertThat(back.attrString("description")).isEqualTo("hello");
+    assertThat(back.attrDouble("ratio")).isEqualTo(0.25);
+    H5Table read = Datastore.read(file, "results/summary", H5Table::readFrom);
+    assertThat(read).isEqualTo(table);
+    assertThat(back.child("empty").longs("none")).isEmpty();
+    assertThat(back.child("empty").strings("no_strings")).isEmpty();
+    assertThat(back.child("empty").booleans("flags")).containsExactly(true, false);
+  }
+}
