@@ -13,7 +13,9 @@ final class Commands {
     return List.of(
         // commands are added here, one per line
         new DbCommand(),
-        new SqlCommand()
+        new SqlCommand(),
+        new WorkerCommand(),
+        new WorkersCommand()
         );
   }
 }
