@@ -18,6 +18,8 @@ final class Commands {
         new ShowCommand(),
         new ReportCommand(),
         new ImportCommand(),
+        new GenCommand(),
+        new BenchCommand(),
         new WorkerCommand(),
         new WorkersCommand()
         );
