@@ -156,4 +156,37 @@ class BadInputTest {
     assertThat(r.rowsLoaded() + committed).isEqualTo(200_002);
     assertThat(TestPg.count(DB, "SELECT count(*) FROM resume")).isEqualTo(200_002);
   }
+
+  @Test
+  void errorsWithoutALineAreFoundByBisection() throws IOException {
+    // a foreign key is checked after the COPY's rows: its error names no line
+    TestPg.exec(DB, "CREATE TABLE parent (id int PRIMARY KEY)");
+    TestPg.exec(DB, "INSERT INTO parent SELECT generate_series(1, 5)");
+    TestPg.exec(DB, "CREATE TABLE child (pid int REFERENCES parent, v text)");
+    Path p = file("fk.csv", "1,a\n2,b\n9,c\n3,d\n8,e\n4,f\n5,g\n");
+    assertThatThrownBy(() -> Importer.run(DB, ImportOptions.builder("child").path(p.toString())
+        .header(Header.NO).build(), ImportListener.none()))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith(p + ": insert or update on table \"child\" violates foreign key");
+    Path rejects = dir.resolve("fk.rejects");
+    ImportReport r = Importer.run(DB, ImportOptions.builder("child").path(p.toString())
+        .header(Header.NO).maxErrors(3).rejects(rejects).build(), ImportListener.none());
+    assertThat(r.rowsLoaded()).isEqualTo(5);
+    assertThat(r.rowsRejected()).isEqualTo(2);
+    assertThat(TestPg.text(DB, "SELECT string_agg(v, '' ORDER BY v) FROM child"))
+        .isEqualTo("abdfg");
+    assertThat(Files.readAllLines(rejects)).hasSize(3)
+        .anyMatch(l -> l.startsWith("\"" + p + "\",3,") && l.endsWith(",\"9,c\""))
+        .anyMatch(l -> l.startsWith("\"" + p + "\",5,") && l.endsWith(",\"8,e\""));
+  }
+
+  @Test
+  void linesAreRightInTheSecondFileOfAGroupedTask() throws IOException {
+    Path a = file("g1.csv", "\"x\ny\",1\n\"p\nq\nr\",2\n");
+    Path b = file("g2.csv", "\"s\nt\",3\nu,4\nv,bad\n");
+    assertThatThrownBy(() -> Importer.run(DB, ImportOptions.builder("grouped").path(a.toString())
+        .path(b.toString()).create("s text, n int").header(Header.NO).workers(1).build(),
+        ImportListener.none()))
+        .hasMessage(b + ":4: invalid input syntax for type integer: \"bad\" (column n)");
+  }
 }
