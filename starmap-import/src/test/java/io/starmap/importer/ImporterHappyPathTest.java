@@ -158,4 +158,23 @@ class ImporterHappyPathTest {
         .isEqualTo(6);
     assertThat(TestPg.count(DB, "SELECT count(*) FROM dialect WHERE name = 'a;b'")).isEqualTo(6);
   }
+
+  @Test
+  void headerAutoDecidesFromTheColumnTypes() throws IOException {
+    // names that are not the table's, but values that do not parse as int: a header, mapped
+    // case-insensitively by name
+    Path h = dir.resolve("h.csv");
+    write(h, "N,Label\n1,a\n2,b\n");
+    ImportReport withHeader = Importer.run(DB, ImportOptions.builder("auto1").path(h.toString())
+        .create("n int, label text").build(), ImportListener.none());
+    assertThat(withHeader.headerUsed()).isTrue();
+    assertThat(withHeader.rowsLoaded()).isEqualTo(2);
+    // a first record that parses as (int, text) is data
+    Path d = dir.resolve("d.csv");
+    write(d, "1,n\n2,label\n");
+    ImportReport data = Importer.run(DB, ImportOptions.builder("auto2").path(d.toString())
+        .create("n int, label text").build(), ImportListener.none());
+    assertThat(data.headerUsed()).isFalse();
+    assertThat(data.rowsLoaded()).isEqualTo(2);
+  }
 }
