@@ -17,7 +17,11 @@ final class Commands {
         new CalcsCommand(),
         new ShowCommand(),
         new ReportCommand(),
-        new ImportCommand()
+        new ImportCommand(),
+        new GenCommand(),
+        new BenchCommand(),
+        new WorkerCommand(),
+        new WorkersCommand()
         );
   }
 }
