@@ -177,4 +177,24 @@ class ImporterHappyPathTest {
     assertThat(data.headerUsed()).isFalse();
     assertThat(data.rowsLoaded()).isEqualTo(2);
   }
+
+  @Test
+  void processesExecutorLoadsAndReportsBadRowsThroughWorkerJvms() throws IOException {
+    for (int d = 0; d < 6; d++) {
+      write(dir.resolve("p" + d + ".csv"), prices(d, 500));
+    }
+    ImportReport r = Importer.run(DB, ImportOptions.builder("procs").path(dir.toString())
+        .create(PRICES).header(Header.NO).executor("processes").workers(2).build(),
+        ImportListener.none());
+    assertThat(r.executor()).isEqualTo("processes");
+    assertThat(r.rowsLoaded()).isEqualTo(3000);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM procs")).isEqualTo(3000);
+    Path bad = dir.resolve("z-bad.csv");
+    write(bad, "a,2024-01-01,1\nb,2024-01-02,oops\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Importer.run(DB,
+        ImportOptions.builder("procs").path(dir.toString()).executor("processes").workers(2)
+            .build(), ImportListener.none()))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage(bad + ":2: invalid input syntax for type numeric: \"oops\" (column value)");
+  }
 }
