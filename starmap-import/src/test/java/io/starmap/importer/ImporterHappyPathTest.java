@@ -197,4 +197,28 @@ class ImporterHappyPathTest {
         .isInstanceOf(BadInputException.class)
         .hasMessage(bad + ":2: invalid input syntax for type numeric: \"oops\" (column value)");
   }
+
+  @Test
+  void manyTinyFilesWithIdenticalContentLoadOnce() throws IOException {
+    // 100 files in one task: the ledger rows go through the staged COPY path; three files are
+    // copies of others, so their rows are skipped as already loaded
+    for (int d = 0; d < 97; d++) {
+      write(dir.resolve(String.format("f%03d.csv", d)), prices(d, 3));
+    }
+    for (int d = 0; d < 3; d++) {
+      Files.copy(dir.resolve(String.format("f%03d.csv", d)),
+          dir.resolve(String.format("g%03d.csv", d)));
+    }
+    ImportOptions o = ImportOptions.builder("tinyonce").path(dir.toString()).create(PRICES)
+        .header(Header.NO).workers(1).build();
+    ImportReport r = Importer.run(DB, o, ImportListener.none());
+    assertThat(r.tasks()).isEqualTo(1);
+    assertThat(r.rowsLoaded()).isEqualTo(97 * 3);
+    assertThat(r.rowsSkipped()).isEqualTo(9);
+    assertThat(r.accountingBalances()).isTrue();
+    ImportReport again = Importer.run(DB, o, ImportListener.none());
+    assertThat(again.rowsLoaded()).isZero();
+    assertThat(again.rowsSkipped()).isEqualTo(300);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM tinyonce")).isEqualTo(97 * 3);
+  }
 }
