@@ -209,6 +209,21 @@ class EngineTest {
   }
 
   @Test
+  void noRunsEachTaskOnlyAfterThePreviousOutcomeWasTaken() {
+    List<Integer> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Starmap<Integer, Integer> sm = Starmap.<Integer, Integer>builder("debug", (x, ctx) -> {
+      ran.add(x);
+      if (x == 0) {
+        throw new IllegalStateException("zero");
+      }
+      return x;
+    }).executor("no").build();
+    assertThatThrownBy(() -> sm.reduce(List.of(0, 1, 2), 0, Integer::sum))
+        .hasMessageContaining("debug#0(0)");
+    assertThat(ran).containsExactly(0);
+  }
+
+  @Test
   void everyPercentPassesOnOnlyWholePercentSteps() {
     List<Progress> seen = new ArrayList<>();
     Starmap<Integer, Integer> sm = Starmap.<Integer, Integer>builder("id", (x, ctx) -> x)
