@@ -14,6 +14,12 @@ final class Commands {
         // commands are added here, one per line
         new DbCommand(),
         new SqlCommand(),
+        new CalcsCommand(),
+        new ShowCommand(),
+        new ReportCommand(),
+        new ImportCommand(),
+        new GenCommand(),
+        new BenchCommand(),
         new WorkerCommand(),
         new WorkersCommand()
         );

@@ -312,6 +312,16 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
     } else {
       return; // over the soft limit only, and collected less than a second ago: warn later
     }
+    // The warning comes first, so that a run stopped at the hard limit was warned about.
+    if (!softWarned && used > guard.softFraction() * max) {
+      softWarned = true;
+      String message = String.format(Locale.ROOT,
+          "%s: the heap holds %s of %s (%.0f%%), above the soft limit of %.0f%%", s.name(),
+          io.starmap.core.Bytes.human(used), io.starmap.core.Bytes.human(max),
+          100.0 * used / max, 100 * guard.softFraction());
+      LOG.log(Level.WARNING, message);
+      record(r -> r.log(Level.WARNING, message));
+    }
     if (used > guard.hardFraction() * max) {
       MemoryLimitExceededException error = new MemoryLimitExceededException(String.format(
           Locale.ROOT,
@@ -321,15 +331,6 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
           io.starmap.core.Bytes.human(max), 100.0 * used / max, 100 * guard.hardFraction()));
       finish(RunSummary.Status.FAILED, error);
       throw error;
-    }
-    if (!softWarned && used > guard.softFraction() * max) {
-      softWarned = true;
-      String message = String.format(Locale.ROOT,
-          "%s: the heap holds %s of %s (%.0f%%), above the soft limit of %.0f%%", s.name(),
-          io.starmap.core.Bytes.human(used), io.starmap.core.Bytes.human(max),
-          100.0 * used / max, 100 * guard.softFraction());
-      LOG.log(Level.WARNING, message);
-      record(r -> r.log(Level.WARNING, message));
     }
   }
 
