@@ -698,6 +698,12 @@ public final class ClusterExecutor implements TaskExecutor {
     } finally {
       callbacks.shutdownNow();
       timer.shutdownNow();
+      try {
+        // Gone when close returns, as the contract of executors asks of their threads.
+        timer.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
