@@ -117,6 +117,7 @@ final class WorkerPool {
     Process process;
     long pid = -1;
     long startNanos;
+    long mainNanos;
     Socket socket;
     DataOutputStream out;
     Thread reader;
@@ -220,9 +221,22 @@ final class WorkerPool {
       }
       poolStartTime = Duration.ofNanos(System.nanoTime() - t0);
     }
+    long slowest = 0;
+    long slowestMain = 0;
+    synchronized (this) {
+      for (Worker w : workers) {
+        if (w.startNanos > slowest) {
+          slowest = w.startNanos;
+          slowestMain = w.mainNanos;
+        }
+      }
+    }
+    long jvmMillis = (slowest - slowestMain) / 1_000_000;
+    long mainMillis = slowestMain / 1_000_000;
     LOG.log(Level.INFO, () -> String.format(java.util.Locale.ROOT,
-        "pool %s: %d worker JVMs ready in %d ms (pids %s)", id, config.workers(),
-        poolStartTime.toMillis(), pids()));
+        "pool %s: %d worker JVMs ready in %d ms (pids %s; the slowest worker took %d ms to"
+            + " reach its main and %d ms in it to warm up and connect)", id, config.workers(),
+        poolStartTime.toMillis(), pids(), jvmMillis, mainMillis));
   }
 
   private String lastStartFailure;
@@ -388,7 +402,7 @@ final class WorkerPool {
         throw new IOException("expected HELLO from " + w.name);
       }
       in.readLong(); // the worker's pid, known already
-      in.readLong(); // time in the worker's main, part of the start time measured here
+      long mainNanos = in.readLong(); // time in the worker's main: handshake and warm-up
       socket.setSoTimeout(0);
       synchronized (this) {
         if (w.state != State.STARTING || closed) {
@@ -398,6 +412,7 @@ final class WorkerPool {
         w.socket = socket;
         w.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
         w.startNanos = System.nanoTime() - w.spawnNanos;
+        w.mainNanos = mainNanos;
         startTimes.add(Duration.ofNanos(w.startNanos));
         w.state = State.READY;
         startFailures = 0;
