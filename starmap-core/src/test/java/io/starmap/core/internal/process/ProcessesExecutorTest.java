@@ -55,7 +55,12 @@ class ProcessesExecutorTest {
     }
     assertThat(outcomes).hasSize(200).allMatch(Outcome::succeeded);
     long master = ProcessHandle.current().pid();
+    JavaSerializationCodec codec = new JavaSerializationCodec();
     assertThat(outcomes).allSatisfy(o -> {
+      // exactly the serialized sizes of the argument and of the result
+      assertThat(o.metrics().bytesSent())
+          .isEqualTo(codec.encode(new Piece((int) o.taskNo(), "p" + o.taskNo())).length);
+      assertThat(o.metrics().bytesReceived()).isEqualTo(codec.encode(o.value()).length);
       assertThat(o.value()).startsWith("sq").doesNotEndWith("@" + master);
       TaskMetrics m = o.metrics();
       assertThat(m.bytesSent()).isPositive();
