@@ -121,6 +121,7 @@ final class WorkerPool {
     Socket socket;
     DataOutputStream out;
     Thread reader;
+    Thread drain;
     int allowVersionSent;
     int sent;
     int cancelsSent;
@@ -207,7 +208,8 @@ final class WorkerPool {
           String why = workers.stream().map(w -> w.startFailure).filter(s -> s != null)
               .findFirst().orElse(lastStartFailure != null ? lastStartFailure
                   : "timed out after " + config.startTimeout().toSeconds() + " s");
-          stopLocked();
+          List<Process> started = stopLocked();
+          HOUSEKEEPING.execute(() -> reap(started));
           throw new StarmapException("the processes executor could not start " + config.workers()
               + " worker JVMs: " + why + " (command: " + String.join(" ", commandPrefix) + ")");
         }
@@ -215,7 +217,8 @@ final class WorkerPool {
           wait(100);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          stopLocked();
+          List<Process> started = stopLocked();
+          HOUSEKEEPING.execute(() -> reap(started));
           throw new StarmapException("interrupted while starting worker JVMs", e);
         }
       }
@@ -335,6 +338,7 @@ final class WorkerPool {
     Thread drain = new Thread(() -> drainOutput(w, process.getInputStream()),
         "starmap-" + w.name + "-output");
     drain.setDaemon(true);
+    w.drain = drain;
     drain.start();
     process.onExit().thenRunAsync(() -> died(w), HOUSEKEEPING);
     TIMER.schedule(() -> {
@@ -750,12 +754,14 @@ final class WorkerPool {
 
   /** A worker JVM ended: hand its tasks back, or report the one it ran as lost; replace it. */
   private void died(Worker w) {
-    Thread reader = w.reader;
-    if (reader != null) {
-      try {
-        reader.join(2_000); // let the replies it sent before dying arrive first
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    // Let the replies it sent before dying arrive first, and its last words be read.
+    for (Thread t : new Thread[] {w.reader, w.drain}) {
+      if (t != null) {
+        try {
+          t.join(t == w.drain ? 500 : 2_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
     int code = w.process.exitValue();
@@ -943,6 +949,11 @@ final class WorkerPool {
       }
       processes = stopLocked();
     }
+    reap(processes);
+  }
+
+  /** Waits up to 2 s in all for {@code processes} to exit, then kills the rest. */
+  private static void reap(List<Process> processes) {
     long deadline = System.nanoTime() + 2_000_000_000L;
     for (Process p : processes) {
       try {

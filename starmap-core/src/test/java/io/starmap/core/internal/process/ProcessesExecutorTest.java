@@ -250,4 +250,13 @@ class ProcessesExecutorTest {
       assertThat(seen).endsWith(" true"); // prctl(PR_SET_PDEATHSIG) through the FFM API
     }
   }
+
+  @Test
+  void aWorkerJvmThatCannotStartFailsWithItsOwnWords() {
+    assertThatThrownBy(() -> ProcessPools.warmUp(1, java.util.Map.of("jvmOptions", "-Xmx1z")))
+        .isInstanceOf(StarmapException.class)
+        .hasMessageContaining("could not start 1 worker JVMs")
+        .hasMessageContaining("exited with code 1")
+        .hasMessageContaining("Invalid maximum heap size: -Xmx1z");
+  }
 }
