@@ -96,16 +96,16 @@ public final class WorkerMain {
   }
 
   private void run(int port, String token, long t0, Thread warmUp) throws IOException {
+    try {
+      warmUp.join(); // connected only when ready: the master's handshake has a time limit
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.setTcpNoDelay(true);
     out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
     DataInputStream in =
         new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
-    try {
-      warmUp.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     synchronized (outLock) {
       out.write(token.getBytes(StandardCharsets.US_ASCII));
       out.write('\n');
