@@ -38,11 +38,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * N worker JVMs on the master's class path, started before any task and kept for the next runs.
@@ -71,6 +74,9 @@ final class WorkerPool {
   });
 
   enum State { STARTING, READY, DRAINING, RETIRING, DEAD }
+
+  /** A frame other than a task: CANCEL, REVOKE seq, STOP, FORGET definition. */
+  private record Control(byte type, long arg) {}
 
   /** A task function sent once per worker, then named by its id. */
   private record Definition(long id, String runId, String taskName, byte[] bytes) {}
@@ -111,6 +117,10 @@ final class WorkerPool {
     final String token = HexFormat.of().formatHex(randomBytes());
     final long spawnNanos = System.nanoTime();
     final LinkedHashMap<Long, Outgoing> outstanding = new LinkedHashMap<>();
+    /** Frames to write, in order; appended under the pool's lock, written under writeLock. */
+    final ConcurrentLinkedQueue<Object> toSend = new ConcurrentLinkedQueue<>();
+    final ReentrantLock writeLock = new ReentrantLock();
+    /** Definitions this worker holds; only touched under writeLock. */
     final Set<Long> defined = new HashSet<>();
     final ArrayDeque<String> lastLines = new ArrayDeque<>();
     State state = State.STARTING;
@@ -119,7 +129,7 @@ final class WorkerPool {
     long startNanos;
     long mainNanos;
     Socket socket;
-    DataOutputStream out;
+    volatile DataOutputStream out;
     Thread reader;
     Thread drain;
     int allowVersionSent;
@@ -129,6 +139,7 @@ final class WorkerPool {
     long lastProgressNanos;
     boolean planned;
     boolean replacementStarted;
+    boolean stopQueued;
     String startFailure;
 
     Worker(String name) {
@@ -152,7 +163,7 @@ final class WorkerPool {
   private final ServerSocket server;
   private final Path argFile;
   private final List<String> commandPrefix;
-  private final List<Worker> workers = new ArrayList<>();
+  private final List<Worker> workers = new CopyOnWriteArrayList<>();
   private final Map<String, Worker> byToken = new HashMap<>();
   private final ArrayDeque<Outgoing> pending = new ArrayDeque<>();
   private final Map<DefinitionKey, Definition> definitions = new HashMap<>();
@@ -160,7 +171,7 @@ final class WorkerPool {
   private long nextSeq;
   private long nextDefinition;
   private int nextWorker;
-  private int allowVersion;
+  private volatile int allowVersion;
   private int startFailures;
   private long tasksRun;
   private int replaced;
@@ -427,6 +438,7 @@ final class WorkerPool {
         assignLocked();
         notifyAll();
       }
+      flushAll();
     } catch (IOException e) {
       try {
         socket.close();
@@ -459,6 +471,7 @@ final class WorkerPool {
         failPendingLocked("no worker is left in pool " + id);
       }
     }
+    flushAll();
   }
 
   private static String typeOf(Object value) {
@@ -559,13 +572,7 @@ final class WorkerPool {
         continue;
       }
       victim.revoking = true;
-      try {
-        v.out.writeByte(Wire.REVOKE);
-        v.out.writeLong(victim.seq);
-        v.out.flush();
-      } catch (IOException e) {
-        v.process.destroyForcibly();
-      }
+      v.toSend.add(new Control(Wire.REVOKE, victim.seq));
     }
     if (later && !stealScheduled) {
       stealScheduled = true;
@@ -574,6 +581,7 @@ final class WorkerPool {
           stealScheduled = false;
           stealLocked();
         }
+        flushAll();
       }, STEAL_AFTER_NANOS, TimeUnit.NANOSECONDS);
     }
   }
@@ -584,42 +592,94 @@ final class WorkerPool {
     }
     w.outstanding.put(t.seq, t);
     w.sent++;
-    try {
-      DataOutputStream out = w.out;
-      if (w.allowVersionSent < allowVersion && codec instanceof JavaSerializationCodec java) {
-        List<String> rules = java.rules();
-        out.writeByte(Wire.ALLOW);
-        out.writeInt(rules.size());
-        for (String rule : rules) {
-          out.writeUTF(rule);
-        }
-        w.allowVersionSent = allowVersion;
-      }
-      Definition d = t.definition;
-      if (w.defined.add(d.id())) {
-        out.writeByte(Wire.DEFINE);
-        out.writeLong(d.id());
-        out.writeUTF(d.runId());
-        out.writeUTF(d.taskName());
-        Wire.writeBytes(out, d.bytes());
-      }
-      out.writeByte(Wire.TASK);
-      out.writeLong(t.seq);
-      out.writeLong(d.id());
-      out.writeLong(t.taskNo);
-      out.writeDouble(t.weight);
-      Wire.writeBytes(out, t.args);
-      out.flush();
-    } catch (IOException e) {
-      // The worker is dying: its exit hands this task back or reports it lost.
-      w.process.destroyForcibly();
-      return;
-    }
+    w.toSend.add(t);
     if (config.maxTasksPerWorker() > 0 && w.sent >= config.maxTasksPerWorker()) {
       w.state = State.RETIRING;
       w.planned = true;
       replaceLocked(w);
     }
+  }
+
+  /**
+   * Writes the frames queued for {@code w}, outside the pool's lock (socket writes are system
+   * calls: the lock is never held across them). Whoever holds the worker's write lock writes the
+   * frames queued meanwhile; the re-check after unlocking makes sure none is left behind.
+   */
+  private void flush(Worker w) {
+    while (!w.toSend.isEmpty() && w.out != null) {
+      if (!w.writeLock.tryLock()) {
+        return;
+      }
+      try {
+        DataOutputStream out = w.out;
+        Object frame;
+        while ((frame = w.toSend.poll()) != null) {
+          write(w, out, frame);
+        }
+        out.flush();
+      } catch (IOException e) {
+        // The worker is dying: its exit hands its tasks back or reports the one it ran as lost.
+        w.toSend.clear();
+        Process p = w.process;
+        if (p != null) {
+          p.destroyForcibly();
+        }
+        return;
+      } finally {
+        w.writeLock.unlock();
+      }
+    }
+  }
+
+  /** {@link #flush} of every worker with frames waiting. */
+  private void flushAll() {
+    for (Worker w : workers) {
+      if (!w.toSend.isEmpty()) {
+        flush(w);
+      }
+    }
+  }
+
+  private void write(Worker w, DataOutputStream out, Object frame) throws IOException {
+    if (frame instanceof Control c) {
+      if (c.type() == Wire.FORGET) {
+        if (w.defined.remove(c.arg())) {
+          out.writeByte(Wire.FORGET);
+          out.writeLong(c.arg());
+        }
+        return;
+      }
+      out.writeByte(c.type());
+      if (c.type() == Wire.REVOKE) {
+        out.writeLong(c.arg());
+      }
+      return;
+    }
+    Outgoing t = (Outgoing) frame;
+    int version = allowVersion;
+    if (w.allowVersionSent < version && codec instanceof JavaSerializationCodec java) {
+      List<String> rules = java.rules();
+      out.writeByte(Wire.ALLOW);
+      out.writeInt(rules.size());
+      for (String rule : rules) {
+        out.writeUTF(rule);
+      }
+      w.allowVersionSent = version;
+    }
+    Definition d = t.definition;
+    if (w.defined.add(d.id())) {
+      out.writeByte(Wire.DEFINE);
+      out.writeLong(d.id());
+      out.writeUTF(d.runId());
+      out.writeUTF(d.taskName());
+      Wire.writeBytes(out, d.bytes());
+    }
+    out.writeByte(Wire.TASK);
+    out.writeLong(t.seq);
+    out.writeLong(d.id());
+    out.writeLong(t.taskNo);
+    out.writeDouble(t.weight);
+    Wire.writeBytes(out, t.args);
   }
 
   private void replaceLocked(Worker w) {
@@ -674,6 +734,7 @@ final class WorkerPool {
           }
           default -> throw new IOException("unknown frame type " + type + " from " + w.name);
         }
+        flushAll();
       }
     } catch (IOException | RuntimeException e) {
       // End of the socket: the worker exited or is exiting; make sure of it.
@@ -727,6 +788,7 @@ final class WorkerPool {
       stopIfRetiredLocked(w);
       assignLocked();
     }
+    flushAll(); // the next tasks leave before this reply is handled
     if (t == null || t.cancelled) {
       return;
     }
@@ -742,13 +804,9 @@ final class WorkerPool {
   }
 
   private void stopIfRetiredLocked(Worker w) {
-    if (w.state == State.RETIRING && w.outstanding.isEmpty() && w.out != null) {
-      try {
-        w.out.writeByte(Wire.STOP);
-        w.out.flush();
-      } catch (IOException e) {
-        // already gone
-      }
+    if (w.state == State.RETIRING && w.outstanding.isEmpty() && w.out != null && !w.stopQueued) {
+      w.stopQueued = true;
+      w.toSend.add(new Control(Wire.STOP, 0));
     }
   }
 
@@ -818,6 +876,7 @@ final class WorkerPool {
       }
       notifyAll();
     }
+    flushAll();
     deliveries.forEach(Runnable::run);
   }
 
@@ -870,7 +929,14 @@ final class WorkerPool {
   // ---- cancelling, reusing, stopping
 
   /** Drops waiting tasks and asks workers to drop theirs; a worker that does not is killed. */
-  synchronized void cancelAll() {
+  void cancelAll() {
+    synchronized (this) {
+      cancelAllLocked();
+    }
+    flushAll();
+  }
+
+  private void cancelAllLocked() {
     pending.clear();
     for (Worker w : workers) {
       if (w.outstanding.isEmpty() || (w.state != State.READY && w.state != State.RETIRING)) {
@@ -879,13 +945,7 @@ final class WorkerPool {
       for (Outgoing t : w.outstanding.values()) {
         t.cancelled = true;
       }
-      try {
-        w.out.writeByte(Wire.CANCEL);
-        w.out.flush();
-      } catch (IOException e) {
-        w.process.destroyForcibly();
-        continue;
-      }
+      w.toSend.add(new Control(Wire.CANCEL, 0));
       if (w.state == State.READY) {
         w.state = State.DRAINING;
       }
@@ -918,17 +978,18 @@ final class WorkerPool {
   }
 
   /** Tells workers to forget the task functions of a finished run. */
-  synchronized void forgetDefinitions() {
+  void forgetDefinitions() {
+    synchronized (this) {
+      forgetDefinitionsLocked();
+    }
+    flushAll();
+  }
+
+  private void forgetDefinitionsLocked() {
     for (Definition d : definitions.values()) {
       for (Worker w : workers) {
-        if (w.defined.remove(d.id()) && w.out != null && w.state != State.DEAD) {
-          try {
-            w.out.writeByte(Wire.FORGET);
-            w.out.writeLong(d.id());
-            w.out.flush();
-          } catch (IOException e) {
-            // a dying worker forgets everything anyway
-          }
+        if (w.out != null && w.state != State.DEAD) {
+          w.toSend.add(new Control(Wire.FORGET, d.id()));
         }
       }
     }
