@@ -259,4 +259,15 @@ class ProcessesExecutorTest {
         .hasMessageContaining("exited with code 1")
         .hasMessageContaining("Invalid maximum heap size: -Xmx1z");
   }
+
+  @Test
+  void theEnvironmentSelectsIt() {
+    Starmap<Integer, Long> pid = Starmap.<Integer, Long>builder("pid",
+        (x, ctx) -> ProcessHandle.current().pid())
+        .environment(java.util.Map.of("STARMAP_EXECUTOR", "processes", "STARMAP_WORKERS", "1"))
+        .build();
+    assertThat(pid.executorName()).isEqualTo("processes");
+    assertThat(pid.workers()).isEqualTo(1);
+    assertThat(pid.reduce(List.of(1), 0L, (a, b) -> b)).isNotEqualTo(ProcessHandle.current().pid());
+  }
 }
