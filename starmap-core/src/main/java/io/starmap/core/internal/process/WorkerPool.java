@@ -50,8 +50,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * N worker JVMs on the master's class path, started before any task and kept for the next runs.
  * Tasks go to the ready worker with the fewest in flight, up to {@code pipelineDepth} each; the
- * rest wait in the pool. One lock guards all the pool's state; frames are written under it, in
- * the order the worker will run them, so that the master always knows which task a worker runs.
+ * rest wait in the pool. One lock guards all the pool's state. Frames are queued per worker under
+ * it, in the order the worker will run them (so the master always knows which task a worker runs),
+ * and written to the sockets outside it.
  */
 final class WorkerPool {
   private static final System.Logger LOG = System.getLogger("io.starmap.processes");
@@ -177,6 +178,7 @@ final class WorkerPool {
   private int replaced;
   private boolean closed;
   private boolean stealScheduled;
+  private String lastStartFailure;
   private Duration poolStartTime = Duration.ZERO;
 
   private WorkerPool(PoolConfig config) throws IOException {
@@ -253,7 +255,6 @@ final class WorkerPool {
         poolStartTime.toMillis(), pids(), jvmMillis, mainMillis));
   }
 
-  private String lastStartFailure;
 
   // ---- starting workers
 
@@ -1090,9 +1091,5 @@ final class WorkerPool {
 
   synchronized int replaced() {
     return replaced;
-  }
-
-  synchronized boolean closed() {
-    return closed;
   }
 }
