@@ -108,7 +108,8 @@ class EmbeddedServerTest {
     assertThat(server.status().running()).as("last user gone, not pinned").isFalse();
     server.start();
     try (Database db = server.acquire()) {
-      assertThat(server.stop(true).running()).isFalse();
+      assertThat(db.url().port()).isEqualTo(server.status().port());
+      assertThat(server.stop(true).running()).as("forced").isFalse();
     }
   }
 
