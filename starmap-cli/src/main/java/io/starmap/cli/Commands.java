@@ -13,7 +13,15 @@ final class Commands {
     return List.of(
         // commands are added here, one per line
         new DbCommand(),
-        new SqlCommand()
+        new SqlCommand(),
+        new CalcsCommand(),
+        new ShowCommand(),
+        new ReportCommand(),
+        new ImportCommand(),
+        new GenCommand(),
+        new BenchCommand(),
+        new WorkerCommand(),
+        new WorkersCommand()
         );
   }
 }

@@ -139,6 +139,13 @@ class CalculationTest {
       }
       assertThat(store.get(a).status()).isEqualTo(CalcStatus.FAILED);
       assertThat(store.get(a).error()).contains("closed without complete()");
+      Calculation ended = store.start("test", "late log", Map.of());
+      ended.complete();
+      ended.log(System.Logger.Level.INFO, "a late line");
+      ended.close();
+      assertThat(store.views().log(ended.id())).extracting(Views.LogRow::message)
+          .contains("a late line");
+      assertThat(store.get(ended.id()).status()).isEqualTo(CalcStatus.COMPLETE);
       long b;
       try (Calculation calc = store.start("test", "boom", Map.of())) {
         b = calc.id();
@@ -202,6 +209,24 @@ class CalculationTest {
   }
 
   @Test
+  void aPidReusedByALaterProcessIsNeitherAliveNorSignalled() throws Exception {
+    Process later = new ProcessBuilder("sleep", "30").start();
+    try (CalculationStore store = CalculationStore.open(home)) {
+      // a calculation that started a minute before the process that now has its pid
+      store.sql().update("INSERT INTO calc(kind, description, status, host, pid, start_ms)"
+          + " VALUES ('test', 'reused pid', 'executing', ?, ?, ?)", CalculationStore.HOST,
+          later.pid(), System.currentTimeMillis() - 60_000);
+      long id = store.resolveId("last");
+      CalculationStore.AbortResult r = store.abort(id);
+      assertThat(r.signalled()).isFalse();
+      assertThat(r.detail()).contains("not signalled");
+      assertThat(later.isAlive()).isTrue();
+    } finally {
+      later.destroyForcibly();
+    }
+  }
+
+  @Test
   void idsResolveFromLastAndBackwards() {
     try (CalculationStore store = CalculationStore.open(home)) {
       long[] ids = new long[3];
@@ -229,6 +254,40 @@ class CalculationTest {
           .hasMessageContaining("reserved");
       calc.complete();
       assertThat(Files.exists(calc.datastorePath())).isTrue();
+    }
+  }
+
+  @Test
+  void purgeCandidatesAreFailedOrOldNeverExecuting() {
+    try (CalculationStore store = CalculationStore.open(home)) {
+      long ok;
+      try (Calculation c = store.start("test", "recent ok", Map.of())) {
+        ok = c.id();
+        c.complete();
+      }
+      long bad;
+      try (Calculation c = store.start("test", "recent failed", Map.of())) {
+        bad = c.id();
+      }
+      long old;
+      try (Calculation c = store.start("test", "old ok", Map.of())) {
+        old = c.id();
+        c.complete();
+      }
+      store.sql().update("UPDATE calc SET stop_ms = ? WHERE id = ?",
+          System.currentTimeMillis() - java.time.Duration.ofDays(40).toMillis(), old);
+      try (Calculation running = store.start("test", "running", Map.of())) {
+        assertThat(store.purgeCandidates(true, null)).extracting(CalcRecord::id)
+            .containsExactly(bad);
+        assertThat(store.purgeCandidates(false, java.time.Duration.ofDays(30)))
+            .extracting(CalcRecord::id).containsExactly(old);
+        assertThat(store.purgeCandidates(false, java.time.Duration.ZERO))
+            .extracting(CalcRecord::id).containsExactlyInAnyOrder(ok, bad, old)
+            .doesNotContain(running.id());
+        assertThatThrownBy(() -> store.purgeCandidates(false, null))
+            .hasMessageContaining("--failed or --older-than");
+        running.complete();
+      }
     }
   }
 }

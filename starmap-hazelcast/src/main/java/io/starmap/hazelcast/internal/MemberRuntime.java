@@ -35,6 +35,14 @@ public final class MemberRuntime {
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong completed = new AtomicLong();
   private volatile String address = "?";
+  /** Calls by id: a repeated call waits for the first one's reply instead of running again. */
+  private final Map<String, Call> calls = new ConcurrentHashMap<>();
+
+  private static final class Call {
+    final java.util.concurrent.CompletableFuture<byte[]> reply =
+        new java.util.concurrent.CompletableFuture<>();
+    volatile long doneNanos;
+  }
 
   /**
    * A runtime for one member.
@@ -90,10 +98,44 @@ public final class MemberRuntime {
           + " and refused a call from a master that runs Starmap " + call.version());
     }
     return switch (call.kind()) {
-      case SignedCall.TASK -> runTask(call.payload());
+      case SignedCall.TASK -> runOnce(call);
       case SignedCall.STATUS -> status();
       default -> Reply.refused("member " + address + " does not know call kind " + call.kind());
     };
+  }
+
+  private byte[] runOnce(SignedCall call) {
+    forgetOldCalls();
+    Call mine = new Call();
+    Call first = calls.putIfAbsent(call.callId(), mine);
+    if (first != null) {
+      try {
+        return first.reply.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Reply.refused("member " + address + " was interrupted while it waited for the"
+            + " first run of call " + call.callId());
+      } catch (java.util.concurrent.ExecutionException e) {
+        return Reply.refused("member " + address + " failed to run call " + call.callId() + ": "
+            + e.getCause());
+      }
+    }
+    try {
+      byte[] reply = runTask(call.payload());
+      mine.reply.complete(reply);
+      return reply;
+    } catch (RuntimeException | Error e) {
+      mine.reply.completeExceptionally(e);
+      throw e;
+    } finally {
+      mine.doneNanos = System.nanoTime();
+    }
+  }
+
+  private void forgetOldCalls() {
+    // A master repeats a call within seconds of losing its connection; two minutes is plenty.
+    long now = System.nanoTime();
+    calls.values().removeIf(c -> c.doneNanos != 0 && now - c.doneNanos > 120_000_000_000L);
   }
 
   private byte[] runTask(byte[] payload) {

@@ -1,0 +1,292 @@
+package io.starmap.cli;
+
+import io.starmap.importer.BadInputException;
+import io.starmap.importer.Connections;
+import io.starmap.importer.Header;
+import io.starmap.importer.ImportException;
+import io.starmap.importer.ImportListener;
+import io.starmap.importer.ImportOptions;
+import io.starmap.importer.ImportProgress;
+import io.starmap.importer.ImportReport;
+import io.starmap.importer.Importer;
+import io.starmap.importer.db.Database;
+import io.starmap.store.Calculation;
+import io.starmap.store.CalculationStore;
+import io.starmap.store.StarmapHome;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code starmap import PATH... --table T}: the parallel CSV-to-PostgreSQL importer. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+    description = {"Imports CSV files (plain or .gz; files, directories, globs) into a PostgreSQL "
+        + "table with parallel COPY streams, exactly once: a re-run after a crash or an error "
+        + "loads only what is missing.",
+        "Every import is a calculation: see it with 'starmap calcs list' and 'starmap show'."},
+    footer = {"", "Examples:",
+        "  starmap gen prices data/ --days 10",
+        "  starmap import data/ --table prices --create \"code text, date date, value numeric\"",
+        "  starmap import 'data/*.csv.gz' --table prices --header yes --max-errors 100",
+        "  starmap import big.csv --table t --executor threads --workers 4 --task-size 32"})
+final class ImportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin DbOption db;
+
+  @Parameters(paramLabel = "PATH", arity = "1..*",
+      description = "Files, directories (read recursively) or globs; .gz files are streamed.")
+  List<String> paths;
+
+  @Option(names = "--table", required = true, paramLabel = "T",
+      description = "The target table: NAME or SCHEMA.NAME (quoted as given).")
+  String table;
+
+  @Option(names = "--create", paramLabel = "COLS",
+      description = "Create the table if missing, e.g. \"code text, date date, value numeric\".")
+  String create;
+
+  @Option(names = "--header", paramLabel = "auto|yes|no", defaultValue = "auto",
+      description = "Whether files start with a header naming the columns; auto decides from the "
+          + "first file (names of columns, or values that do not parse as the column types). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Header header;
+
+  @Option(names = "--delimiter", paramLabel = "C", defaultValue = ",",
+      description = "Field delimiter (default: ${DEFAULT-VALUE}).")
+  char delimiter;
+
+  @Option(names = "--quote", paramLabel = "C", defaultValue = "\"",
+      description = "Quote character (default: ${DEFAULT-VALUE}).")
+  char quote;
+
+  @Option(names = "--escape", paramLabel = "C",
+      description = "Escape character inside quotes (default: the quote, as in \"\").")
+  Character escape;
+
+  @Option(names = "--null", paramLabel = "S", defaultValue = "",
+      description = "Unquoted string read as NULL (default: the empty string).")
+  String nullString;
+
+  @Option(names = "--encoding", paramLabel = "E", defaultValue = "UTF-8",
+      description = "Encoding of the files (default: ${DEFAULT-VALUE}; a UTF-8 BOM is skipped).")
+  String encoding;
+
+  @Option(names = "--executor", paramLabel = "E",
+      description = "no, threads, virtual, processes or cluster (default: "
+          + Importer.DEFAULT_EXECUTOR + ", measured fastest here).")
+  String executor;
+
+  @Option(names = "--workers", paramLabel = "N",
+      description = "Parallel COPY streams (default: the number of cores).")
+  Integer workers;
+
+  @Option(names = "--max-errors", paramLabel = "N", defaultValue = "0",
+      description = "Bad rows to skip and write to the rejects file; 0 stops at the first "
+          + "(default: ${DEFAULT-VALUE}).")
+  long maxErrors;
+
+  @Option(names = "--rejects", paramLabel = "FILE",
+      description = "Where rejected rows go (default: $STARMAP_HOME/calc_<id>.rejects).")
+  Path rejects;
+
+  @Option(names = "--task-size", paramLabel = "MB", defaultValue = "64",
+      description = "Most megabytes per task: big files are split, tiny ones grouped "
+          + "(default: ${DEFAULT-VALUE}).")
+  int taskSizeMb;
+
+  @Option(names = "--connections", paramLabel = "per-worker|shared", defaultValue = "per-worker",
+      description = "One connection per worker, or one shared by all (default: ${DEFAULT-VALUE}).")
+  String connections;
+
+  @Option(names = "--force", description = "Load again what the ledger says was loaded.")
+  boolean force;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+      description = "Summary as table, csv or json (default: ${DEFAULT-VALUE}).")
+  Table.Format format;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ImportOptions.Builder b;
+    try {
+      b = ImportOptions.builder(table).paths(paths).create(create).header(header)
+          .delimiter(delimiter).quote(quote).nullString(nullString).encoding(encoding)
+          .maxErrors(maxErrors).rejects(rejects).taskSizeMb(taskSizeMb).force(force)
+          .connections(parseConnections(connections));
+      if (escape != null) {
+        b.escape(escape);
+      }
+      if (executor != null) {
+        b.executor(executor);
+      }
+      if (workers != null) {
+        b.workers(workers);
+      }
+      b.build();
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), e, 2);
+    }
+    try (Database database = db.open(err);
+        CalculationStore store = CalculationStore.open(StarmapHome.resolve())) {
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("table", table);
+      params.put("paths", String.join(" ", paths));
+      params.put("db", database.url().redacted());
+      params.put("executor", executor != null ? executor : Importer.DEFAULT_EXECUTOR);
+      params.put("workers", String.valueOf(workers != null ? workers : Importer.defaultWorkers()));
+      params.put("header", header.name().toLowerCase(Locale.ROOT));
+      params.put("max_errors", String.valueOf(maxErrors));
+      params.put("task_size_mb", String.valueOf(taskSizeMb));
+      params.put("connections", connections);
+      params.put("force", String.valueOf(force));
+      try (Calculation calc = store.start("import", "import " + String.join(" ", paths)
+          + " into " + table, params)) {
+        ImportOptions options = b.calcId(calc.id()).recorder(calc).build();
+        ProgressPrinter progress = new ProgressPrinter(err, calc);
+        ImportReport report;
+        try {
+          report = Importer.run(database, options, progress);
+        } catch (ImportException e) {
+          progress.finish();
+          calc.log(System.Logger.Level.ERROR, e.getMessage());
+          calc.fail(e);
+          if (e.report() != null) {
+            summary(e.report(), calc.id()).print(out, format);
+          }
+          throw new UserException(e.getMessage()
+              + (e instanceof BadInputException ? "" : " (calculation " + calc.id() + ")"), e);
+        } catch (IllegalArgumentException e) {
+          progress.finish();
+          calc.fail(e);
+          throw new UserException(e.getMessage(), e, 2);
+        }
+        progress.finish();
+        calc.log(System.Logger.Level.INFO, "imported " + report.rowsLoaded() + " rows into "
+            + report.table() + " (" + report.rowsRejected() + " rejected, "
+            + report.rowsSkipped() + " skipped as already loaded)");
+        calc.complete();
+        summary(report, calc.id()).print(out, format);
+        if (report.rejectsPath() != null) {
+          err.println("starmap: " + report.rowsRejected() + " bad rows written to "
+              + report.rejectsPath());
+        }
+        err.flush();
+        return 0;
+      }
+    }
+  }
+
+  private static Connections parseConnections(String s) {
+    return switch (s.toLowerCase(Locale.ROOT).replace('_', '-')) {
+      case "per-worker" -> Connections.PER_WORKER;
+      case "shared" -> Connections.SHARED;
+      default -> throw new IllegalArgumentException(
+          "--connections must be per-worker or shared, got '" + s + "'");
+    };
+  }
+
+  static Table summary(ImportReport r, long calcId) {
+    return Table.of("calc", "table", "files", "pieces", "rows loaded", "rejected",
+            "skipped as already loaded", "bytes", "time s", "rows/s")
+        .row(calcId, r.table(), r.files(), r.pieces(), r.rowsLoaded(), r.rowsRejected(),
+            r.rowsSkipped(), r.bytes(), Math.round(r.wallNanos() / 1e6) / 1e3,
+            Math.round(r.rowsPerSecond()));
+  }
+
+  /**
+   * Progress on stderr: a bar redrawn in place on a terminal, else one plain line every few
+   * seconds. Messages (plan, header decision) go to the calculation's log too.
+   */
+  static final class ProgressPrinter implements ImportListener {
+    private static final long PLAIN_EVERY_NANOS = 5_000_000_000L;
+    private final PrintWriter err;
+    private final Calculation calc;
+    private final boolean terminal = isTerminal();
+    private long lastPlain = System.nanoTime();
+    private boolean drawn;
+
+    ProgressPrinter(PrintWriter err, Calculation calc) {
+      this.err = err;
+      this.calc = calc;
+    }
+
+    @Override
+    public void onMessage(String message) {
+      if (calc != null) {
+        calc.log(System.Logger.Level.INFO, message);
+      }
+      if (message.startsWith("rejected ")) {
+        return;
+      }
+      if (drawn) {
+        err.print("\r\033[K");
+        drawn = false;
+      }
+      err.println("starmap: " + message);
+      err.flush();
+    }
+
+    @Override
+    public void onProgress(ImportProgress p) {
+      if (terminal) {
+        err.print("\r\033[K" + bar(p));
+        drawn = true;
+        err.flush();
+      } else if (System.nanoTime() - lastPlain >= PLAIN_EVERY_NANOS
+          || p.tasksDone() == p.tasksTotal()) {
+        lastPlain = System.nanoTime();
+        err.println("starmap: " + line(p));
+        err.flush();
+      }
+    }
+
+    void finish() {
+      if (drawn) {
+        err.println();
+        err.flush();
+        drawn = false;
+      }
+    }
+
+    static String bar(ImportProgress p) {
+      int width = 30;
+      int full = (int) Math.round(p.fraction() * width);
+      return "[" + "#".repeat(full) + " ".repeat(width - full) + "] " + line(p);
+    }
+
+    static String line(ImportProgress p) {
+      double secs = p.elapsedNanos() / 1e9;
+      long eta = p.etaNanos();
+      return String.format(Locale.ROOT, "%3.0f%% %d/%d tasks, %,d rows, %,.0f rows/s, %.1f MB/s,"
+          + " ETA %s", p.fraction() * 100, p.tasksDone(), p.tasksTotal(), p.rowsLoaded(),
+          secs > 0 ? p.rowsLoaded() / secs : 0.0, secs > 0 ? p.bytesDone() / 1e6 / secs : 0.0,
+          eta < 0 ? "?" : String.format(Locale.ROOT, "%.0fs", eta / 1e9))
+          + (p.rowsRejected() > 0 ? ", " + p.rowsRejected() + " rejected" : "");
+    }
+
+    private static boolean isTerminal() {
+      java.io.Console c = System.console();
+      if (c == null) {
+        return false;
+      }
+      try {
+        // Java 22+ returns a console even when redirected; isTerminal tells the truth there.
+        return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return true;
+      }
+    }
+  }
+}

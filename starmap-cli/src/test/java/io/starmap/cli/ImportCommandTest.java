@@ -1,0 +1,112 @@
+package io.starmap.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.starmap.importer.testing.PostgresExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class ImportCommandTest {
+  @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+
+  @TempDir Path home;
+  @TempDir Path data;
+  private String previousHome;
+
+  @BeforeEach
+  void home() {
+    previousHome = System.getProperty("starmap.home");
+    System.setProperty("starmap.home", home.toString());
+  }
+
+  @AfterEach
+  void restore() {
+    if (previousHome == null) {
+      System.clearProperty("starmap.home");
+    } else {
+      System.setProperty("starmap.home", previousHome);
+    }
+  }
+
+  private static Cli.Result importing(String... args) {
+    String[] all = new String[args.length + 3];
+    all[0] = "import";
+    all[1] = "--db";
+    all[2] = PG.database().url().psqlUrl();
+    System.arraycopy(args, 0, all, 3, args.length);
+    return Cli.run(all);
+  }
+
+  @Test
+  void importsPrintsASummaryAndRecordsACalculation() throws IOException {
+    for (int d = 1; d <= 3; d++) {
+      Files.writeString(data.resolve("p" + d + ".csv"),
+          "000001,2024-01-0" + d + ",1.50\n000002,2024-01-0" + d + ",2.50\n");
+    }
+    Cli.Result r = importing(data.toString(), "--table", "prices", "--create",
+        "code text, date date, value numeric", "--format", "csv");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("calc,table,files,pieces,rows loaded,rejected,"
+        + "skipped as already loaded,bytes,time s,rows/s\n");
+    assertThat(r.out()).contains(",public.prices,3,3,6,0,0,");
+    assertThat(r.err()).contains("plan: 3 files");
+
+    Cli.Result again = importing(data.toString(), "--table", "prices", "--format", "csv");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains(",public.prices,3,0,0,0,6,0,");
+
+    Cli.Result calcs = Cli.run("calcs", "list", "--format", "csv");
+    assertThat(calcs.code()).as(calcs.err()).isZero();
+    assertThat(calcs.out()).contains("import " + data + " into prices");
+    Cli.Result perf = Cli.run("show", "performance", "-2");
+    assertThat(perf.code()).as(perf.err()).isZero();
+    assertThat(perf.out()).contains("copy").contains("commit").contains("read");
+  }
+
+  @Test
+  void badInputIsOneLineWithExit1() throws IOException {
+    Path f = data.resolve("bad.csv");
+    Files.writeString(f, "a,2024-01-01,1\nb,2024-01-02,x\n");
+    Cli.Result r = importing(f.toString(), "--table", "badcli", "--create",
+        "code text, date date, value numeric");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).endsWith("starmap: " + f
+        + ":2: invalid input syntax for type numeric: \"x\" (column value)\n");
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void rejectsGoBesideTheCalculationByDefault() throws IOException {
+    Path f = data.resolve("mixed.csv");
+    Files.writeString(f, "a,2024-01-01,1\nb,2024-01-02,x\nc,2024-01-03,3\n");
+    Cli.Result r = importing(f.toString(), "--table", "rej", "--create",
+        "code text, date date, value numeric", "--max-errors", "10", "--format", "csv");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains(",public.rej,1,1,2,1,0,");
+    try (var files = Files.list(home)) {
+      Path rejects = files.filter(p -> p.getFileName().toString().endsWith(".rejects"))
+          .findFirst().orElseThrow();
+      assertThat(Files.readString(rejects)).contains(f + "\",2,");
+      assertThat(r.err()).contains("1 bad rows written to " + rejects);
+    }
+  }
+
+  @Test
+  void badOptionsAreUsageErrors() {
+    Cli.Result r = importing(data.toString(), "--table", "x", "--delimiter", "\"");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("delimiter and quote must differ");
+    Cli.Result missing = importing(data.resolve("nope.csv").toString(), "--table", "x");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("no such file or directory");
+  }
+}

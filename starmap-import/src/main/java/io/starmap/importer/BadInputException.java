@@ -1,0 +1,42 @@
+package io.starmap.importer;
+
+/**
+ * A record of the input cannot be loaded: the message is {@code file:line: reason}, where line is
+ * the physical line (1-based) on which the record starts. Bad input is the user's to fix: callers
+ * show the message without a stack trace.
+ */
+public class BadInputException extends ImportException {
+  private static final long serialVersionUID = 1L;
+  private final String file;
+  private final long line;
+  private final String reason;
+
+  /**
+   * A bad record.
+   *
+   * @param file the file as the user named it
+   * @param line the 1-based physical line where the record starts, or 0 when not known
+   * @param reason what is wrong
+   */
+  public BadInputException(String file, long line, String reason) {
+    super(file + (line > 0 ? ":" + line : "") + ": " + reason);
+    this.file = file;
+    this.line = line;
+    this.reason = reason;
+  }
+
+  /** The file. */
+  public String file() {
+    return file;
+  }
+
+  /** The 1-based line where the bad record starts, 0 when not known. */
+  public long line() {
+    return line;
+  }
+
+  /** What is wrong. */
+  public String reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,30 @@
+package io.starmap.importer;
+
+/**
+ * A snapshot of a running import, given to an {@link ImportListener} after each task.
+ *
+ * @param tasksDone tasks finished
+ * @param tasksTotal tasks planned
+ * @param bytesDone input bytes of finished tasks
+ * @param bytesTotal input bytes planned for this run
+ * @param rowsLoaded rows committed so far
+ * @param rowsRejected bad rows so far
+ * @param elapsedNanos time since the import started
+ */
+public record ImportProgress(
+    long tasksDone, long tasksTotal, long bytesDone, long bytesTotal, long rowsLoaded,
+    long rowsRejected, long elapsedNanos) {
+
+  /** Fraction of the bytes done, 0 to 1. */
+  public double fraction() {
+    return bytesTotal <= 0 ? 1.0 : Math.min(1.0, (double) bytesDone / bytesTotal);
+  }
+
+  /** Estimated nanoseconds left from the byte rate so far, or -1 when unknown. */
+  public long etaNanos() {
+    if (bytesDone <= 0) {
+      return -1;
+    }
+    return (long) ((double) elapsedNanos / bytesDone * Math.max(0, bytesTotal - bytesDone));
+  }
+}

@@ -1,0 +1,398 @@
+package io.starmap.importer;
+
+import io.starmap.core.FailurePolicy;
+import io.starmap.core.Outcome;
+import io.starmap.core.Run;
+import io.starmap.core.Starmap;
+import io.starmap.core.Task;
+import io.starmap.core.TaskFailedException;
+import io.starmap.importer.internal.ConnectionPool;
+import io.starmap.importer.internal.CopyRunner;
+import io.starmap.importer.internal.CopyTask;
+import io.starmap.importer.internal.Dialect;
+import io.starmap.importer.internal.FileSet;
+import io.starmap.importer.internal.Hashes;
+import io.starmap.importer.internal.Headers;
+import io.starmap.importer.internal.InputFile;
+import io.starmap.importer.internal.Ledger;
+import io.starmap.importer.internal.Piece;
+import io.starmap.importer.internal.Planner;
+import io.starmap.importer.internal.Sql;
+import io.starmap.importer.internal.TaskResult;
+import io.starmap.store.StarmapHome;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The parallel CSV-to-PostgreSQL importer. One call plans the pieces, runs one {@code COPY ...
+ * FROM STDIN} transaction per task on the chosen executor (with the pieces' ledger rows in the
+ * same transaction, so a re-run loads exactly what is missing), and returns what it did.
+ *
+ * <pre>{@code
+ * ImportReport r = Importer.run(PgTarget.of("jdbc:postgresql://localhost/db?user=me"),
+ *     ImportOptions.builder("prices").path("data/").create("code text, date date, value numeric")
+ *         .build(),
+ *     ImportListener.none());
+ * }</pre>
+ */
+public final class Importer {
+  /** The executor used when the options name none: measured fastest on 2-core machines. */
+  public static final String DEFAULT_EXECUTOR = "threads";
+
+  private Importer() {}
+
+  /** The default number of workers: one COPY stream per core. */
+  public static int defaultWorkers() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  /**
+   * Imports into {@code db} (the embedded PostgreSQL or any other, see {@link
+   * io.starmap.importer.db.Databases#open}); the same as {@link #run(PgTarget, ImportOptions,
+   * ImportListener)} with {@link PgTarget#of(io.starmap.importer.db.Database)}.
+   */
+  public static ImportReport run(io.starmap.importer.db.Database db, ImportOptions o,
+      ImportListener listener) {
+    return run(PgTarget.of(db), o, listener);
+  }
+
+  /**
+   * Imports.
+   *
+   * @throws BadInputException at the first bad row when no bad rows are allowed
+   * @throws ImportException when the import cannot be done or stopped (its {@link
+   *     ImportException#report()} tells what was committed before)
+   */
+  public static ImportReport run(PgTarget target, ImportOptions o, ImportListener listener) {
+    long t0 = System.nanoTime();
+    ImportListener l = safe(listener);
+    String executor = o.executor() != null ? o.executor() : DEFAULT_EXECUTOR;
+    int workers = o.workers() > 0 ? o.workers() : defaultWorkers();
+    Dialect dialect = new Dialect((byte) o.delimiter(), (byte) o.quote(), (byte) o.escape(),
+        o.nullString(), o.encoding());
+    Charset charset = javaCharset(o.encoding());
+    List<InputFile> files = FileSet.expand(o.paths());
+
+    String tableName;
+    List<Sql.Column> columns;
+    boolean header;
+    Planner.Plan plan;
+    try (Connection c = target.connect()) {
+      tableName = Sql.canonicalName(c, o.table());
+      if (tableName == null) {
+        if (o.create() == null) {
+          throw new ImportException("table " + o.table() + " does not exist in "
+              + target.redacted() + "; give --create \"col type, ...\" to create it");
+        }
+        Sql.createTable(c, o.table(), Sql.parseColumns(o.create()));
+        tableName = Sql.canonicalName(c, o.table());
+        l.onMessage("created table " + tableName + " (" + o.create() + ")");
+      }
+      columns = Sql.columns(c, tableName);
+      Ledger.ensure(c);
+      header = resolveHeader(c, o, files, dialect, charset, columns, l);
+      Map<InputFile, String> hashes = Map.of();
+      Map<String, List<Ledger.Range>> loaded = Map.of();
+      if (Ledger.hasRows(c, tableName)) {
+        hashes = hashAll(files);
+        if (o.force()) {
+          Ledger.forget(c, tableName, hashes.values());
+          l.onMessage("--force: forgot what the ledger held for these files; loading them again");
+        } else {
+          loaded = Ledger.loaded(c, tableName, hashes.values());
+        }
+      }
+      plan = Planner.plan(files, hashes, loaded, new Planner.Settings(dialect, charset, header,
+          columns, tableName, workers, (long) o.taskSizeMb() << 20));
+    } catch (SQLException e) {
+      throw new ImportException("cannot prepare the import into " + o.table() + " at "
+          + target.redacted() + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ImportException("cannot read the input: " + e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      throw new ImportException(e.getMessage(), e);
+    }
+    l.onMessage("plan: " + plan.files() + " files, " + plan.pieces() + " pieces in "
+        + plan.tasks().size() + " tasks of about " + (plan.targetBytes() >> 20) + " MB, "
+        + plan.bytesPlanned() + " bytes to load" + (plan.piecesSkipped() > 0 ? "; "
+            + plan.piecesSkipped() + " pieces (" + plan.rowsSkipped()
+            + " rows) already loaded" : ""));
+
+    String runKey = UUID.randomUUID().toString();
+    String quoted = Sql.qualified(tableName);
+    List<CopyTask> tasks = new ArrayList<>();
+    for (List<Piece> pieces : plan.tasks()) {
+      tasks.add(new CopyTask(runKey, target, quoted, tableName, columns, dialect, pieces,
+          o.maxErrors(), o.calcId(), o.connections()));
+    }
+    Task<CopyTask, TaskResult> copy = CopyRunner::run;
+    Starmap<CopyTask, TaskResult> starmap = Starmap.builder("import", copy)
+        .executor(executor).workers(workers).failurePolicy(FailurePolicy.COLLECT_ALL)
+        .recorder(o.recorder()).weight(t -> t.bytes() / 1e6).describe(CopyTask::describe)
+        .build();
+
+    Totals t = new Totals();
+    Path rejectsPath = null;
+    OutputStream rejectsOut = null;
+    ImportException failure = null;
+    try (Run<TaskResult> run = tasks.isEmpty() ? null : starmap.submit(tasks)) {
+      if (run != null) {
+        for (Outcome<TaskResult> out : run) {
+          if (!out.succeeded()) {
+            failure = toImportException(out.failure());
+            break;
+          }
+          TaskResult r = out.value();
+          t.add(r, tasks.get((int) out.taskNo()).bytes());
+          if (!r.rejects().isEmpty()) {
+            if (rejectsOut == null) {
+              rejectsPath = o.rejects() != null ? o.rejects() : defaultRejects(o.calcId());
+              rejectsOut = openRejects(rejectsPath);
+            }
+            writeRejects(rejectsOut, r.rejects(), l);
+          }
+          if (t.rejected > o.maxErrors()) {
+            failure = new ImportException("more than " + o.maxErrors() + " bad rows (--max-errors "
+                + o.maxErrors() + "): stopped; the bad rows are in " + rejectsPath);
+            break;
+          }
+          l.onProgress(new ImportProgress(t.tasks, tasks.size(), t.bytesDone, plan.bytesPlanned(),
+              t.loaded, t.rejected, System.nanoTime() - t0));
+        }
+      }
+    } catch (TaskFailedException e) {
+      failure = toImportException(e);
+    } catch (RuntimeException e) {
+      failure = e instanceof ImportException ie ? ie
+          : new ImportException("import into " + tableName + " stopped: " + e.getMessage(), e);
+    } finally {
+      ConnectionPool.closeRun(runKey);
+      if (rejectsOut != null) {
+        try {
+          rejectsOut.close();
+        } catch (IOException e) {
+          failure = failure != null ? failure
+              : new ImportException("cannot write " + rejectsPath + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    ImportReport report = new ImportReport(tableName, plan.files(), t.pieces,
+        plan.piecesSkipped() + t.piecesSkipped, t.tasks,
+        t.read + t.rowsSkipped + plan.rowsSkipped(), t.loaded, t.rejected,
+        plan.rowsSkipped() + t.rowsSkipped, t.bytes, plan.bytesSkipped(), System.nanoTime() - t0,
+        starmap.executorName(), starmap.workers(), header, o.calcId(), rejectsPath);
+    if (failure != null) {
+      throw failure.withReport(report);
+    }
+    if (!report.accountingBalances()) {
+      throw new ImportException("row accounting mismatch: read " + report.rowsRead()
+          + " but loaded " + report.rowsLoaded() + " + rejected " + report.rowsRejected()
+          + " + skipped " + report.rowsSkipped()).withReport(report);
+    }
+    return report;
+  }
+
+  private static final class Totals {
+    int tasks;
+    int pieces;
+    long read;
+    long loaded;
+    long rejected;
+    long bytes;
+    long bytesDone;
+    int piecesSkipped;
+    long rowsSkipped;
+
+    void add(TaskResult r, long taskBytes) {
+      tasks++;
+      bytesDone += taskBytes;
+      piecesSkipped += r.piecesSkipped();
+      rowsSkipped += r.rowsSkipped();
+      pieces += r.pieces();
+      read += r.rowsRead();
+      loaded += r.rowsLoaded();
+      rejected += r.rejects().size();
+      bytes += r.bytes();
+    }
+  }
+
+  private static ImportException toImportException(TaskFailedException e) {
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof ImportException ie) {
+        return ie;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    return new ImportException("import task " + e.taskName() + "#" + e.taskNo() + " failed on "
+        + e.workerId() + ": " + cause.getMessage(), e);
+  }
+
+  private static boolean resolveHeader(Connection c, ImportOptions o, List<InputFile> files,
+      Dialect d, Charset cs, List<Sql.Column> cols, ImportListener l)
+      throws SQLException, IOException {
+    if (o.header() != Header.AUTO) {
+      return o.header() == Header.YES;
+    }
+    for (InputFile f : files) {
+      if (f.size() == 0) {
+        continue;
+      }
+      List<String> fields = Headers.firstRecord(f, d, cs);
+      if (fields == null) {
+        continue;
+      }
+      if (Headers.allNames(fields, cols)) {
+        l.onMessage("header: yes (the first record of " + f.name() + " names table columns)");
+        return true;
+      }
+      if (fields.size() == cols.size() && !parsesAs(c, fields, cols, o.nullString())) {
+        l.onMessage("header: yes (the first record of " + f.name()
+            + " does not parse as the column types)");
+        return true;
+      }
+      l.onMessage("header: no (the first record of " + f.name() + " is data)");
+      return false;
+    }
+    return false;
+  }
+
+  private static boolean parsesAs(Connection c, List<String> fields, List<Sql.Column> cols,
+      String nullString) throws SQLException {
+    for (int i = 0; i < fields.size(); i++) {
+      String v = fields.get(i);
+      if (v.equals(nullString)) {
+        continue;
+      }
+      // the type text comes from the catalog (format_type), not from the user
+      try (PreparedStatement ps = c.prepareStatement("SELECT CAST(? AS " + cols.get(i).type()
+          + ")")) {
+        ps.setString(1, v);
+        ps.executeQuery().close();
+      } catch (SQLException e) {
+        if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+          return false;
+        }
+        throw e;
+      }
+    }
+    return true;
+  }
+
+  private static Map<InputFile, String> hashAll(List<InputFile> files) {
+    Map<InputFile, String> out = new ConcurrentHashMap<>();
+    files.parallelStream().forEach(f -> out.put(f, Hashes.of(f.path())));
+    return out;
+  }
+
+  private static Path defaultRejects(long calcId) {
+    Path home = StarmapHome.resolve();
+    String name = calcId >= 0 ? "calc_" + calcId + ".rejects"
+        : "import_" + System.currentTimeMillis() + ".rejects";
+    return home.resolve(name);
+  }
+
+  private static OutputStream openRejects(Path p) {
+    try {
+      if (p.getParent() != null) {
+        Files.createDirectories(p.getParent());
+      }
+      OutputStream out = new BufferedOutputStream(Files.newOutputStream(p));
+      out.write("file,line,reason,record\n".getBytes(StandardCharsets.UTF_8));
+      return out;
+    } catch (IOException e) {
+      throw new ImportException("cannot write the rejects file " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** One CSV row per reject; the record is the original bytes, quoted, without its newline. */
+  private static void writeRejects(OutputStream out, List<TaskResult.Reject> rejects,
+      ImportListener l) {
+    try {
+      for (TaskResult.Reject r : rejects) {
+        out.write(csv(r.file()).getBytes(StandardCharsets.UTF_8));
+        out.write((',' + Long.toString(r.line()) + ',').getBytes(StandardCharsets.UTF_8));
+        out.write(csv(r.reason()).getBytes(StandardCharsets.UTF_8));
+        out.write(',');
+        out.write('"');
+        byte[] b = r.record();
+        int len = b.length;
+        if (len > 0 && b[len - 1] == '\n') {
+          len--;
+        }
+        if (len > 0 && b[len - 1] == '\r') {
+          len--;
+        }
+        for (int i = 0; i < len; i++) {
+          if (b[i] == '"') {
+            out.write('"');
+          }
+          out.write(b[i]);
+        }
+        out.write('"');
+        out.write('\n');
+        l.onMessage("rejected " + r.file() + ":" + r.line() + ": " + r.reason());
+      }
+    } catch (IOException e) {
+      throw new ImportException("cannot write rejected rows: " + e.getMessage(), e);
+    }
+  }
+
+  private static String csv(String s) {
+    return '"' + s.replace("\"", "\"\"") + '"';
+  }
+
+  private static Charset javaCharset(String pg) {
+    return switch (pg) {
+      case "UTF8" -> StandardCharsets.UTF_8;
+      case "LATIN1" -> StandardCharsets.ISO_8859_1;
+      case "WIN1252" -> Charset.forName("windows-1252");
+      default -> {
+        try {
+          yield Charset.forName(pg);
+        } catch (RuntimeException e) {
+          yield StandardCharsets.UTF_8;
+        }
+      }
+    };
+  }
+
+  private static ImportListener safe(ImportListener l) {
+    ImportListener inner = l == null ? ImportListener.none() : l;
+    return new ImportListener() {
+      @Override
+      public void onProgress(ImportProgress p) {
+        try {
+          inner.onProgress(p);
+        } catch (RuntimeException e) {
+          // progress reporting never breaks an import
+        }
+      }
+
+      @Override
+      public void onMessage(String m) {
+        try {
+          inner.onMessage(m);
+        } catch (RuntimeException e) {
+          // idem
+        }
+      }
+    };
+  }
+}

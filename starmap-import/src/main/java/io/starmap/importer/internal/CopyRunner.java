@@ -1,0 +1,705 @@
+package io.starmap.importer.internal;
+
+import io.starmap.core.Monitor;
+import io.starmap.core.TaskContext;
+import io.starmap.importer.BadInputException;
+import io.starmap.importer.ImportException;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * The COPY task: loads a task's pieces in one transaction, streaming raw CSV bytes to {@code COPY
+ * ... FROM STDIN} (the server parses), counting records on the client, and writing the pieces'
+ * ledger rows in the same transaction. With a bad-row budget, bad rows are located from the
+ * server's error context (or by bisection) and loaded around under savepoints.
+ */
+public final class CopyRunner {
+  private static final int BUFFER = 1 << 20;
+  private static final byte[] NEWLINE = {'\n'};
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final Pattern LINE = Pattern.compile("line (\\d+)(?:, column ([^:]+))?");
+  private static final int MAX_REJECT_BYTES = 1 << 24;
+
+  private final CopyTask task;
+  private final Monitor monitor;
+  private final Connection conn;
+  private final CopyManager copyManager;
+  private final Dialect dialect;
+  private final Charset charset;
+  private final byte[] buf = new byte[BUFFER];
+  private final List<TaskResult.Reject> rejects = new ArrayList<>();
+  private long rowsRead;
+  private long rowsLoaded;
+  private long bytes;
+
+  private final List<Piece> pieces;
+  private final List<Ledger.Entry> entries = new ArrayList<>();
+  private java.util.Set<Integer> duplicates = java.util.Set.of();
+
+  private CopyRunner(CopyTask task, Monitor monitor, Connection conn, List<Piece> pieces)
+      throws SQLException {
+    this.task = task;
+    this.pieces = pieces;
+    this.monitor = monitor;
+    this.conn = conn;
+    this.copyManager = conn.unwrap(PGConnection.class).getCopyAPI();
+    this.dialect = task.dialect();
+    this.charset = javaCharset(dialect.encoding());
+  }
+
+  /** The task function: runs wherever the executor puts it. */
+  public static TaskResult run(CopyTask task, TaskContext<CopyTask> ctx) throws Exception {
+    ConnectionPool pool = ConnectionPool.of(task.runKey(), task.target(), task.connections());
+    Connection c;
+    try (var m = ctx.measure("connect")) {
+      c = pool.borrow();
+    }
+    boolean reusable = false;
+    try {
+      // A piece whose ledger key is already taken (the same content in another file, or loaded
+      // by a concurrent run) is dropped and the task redone without it: never loaded twice.
+      List<Piece> pieces = task.pieces();
+      int skippedPieces = 0;
+      long skippedRows = 0;
+      while (true) {
+        CopyRunner runner = new CopyRunner(task, ctx, c, pieces);
+        TaskResult r = runner.load();
+        if (runner.duplicates.isEmpty()) {
+          reusable = true;
+          return new TaskResult(r.pieces(), r.bytes(), r.rowsRead(), r.rowsLoaded(), r.rejects(),
+              skippedPieces, skippedRows);
+        }
+        c.rollback();
+        List<Piece> keep = new ArrayList<>();
+        for (int i = 0; i < pieces.size(); i++) {
+          Integer dup = runner.duplicates.contains(i) ? i : null;
+          if (dup == null) {
+            keep.add(pieces.get(i));
+          } else {
+            skippedPieces++;
+            skippedRows += runner.entries.get(i).rowsRead();
+          }
+        }
+        pieces = keep;
+      }
+    } finally {
+      if (!reusable) {
+        reusable = rollbackQuietly(c);
+      }
+      pool.release(c, reusable);
+    }
+  }
+
+  private static boolean rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+      return !c.isClosed();
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** An open piece: its reader, its first buffered bytes and where its data starts. */
+  private final class Opened {
+    final Piece piece;
+    final PieceReader reader;
+    final MessageDigest digest;
+    int off;
+    int len;
+    long dataStart;
+    long dataLine;
+    List<String> columns;
+    Boolean crlf;
+
+    Opened(Piece piece) throws IOException {
+      this.piece = piece;
+      this.digest = piece.hash() == null ? Hashes.sha256() : null;
+      long from = piece.start();
+      this.reader = PieceReader.open(piece, from, piece.gzip() ? Long.MAX_VALUE : piece.end(),
+          digest);
+      try (var m = monitor.measure("read")) {
+        len = reader.fill(buf, 0, buf.length);
+        m.count(len);
+      }
+      off = 0;
+      dataLine = piece.firstLine();
+      columns = piece.columns();
+      if (from == 0) {
+        if (dialect.utf8() && len >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB
+            && (buf[2] & 0xff) == 0xBF) {
+          off = 3;
+        }
+        if (piece.skipHeader()) {
+          RecordScanner hs = new RecordScanner(dialect);
+          int end = hs.nextRecordEnd(buf, off, len);
+          if (end < 0) {
+            if (len == buf.length) {
+              throw new BadInputException(piece.file(), 1, "header longer than "
+                  + (BUFFER >> 20) + " MB");
+            }
+            end = len;
+          }
+          List<String> names = dialect.fields(slice(buf, off, end), end - off, charset);
+          columns = mapHeader(names, piece.file());
+          dataLine += hs.newlines();
+          off = end;
+        }
+      }
+      dataStart = from + off;
+      if (columns == null) {
+        columns = task.tableColumns().stream().map(Sql.Column::name).toList();
+      }
+      crlf = null;
+      for (int i = off; i < len; i++) {
+        if (buf[i] == '\n') {
+          crlf = i > off && buf[i - 1] == '\r';
+          break;
+        }
+      }
+    }
+
+    /** The hash of the file: given by the plan, or digested while reading the whole file. */
+    String hash() throws IOException {
+      if (piece.hash() != null) {
+        return piece.hash();
+      }
+      reader.drainDigest();
+      return Hashes.hex(digest);
+    }
+
+    long end() {
+      return piece.gzip() ? Long.MAX_VALUE : piece.end();
+    }
+  }
+
+  private static byte[] slice(byte[] b, int from, int to) {
+    byte[] out = new byte[to - from];
+    System.arraycopy(b, from, out, 0, to - from);
+    return out;
+  }
+
+  private List<String> mapHeader(List<String> names, String file) {
+    return Headers.map(names, task.tableColumns(), task.ledgerName(), file);
+  }
+
+  /** One COPY stream shared by consecutive pieces with the same columns and line ends. */
+  private final class Segment {
+    final List<String> columns;
+    Boolean crlf;
+    final CopyIn in;
+    final List<Opened> pieces = new ArrayList<>();
+
+    Segment(List<String> columns, Boolean crlf) throws SQLException {
+      this.columns = columns;
+      this.crlf = crlf;
+      this.in = copyManager.copyIn(copySql(columns));
+    }
+
+    boolean accepts(Opened o) {
+      return columns.equals(o.columns) && (crlf == null || o.crlf == null || crlf.equals(o.crlf));
+    }
+  }
+
+  private String copySql(List<String> columns) {
+    StringBuilder sb = new StringBuilder("COPY ").append(task.table()).append(" (");
+    for (int i = 0; i < columns.size(); i++) {
+      sb.append(i > 0 ? ", " : "").append(Sql.ident(columns.get(i)));
+    }
+    return sb.append(") FROM STDIN WITH ").append(dialect.copyOptions()).toString();
+  }
+
+  private TaskResult load() throws Exception {
+    Segment seg = null;
+    for (Piece p : pieces) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("import task interrupted before " + p);
+      }
+      Opened o = new Opened(p);
+      try (o.reader) {
+        long read;
+        long rejected;
+        if (task.maxErrors() > 0) {
+          int before = rejects.size();
+          read = loadWithRejects(o);
+          rejected = rejects.size() - before;
+        } else {
+          if (seg != null && !seg.accepts(o)) {
+            endSegment(seg);
+            seg = null;
+          }
+          if (seg == null) {
+            seg = new Segment(o.columns, o.crlf);
+          } else if (seg.crlf == null) {
+            seg.crlf = o.crlf;
+          }
+          seg.pieces.add(o);
+          try {
+            long[] counts = stream(o, seg.in, o.off, o.len - o.off);
+            read = counts[0];
+          } catch (SQLException e) {
+            throw badInput(seg, e);
+          }
+          rejected = 0;
+        }
+        rowsRead += read;
+        bytes += p.length();
+        entries.add(new Ledger.Entry(o.hash(), p.file(), p.fileSize(), p.start(), p.end(), read,
+            rejected));
+      }
+    }
+    if (seg != null) {
+      endSegment(seg);
+    }
+    if (rowsRead != rowsLoaded + rejects.size()) {
+      throw new ImportException("row accounting mismatch in " + task.describe() + ": read "
+          + rowsRead + " records but the server loaded " + rowsLoaded + " and " + rejects.size()
+          + " were rejected; nothing of this task was committed");
+    }
+    try (var m = monitor.measure("ledger")) {
+      duplicates = Ledger.record(conn, task.ledgerName(), task.calcId(), entries);
+      m.count(entries.size());
+    }
+    if (!duplicates.isEmpty()) {
+      return null;
+    }
+    try (var m = monitor.measure("commit")) {
+      conn.commit();
+      m.count(rowsLoaded);
+    }
+    return new TaskResult(pieces.size(), bytes, rowsRead, rowsLoaded, List.copyOf(rejects), 0, 0);
+  }
+
+  private void endSegment(Segment seg) throws SQLException, IOException {
+    try (var m = monitor.measure("copy")) {
+      long n = seg.in.endCopy();
+      rowsLoaded += n;
+      m.count(n);
+    } catch (SQLException e) {
+      throw badInput(seg, e);
+    }
+  }
+
+  /**
+   * Streams an opened piece's data into a COPY from its buffered bytes on.
+   *
+   * @return records read and physical lines sent
+   */
+  private long[] stream(Opened o, CopyIn in, int off, int len)
+      throws IOException, SQLException, InterruptedException {
+    RecordScanner scanner = new RecordScanner(dialect);
+    byte last = '\n';
+    long sent = 0;
+    while (true) {
+      if (len > 0) {
+        try (var m = monitor.measure("scan")) {
+          scanner.scan(buf, off, off + len);
+        }
+        try (var m = monitor.measure("copy")) {
+          in.writeToCopy(buf, off, len);
+        }
+        last = buf[off + len - 1];
+        sent += len;
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        cancel(in);
+        throw new InterruptedException("import task interrupted in " + o.piece);
+      }
+      try (var m = monitor.measure("read")) {
+        len = o.reader.read(buf, 0, buf.length);
+        if (len < 0) {
+          break;
+        }
+        m.count(len);
+      }
+      off = 0;
+    }
+    long lines = scanner.newlines();
+    if (sent > 0 && last != '\n') {
+      terminate(in, o, last);
+      lines++;
+    }
+    scanner.finish();
+    return new long[] {scanner.records(), lines};
+  }
+
+  /** Ends a last record that has no newline with the piece's own line end. */
+  private static void terminate(CopyIn in, Opened o, byte last) throws SQLException {
+    if (last != '\r' && Boolean.TRUE.equals(o.crlf)) {
+      in.writeToCopy(CRLF, 0, 2);
+    } else {
+      in.writeToCopy(NEWLINE, 0, 1);
+    }
+  }
+
+  private static void cancel(CopyIn in) {
+    try {
+      if (in.isActive()) {
+        in.cancelCopy();
+      }
+    } catch (SQLException | RuntimeException e) {
+      // the transaction is rolled back anyway
+    }
+  }
+
+  // ---- stop at the first bad row ----
+
+  private ImportException badInput(Segment seg, SQLException e) {
+    cancel(seg.in);
+    ServerErrorMessage sem = e instanceof PSQLException pe ? pe.getServerErrorMessage() : null;
+    if (!isRowError(e) || sem == null) {
+      return new ImportException("COPY into " + task.ledgerName() + " failed for "
+          + task.describe() + ": " + e.getMessage(), e);
+    }
+    String reason = reason(sem);
+    Long line = lineOf(sem);
+    Opened first = seg.pieces.get(0);
+    if (line == null) {
+      return new BadInputException(first.piece.file(), 0, reason);
+    }
+    ServerLines lines = new ServerLines();
+    for (int i = 0; i < seg.pieces.size(); i++) {
+      Opened o = seg.pieces.get(i);
+      boolean lastOne = i == seg.pieces.size() - 1;
+      try {
+        long physicalBefore = lines.physical;
+        Located r = locate(o, o.dataStart, o.end(), line, lines, lastOne);
+        if (r != null) {
+          return new BadInputException(o.piece.file(),
+              o.dataLine + r.lineRel - 1 - physicalBefore, reason);
+        }
+      } catch (IOException io) {
+        return new BadInputException(o.piece.file(), 0, reason);
+      }
+    }
+    return new BadInputException(first.piece.file(), 0, reason);
+  }
+
+  private static boolean isRowError(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("22") || state.startsWith("23"));
+  }
+
+  private static String reason(ServerErrorMessage sem) {
+    String msg = Objects.requireNonNullElse(sem.getMessage(), "rejected by the server");
+    Matcher m = sem.getWhere() == null ? null : LINE.matcher(sem.getWhere());
+    if (m != null && m.find() && m.group(2) != null) {
+      msg += " (column " + m.group(2).strip() + ")";
+    }
+    return msg;
+  }
+
+  private static Long lineOf(ServerErrorMessage sem) {
+    if (sem == null || sem.getWhere() == null) {
+      return null;
+    }
+    Matcher m = LINE.matcher(sem.getWhere());
+    return m.find() ? Long.parseLong(m.group(1)) : null;
+  }
+
+  /** A record found by its line: its bytes' positions and its first line relative to a start. */
+  private record Located(long start, long end, long lineRel, long linesAfter) {}
+
+  /**
+   * Finds the record the server means by "line {@code serverLine}" in a COPY stream that starts at
+   * {@code from}, continuing the server's count in {@code lines} (for segments of several
+   * pieces); null when the stream ends first (then {@code lines} has counted the piece).
+   */
+  private Located locate(Opened o, long from, long to, long serverLine, ServerLines lines,
+      boolean lastPiece) throws IOException {
+    byte[] b = new byte[1 << 16];
+    try (PieceReader r = PieceReader.open(o.piece, from, to, null)) {
+      long pos = from;
+      long recStart = from;
+      long recLine = lines.physical + 1;
+      Located last = null;
+      int n;
+      while ((n = r.read(b, 0, b.length)) > 0) {
+        int i = 0;
+        while (i < n) {
+          int end = lines.next(b, i, n);
+          if (end < 0) {
+            break;
+          }
+          long recEnd = pos + end;
+          last = new Located(recStart, recEnd, recLine, lines.physical);
+          if (lines.line >= serverLine) {
+            return last;
+          }
+          recStart = recEnd;
+          recLine = lines.physical + 1;
+          i = end;
+        }
+        pos += n;
+      }
+      if (lines.pending) {
+        lines.endPartial();
+        Located partial = new Located(recStart, pos, recLine, lines.physical);
+        if (lines.line >= serverLine || lastPiece) {
+          return partial;
+        }
+      }
+      return lastPiece ? last != null ? last : new Located(from, pos, 1, 0) : null;
+    }
+  }
+
+  /**
+   * Counts lines the way PostgreSQL's COPY does for its error context: one per record, plus the
+   * line ends inside quoted fields, except that while the line-end style is still unknown (the
+   * first record of a stream) it counts carriage returns, so a LF file's first record counts as
+   * one line however many it spans. Also counts physical newlines, for file line numbers.
+   */
+  private final class ServerLines {
+    private final byte quote = dialect.quote();
+    private final int escape = dialect.effectiveEscape();
+    long line;
+    long physical;
+    boolean pending;
+    private int eol; // 0 unknown, 1 LF, 2 CRLF
+    private boolean inQuote;
+    private boolean lastWasEscape;
+    private long quotedLf;
+    private long quotedCr;
+    private byte prev;
+
+    int next(byte[] b, int from, int to) {
+      for (int i = from; i < to; i++) {
+        byte c = b[i];
+        pending = true;
+        if (inQuote && c == escape) {
+          lastWasEscape = !lastWasEscape;
+        }
+        if (c == quote && !lastWasEscape) {
+          inQuote = !inQuote;
+        }
+        if (c != escape) {
+          lastWasEscape = false;
+        }
+        if (c == '\n') {
+          physical++;
+          if (!inQuote) {
+            line += 1 + (eol == 1 ? quotedLf : quotedCr);
+            if (eol == 0) {
+              eol = prev == '\r' ? 2 : 1;
+            }
+            quotedLf = 0;
+            quotedCr = 0;
+            pending = false;
+            prev = c;
+            return i + 1;
+          }
+          quotedLf++;
+        } else if (c == '\r' && inQuote) {
+          quotedCr++;
+        }
+        prev = c;
+      }
+      return -1;
+    }
+
+    void endPartial() {
+      line += 1 + (eol == 1 ? quotedLf : quotedCr);
+      physical++;
+      pending = false;
+    }
+  }
+
+  // ---- skip bad rows within a budget ----
+
+  /** Loads one piece under savepoints, rejecting bad rows; returns the records read. */
+  private long loadWithRejects(Opened o) throws Exception {
+    Savepoint sp = conn.setSavepoint();
+    CopyIn in = copyManager.copyIn(copySql(o.columns));
+    long[] counts;
+    try {
+      counts = stream(o, in, o.off, o.len - o.off);
+      long n;
+      try (var m = monitor.measure("copy")) {
+        n = in.endCopy();
+        m.count(n);
+      }
+      conn.releaseSavepoint(sp);
+      rowsLoaded += n;
+      return counts[0];
+    } catch (SQLException e) {
+      cancel(in);
+      conn.rollback(sp);
+      if (!isRowError(e)) {
+        throw new ImportException("COPY into " + task.ledgerName() + " failed for " + o.piece
+            + ": " + e.getMessage(), e);
+      }
+      loadRange(o, o.dataStart, o.end(), o.dataLine, e);
+      return countRecords(o, o.dataStart, o.end());
+    }
+  }
+
+  private long countRecords(Opened o, long from, long to) throws IOException {
+    byte[] b = new byte[1 << 16];
+    RecordScanner s = new RecordScanner(dialect);
+    try (PieceReader r = PieceReader.open(o.piece, from, to, null)) {
+      int n;
+      while ((n = r.read(b, 0, b.length)) > 0) {
+        s.scan(b, 0, n);
+      }
+    }
+    s.finish();
+    return s.records();
+  }
+
+  /** Copies the records in [from, to) of a piece; returns the rows loaded. */
+  private long copyRange(Opened o, long from, long to) throws SQLException, IOException {
+    CopyIn in = copyManager.copyIn(copySql(o.columns));
+    byte[] b = new byte[1 << 16];
+    byte last = '\n';
+    boolean any = false;
+    try (PieceReader r = PieceReader.open(o.piece, from, to, null);
+        var m = monitor.measure("copy")) {
+      int n;
+      while ((n = r.read(b, 0, b.length)) > 0) {
+        in.writeToCopy(b, 0, n);
+        last = b[n - 1];
+        any = true;
+      }
+      if (any && last != '\n') {
+        terminate(in, o, last);
+      }
+      long rows = in.endCopy();
+      m.count(rows);
+      return rows;
+    } catch (SQLException | IOException | RuntimeException e) {
+      cancel(in);
+      throw e;
+    }
+  }
+
+  /**
+   * Loads [from, to) of a piece, rejecting bad rows: a failed COPY is rolled back to its
+   * savepoint, the bad record is found from the error's line (or by bisection when the error has
+   * none), the records before it are loaded, it is rejected, and loading goes on after it.
+   */
+  private void loadRange(Opened o, long from, long to, long firstLine, SQLException known)
+      throws SQLException, IOException {
+    long a = from;
+    long line = firstLine;
+    SQLException error = known;
+    while (true) {
+      if (error == null) {
+        Savepoint sp = conn.setSavepoint();
+        try {
+          rowsLoaded += copyRange(o, a, to);
+          conn.releaseSavepoint(sp);
+          return;
+        } catch (SQLException e) {
+          conn.rollback(sp);
+          if (!isRowError(e)) {
+            throw e;
+          }
+          error = e;
+        }
+      }
+      ServerErrorMessage sem = error instanceof PSQLException pe ? pe.getServerErrorMessage()
+          : null;
+      String reason = sem != null ? reason(sem) : error.getMessage();
+      Long rel = lineOf(sem);
+      if (rel != null) {
+        Located r = locate(o, a, to, rel, new ServerLines(), true);
+        if (r.start > a) {
+          loadRange(o, a, r.start, line, null);
+        }
+        reject(o, r.start, r.end, line + r.lineRel - 1, reason);
+        line += r.linesAfter;
+        a = r.end;
+        error = null;
+        if (a >= to || r.end <= r.start) {
+          return;
+        }
+      } else {
+        long[] split = middle(o, a, to);
+        if (split == null) {
+          reject(o, a, Math.min(to, a + MAX_REJECT_BYTES), line, reason);
+          return;
+        }
+        loadRange(o, a, split[0], line, null);
+        loadRange(o, split[0], to, line + split[1], null);
+        return;
+      }
+    }
+  }
+
+  /** The boundary after half the records of [from, to) and the lines before it; null if < 2. */
+  private long[] middle(Opened o, long from, long to) throws IOException {
+    long total = countRecords(o, from, to);
+    if (total < 2) {
+      return null;
+    }
+    long half = total / 2;
+    byte[] b = new byte[1 << 16];
+    RecordScanner s = new RecordScanner(dialect);
+    try (PieceReader r = PieceReader.open(o.piece, from, to, null)) {
+      long pos = from;
+      int n;
+      while ((n = r.read(b, 0, b.length)) > 0) {
+        int i = 0;
+        while (i < n) {
+          int end = s.nextRecordEnd(b, i, n);
+          if (end < 0) {
+            break;
+          }
+          if (s.records() == half) {
+            return new long[] {pos + end, s.newlines()};
+          }
+          i = end;
+        }
+        pos += n;
+      }
+    }
+    return null;
+  }
+
+  private void reject(Opened o, long from, long to, long line, String reason) throws IOException {
+    int len = (int) Math.min(to - from, MAX_REJECT_BYTES);
+    byte[] record = new byte[Math.max(0, len)];
+    try (PieceReader r = PieceReader.open(o.piece, from, from + len, null)) {
+      r.fill(record, 0, len);
+    }
+    rejects.add(new TaskResult.Reject(o.piece.file(), line, reason, record));
+    if (rejects.size() > task.maxErrors()) {
+      throw new BadInputException(o.piece.file(), line, reason + "; more than "
+          + task.maxErrors() + " bad rows (--max-errors " + task.maxErrors() + ")");
+    }
+  }
+
+  private static Charset javaCharset(String pg) {
+    switch (pg.toUpperCase(Locale.ROOT)) {
+      case "UTF8":
+        return StandardCharsets.UTF_8;
+      case "LATIN1":
+        return StandardCharsets.ISO_8859_1;
+      case "WIN1252":
+        return Charset.forName("windows-1252");
+      case "LATIN9":
+        return Charset.forName("ISO-8859-15");
+      default:
+        try {
+          return Charset.forName(pg);
+        } catch (RuntimeException e) {
+          return StandardCharsets.UTF_8;
+        }
+    }
+  }
+}

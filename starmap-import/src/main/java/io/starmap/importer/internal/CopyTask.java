@@ -1,0 +1,49 @@
+package io.starmap.importer.internal;
+
+import io.starmap.importer.Connections;
+import io.starmap.importer.PgTarget;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The argument of one COPY task: everything a worker (in this JVM or another) needs to load its
+ * pieces in one transaction. Its {@link #toString} never shows the password.
+ *
+ * @param runKey identifies the import run, for the worker's connection pool
+ * @param target the database
+ * @param table the quoted target table
+ * @param ledgerName the table's canonical name as the ledger keys it
+ * @param tableColumns the table's columns, to map headers by name
+ * @param dialect the CSV dialect
+ * @param pieces what to load, in order
+ * @param maxErrors how many bad rows this task may reject (0: fail at the first)
+ * @param calcId the calculation id for the ledger
+ * @param connections per worker or shared
+ */
+public record CopyTask(
+    String runKey, PgTarget target, String table, String ledgerName,
+    List<Sql.Column> tableColumns, Dialect dialect, List<Piece> pieces, long maxErrors,
+    long calcId, Connections connections) implements Serializable {
+
+  /** Input bytes of the task. */
+  public long bytes() {
+    long n = 0;
+    for (Piece p : pieces) {
+      n += p.length();
+    }
+    return n;
+  }
+
+  /** A short description for records and errors. */
+  public String describe() {
+    if (pieces.size() == 1) {
+      return pieces.get(0).toString();
+    }
+    return pieces.size() + " pieces: " + pieces.get(0) + " .. " + pieces.get(pieces.size() - 1);
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}

@@ -1,0 +1,74 @@
+package io.starmap.importer.internal;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CSV dialect as bytes, and the COPY options that tell the server the same.
+ *
+ * @param delimiter the field delimiter
+ * @param quote the quote
+ * @param escape the escape inside quotes (equal to quote by default)
+ * @param nullString the unquoted NULL marker
+ * @param encoding the PostgreSQL encoding name of the files
+ */
+public record Dialect(byte delimiter, byte quote, byte escape, String nullString, String encoding)
+    implements Serializable {
+
+  /** The escape byte as PostgreSQL's line reader uses it: none (-1) when it equals the quote. */
+  public int effectiveEscape() {
+    return escape == quote ? -1 : escape;
+  }
+
+  /** True for UTF-8 files, whose BOM is skipped. */
+  public boolean utf8() {
+    return encoding.equals("UTF8");
+  }
+
+  /** The {@code WITH (...)} clause of the COPY. */
+  public String copyOptions() {
+    return "(FORMAT csv, DELIMITER " + Sql.literal(String.valueOf((char) delimiter)) + ", QUOTE "
+        + Sql.literal(String.valueOf((char) quote)) + ", ESCAPE "
+        + Sql.literal(String.valueOf((char) escape)) + ", NULL " + Sql.literal(nullString)
+        + ", ENCODING " + Sql.literal(encoding) + ")";
+  }
+
+  /** The fields of one record (a header), unquoted; {@code bytes} holds the record. */
+  public List<String> fields(byte[] bytes, int len, java.nio.charset.Charset cs) {
+    List<String> out = new ArrayList<>();
+    java.io.ByteArrayOutputStream cur = new java.io.ByteArrayOutputStream();
+    boolean inQuote = false;
+    int esc = effectiveEscape();
+    int end = len;
+    while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
+      end--;
+    }
+    for (int i = 0; i < end; i++) {
+      byte b = bytes[i];
+      if (inQuote) {
+        if (esc >= 0 && b == esc && i + 1 < end && (bytes[i + 1] == quote || bytes[i + 1] == esc)) {
+          cur.write(bytes[++i]);
+        } else if (b == quote) {
+          if (esc < 0 && i + 1 < end && bytes[i + 1] == quote) {
+            cur.write(quote);
+            i++;
+          } else {
+            inQuote = false;
+          }
+        } else {
+          cur.write(b);
+        }
+      } else if (b == quote) {
+        inQuote = true;
+      } else if (b == delimiter) {
+        out.add(cur.toString(cs));
+        cur.reset();
+      } else {
+        cur.write(b);
+      }
+    }
+    out.add(cur.toString(cs));
+    return out;
+  }
+}

@@ -1,0 +1,141 @@
+package io.starmap.importer.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ledger table {@code starmap_ledger} in the target database: one row per loaded piece,
+ * written in the same transaction as the piece's COPY, so a row exists exactly when the piece's
+ * rows are committed. The key is the file's content (SHA-256), not its name or time: a renamed or
+ * copied file is the same data, an edited one is new data.
+ */
+public final class Ledger {
+  private Ledger() {}
+
+  /** The ledger table's name. */
+  public static final String TABLE = "starmap_ledger";
+
+  /**
+   * A loaded range of a file.
+   *
+   * @param start first byte
+   * @param end the byte after the last
+   * @param rowsRead records read from it
+   * @param rowsRejected records rejected
+   */
+  public record Range(long start, long end, long rowsRead, long rowsRejected) {}
+
+  /** A row to write. */
+  public record Entry(String hash, String file, long size, long start, long end, long rowsRead,
+      long rowsRejected) implements java.io.Serializable {}
+
+  /** Creates the ledger table when missing. */
+  public static void ensure(Connection c) throws SQLException {
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(true);
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (table_name text NOT NULL,"
+          + " file_hash text NOT NULL, file_name text NOT NULL, file_size bigint NOT NULL,"
+          + " start_offset bigint NOT NULL, end_offset bigint NOT NULL,"
+          + " rows_read bigint NOT NULL, rows_rejected bigint NOT NULL, calc_id bigint,"
+          + " loaded_at timestamptz NOT NULL DEFAULT now(),"
+          + " PRIMARY KEY (table_name, file_hash, start_offset))");
+    } catch (SQLException e) {
+      // Two imports creating it at once: the loser sees a duplicate; the table is there.
+      if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+        throw e;
+      }
+    } finally {
+      c.setAutoCommit(auto);
+    }
+  }
+
+  /** True when the ledger has any row for {@code table}. */
+  public static boolean hasRows(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT 1 FROM " + TABLE + " WHERE table_name = ? LIMIT 1")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** The loaded ranges of each of {@code hashes} for {@code table}, sorted by start. */
+  public static Map<String, List<Range>> loaded(Connection c, String table,
+      Collection<String> hashes) throws SQLException {
+    Map<String, List<Range>> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT file_hash, start_offset, end_offset, rows_read, rows_rejected FROM " + TABLE
+            + " WHERE table_name = ? AND file_hash = ANY (?) ORDER BY file_hash, start_offset")) {
+      ps.setString(1, table);
+      ps.setArray(2, c.createArrayOf("text", hashes.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(
+              new Range(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Forgets the loaded ranges of {@code hashes} ({@code --force}). */
+  public static void forget(Connection c, String table, Collection<String> hashes)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM " + TABLE + " WHERE table_name = ? AND file_hash = ANY (?)")) {
+      ps.setString(1, table);
+      ps.setArray(2, c.createArrayOf("text", hashes.toArray()));
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Writes entries in the caller's transaction.
+   *
+   * @return the indexes of entries whose key was taken already (nothing written for them)
+   */
+  public static java.util.Set<Integer> record(Connection c, String table, long calcId,
+      List<Entry> entries) throws SQLException {
+    java.util.Set<Integer> taken = new java.util.TreeSet<>();
+    if (entries.isEmpty()) {
+      return taken;
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
+        + " (table_name, file_hash, file_name, file_size, start_offset, end_offset, rows_read,"
+        + " rows_rejected, calc_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      for (Entry e : entries) {
+        ps.setString(1, table);
+        ps.setString(2, e.hash());
+        ps.setString(3, e.file());
+        ps.setLong(4, e.size());
+        ps.setLong(5, e.start());
+        ps.setLong(6, e.end());
+        ps.setLong(7, e.rowsRead());
+        ps.setLong(8, e.rowsRejected());
+        if (calcId >= 0) {
+          ps.setLong(9, calcId);
+        } else {
+          ps.setNull(9, java.sql.Types.BIGINT);
+        }
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] == 0) {
+          taken.add(i);
+        }
+      }
+    }
+    return taken;
+  }
+}

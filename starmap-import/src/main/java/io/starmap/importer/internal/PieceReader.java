@@ -1,0 +1,140 @@
+package io.starmap.importer.internal;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads the bytes of a piece from a position: file offsets for plain files, offsets in the
+ * decompressed stream for gzip files (which are read whole). Optionally digests every raw byte of
+ * the file (only when reading a whole file from its start).
+ */
+final class PieceReader implements Closeable {
+  private final FileChannel channel;
+  private final InputStream gzip;
+  private final DigestInputStream digestStream;
+  private final MessageDigest digest;
+  private final long limit;
+  private long position;
+
+  private PieceReader(FileChannel channel, InputStream gzip, DigestInputStream ds,
+      MessageDigest digest, long position, long limit) {
+    this.channel = channel;
+    this.gzip = gzip;
+    this.digestStream = ds;
+    this.digest = digest;
+    this.position = position;
+    this.limit = limit;
+  }
+
+  /**
+   * Opens {@code piece} at {@code from} (a record boundary) to read up to {@code to}.
+   *
+   * @param digest digests the raw file, or null; only valid with {@code from == 0}
+   */
+  static PieceReader open(Piece piece, long from, long to, MessageDigest digest)
+      throws IOException {
+    Path path = Path.of(piece.path());
+    if (!piece.gzip()) {
+      FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+      ch.position(from);
+      return new PieceReader(ch, null, null, digest, from, to);
+    }
+    InputStream raw = Files.newInputStream(path);
+    DigestInputStream ds = null;
+    if (digest != null) {
+      ds = new DigestInputStream(raw, digest);
+      raw = ds;
+    }
+    InputStream in = new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16);
+    long skipped = 0;
+    while (skipped < from) {
+      long s = in.skip(from - skipped);
+      if (s <= 0) {
+        if (in.read() < 0) {
+          break;
+        }
+        s = 1;
+      }
+      skipped += s;
+    }
+    return new PieceReader(null, in, ds, digest, from, to);
+  }
+
+  /** Reads up to {@code len} bytes; -1 at the end of the piece. */
+  int read(byte[] b, int off, int len) throws IOException {
+    long left = limit - position;
+    if (left <= 0) {
+      return -1;
+    }
+    int want = (int) Math.min(len, left);
+    int n;
+    if (channel != null) {
+      n = channel.read(ByteBuffer.wrap(b, off, want));
+      if (n > 0 && digest != null) {
+        digest.update(b, off, n);
+      }
+    } else {
+      n = gzip.read(b, off, want);
+    }
+    if (n > 0) {
+      position += n;
+    }
+    return n;
+  }
+
+  /** Reads until {@code b} is full or the piece ends; returns the bytes read (0 at the end). */
+  int fill(byte[] b, int off, int len) throws IOException {
+    int total = 0;
+    while (total < len) {
+      int n = read(b, off + total, len - total);
+      if (n < 0) {
+        break;
+      }
+      total += n;
+    }
+    return total;
+  }
+
+  /** The current position. */
+  long position() {
+    return position;
+  }
+
+  /** Reads whatever raw bytes are left so the digest covers the whole file. */
+  void drainDigest() throws IOException {
+    byte[] b = new byte[1 << 16];
+    if (digestStream != null) {
+      while (digestStream.read(b) >= 0) {
+        // digesting
+      }
+    } else if (channel != null && digest != null) {
+      while (true) {
+        int n = channel.read(ByteBuffer.wrap(b));
+        if (n < 0) {
+          break;
+        }
+        digest.update(b, 0, n);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (channel != null) {
+      channel.close();
+    }
+    if (gzip != null) {
+      gzip.close();
+    }
+  }
+}

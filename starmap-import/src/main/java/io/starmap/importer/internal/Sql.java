@@ -1,0 +1,146 @@
+package io.starmap.importer.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** SQL text built from user input: identifiers are always quoted, literals always escaped. */
+public final class Sql {
+  private Sql() {}
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+  // A type with optional words (varying, precision, with time zone, not null, primary key),
+  // one parenthesised size list and array brackets: enough for tables, no room for injection.
+  private static final Pattern TYPE = Pattern.compile(
+      "[A-Za-z][A-Za-z0-9_ ]*(\\(\\s*\\d+\\s*(,\\s*\\d+\\s*)?\\))?( *\\[\\])*[A-Za-z ]*");
+
+  /** One column of {@code --create}. */
+  public record ColumnDef(String name, String type) {}
+
+  /** A table column: its name and its type as {@code format_type} shows it. */
+  public record Column(String name, String type) implements java.io.Serializable {}
+
+  /** Quotes an identifier: {@code a"b} becomes {@code "a""b"}. */
+  public static String ident(String name) {
+    if (name.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("identifier contains NUL: '" + name + "'");
+    }
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  /** Quotes a string literal. */
+  public static String literal(String s) {
+    if (s.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("literal contains NUL");
+    }
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  /** The quoted, possibly schema-qualified name of {@code table} ({@code name} or {@code s.name}). */
+  public static String qualified(String table) {
+    int dot = table.indexOf('.');
+    return dot < 0 ? ident(table) : ident(table.substring(0, dot)) + "." + ident(table.substring(dot + 1));
+  }
+
+  /**
+   * Parses {@code "code text, date date, value numeric(10,2)"}: names must be plain identifiers,
+   * types a conservative pattern (anything else is refused, so nothing is spliced into SQL).
+   */
+  public static List<ColumnDef> parseColumns(String spec) {
+    List<String> items = new ArrayList<>();
+    int depth = 0;
+    StringBuilder cur = new StringBuilder();
+    for (char c : spec.toCharArray()) {
+      if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      }
+      if (c == ',' && depth == 0) {
+        items.add(cur.toString());
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    items.add(cur.toString());
+    List<ColumnDef> defs = new ArrayList<>();
+    for (String item : items) {
+      String s = item.strip();
+      int sp = indexOfSpace(s);
+      if (sp < 0) {
+        throw new IllegalArgumentException("bad column definition '" + s
+            + "' in --create: expected NAME TYPE, e.g. \"code text, date date\"");
+      }
+      String name = s.substring(0, sp);
+      String type = s.substring(sp + 1).strip();
+      if (!NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("bad column name '" + name
+            + "' in --create: use letters, digits and _ (not starting with a digit)");
+      }
+      if (!TYPE.matcher(type).matches()) {
+        throw new IllegalArgumentException("bad column type '" + type + "' for column " + name
+            + " in --create");
+      }
+      defs.add(new ColumnDef(name, type));
+    }
+    return defs;
+  }
+
+  private static int indexOfSpace(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isWhitespace(s.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** {@code CREATE TABLE IF NOT EXISTS} with the given columns. */
+  public static void createTable(Connection c, String table, List<ColumnDef> defs)
+      throws SQLException {
+    StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualified(table))
+        .append(" (");
+    for (int i = 0; i < defs.size(); i++) {
+      sb.append(i > 0 ? ", " : "").append(ident(defs.get(i).name())).append(' ')
+          .append(defs.get(i).type());
+    }
+    sb.append(')');
+    try (Statement st = c.createStatement()) {
+      st.execute(sb.toString());
+    }
+  }
+
+  /** The canonical {@code schema.table} of an existing table, or null when it does not exist. */
+  public static String canonicalName(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT n.nspname || '.' || cl.relname FROM pg_class cl JOIN pg_namespace n ON n.oid ="
+            + " cl.relnamespace WHERE cl.oid = to_regclass(?)")) {
+      ps.setString(1, qualified(table));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  /** The columns of an existing table, in order. */
+  public static List<Column> columns(Connection c, String table) throws SQLException {
+    List<Column> cols = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid ="
+            + " to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+      ps.setString(1, qualified(table));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          cols.add(new Column(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return cols;
+  }
+}

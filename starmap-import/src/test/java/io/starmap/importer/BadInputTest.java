@@ -1,0 +1,192 @@
+package io.starmap.importer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import io.starmap.importer.testing.PostgresExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A corpus of malformed files, each with the exact {@code file:line: reason} it must give. */
+@Timeout(300)
+class BadInputTest {
+  @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+  static PgTarget DB;
+
+  @BeforeAll
+  static void database() {
+    DB = PgTarget.of(PG.database());
+  }
+  static final String PRICES = "code text, date date, value numeric(12,2)";
+  static int tables;
+
+  @TempDir Path dir;
+
+  private Path file(String name, String content) throws IOException {
+    Path p = dir.resolve(name);
+    Files.write(p, content.getBytes(StandardCharsets.ISO_8859_1));
+    return p;
+  }
+
+  private static ImportOptions.Builder prices(Path p) {
+    return ImportOptions.builder("bad" + (++tables)).path(p.toString()).create(PRICES)
+        .header(Header.NO).workers(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      too few columns | a,2024-01-01,1\\nb,2024-01-02\\n | 2 | missing data for column "value"
+      too many columns | a,2024-01-01,1,9\\n | 1 | extra data after last expected column
+      bad date | a,2024-01-01,1\\nb,2024-01-02,2\\nc,notadate,3\\n | 3 | invalid input syntax for type date: "notadate" (column date)
+      bad number | a,2024-01-01,1\\nb,2024-01-02,abc\\n | 2 | invalid input syntax for type numeric: "abc" (column value)
+      unterminated quote at the end | a,2024-01-01,1\\n"b,2024-01-02,2\\nc,2024-01-03,3\\n | 2 | unterminated CSV quoted field
+      invalid UTF-8 | a,2024-01-01,1\\nb\\u00ff,2024-01-02,2\\n | 2 | invalid byte sequence for encoding "UTF8": 0xff
+      CRLF and no final newline | a,2024-01-01,1\\r\\nb,2024-01-02,x | 2 | invalid input syntax for type numeric: "x" (column value)
+      """)
+  void stopsAtTheFirstBadRowWithFileAndLine(String name, String content, long line, String reason)
+      throws IOException {
+    Path p = file(name.replace(' ', '_') + ".csv",
+        content.replace("\\n", "\n").replace("\\r", "\r").replace("\\u00ff", "\u00ff"));
+    assertThatThrownBy(() -> Importer.run(DB, prices(p).build(), ImportListener.none()))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage(p + ":" + line + ": " + reason);
+  }
+
+  @Test
+  void lineNumbersCountPhysicalLinesOfMultiLineRecords() throws IOException {
+    Path p = file("multi.csv", "a,\"multi\nline\nnote\",1\nb,ok,2\nc,ok,notanint\n");
+    assertThatThrownBy(() -> Importer.run(DB, ImportOptions.builder("multi")
+        .path(p.toString()).create("code text, note text, n int").header(Header.NO).build(),
+        ImportListener.none()))
+        .hasMessage(p + ":5: invalid input syntax for type integer: \"notanint\" (column n)");
+    Path q = file("multi2.csv", "a,\"multi\nline\",1\nd,\"x\ny\",bad\nb,ok,2\n");
+    assertThatThrownBy(() -> Importer.run(DB, ImportOptions.builder("multi")
+        .path(q.toString()).header(Header.NO).build(), ImportListener.none()))
+        .hasMessage(q + ":3: invalid input syntax for type integer: \"bad\" (column n)");
+  }
+
+  @Test
+  void emptyAndHeaderOnlyFilesLoadNothing() throws IOException {
+    Path empty = file("empty.csv", "");
+    Path headerOnly = file("header.csv", "code,date,value\n");
+    ImportReport r = Importer.run(DB, ImportOptions.builder("hdr").path(empty.toString())
+        .path(headerOnly.toString()).create(PRICES).header(Header.YES).build(),
+        ImportListener.none());
+    assertThat(r.rowsLoaded()).isZero();
+    assertThat(r.rowsRead()).isZero();
+    assertThat(r.files()).isEqualTo(2);
+  }
+
+  @Test
+  void unknownHeaderColumnIsBadInput() throws IOException {
+    Path p = file("h.csv", "code,when,value\na,2024-01-01,1\n");
+    assertThatThrownBy(() -> Importer.run(DB, ImportOptions.builder("hdr2").path(p.toString())
+        .create(PRICES).header(Header.YES).build(), ImportListener.none()))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage(p + ":1: header names column \"when\", which public.hdr2 does not have"
+            + " (columns: code, date, value)");
+  }
+
+  @Test
+  void aHugeLineLoads() throws IOException {
+    String big = "x".repeat(3_000_000);
+    Path p = file("huge.csv", "1," + big + "\n2,small\n");
+    ImportReport r = Importer.run(DB, ImportOptions.builder("huge").path(p.toString())
+        .create("id int, body text").header(Header.NO).build(), ImportListener.none());
+    assertThat(r.rowsLoaded()).isEqualTo(2);
+    assertThat(TestPg.count(DB, "SELECT max(length(body)) FROM huge")).isEqualTo(3_000_000);
+  }
+
+  @Test
+  void badRowsWithinTheBudgetAreRejectedAndTheRestLoads() throws IOException {
+    Path p = file("mixed.csv", "a,2024-01-01,1\nb,2024-01-02,x\nc,2024-01-03,3\n"
+        + "d,\"quoted\nnewline\",4\ne,2024-01-05,5\nf,2024-01-06\ng,2024-01-07,7\n");
+    Path rejects = dir.resolve("out.rejects");
+    ImportReport r = Importer.run(DB, ImportOptions.builder("mixed").path(p.toString())
+        .create(PRICES).header(Header.NO).maxErrors(5).rejects(rejects).build(),
+        ImportListener.none());
+    assertThat(r.rowsLoaded()).isEqualTo(4);
+    assertThat(r.rowsRejected()).isEqualTo(3);
+    assertThat(r.rowsRead()).isEqualTo(7);
+    assertThat(r.rejectsPath()).isEqualTo(rejects);
+    assertThat(TestPg.text(DB, "SELECT string_agg(code, '' ORDER BY code) FROM mixed"))
+        .isEqualTo("aceg");
+    List<String> lines = Files.readAllLines(rejects);
+    assertThat(lines).containsExactly(
+        "file,line,reason,record",
+        "\"" + p + "\",2,\"invalid input syntax for type numeric: \"\"x\"\" (column value)\","
+            + "\"b,2024-01-02,x\"",
+        "\"" + p + "\",4,\"invalid input syntax for type date: \"\"quoted",
+        "newline\"\" (column date)\",\"d,\"\"quoted",
+        "newline\"\",4\"",
+        "\"" + p + "\",7,\"missing data for column \"\"value\"\"\",\"f,2024-01-06\"");
+  }
+
+  @Test
+  void exceedingTheBudgetStops() throws IOException {
+    Path p = file("many-bad.csv", "a,x,1\nb,y,2\nc,z,3\nd,2024-01-01,4\n");
+    assertThatThrownBy(() -> Importer.run(DB, prices(p).maxErrors(2)
+        .rejects(dir.resolve("r")).build(), ImportListener.none()))
+        .isInstanceOf(ImportException.class)
+        .hasMessageContaining("more than 2 bad rows");
+  }
+
+  @Test
+  void afterAFailureTheFixedInputLoadsExactlyTheRest() throws IOException {
+    Path good = file("1-good.csv", "a,2024-01-01,1\nb,2024-01-02,2\n".repeat(100_000));
+    Path bad = file("2-bad.csv", "c,2024-01-03,3\nd,oops,4\n");
+    ImportOptions o = ImportOptions.builder("resume").path(dir.toString()).create(PRICES)
+        .header(Header.NO).executor("no").workers(1).build();
+    assertThatThrownBy(() -> Importer.run(DB, o, ImportListener.none()))
+        .hasMessage(bad + ":2: invalid input syntax for type date: \"oops\" (column date)");
+    long committed = TestPg.count(DB, "SELECT count(*) FROM resume");
+    assertThat(committed).isIn(0L, 200_000L);
+    Files.writeString(bad, "c,2024-01-03,3\nd,2024-01-04,4\n");
+    ImportReport r = Importer.run(DB, o, ImportListener.none());
+    assertThat(r.rowsLoaded() + committed).isEqualTo(200_002);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM resume")).isEqualTo(200_002);
+  }
+
+  @Test
+  void errorsWithoutALineAreFoundByBisection() throws IOException {
+    // a foreign key is checked after the COPY's rows: its error names no line
+    TestPg.exec(DB, "CREATE TABLE parent (id int PRIMARY KEY)");
+    TestPg.exec(DB, "INSERT INTO parent SELECT generate_series(1, 5)");
+    TestPg.exec(DB, "CREATE TABLE child (pid int REFERENCES parent, v text)");
+    Path p = file("fk.csv", "1,a\n2,b\n9,c\n3,d\n8,e\n4,f\n5,g\n");
+    assertThatThrownBy(() -> Importer.run(DB, ImportOptions.builder("child").path(p.toString())
+        .header(Header.NO).build(), ImportListener.none()))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith(p + ": insert or update on table \"child\" violates foreign key");
+    Path rejects = dir.resolve("fk.rejects");
+    ImportReport r = Importer.run(DB, ImportOptions.builder("child").path(p.toString())
+        .header(Header.NO).maxErrors(3).rejects(rejects).build(), ImportListener.none());
+    assertThat(r.rowsLoaded()).isEqualTo(5);
+    assertThat(r.rowsRejected()).isEqualTo(2);
+    assertThat(TestPg.text(DB, "SELECT string_agg(v, '' ORDER BY v) FROM child"))
+        .isEqualTo("abdfg");
+    assertThat(Files.readAllLines(rejects)).hasSize(3)
+        .anyMatch(l -> l.startsWith("\"" + p + "\",3,") && l.endsWith(",\"9,c\""))
+        .anyMatch(l -> l.startsWith("\"" + p + "\",5,") && l.endsWith(",\"8,e\""));
+  }
+
+  @Test
+  void linesAreRightInTheSecondFileOfAGroupedTask() throws IOException {
+    Path a = file("g1.csv", "\"x\ny\",1\n\"p\nq\nr\",2\n");
+    Path b = file("g2.csv", "\"s\nt\",3\nu,4\nv,bad\n");
+    assertThatThrownBy(() -> Importer.run(DB, ImportOptions.builder("grouped").path(a.toString())
+        .path(b.toString()).create("s text, n int").header(Header.NO).workers(1).build(),
+        ImportListener.none()))
+        .hasMessage(b + ":4: invalid input syntax for type integer: \"bad\" (column n)");
+  }
+}

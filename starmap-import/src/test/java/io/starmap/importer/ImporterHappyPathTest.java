@@ -1,0 +1,161 @@
+package io.starmap.importer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import io.starmap.importer.testing.PostgresExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(300)
+class ImporterHappyPathTest {
+  @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+  static PgTarget DB;
+
+  @BeforeAll
+  static void database() {
+    DB = PgTarget.of(PG.database());
+  }
+  static final String PRICES = "code text, date date, value numeric(12,2)";
+
+  @TempDir Path dir;
+
+  private static String sum(String table) {
+    return TestPg.text(DB, "SELECT count(*) || ':' || coalesce(sum(value), 0) || ':'"
+        + " || coalesce(sum(length(code)), 0) FROM " + table);
+  }
+
+  static void write(Path p, String s) throws IOException {
+    Files.writeString(p, s, StandardCharsets.UTF_8);
+  }
+
+  static String prices(int day, int rows) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < rows; i++) {
+      sb.append(String.format("%06d,2024-01-%02d,%d.%02d%n", i, 1 + day % 28, i, day % 100));
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void manyFilesAcrossExecutors() throws IOException {
+    for (int d = 0; d < 20; d++) {
+      write(dir.resolve("day" + d + ".csv"), prices(d, 100));
+    }
+    for (String executor : List.of("no", "threads", "virtual")) {
+      String table = "many_" + executor;
+      ImportReport r = Importer.run(DB, ImportOptions.builder(table).path(dir.toString())
+          .create(PRICES).header(Header.NO).executor(executor).workers(2).build(),
+          ImportListener.none());
+      assertThat(r.files()).isEqualTo(20);
+      assertThat(r.rowsLoaded()).isEqualTo(2000);
+      assertThat(r.rowsRead()).isEqualTo(2000);
+      assertThat(r.accountingBalances()).isTrue();
+      assertThat(TestPg.count(DB, "SELECT count(*) FROM " + table)).isEqualTo(2000);
+      assertThat(r.executor()).isEqualTo(executor);
+    }
+  }
+
+  @Test
+  void bigFileSplitWithMultiLineQuotedFieldsAndCrlf() throws IOException {
+    // ~4 MB: split into byte ranges (the smallest task size is 1 MB); every 7th record has a
+    // quoted field with newlines and a quoted delimiter in it, so a plain '\n' search would cut
+    // records in two.
+    StringBuilder sb = new StringBuilder();
+    int rows = 200_000;
+    long expectedLen = 0;
+    for (int i = 0; i < rows; i++) {
+      String note = i % 7 == 0 ? "\"line one\r\nline, two\nline \"\"three\"\"\"" : "plain" + i;
+      sb.append(i).append(',').append(note).append(",x").append("\r\n");
+      expectedLen += i % 7 == 0 ? "line one\r\nline, two\nline \"three\"".length()
+          : ("plain" + i).length();
+    }
+    Path f = dir.resolve("big.csv");
+    write(f, sb.toString());
+    ImportReport r = Importer.run(DB, ImportOptions.builder("big").path(f.toString())
+        .create("id int, note text, tag text").header(Header.NO).taskSizeMb(1).workers(2)
+        .build(), ImportListener.none());
+    assertThat(r.pieces()).isGreaterThan(2);
+    assertThat(r.rowsLoaded()).isEqualTo(rows);
+    assertThat(TestPg.count(DB, "SELECT count(DISTINCT id) FROM big")).isEqualTo(rows);
+    assertThat(TestPg.count(DB, "SELECT sum(length(note)) FROM big")).isEqualTo(expectedLen);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM big WHERE tag <> 'x'")).isZero();
+  }
+
+  @Test
+  void tinyFilesGroupedGzipHeaderBomNoFinalNewline() throws IOException {
+    List<String> paths = new ArrayList<>();
+    for (int d = 0; d < 30; d++) {
+      Path p = dir.resolve("t" + d + ".csv");
+      // header in another column order; a BOM on some; no final newline on some
+      String body = "value,code,date\n" + "1.50,A" + d + ",2024-02-01\n" + "2.25,B" + d
+          + ",2024-02-02" + (d % 2 == 0 ? "\n" : "");
+      Files.write(p, ((d % 3 == 0 ? "\uFEFF" : "") + body).getBytes(StandardCharsets.UTF_8));
+      paths.add(p.toString());
+    }
+    Path gz = dir.resolve("z.csv.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write("value,code,date\n9.00,G1,2024-03-01\n9.00,G2,2024-03-02\n"
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    ImportReport r = Importer.run(DB, ImportOptions.builder("tiny").path(dir + "/t*.csv")
+        .path(gz.toString()).create(PRICES).workers(2).build(), ImportListener.none());
+    assertThat(r.headerUsed()).isTrue();
+    assertThat(r.files()).isEqualTo(31);
+    assertThat(r.tasks()).isLessThan(31);
+    assertThat(r.rowsLoaded()).isEqualTo(62);
+    assertThat(sum("tiny")).isEqualTo("62:130.50:164");
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM tiny WHERE code LIKE '%\uFEFF%'")).isZero();
+  }
+
+  @Test
+  void rerunSkipsWhatIsLoadedAndForceReloads() throws IOException {
+    for (int d = 0; d < 5; d++) {
+      write(dir.resolve("r" + d + ".csv"), prices(d, 50));
+    }
+    ImportOptions o = ImportOptions.builder("rerun").path(dir.toString()).create(PRICES).build();
+    ImportReport first = Importer.run(DB, o, ImportListener.none());
+    assertThat(first.rowsLoaded()).isEqualTo(250);
+    ImportReport second = Importer.run(DB, o, ImportListener.none());
+    assertThat(second.rowsLoaded()).isZero();
+    assertThat(second.rowsSkipped()).isEqualTo(250);
+    assertThat(second.piecesSkipped()).isEqualTo(5);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM rerun")).isEqualTo(250);
+    // a copy of a loaded file under another name is the same content: skipped
+    Files.copy(dir.resolve("r0.csv"), dir.resolve("r0-copy.csv"));
+    write(dir.resolve("r5.csv"), prices(5, 50));
+    ImportReport third = Importer.run(DB, o, ImportListener.none());
+    assertThat(third.rowsLoaded()).isEqualTo(50);
+    assertThat(third.rowsSkipped()).isEqualTo(300);
+    ImportReport forced = Importer.run(DB, ImportOptions.builder("rerun").path(dir.toString())
+        .force(true).build(), ImportListener.none());
+    assertThat(forced.rowsLoaded()).isEqualTo(300);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM rerun")).isEqualTo(600);
+  }
+
+  @Test
+  void sharedConnectionAndOtherDialect() throws IOException {
+    for (int d = 0; d < 6; d++) {
+      write(dir.resolve("s" + d + ".csv"), "'a;b';" + d + ";NULL\n'c''d';" + d + ";x\n");
+    }
+    ImportReport r = Importer.run(DB, ImportOptions.builder("dialect").path(dir.toString())
+        .create("name text, n int, extra text").delimiter(';').quote('\'').nullString("NULL")
+        .header(Header.NO).connections(Connections.SHARED).workers(2).build(),
+        ImportListener.none());
+    assertThat(r.rowsLoaded()).isEqualTo(12);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM dialect WHERE extra IS NULL")).isEqualTo(6);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM dialect WHERE name = 'c''d'"))
+        .isEqualTo(6);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM dialect WHERE name = 'a;b'")).isEqualTo(6);
+  }
+}
