@@ -70,6 +70,22 @@ class EmbeddedServerTest {
   }
 
   @Test
+  void aTakenPortIsReplacedByAFreeOne() throws Exception {
+    EmbeddedServer server = server();
+    int first;
+    try (Database db = server.acquire()) {
+      first = db.url().port();
+    }
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(first, 1,
+        java.net.InetAddress.getLoopbackAddress());
+        Database db = server.acquire()) {
+      assertThat(taken.isBound()).isTrue();
+      assertThat(db.url().port()).isNotEqualTo(first);
+      assertThat(query(db, "select 1")).isEqualTo("1");
+    }
+  }
+
+  @Test
   void durableServerHasFsyncOn() throws Exception {
     EmbeddedServer durable = EmbeddedServer.in(dir.resolve("pg"), PostgresExtension.binariesCache(),
         true);
