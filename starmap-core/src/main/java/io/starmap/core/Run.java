@@ -16,6 +16,11 @@ import java.util.function.BiFunction;
  * consuming thread aborts the run with a {@link RunAbortedException}. {@link #close} stops whatever
  * still runs; use try-with-resources.
  *
+ * <p>A run belongs to the thread that consumes it: call its methods from that thread only. To stop
+ * it from elsewhere (a shutdown hook on Ctrl-C, a watchdog), interrupt the consuming thread; the
+ * run then cancels its tasks, interrupts the running ones and throws {@link RunAbortedException}
+ * with the thread's interrupt flag set.
+ *
  * @param <R> the result type
  */
 public interface Run<R> extends Iterable<Outcome<R>>, AutoCloseable {
@@ -33,7 +38,10 @@ public interface Run<R> extends Iterable<Outcome<R>>, AutoCloseable {
    */
   <T> T reduce(T identity, BiFunction<T, ? super R, T> accumulator);
 
-  /** What the run did so far; final once the outcomes are consumed or the run is closed. */
+  /**
+   * What the run did so far; final once the outcomes are consumed or the run is closed. Its
+   * status is meaningful only then (before, it reads {@code ABORTED}).
+   */
   RunSummary summary();
 
   /** Cancels the tasks still to run; running ones are interrupted. */

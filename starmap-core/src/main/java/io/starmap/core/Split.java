@@ -48,6 +48,16 @@ public final class Split {
     public int size() {
       return items.size();
     }
+
+    /**
+     * {@code Block[12 items, weight 340.0, key A]}: short, because it names the task in errors
+     * and records, and a block may hold thousands of items.
+     */
+    @Override
+    public String toString() {
+      return "Block[" + items.size() + " items, weight " + weight
+          + (key == null ? "" : ", key " + key) + "]";
+    }
   }
 
   /**

@@ -99,14 +99,35 @@ public final class Starmap<A, R> {
         b.policy, b.guard, b.recorder, b.progress, b.weight, b.describe), source, size);
   }
 
+  /** The default rendering of an argument: cheap for big collections and arrays. */
+  static String brief(Object args) {
+    if (args instanceof Collection<?> c && c.size() > 8) {
+      return args.getClass().getSimpleName() + " of " + c.size() + " items";
+    }
+    if (args instanceof Map<?, ?> m && m.size() > 8) {
+      return args.getClass().getSimpleName() + " of " + m.size() + " entries";
+    }
+    if (args != null && args.getClass().isArray()) {
+      int length = java.lang.reflect.Array.getLength(args);
+      if (length > 8 || !(args instanceof Object[])) {
+        return args.getClass().getComponentType().getSimpleName() + "[" + length + "]";
+      }
+      return java.util.Arrays.deepToString((Object[]) args);
+    }
+    return String.valueOf(args);
+  }
+
   /** The executor name this starmap runs on. */
   public String executorName() {
     return b.sharedExecutor != null ? b.sharedExecutor.name() : b.resolvedExecutor();
   }
 
-  /** The number of workers this starmap runs on. */
+  /** The number of workers this starmap runs on (1 for {@code no}). */
   public int workers() {
-    return b.sharedExecutor != null ? b.sharedExecutor.workers() : b.resolvedWorkers();
+    if (b.sharedExecutor != null) {
+      return b.sharedExecutor.workers();
+    }
+    return b.resolvedExecutor().equals("no") ? 1 : b.resolvedWorkers();
   }
 
   /**
@@ -125,7 +146,7 @@ public final class Starmap<A, R> {
     private Recorder recorder = Recorder.none();
     private ProgressListener progress = ProgressListener.none();
     private ToDoubleFunction<? super A> weight = a -> 1.0;
-    private Function<? super A, String> describe = String::valueOf;
+    private Function<? super A, String> describe = Starmap::brief;
     private final Map<String, String> options = new LinkedHashMap<>();
     private Map<String, String> env = System.getenv();
 
@@ -224,7 +245,11 @@ public final class Starmap<A, R> {
       return this;
     }
 
-    /** How an argument is named in errors and records; default {@code String.valueOf}. */
+    /**
+     * How an argument is named in errors, outcomes and records (cut to 120 characters); by
+     * default {@code String.valueOf}, except that collections, maps and arrays of more than 8
+     * elements are named by their type and size, so that big arguments are never rendered whole.
+     */
     public Builder<A, R> describe(Function<? super A, String> describe) {
       this.describe = Objects.requireNonNull(describe, "describe");
       return this;

@@ -23,8 +23,18 @@ public final class Host {
     }
   }
 
+  private static final ThreadLocal<String[]> WORKER_ID = ThreadLocal.withInitial(() -> new String[2]);
+
   /** {@code host:pid/thread} for the current thread. */
   public static String currentWorkerId() {
-    return NAME + ":" + PID + "/" + Thread.currentThread().getName();
+    // Cached per thread (a task per microsecond would otherwise build a string each time), and
+    // rebuilt when the thread was renamed.
+    String name = Thread.currentThread().getName();
+    String[] cached = WORKER_ID.get();
+    if (cached[0] != name) {
+      cached[1] = NAME + ":" + PID + "/" + name;
+      cached[0] = name;
+    }
+    return cached[1];
   }
 }

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code threads} (N platform threads) and {@code virtual} (one virtual thread per task, at most N
- * at once through the starmap's back-pressure bound). Threads are named {@code starmap-<run>-<i>}
+ * running at once). Threads are named {@code starmap-<run>-<i>}
  * so that a leak is visible in a thread dump and in tests.
  */
 public final class PoolExecutor implements TaskExecutor {
@@ -25,11 +25,13 @@ public final class PoolExecutor implements TaskExecutor {
   private final int workers;
   private final ExecutorService pool;
   private final Map<Long, Future<?>> running = new ConcurrentHashMap<>();
+  private final Semaphore permits; // null when the pool itself has exactly `workers` threads
 
-  private PoolExecutor(String name, int workers, ExecutorService pool) {
+  private PoolExecutor(String name, int workers, ExecutorService pool, Semaphore permits) {
     this.name = name;
     this.workers = workers;
     this.pool = pool;
+    this.permits = permits;
   }
 
   /** N platform threads. */
@@ -43,17 +45,20 @@ public final class PoolExecutor implements TaskExecutor {
       return t;
     };
     ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), factory);
-    return new PoolExecutor("threads", workers, pool);
+        new SpinQueue<>(Long.getLong("starmap.spinNanos", 20_000)), factory);
+    return new PoolExecutor("threads", workers, pool, null);
   }
 
-  /** A virtual thread per task; the starmap bounds how many run at once. */
+  /**
+   * A virtual thread per task, at most {@code workers} running at once (the others wait for a
+   * permit, unmounted), so that {@code workers} means the same on every executor.
+   */
   public static PoolExecutor virtual(int workers) {
     requirePositive(workers);
     ThreadFactory factory =
         Thread.ofVirtual().name("starmap-v" + POOLS.incrementAndGet() + "-", 1).factory();
     return new PoolExecutor("virtual", workers,
-        java.util.concurrent.Executors.newThreadPerTaskExecutor(factory));
+        java.util.concurrent.Executors.newThreadPerTaskExecutor(factory), new Semaphore(workers));
   }
 
   private static void requirePositive(int workers) {
@@ -76,8 +81,19 @@ public final class PoolExecutor implements TaskExecutor {
   public void submit(TaskRequest<?, ?> request, ReplySink sink) {
     long taskNo = request.taskNo();
     // Registered before it can run, removed by itself when done: cancelAll sees every live task.
-    FutureTask<Void> future = new FutureTask<>(
-        () -> sink.accept(TaskRunner.run(request, Host.currentWorkerId())), null) {
+    FutureTask<Void> future = new FutureTask<>(() -> {
+      if (permits == null) {
+        sink.accept(TaskRunner.run(request, Host.currentWorkerId()));
+        return null;
+      }
+      permits.acquire(); // interrupted only when cancelled: then no reply is due
+      try {
+        sink.accept(TaskRunner.run(request, Host.currentWorkerId()));
+      } finally {
+        permits.release();
+      }
+      return null;
+    }) {
       @Override
       protected void done() {
         running.remove(taskNo, this);

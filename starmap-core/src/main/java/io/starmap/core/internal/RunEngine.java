@@ -64,7 +64,7 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
   private final String runId = UUID.randomUUID().toString();
   private final ArrayDeque<A> subtasks = new ArrayDeque<>();
   private final Map<Long, Pending> inFlight = new HashMap<>();
-  private final LinkedBlockingQueue<TaskReply> replies = new LinkedBlockingQueue<>();
+  private final SpinQueue<TaskReply> replies = new SpinQueue<>(Long.getLong("starmap.spinNanos", 20_000));
   private State state = State.NEW;
   private boolean iterated;
   private Outcome<R> next;
@@ -72,6 +72,7 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
   private long bytesSent, bytesReceived, peakHeap;
   private long t0, t1;
   private long lastGcCheck;
+  private long lastMemoryCheck;
   private boolean softWarned;
   private RunSummary.Status status;
   private boolean recorderBroken, progressBroken;
@@ -164,13 +165,13 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
       if (!subtasks.isEmpty()) {
         args = subtasks.poll();
       } else if (sourceHasNext()) {
-        args = source.next();
+        args = sourceNext();
       } else {
         return;
       }
       long taskNo = submitted++;
       String summary = describe(args);
-      double weight = s.weight().applyAsDouble(args);
+      double weight = weigh(taskNo, summary, args);
       inFlight.put(taskNo, new Pending(summary, weight));
       try {
         s.executor().submit(
@@ -190,9 +191,33 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
     try {
       return source.hasNext();
     } catch (RuntimeException e) {
-      StarmapException failure = new StarmapException("the arguments of " + s.name()
-          + " could not be read after " + (submitted - subtasksAdded) + " values: "
-          + e.getMessage(), e);
+      throw sourceFailed(e);
+    }
+  }
+
+  private A sourceNext() {
+    try {
+      return source.next();
+    } catch (RuntimeException e) {
+      throw sourceFailed(e);
+    }
+  }
+
+  private StarmapException sourceFailed(RuntimeException e) {
+    StarmapException failure = new StarmapException("the arguments of " + s.name()
+        + " could not be read after " + (submitted - subtasksAdded) + " values: "
+        + e.getMessage(), e);
+    finish(RunSummary.Status.FAILED, failure);
+    return failure;
+  }
+
+  private double weigh(long taskNo, String summary, A args) {
+    try {
+      return s.weight().applyAsDouble(args);
+    } catch (RuntimeException e) {
+      StarmapException failure = new StarmapException("the weight function of " + s.name()
+          + " failed on task #" + taskNo + "(" + summary + "): " + e.getMessage(), e);
+      submitted--;
       finish(RunSummary.Status.FAILED, failure);
       throw failure;
     }
@@ -245,12 +270,13 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
       outcome = new Outcome<>(reply.taskNo(), pending.summary(), null, failure, metrics,
           reply.operations());
     }
-    checkMemory(reply.taskNo());
+    long now = System.nanoTime();
+    checkMemory(reply.taskNo(), now);
     if (!progressBroken) {
       try {
         long total = sourceSize < 0 ? -1 : sourceSize + subtasksAdded;
         s.progress().onProgress(new Progress(s.name(), submitted, succeeded + failed + cancelled,
-            failed, inFlight.size(), total, System.nanoTime() - t0));
+            failed, inFlight.size(), total, now - t0));
       } catch (RuntimeException e) {
         progressBroken = true;
         LOG.log(Level.WARNING, "progress listener failed and is ignored from now on", e);
@@ -259,27 +285,42 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
     return outcome;
   }
 
-  private void checkMemory(long taskNo) {
+  private void checkMemory(long taskNo, long now) {
+    // Reading the heap costs about 0.1 us: once a millisecond is enough to see a trend long
+    // before the heap is full, and keeps the master cheap for streams of tiny tasks.
+    if (now - lastMemoryCheck < 1_000_000L && lastMemoryCheck != 0) {
+      return;
+    }
+    lastMemoryCheck = now;
     Runtime rt = Runtime.getRuntime();
     long max = rt.maxMemory();
     long used = rt.totalMemory() - rt.freeMemory();
     peakHeap = Math.max(peakHeap, used);
     MemoryGuard guard = s.guard();
-    if (guard.hardFraction() >= 1.0 && guard.softFraction() >= 1.0) {
-      return;
-    }
     boolean overSoft = !softWarned && used > guard.softFraction() * max;
     boolean overHard = used > guard.hardFraction() * max;
     if (!overSoft && !overHard) {
       return;
     }
-    // Heap use counts garbage too: only what survives a collection is a real shortage. The
-    // collection is asked for at most once a second, and only above a limit.
-    long now = System.nanoTime();
-    if (now - lastGcCheck > 1_000_000_000L) {
+    // Heap use counts garbage too: only what survives a collection is a real shortage. Above the
+    // hard limit the collection is always asked for (the alternative is to stop the run); above
+    // the soft limit at most once a second.
+    if (overHard || now - lastGcCheck > 1_000_000_000L) {
       lastGcCheck = now;
       System.gc();
       used = rt.totalMemory() - rt.freeMemory();
+    } else {
+      return; // over the soft limit only, and collected less than a second ago: warn later
+    }
+    // The warning comes first, so that a run stopped at the hard limit was warned about.
+    if (!softWarned && used > guard.softFraction() * max) {
+      softWarned = true;
+      String message = String.format(Locale.ROOT,
+          "%s: the heap holds %s of %s (%.0f%%), above the soft limit of %.0f%%", s.name(),
+          io.starmap.core.Bytes.human(used), io.starmap.core.Bytes.human(max),
+          100.0 * used / max, 100 * guard.softFraction());
+      LOG.log(Level.WARNING, message);
+      record(r -> r.log(Level.WARNING, message));
     }
     if (used > guard.hardFraction() * max) {
       MemoryLimitExceededException error = new MemoryLimitExceededException(String.format(
@@ -290,15 +331,6 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
           io.starmap.core.Bytes.human(max), 100.0 * used / max, 100 * guard.hardFraction()));
       finish(RunSummary.Status.FAILED, error);
       throw error;
-    }
-    if (!softWarned && used > guard.softFraction() * max) {
-      softWarned = true;
-      String message = String.format(Locale.ROOT,
-          "%s: the heap holds %s of %s (%.0f%%), above the soft limit of %.0f%%", s.name(),
-          io.starmap.core.Bytes.human(used), io.starmap.core.Bytes.human(max),
-          100.0 * used / max, 100 * guard.softFraction());
-      LOG.log(Level.WARNING, message);
-      record(r -> r.log(Level.WARNING, message));
     }
   }
 

@@ -15,14 +15,26 @@ import java.util.Map;
 public final class TaskMonitor<A> implements TaskContext<A> {
   private final long taskNo;
   private final String workerId;
-  private final Map<String, long[]> operations = new LinkedHashMap<>();
-  private final List<A> subtasks = new ArrayList<>(0);
+  private Map<String, long[]> operations; // created by the first operation: most tasks have none
+  private List<A> subtasks;
+  private final CpuSampler cpuSampler;
+  private final boolean exactCpu;
   private static final int CALLS = 0, WALL = 1, CPU = 2, ALLOC = 3, COUNT = 4;
 
-  /** A monitor for task {@code taskNo} running on {@code workerId}. */
+  /** A monitor for task {@code taskNo} running on {@code workerId}, reading the CPU clock. */
   public TaskMonitor(long taskNo, String workerId) {
+    this(taskNo, workerId, null, true);
+  }
+
+  /**
+   * A monitor whose operations read the CPU clock when {@code exactCpu}, else estimate CPU time
+   * with {@code sampler} (see {@link CpuSampler}).
+   */
+  public TaskMonitor(long taskNo, String workerId, CpuSampler sampler, boolean exactCpu) {
     this.taskNo = taskNo;
     this.workerId = workerId;
+    this.cpuSampler = sampler;
+    this.exactCpu = exactCpu || sampler == null;
   }
 
   @Override
@@ -37,12 +49,15 @@ public final class TaskMonitor<A> implements TaskContext<A> {
 
   @Override
   public synchronized void submit(A args) {
+    if (subtasks == null) {
+      subtasks = new ArrayList<>();
+    }
     subtasks.add(args);
   }
 
   /** The subtasks asked for so far. */
   public synchronized List<A> subtasks() {
-    return List.copyOf(subtasks);
+    return subtasks == null ? List.of() : List.copyOf(subtasks);
   }
 
   @Override
@@ -59,6 +74,9 @@ public final class TaskMonitor<A> implements TaskContext<A> {
   }
 
   synchronized void add(String op, long calls, long wall, long cpu, long alloc, long count) {
+    if (operations == null) {
+      operations = new LinkedHashMap<>();
+    }
     long[] row = operations.computeIfAbsent(op, k -> new long[5]);
     row[CALLS] += calls;
     row[WALL] += wall;
@@ -67,8 +85,11 @@ public final class TaskMonitor<A> implements TaskContext<A> {
     row[COUNT] += count;
   }
 
-  /** The operations measured so far, followed by {@code total} if given. */
+  /** {@code total} if given, then the operations measured so far; unmodifiable. */
   public synchronized List<OperationStats> operations(OperationStats total) {
+    if (operations == null) {
+      return total == null ? List.of() : List.of(total);
+    }
     List<OperationStats> out = new ArrayList<>(operations.size() + 1);
     if (total != null) {
       out.add(total);
@@ -78,13 +99,13 @@ public final class TaskMonitor<A> implements TaskContext<A> {
       out.add(new OperationStats(taskNo, e.getKey(), r[CALLS], r[WALL], r[CPU], r[ALLOC],
           r[COUNT]));
     }
-    return out;
+    return List.copyOf(out);
   }
 
   private final class Open implements Monitor.Measurement {
     private final String operation;
     private final long wall0 = System.nanoTime();
-    private final long cpu0 = ThreadMeter.cpuNanos();
+    private final long cpu0 = exactCpu ? ThreadMeter.cpuNanos() : 0;
     private final long alloc0 = ThreadMeter.allocatedBytes();
     private final OperationEvent event = new OperationEvent();
     private long count;
@@ -107,8 +128,9 @@ public final class TaskMonitor<A> implements TaskContext<A> {
         return;
       }
       closed = true;
-      add(operation, 1, System.nanoTime() - wall0, ThreadMeter.cpuNanos() - cpu0,
-          ThreadMeter.allocatedBytes() - alloc0, count);
+      long wall = System.nanoTime() - wall0;
+      long cpu = exactCpu ? ThreadMeter.cpuNanos() - cpu0 : cpuSampler.estimate(wall);
+      add(operation, 1, wall, cpu, ThreadMeter.allocatedBytes() - alloc0, count);
       event.end();
       if (event.shouldCommit()) {
         event.operation = operation;

@@ -3,13 +3,14 @@ package io.starmap.core.spi;
 import io.starmap.core.OperationStats;
 import io.starmap.core.TaskMetrics;
 import io.starmap.core.TaskStatus;
+import io.starmap.core.internal.CpuSampler;
 import io.starmap.core.internal.TaskEvent;
 import io.starmap.core.internal.TaskMonitor;
 import io.starmap.core.internal.ThreadMeter;
 
 /**
  * Runs one task where it executes, with the instrumentation every executor shares: wall and CPU
- * time, allocated bytes, the {@code total <task name>} operation, the task's own operations, its
+ * time (sampled for streams of very short tasks, see {@link CpuSampler}), allocated bytes, the {@code total <task name>} operation, the task's own operations, its
  * subtasks, a JDK Flight Recorder event, and the exception (never thrown, always returned).
  */
 public final class TaskRunner {
@@ -23,12 +24,14 @@ public final class TaskRunner {
    * @return its reply; a task that throws gives a reply with the exception
    */
   public static <A, R> TaskReply run(TaskRequest<A, R> request, String workerId) {
-    TaskMonitor<A> monitor = new TaskMonitor<>(request.taskNo(), workerId);
+    CpuSampler sampler = CpuSampler.current();
+    boolean exactCpu = sampler.exactNext();
+    TaskMonitor<A> monitor = new TaskMonitor<>(request.taskNo(), workerId, sampler, exactCpu);
     TaskEvent event = new TaskEvent();
     event.begin();
     long startMillis = System.currentTimeMillis();
     long wall0 = System.nanoTime();
-    long cpu0 = ThreadMeter.cpuNanos();
+    long cpu0 = exactCpu ? ThreadMeter.cpuNanos() : 0;
     long alloc0 = ThreadMeter.allocatedBytes();
     Object value = null;
     Throwable error = null;
@@ -40,9 +43,13 @@ public final class TaskRunner {
         Thread.currentThread().interrupt();
       }
     }
-    long wall = System.nanoTime() - wall0;
-    long cpu = ThreadMeter.cpuNanos() - cpu0;
     long alloc = ThreadMeter.allocatedBytes() - alloc0;
+    long cpu = exactCpu ? ThreadMeter.cpuNanos() - cpu0 : 0;
+    long wall = System.nanoTime() - wall0;
+    if (!exactCpu) {
+      cpu = sampler.estimate(wall);
+    }
+    sampler.update(wall, cpu, exactCpu);
     TaskStatus status = error == null ? TaskStatus.SUCCEEDED
         : (error instanceof InterruptedException ? TaskStatus.CANCELLED : TaskStatus.FAILED);
     TaskMetrics metrics = new TaskMetrics(request.taskNo(), request.taskName(), request.weight(),
