@@ -93,7 +93,7 @@ public final class CalcArchive {
         }
       });
       // one self-contained file: the rows still in the attachment's write-ahead log go into it
-      try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + attached);
+      try (var c = Sql.connect(Path.of(attached));
            Statement st = c.createStatement()) {
         st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
         st.execute("PRAGMA journal_mode = DELETE");

@@ -44,6 +44,8 @@ public final class Calculation implements Recorder, AutoCloseable {
   static final int BATCH_ROWS = 512;
   /** The longest time a row waits in the buffer. */
   static final long FLUSH_MILLIS = 200;
+  /** Rows buffered at most: beyond, the recording thread writes them itself. */
+  static final int MAX_BACKLOG = 50_000;
   private static final Set<String> RESERVED =
       Set.of("performance_data", "task_info", "task_sent", "runs", "log");
   private static final System.Logger LOG = System.getLogger(Calculation.class.getName());
@@ -57,7 +59,7 @@ public final class Calculation implements Recorder, AutoCloseable {
 
   private final List<Object[]> taskRows = new ArrayList<>();
   private final List<Object[]> logRows = new ArrayList<>();
-  private final Map<String, long[]> perfDelta = new LinkedHashMap<>();
+  private final Map<PerfKey, long[]> perfDelta = new LinkedHashMap<>();
   private final Map<String, Integer> runNos = new HashMap<>();
   private final Map<String, String> redacted = new HashMap<>();
   private final Columns perTaskOps = new Columns();
@@ -68,6 +70,8 @@ public final class Calculation implements Recorder, AutoCloseable {
   private boolean ended;
   private boolean writeFailureLogged;
   private final ScheduledExecutorService flusher;
+  private final java.util.concurrent.atomic.AtomicBoolean flushRequested =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final Thread shutdownHook;
 
   Calculation(CalculationStore store, long id, Path datastore, long startMillis) {
@@ -138,10 +142,15 @@ public final class Calculation implements Recorder, AutoCloseable {
   /** Adds a line to the calculation's log. */
   @Override
   public void log(System.Logger.Level level, String message) {
+    Object[] row = {System.currentTimeMillis(), level.getName(),
+        Secrets.redact(String.valueOf(message))};
     synchronized (lock) {
-      logRows.add(new Object[] {System.currentTimeMillis(), level.getName(),
-          Secrets.redact(String.valueOf(message))});
+      logRows.add(row);
+      if (!ended) {
+        return;
+      }
     }
+    flushQuietly(); // after the end nothing else flushes: a late line is written at once
   }
 
   @Override
@@ -167,6 +176,7 @@ public final class Calculation implements Recorder, AutoCloseable {
     Runtime rt = Runtime.getRuntime();
     long heap = rt.totalMemory() - rt.freeMemory();
     boolean full;
+    boolean backlog;
     synchronized (lock) {
       int runNo = runNos.getOrDefault(runIdOf(m), Math.max(0, nextRun - 1));
       String name = clean(m.taskName());
@@ -178,23 +188,31 @@ public final class Calculation implements Recorder, AutoCloseable {
           m.peakRssBytes())));
       for (OperationStats op : operations) {
         String opName = clean(op.operation());
-        long[] d = perfDelta.computeIfAbsent(runNo + "\u0000" + opName, k -> new long[6]);
+        long[] d = perfDelta.computeIfAbsent(new PerfKey(runNo, opName), k -> new long[7]);
         d[0] += 1;
         d[1] += op.calls();
         d[2] += op.wallNanos();
         d[3] += op.cpuNanos();
         d[4] += op.allocatedBytes();
         d[5] += op.count();
-        long[] max = perfDelta.computeIfAbsent(runNo + "\u0000" + opName + "\u0000max",
-            k -> new long[1]);
-        max[0] = Math.max(max[0], op.wallNanos());
+        d[6] = Math.max(d[6], op.wallNanos());
         perTaskOps.add(runNo, m.taskNo(), opName, op.calls(), op.wallNanos(), op.cpuNanos(),
             op.allocatedBytes(), op.count());
       }
       full = taskRows.size() >= BATCH_ROWS;
+      backlog = taskRows.size() >= MAX_BACKLOG;
     }
-    if (full) {
-      flushQuietly();
+    if (backlog) {
+      flushQuietly(); // the database falls behind: the run waits for it rather than fill memory
+    } else if (full && flushRequested.compareAndSet(false, true)) {
+      try {
+        flusher.execute(() -> {
+          flushRequested.set(false);
+          flushQuietly();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        flushRequested.set(false); // ended meanwhile: end() flushes
+      }
     }
   }
 
@@ -344,7 +362,7 @@ public final class Calculation implements Recorder, AutoCloseable {
   private void flush() {
     List<Object[]> tasks;
     List<Object[]> logs;
-    Map<String, long[]> perf;
+    Map<PerfKey, long[]> perf;
     synchronized (lock) {
       if (taskRows.isEmpty() && logRows.isEmpty() && perfDelta.isEmpty()) {
         return;
@@ -389,15 +407,10 @@ public final class Calculation implements Recorder, AutoCloseable {
               wall_ns = wall_ns + excluded.wall_ns, cpu_ns = cpu_ns + excluded.cpu_ns,
               alloc = alloc + excluded.alloc, count = count + excluded.count,
               max_wall_ns = max(max_wall_ns, excluded.max_wall_ns)""")) {
-          for (Map.Entry<String, long[]> e : perf.entrySet()) {
-            if (e.getKey().endsWith("\u0000max")) {
-              continue;
-            }
-            String[] k = e.getKey().split("\u0000", 2);
+          for (Map.Entry<PerfKey, long[]> e : perf.entrySet()) {
             long[] d = e.getValue();
-            long[] max = perf.getOrDefault(e.getKey() + "\u0000max", new long[1]);
-            Sql.bind(ps, id, Integer.parseInt(k[0]), k[1], d[0], d[1], d[2], d[3], d[4], d[5],
-                max[0]);
+            Sql.bind(ps, id, e.getKey().run(), e.getKey().operation(), d[0], d[1], d[2], d[3],
+                d[4], d[5], d[6]);
             ps.addBatch();
           }
           ps.executeBatch();
@@ -413,22 +426,24 @@ public final class Calculation implements Recorder, AutoCloseable {
         // put the rows back in front, so that the next flush writes them
         taskRows.addAll(0, tasks);
         logRows.addAll(0, logs);
-        for (Map.Entry<String, long[]> e2 : perf.entrySet()) {
+        for (Map.Entry<PerfKey, long[]> e2 : perf.entrySet()) {
           long[] cur = perfDelta.get(e2.getKey());
           if (cur == null) {
             perfDelta.put(e2.getKey(), e2.getValue());
-          } else if (e2.getKey().endsWith("\u0000max")) {
-            cur[0] = Math.max(cur[0], e2.getValue()[0]);
           } else {
-            for (int i = 0; i < cur.length; i++) {
+            for (int i = 0; i < 6; i++) {
               cur[i] += e2.getValue()[i];
             }
+            cur[6] = Math.max(cur[6], e2.getValue()[6]);
           }
         }
       }
       throw e;
     }
   }
+
+  /** The aggregation key of the live performance rows. */
+  private record PerfKey(int run, String operation) {}
 
   private H5Group buildDatastore(CalcStatus status, long stop) {
     CalcRecord c = store.get(id);

@@ -95,7 +95,9 @@ public final class H5Group {
 
   /**
    * An attribute: a {@code String}, a {@code Long}/{@code Integer}, a {@code Double}, a {@code
-   * Boolean} (stored as 0/1), or a {@code long[]}/{@code double[]}.
+   * Boolean} (stored as 0/1), or a {@code long[]}/{@code double[]}. A name {@code
+   * dataset.attribute} whose prefix is a dataset of this group ({@code "time_sec.units"}) goes to
+   * that dataset, as read back.
    */
   public H5Group attr(String attribute, Object value) {
     check(attribute);

@@ -164,6 +164,7 @@ public final class HtmlReport {
     int height = top + byWorker.size() * row + 40;
     double plot = WIDTH - LEFT - RIGHT;
     StringBuilder s = svgOpen("timeline", height, "Task timeline: one row per worker");
+    double msPx = plot / (end * 1000);
     int y = top;
     for (Map.Entry<String, List<Views.TaskRow>> w : byWorker.entrySet()) {
       s.append("<text class=\"label\" x=\"").append(LEFT - 6).append("\" y=\"").append(y + 13)
@@ -181,9 +182,10 @@ public final class HtmlReport {
         double x2 = Math.max(x + 0.5, LEFT + plot * ((t.start().toEpochMilli() - t0) / 1000.0
             + t.durationSec()) / end);
         String color = t.status().equals("succeeded") ? colors.get(t.taskName()) : "#d62728";
-        // tasks narrower than two pixels merge with their neighbour; wider ones keep a gap
-        if (curColor != null && color.equals(curColor) && x - curEnd < 0.5 && x2 - x < 2
-            && curEnd - curX < 2 * merged + 2) {
+        // tasks narrower than two pixels merge with their neighbour; wider ones keep a gap.
+        // Starts are known to the millisecond, so a gap below a millisecond is not idle time.
+        if (curColor != null && color.equals(curColor) && x - curEnd < Math.max(0.5, msPx)
+            && x2 - x < 2) {
           curEnd = Math.max(curEnd, x2);
           merged++;
           continue;
@@ -218,15 +220,20 @@ public final class HtmlReport {
     if (tasks.isEmpty()) {
       return "<p class=\"empty\">No task has ended yet.</p>\n";
     }
-    double max = 0;
-    for (Views.TaskRow t : tasks) {
-      max = Math.max(max, t.durationSec());
-    }
-    max = Math.max(max, 1e-6);
+    double[] sorted = tasks.stream().mapToDouble(Views.TaskRow::durationSec).sorted().toArray();
+    double longest = Math.max(sorted[sorted.length - 1], 1e-6);
+    // a few outliers would squeeze every other task into the first bar: beyond 5 times the
+    // 99.5th percentile, they are counted in the last bar instead
+    double p995 = sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * 0.995))];
+    double max = longest > 5 * p995 && p995 > 0 ? p995 * 1.05 : longest;
+    long beyond = 0;
     int bins = 30;
     long[] counts = new long[bins];
-    for (Views.TaskRow t : tasks) {
-      counts[Math.min(bins - 1, (int) (t.durationSec() / max * bins))]++;
+    for (double d : sorted) {
+      if (d > max) {
+        beyond++;
+      }
+      counts[Math.min(bins - 1, (int) (d / max * bins))]++;
     }
     long top = 1;
     for (long n : counts) {
@@ -244,7 +251,13 @@ public final class HtmlReport {
               + seconds(max * (i + 1) / bins));
     }
     xAxis(s, bottom, max, "task duration, seconds");
-    return s.append("</svg>\n").toString();
+    s.append("</svg>\n");
+    if (beyond > 0) {
+      s.append("<p class=\"legend\">The last bar also counts the ").append(beyond)
+          .append(beyond == 1 ? " task" : " tasks").append(" longer than ").append(seconds(max))
+          .append(" (the longest took ").append(seconds(longest)).append(").</p>\n");
+    }
+    return s.toString();
   }
 
   private static String memory(List<Views.TaskRow> tasks, long t0) {
@@ -449,7 +462,8 @@ public final class HtmlReport {
   private static String seconds(double s) {
     return s >= 100 ? String.format(Locale.ROOT, "%.0f s", s)
         : s >= 1 ? String.format(Locale.ROOT, "%.2f s", s)
-        : String.format(Locale.ROOT, "%.1f ms", s * 1000);
+        : s >= 0.001 ? String.format(Locale.ROOT, "%.1f ms", s * 1000)
+        : String.format(Locale.ROOT, "%.0f \u00b5s", s * 1e6);
   }
 
   private static String num(double d) {

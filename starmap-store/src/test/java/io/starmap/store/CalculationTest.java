@@ -139,6 +139,13 @@ class CalculationTest {
       }
       assertThat(store.get(a).status()).isEqualTo(CalcStatus.FAILED);
       assertThat(store.get(a).error()).contains("closed without complete()");
+      Calculation ended = store.start("test", "late log", Map.of());
+      ended.complete();
+      ended.log(System.Logger.Level.INFO, "a late line");
+      ended.close();
+      assertThat(store.views().log(ended.id())).extracting(Views.LogRow::message)
+          .contains("a late line");
+      assertThat(store.get(ended.id()).status()).isEqualTo(CalcStatus.COMPLETE);
       long b;
       try (Calculation calc = store.start("test", "boom", Map.of())) {
         b = calc.id();
@@ -229,6 +236,40 @@ class CalculationTest {
           .hasMessageContaining("reserved");
       calc.complete();
       assertThat(Files.exists(calc.datastorePath())).isTrue();
+    }
+  }
+
+  @Test
+  void purgeCandidatesAreFailedOrOldNeverExecuting() {
+    try (CalculationStore store = CalculationStore.open(home)) {
+      long ok;
+      try (Calculation c = store.start("test", "recent ok", Map.of())) {
+        ok = c.id();
+        c.complete();
+      }
+      long bad;
+      try (Calculation c = store.start("test", "recent failed", Map.of())) {
+        bad = c.id();
+      }
+      long old;
+      try (Calculation c = store.start("test", "old ok", Map.of())) {
+        old = c.id();
+        c.complete();
+      }
+      store.sql().update("UPDATE calc SET stop_ms = ? WHERE id = ?",
+          System.currentTimeMillis() - java.time.Duration.ofDays(40).toMillis(), old);
+      try (Calculation running = store.start("test", "running", Map.of())) {
+        assertThat(store.purgeCandidates(true, null)).extracting(CalcRecord::id)
+            .containsExactly(bad);
+        assertThat(store.purgeCandidates(false, java.time.Duration.ofDays(30)))
+            .extracting(CalcRecord::id).containsExactly(old);
+        assertThat(store.purgeCandidates(false, java.time.Duration.ZERO))
+            .extracting(CalcRecord::id).containsExactlyInAnyOrder(ok, bad, old)
+            .doesNotContain(running.id());
+        assertThatThrownBy(() -> store.purgeCandidates(false, null))
+            .hasMessageContaining("--failed or --older-than");
+        running.complete();
+      }
     }
   }
 }

@@ -22,7 +22,8 @@ class H5RoundTripTest {
     root.attr("calc_id", 7L).attr("description", "hello").attr("ratio", 0.25);
     table.writeTo(root.group("results/summary"));
     root.group("empty").put("none", new long[0]).put("no_strings", new String[0])
-        .put("flags", new boolean[] {true, false}).put("blank", new String[] {"", ""});
+        .put("flags", new boolean[] {true, false})
+        .put("many", java.util.stream.LongStream.range(0, 100_000).toArray()).put("blank", new String[] {"", ""});
     Path file = dir.resolve("t.hdf5");
     Datastore.write(file, root);
 
@@ -35,5 +36,6 @@ class H5RoundTripTest {
     assertThat(back.child("empty").longs("none")).isEmpty();
     assertThat(back.child("empty").strings("no_strings")).isEmpty();
     assertThat(back.child("empty").booleans("flags")).containsExactly(true, false);
+    assertThat(back.child("empty").longs("many")).hasSize(100_000).endsWith(99_999L);
   }
 }

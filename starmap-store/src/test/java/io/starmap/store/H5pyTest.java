@@ -56,6 +56,10 @@ class H5pyTest {
           .toList(), 0L, Long::sum);
       calc.put("results/summary", H5Table.builder().column("name", "a", "b")
           .column("value", 1.5, 2.5).build());
+      // large enough to be chunked and deflated
+      calc.put("results/big", g -> g.put("n", java.util.stream.LongStream.range(0, 10_000)
+          .toArray()).put("w", java.util.stream.IntStream.range(0, 10_000)
+          .mapToObj(i -> "worker-" + (i % 3)).toArray(String[]::new)));
       calc.complete();
       ds = calc.datastorePath();
     }
@@ -71,6 +75,7 @@ class H5pyTest {
         print('ok', f['task_info/ok'].dtype, int(f['task_info/ok'][:].sum()))
         print('duration', f['task_info/duration'].dtype, f['task_info/duration'].attrs['units'])
         print('op', f['performance_data/operation'][0])
+        print('big', int(f['results/big/n'][:].sum()), f['results/big/n'].compression, f['results/big/w'][9999].decode())
         print('summary', [x.decode() for x in f['results/summary/name'][:]], list(f['results/summary/value'][:]))
         """;
     Path py = home.resolve("check.py");
@@ -86,7 +91,8 @@ class H5pyTest {
             + " 'tasks'] 1")
         .contains("ok uint8 50")
         .contains("duration float64")
-        .contains("summary ['a', 'b'] [1.5, 2.5]");
+        .contains("summary ['a', 'b'] [1.5, 2.5]")
+        .contains("big 49995000 gzip worker-0");
     if (Files.isExecutable(Path.of("/usr/bin/h5dump"))) {
       String dump = run(List.of("/usr/bin/h5dump", "-H", ds.toString()));
       assertThat(dump).contains("GROUP \"task_info\"").contains("H5T_STD_U8LE")

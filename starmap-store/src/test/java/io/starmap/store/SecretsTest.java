@@ -59,13 +59,14 @@ class SecretsTest {
       calc.fail(new IllegalStateException("cannot connect to " + url));
     }
     try (CalculationStore store = CalculationStore.open(home)) {
+      HtmlReport.write(store, id, home.resolve("report.html"));
       assertThat(store.get(id).description()).contains("loader:***@localhost");
       assertThat(store.get(id).parameters()).contains("password=***");
       assertThat(store.get(id).error()).contains("loader:***@");
     }
     assertThat(filesContaining(PASSWORD)).isEmpty();
     assertThat(Files.list(home).map(p -> p.getFileName().toString()))
-        .contains("db.sqlite", "calc_" + id + ".hdf5");
+        .contains("db.sqlite", "calc_" + id + ".hdf5", "report.html");
   }
 
   private List<Path> filesContaining(String secret) throws IOException {

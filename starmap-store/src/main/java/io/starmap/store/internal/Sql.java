@@ -1,7 +1,6 @@
 package io.starmap.store.internal;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,7 +36,7 @@ public final class Sql implements AutoCloseable {
   /** Opens (creating when missing) the database file {@code file} and brings its schema up. */
   public static Sql open(java.nio.file.Path file) {
     try {
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      Connection c = connect(file);
       Sql sql = new Sql(c, file.toString());
       try (Statement st = c.createStatement()) {
         st.execute("PRAGMA busy_timeout = 15000");
@@ -50,6 +49,20 @@ public final class Sql implements AutoCloseable {
       throw new IllegalStateException("cannot open the calculation database " + file + ": "
           + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A raw connection to the SQLite file {@code file}. The driver is called directly rather than
+   * through DriverManager, which misses it under some class loaders (embedding applications,
+   * the single-file source launcher).
+   */
+  public static Connection connect(java.nio.file.Path file) throws SQLException {
+    Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + file.toAbsolutePath(),
+        new java.util.Properties());
+    if (c == null) {
+      throw new SQLException("the SQLite driver refused " + file);
+    }
+    return c;
   }
 
   /** The database's path, for messages. */
