@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code starmap sql "SELECT ..."}: runs SQL on the selected database and prints the result. */
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = {"Runs SQL on the selected database and prints the rows (or the number of rows "
-        + "changed).", "Several statements separated by ';' run in one transaction-less batch."},
+        + "changed).", "Several statements separated by ';' run one after the other, each committed."},
     footer = {"", "Examples:", "  starmap sql \"select version()\"",
         "  starmap sql --format csv \"select * from prices limit 10\"",
         "  echo \"select 1\" | starmap sql -"})

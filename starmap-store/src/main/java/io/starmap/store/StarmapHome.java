@@ -26,12 +26,21 @@ public final class StarmapHome {
     return resolve(System.getenv());
   }
 
-  /** The home directory from {@code env} ({@code STARMAP_HOME}), created if missing. */
+  /** {@code ~} as the shell means it: {@code $HOME}, else the JVM's idea of the user's home. */
+  private static String userHome(Map<String, String> env) {
+    String home = env.get("HOME");
+    return home != null && !home.isBlank() ? home : System.getProperty("user.home");
+  }
+
+  /**
+   * The home directory from {@code env} ({@code STARMAP_HOME}, else {@code $HOME/.starmap}), created
+   * if missing.
+   */
   public static Path resolve(Map<String, String> env) {
     String configured = env.get("STARMAP_HOME");
     Path home = configured != null && !configured.isBlank()
         ? Path.of(configured)
-        : Path.of(System.getProperty("user.home"), ".starmap");
+        : Path.of(userHome(env), ".starmap");
     try {
       Files.createDirectories(home);
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.starmap.importer.db;
 
+import io.starmap.store.Secrets;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Where a PostgreSQL database is and how to log in: parsed from {@code postgresql://user:pass@host:port/db?k=v},
@@ -28,10 +28,6 @@ public record DatabaseUrl(String host, int port, String database, String user, S
 
   /** The port PostgreSQL listens on unless told otherwise. */
   public static final int DEFAULT_PORT = 5432;
-
-  private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^/@:]*:)[^/@]*@");
-  private static final Pattern PARAM_PASSWORD =
-      Pattern.compile("(?i)([?&;]password=)[^&;]*");
 
   /** Parameters that libpq (psql) understands in a connection URI; the others are JDBC-only. */
   private static final Set<String> LIBPQ_PARAMS = Set.of("sslmode", "connect_timeout",
@@ -204,13 +200,12 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** Hides the password of any text that looks like a database URL (also unparseable ones). */
+  /**
+   * Hides the passwords of any text that looks like a database URL (also unparseable ones), with
+   * the project's one rule for secrets ({@link Secrets#redact(String)}).
+   */
   public static String redact(String url) {
-    if (url == null) {
-      return null;
-    }
-    String r = USERINFO_PASSWORD.matcher(url).replaceAll("$1***@");
-    return PARAM_PASSWORD.matcher(r).replaceAll("$1***");
+    return Secrets.redact(url);
   }
 
   private String hostPort() {

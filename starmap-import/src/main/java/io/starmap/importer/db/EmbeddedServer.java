@@ -235,8 +235,15 @@ public final class EmbeddedServer {
       // Being written by a starting postmaster, or truncated by a crash.
       return new Postmaster(0, 0, "", false, pidFile);
     }
-    long pid = Long.parseLong(lines.get(0).strip());
-    int port = Integer.parseInt(lines.get(3).strip());
+    long pid;
+    int port;
+    try {
+      pid = Long.parseLong(lines.get(0).strip());
+      port = Integer.parseInt(lines.get(3).strip());
+    } catch (NumberFormatException e) {
+      // Garbled by a crash: nothing runs from it.
+      return new Postmaster(0, 0, "", false, pidFile);
+    }
     String state = lines.size() > 7 ? lines.get(7).strip() : "";
     Optional<ProcessHandle> ph = ProcessHandle.of(pid);
     boolean alive = ph.isPresent() && ph.get().isAlive()
@@ -299,9 +306,8 @@ public final class EmbeddedServer {
     deleteTree(data());
     List<String> args = new ArrayList<>(List.of("-D", tmp.toString(), "-U", USER, "-A", "trust",
         "-E", "UTF8", "--locale=C", "--no-instructions"));
-    if (!durable) {
-      args.add("--no-sync");
-    }
+    // One syncfs instead of an fsync per file: the same durability, about half the time of initdb.
+    args.add(durable ? "--sync-method=syncfs" : "--no-sync");
     run(bin.resolve("initdb"), args, "initdb");
     String conf = """
 
