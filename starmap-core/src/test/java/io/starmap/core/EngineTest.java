@@ -295,4 +295,24 @@ class EngineTest {
       assertThat(now).isEmpty();
     });
   }
+
+  @Test
+  void anAbortedRunHasStoppedItsThreadsWhenTheExceptionArrives() {
+    java.util.Set<Thread> before = ExecutorContractTest.starmapThreads();
+    Starmap<Integer, Integer> sm = Starmap.<Integer, Integer>builder("sleep", (x, ctx) -> {
+      Thread.sleep(50);
+      return x;
+    }).executor("threads").workers(2).build();
+    try (Run<Integer> run = sm.submit(ExecutorContractTest.range(1000))) {
+      java.util.Iterator<Outcome<Integer>> it = run.iterator();
+      it.next();
+      Thread.currentThread().interrupt();
+      assertThatThrownBy(it::hasNext).isInstanceOf(RunAbortedException.class);
+      assertThat(Thread.interrupted()).as("flag restored").isTrue();
+      assertThat(run.summary().status()).isEqualTo(RunSummary.Status.ABORTED);
+    }
+    java.util.Set<Thread> now = ExecutorContractTest.starmapThreads();
+    now.removeAll(before);
+    assertThat(now).as("no thread outlives the run").isEmpty();
+  }
 }

@@ -114,13 +114,21 @@ public final class PoolExecutor implements TaskExecutor {
   public void close() {
     cancelAll();
     pool.shutdownNow();
+    // An aborted run closes its executor from an interrupted thread: wait for the tasks to stop
+    // all the same (they were just interrupted), so that no thread outlives the run; a second
+    // interrupt cuts the wait short. The flag is restored either way.
+    boolean interrupted = Thread.interrupted();
     try {
       if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
         System.getLogger("io.starmap").log(System.Logger.Level.WARNING,
             "some " + name + " tasks ignored interruption and still run after 10 s");
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
