@@ -17,7 +17,9 @@ final class Commands {
         new CalcsCommand(),
         new ShowCommand(),
         new ReportCommand(),
-        new ImportCommand()
+        new ImportCommand(),
+        new GenCommand(),
+        new BenchCommand()
         );
   }
 }

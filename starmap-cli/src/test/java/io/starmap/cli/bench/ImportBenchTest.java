@@ -1,0 +1,71 @@
+package io.starmap.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ImportBenchTest {
+  @TempDir Path tmp;
+
+  @Test
+  void lineCutsSplitASingleFileIntoWholeLines() throws Exception {
+    Path f = tmp.resolve("a.csv");
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      sb.append(i).append(",x\n");
+    }
+    Files.writeString(f, sb);
+    byte[] all = Files.readAllBytes(f);
+    for (int n = 1; n <= 7; n++) {
+      long[] cuts = ImportBench.lineCuts(f, n);
+      assertThat(cuts).hasSize(n + 1);
+      assertThat(cuts[0]).isZero();
+      assertThat(cuts[n]).isEqualTo(all.length);
+      for (int i = 1; i < n; i++) {
+        assertThat(cuts[i]).isGreaterThanOrEqualTo(cuts[i - 1]);
+        assertThat(all[(int) cuts[i] - 1]).as("cut %d of %d after a newline", i, n)
+            .isEqualTo((byte) '\n');
+      }
+      String joined = "";
+      for (int i = 0; i < n; i++) {
+        joined += new String(all, (int) cuts[i], (int) (cuts[i + 1] - cuts[i]),
+            StandardCharsets.US_ASCII);
+      }
+      assertThat(joined).isEqualTo(sb.toString());
+    }
+  }
+
+  @Test
+  void exercisesFollowTheOptionsTheImporterHas() {
+    ImportBench bench = new ImportBench(config(true, Map.of("big", List.of("--task-size", "64"))),
+        s -> { });
+    int cores = Runtime.getRuntime().availableProcessors();
+
+    Map<String, List<String>> ex = bench.exercises(
+        "--executor E  --workers N  --connections per-worker|shared");
+
+    assertThat(ex).containsEntry("--executor virtual", List.of("--executor", "virtual"))
+        .containsEntry("--workers 1", List.of("--workers", "1"))
+        .containsEntry("--workers " + 2 * cores, List.of("--workers", "" + 2 * cores))
+        .containsEntry("--connections shared", List.of("--connections", "shared"))
+        .containsEntry("big", List.of("--task-size", "64"));
+    assertThat(bench.exercises("--workers N")).doesNotContainKey("--executor threads");
+    assertThat(new ImportBench(config(false, Map.of()), s -> { }).exercises("--workers N"))
+        .isEmpty();
+  }
+
+  private ImportBench.Config config(boolean exercises, Map<String, List<String>> extra) {
+    return new ImportBench.Config(tmp, "postgresql://localhost/x", List.of("starmap"), 2, 10, 1,
+        2, List.of(ImportBench.Shape.DEFAULT), 1, 2, false, 10, exercises, extra, List.of(),
+        "bench_price", 1, Map.of(), "psql");
+  }
+}
