@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * makes the table equal to the input exactly (row count, MD5 sum of the content, no duplicate
  * key).
  *
- * <p>CI: the talk's data set cut to 40 days x 2,000 securities, at least 4 kills per executor.
+ * <p>CI: the talk's data set cut to 40 days x 2,000 securities, at least 3 kills per executor.
  * Full ({@code -Dstarmap.reliability.full=true}): 522 days x 10,000 securities (5.22 million
  * rows), at least 20 kills per executor.
  */
@@ -35,8 +35,8 @@ class CrashTest {
 
   static final int DAYS = Sizes.pick(40, PriceGenerator.DEFAULT_DAYS);
   static final int SECURITIES = Sizes.pick(2_000, PriceGenerator.DEFAULT_SECURITIES);
-  static final int MIN_KILLS = Sizes.pick(4, 20);
-  static final Duration BUDGET = Duration.ofSeconds(Sizes.pick(60, 1500));
+  static final int MIN_KILLS = Sizes.pick(3, 20);
+  static final Duration BUDGET = Duration.ofSeconds(Sizes.pick(45, 1500));
 
   @TempDir static Path dir;
   static Path data;

@@ -72,6 +72,9 @@ class MalformedCsvTest {
       out.write("\n1,2,3\n".getBytes(StandardCharsets.US_ASCII));
     }
     assertCleanFailure(importFile(f, "longline"), "longline.csv", "2");
+    if (!Sizes.FULL) {
+      return;
+    }
     // with bad rows allowed the long line goes to the rejects file, still in bounded memory
     Child.Result r = importFile(f, "longline2", "--max-errors", "10");
     assertThat(r.output()).as("output").doesNotContain("OutOfMemoryError")
