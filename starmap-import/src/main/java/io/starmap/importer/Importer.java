@@ -133,12 +133,23 @@ public final class Importer {
             + plan.piecesSkipped() + " pieces (" + plan.rowsSkipped()
             + " rows) already loaded" : ""));
 
+    boolean binary = o.copyFormat() == CopyFormat.BINARY;
+    if (binary) {
+      String why = !dialect.utf8() ? "the files are not UTF-8"
+          : columns.stream().filter(col -> !io.starmap.importer.internal.CopyRunner
+              .binarySupported(col.type())).map(col -> "column " + col.name() + " is "
+              + col.type()).findFirst().orElse(null);
+      if (why != null) {
+        binary = false;
+        l.onMessage("binary COPY not used (" + why + "): loading CSV text");
+      }
+    }
     String runKey = UUID.randomUUID().toString();
     String quoted = Sql.qualified(tableName);
     List<CopyTask> tasks = new ArrayList<>();
     for (List<Piece> pieces : plan.tasks()) {
       tasks.add(new CopyTask(runKey, target, quoted, tableName, columns, dialect, pieces,
-          o.maxErrors(), o.calcId(), o.connections()));
+          o.maxErrors(), o.calcId(), o.connections(), binary));
     }
     // Idempotent thanks to the ledger: a task run again (its cluster member died mid-COPY) loads
     // only what the ledger does not record, so the cluster executor may re-run it elsewhere.
