@@ -43,6 +43,7 @@ public final class CopyRunner {
   private final Dialect dialect;
   private final Charset charset;
   private final byte[] buf = new byte[BUFFER];
+  private final MessageDigest sharedDigest = Hashes.sha256();
   private final List<TaskResult.Reject> rejects = new ArrayList<>();
   private long rowsRead;
   private long rowsLoaded;
@@ -156,7 +157,12 @@ public final class CopyRunner {
 
     Opened(Piece piece) throws IOException {
       this.piece = piece;
-      this.digest = piece.hash() == null ? Hashes.sha256() : null;
+      if (piece.hash() == null) {
+        sharedDigest.reset();
+        this.digest = sharedDigest;
+      } else {
+        this.digest = null;
+      }
       long from = piece.start();
       this.reader = PieceReader.open(piece, from, piece.gzip() ? Long.MAX_VALUE : piece.end(),
           digest);
