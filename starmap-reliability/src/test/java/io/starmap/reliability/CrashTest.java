@@ -36,7 +36,7 @@ class CrashTest {
   static final int DAYS = Sizes.pick(40, PriceGenerator.DEFAULT_DAYS);
   static final int SECURITIES = Sizes.pick(2_000, PriceGenerator.DEFAULT_SECURITIES);
   static final int MIN_KILLS = Sizes.pick(3, 20);
-  static final Duration BUDGET = Duration.ofSeconds(Sizes.pick(45, 1500));
+  static final Duration BUDGET = Duration.ofSeconds(Sizes.pick(30, 1500));
 
   @TempDir static Path dir;
   static Path data;
