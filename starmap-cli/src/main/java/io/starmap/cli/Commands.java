@@ -19,7 +19,9 @@ final class Commands {
         new ReportCommand(),
         new ImportCommand(),
         new GenCommand(),
-        new BenchCommand()
+        new BenchCommand(),
+        new WorkerCommand(),
+        new WorkersCommand()
         );
   }
 }

@@ -42,6 +42,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,6 +69,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ClusterExecutor implements TaskExecutor {
   private static final System.Logger LOG = System.getLogger("io.starmap.hazelcast");
+  private static final long REMOVAL_GRACE_MILLIS = 2_000;
+  private static final long NO_MEMBER_WAIT_MILLIS = 10_000;
+  private static final int MAX_CALLS = 15;
 
   private final ClusterSettings settings;
   private final HazelcastInstance client;
@@ -79,10 +83,12 @@ public final class ClusterExecutor implements TaskExecutor {
   private final Map<UUID, String> refused = new ConcurrentHashMap<>();
   private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
   private final ExecutorService callbacks;
+  private final ScheduledExecutorService timer;
   private final PoolExecutor local;
   private final Target localTarget;
   private final int workers;
   private volatile boolean closed;
+  private final boolean statusOnly;
 
   /** A place tasks go: a member, or the master's own threads. */
   private static final class Target {
@@ -104,27 +110,51 @@ public final class ClusterExecutor implements TaskExecutor {
     }
   }
 
-  /** One dispatch of one task to one target; a re-run is a new attempt. */
+  /**
+   * One dispatch of one task to one target. Re-running the task elsewhere is a new attempt with
+   * a new call id; calling the same member again after a lost connection keeps the call id, so
+   * that the member answers with the first run's reply instead of running the task twice.
+   */
   private static final class Attempt {
     final String key;
+    final String callId;
     final TaskRequest<?, ?> request;
     final ReplySink sink;
     final byte[] payload;
     final Target target;
     final List<Target> lost;
-    final long startMillis = System.currentTimeMillis();
-    final long startNanos = System.nanoTime();
+    final int calls;
+    final long startMillis;
+    final long startNanos;
     volatile Future<?> future;
     volatile boolean cancelled;
 
     Attempt(TaskRequest<?, ?> request, ReplySink sink, byte[] payload, Target target,
         List<Target> lost) {
       this.key = request.runId() + "#" + request.taskNo();
+      this.callId = key + "/" + UUID.randomUUID();
       this.request = request;
       this.sink = sink;
       this.payload = payload;
       this.target = target;
       this.lost = lost;
+      this.calls = 1;
+      this.startMillis = System.currentTimeMillis();
+      this.startNanos = System.nanoTime();
+    }
+
+    /** The same call made again. */
+    Attempt(Attempt first) {
+      this.key = first.key;
+      this.callId = first.callId;
+      this.request = first.request;
+      this.sink = first.sink;
+      this.payload = first.payload;
+      this.target = first.target;
+      this.lost = first.lost;
+      this.calls = first.calls + 1;
+      this.startMillis = first.startMillis;
+      this.startNanos = first.startNanos;
     }
   }
 
@@ -136,6 +166,8 @@ public final class ClusterExecutor implements TaskExecutor {
     this.filter = Wire.filter(settings.allow());
     this.callbacks = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("starmap-cluster-reply-", 1).factory());
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("starmap-cluster-timer").factory());
     if (settings.includeMaster()) {
       int cores = Runtime.getRuntime().availableProcessors();
       this.local = PoolExecutor.threads(cores);
@@ -158,6 +190,7 @@ public final class ClusterExecutor implements TaskExecutor {
     for (Member m : client.getCluster().getMembers()) {
       consider(m);
     }
+    this.statusOnly = false;
     this.workers = awaitMembers();
   }
 
@@ -192,12 +225,12 @@ public final class ClusterExecutor implements TaskExecutor {
    * @throws StarmapException when the cluster cannot be reached
    */
   public static List<MemberStatus> status(ClusterSettings settings) {
-    HazelcastInstance client = connectClient(settings);
+    ClusterExecutor view = new ClusterExecutor(settings.withMinMembers(1)
+        .withWait(java.time.Duration.ZERO), connectClient(settings), true);
     try {
-      return new ClusterExecutor(settings.withMinMembers(1).withWait(java.time.Duration.ZERO),
-          client, true).members();
+      return view.members();
     } finally {
-      client.shutdown();
+      view.close();
     }
   }
 
@@ -209,8 +242,11 @@ public final class ClusterExecutor implements TaskExecutor {
     this.signer = new Wire.Signer(settings.secret());
     this.filter = Wire.filter(settings.allow());
     this.callbacks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("starmap-cluster-timer").factory());
     this.local = null;
     this.localTarget = null;
+    this.statusOnly = statusOnly;
     for (Member m : client.getCluster().getMembers()) {
       consider(m);
     }
@@ -223,7 +259,7 @@ public final class ClusterExecutor implements TaskExecutor {
     }
     String why = Attributes.refusal(m, signer, version);
     if (why != null) {
-      if (refused.put(m.getUuid(), why) == null) {
+      if (refused.put(m.getUuid(), why) == null && !statusOnly) {
         LOG.log(Level.WARNING, why);
       }
       return;
@@ -235,13 +271,37 @@ public final class ClusterExecutor implements TaskExecutor {
   private void removed(Member m) {
     refused.remove(m.getUuid());
     Target t = targets.remove(m.getUuid());
-    if (t == null) {
+    if (t == null || closed) {
+      return;
+    }
+    // The client reports every member removed when it loses the member it takes the member
+    // list from, and re-adds the living ones at once: only a member still missing after a grace
+    // period has left. Its calls usually fail sooner on their own (closed connection).
+    try {
+      timer.schedule(() -> confirmRemoved(m.getUuid()), REMOVAL_GRACE_MILLIS,
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed meanwhile: nothing waits for its tasks any more
+    }
+  }
+
+  private void confirmRemoved(UUID uuid) {
+    if (closed || isMember(uuid)) {
       return;
     }
     for (Attempt a : attempts.values()) {
-      if (a.target == t && attempts.remove(a.key, a)) {
+      if (a.target.member != null && a.target.member.getUuid().equals(uuid)
+          && attempts.remove(a.key, a)) {
         memberLost(a, null);
       }
+    }
+  }
+
+  private boolean isMember(UUID uuid) {
+    try {
+      return client.getCluster().getMembers().stream().anyMatch(m -> m.getUuid().equals(uuid));
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 
@@ -264,14 +324,14 @@ public final class ClusterExecutor implements TaskExecutor {
             + " usable member(s), " + settings.minMembers() + " needed"
             + (hopeless ? "" : " (waited " + settings.waitFor().toSeconds() + " s)")
             + (refused.isEmpty() ? "" : "; " + String.join("; ", refused.values()));
-        client.shutdown();
+        close();
         throw new StarmapException(message);
       }
       try {
         Thread.sleep(50);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        client.shutdown();
+        close();
         throw new StarmapException("interrupted while waiting for members of cluster '"
             + settings.cluster() + "'", e);
       }
@@ -333,6 +393,23 @@ public final class ClusterExecutor implements TaskExecutor {
 
   private void dispatch(TaskRequest<?, ?> request, ReplySink sink, byte[] payload,
       Target target, List<Target> lost) {
+    dispatch(request, sink, payload, target, lost, System.nanoTime() + NO_MEMBER_WAIT_MILLIS
+        * 1_000_000);
+  }
+
+  private void dispatch(TaskRequest<?, ?> request, ReplySink sink, byte[] payload,
+      Target target, List<Target> lost, long deadline) {
+    if (target == null && !closed && System.nanoTime() < deadline) {
+      // Members come and go (and the client's list flickers when one leaves): wait a little
+      // for one rather than fail a task that could run.
+      try {
+        timer.schedule(() -> dispatch(request, sink, payload, pick(lost), lost, deadline), 100,
+            TimeUnit.MILLISECONDS);
+        return;
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closed meanwhile: fail below
+      }
+    }
     if (target == null) {
       Attempt a = new Attempt(request, sink, payload, null, lost);
       String why = "no usable member is left in cluster '" + settings.cluster() + "' to run task "
@@ -347,9 +424,13 @@ public final class ClusterExecutor implements TaskExecutor {
     Attempt a = new Attempt(request, sink, payload, target, lost);
     target.inFlight.incrementAndGet();
     attempts.put(a.key, a);
+    call(a);
+  }
+
+  private void call(Attempt a) {
     try {
       Future<byte[]> f = remote.submitToMember(
-          new SignedCall(SignedCall.TASK, version, payload, signer), target.member);
+          new SignedCall(SignedCall.TASK, a.callId, version, a.payload, signer), a.target.member);
       a.future = f;
       if (a.cancelled) {
         f.cancel(true);
@@ -384,6 +465,20 @@ public final class ClusterExecutor implements TaskExecutor {
   }
 
   private void complete(Attempt a, byte[] bytes, Throwable error) {
+    if (error != null && !closed && !a.cancelled && lostContact(unwrap(error))) {
+      if (attempts.get(a.key) == a) {
+        // Decided after a grace period: the client also fails calls to members that are alive
+        // when its member list flickers, and a member that died takes a moment to leave it.
+        Throwable cause = unwrap(error);
+        try {
+          timer.schedule(() -> afterLostContact(a, cause), REMOVAL_GRACE_MILLIS,
+              TimeUnit.MILLISECONDS);
+          return;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // closed meanwhile
+        }
+      }
+    }
     if (!attempts.remove(a.key, a)) {
       return; // cancelled, or already handled as a lost member
     }
@@ -397,18 +492,32 @@ public final class ClusterExecutor implements TaskExecutor {
       if (closed || a.cancelled) {
         return;
       }
-      if (lostMember(a.target, cause)) {
-        memberLost(a, cause);
-      } else {
-        a.sink.accept(failure(a, a.target.workerId, new StarmapException("the call of task "
-            + a.request.taskName() + "#" + a.request.taskNo() + " on member "
-            + a.target.description + " failed: " + cause, cause)));
-      }
+      a.sink.accept(failure(a, a.target.workerId, new StarmapException("the call of task "
+          + a.request.taskName() + "#" + a.request.taskNo() + " on member "
+          + a.target.description + " failed: " + cause, cause)));
     } catch (RuntimeException e) {
       // Never leave the run waiting for a reply that will not come.
       a.sink.accept(failure(a, a.target.workerId, new StarmapException("cannot read the reply"
           + " of task " + a.request.taskName() + "#" + a.request.taskNo() + " from member "
           + a.target.description + ": " + e, e)));
+    }
+  }
+
+  private void afterLostContact(Attempt a, Throwable cause) {
+    if (closed || a.cancelled || attempts.get(a.key) != a) {
+      return;
+    }
+    if (isMember(a.target.member.getUuid()) && a.calls < MAX_CALLS) {
+      // Still a member: call it again with the same call id; it answers with the reply of the
+      // run it already made (or is making), so nothing runs twice.
+      Attempt again = new Attempt(a);
+      if (attempts.replace(a.key, a, again)) {
+        call(again);
+      }
+      return;
+    }
+    if (attempts.remove(a.key, a)) {
+      memberLost(a, cause);
     }
   }
 
@@ -443,9 +552,8 @@ public final class ClusterExecutor implements TaskExecutor {
     return reply.withTransfer(a.payload.length, r.payloadLength());
   }
 
-  private boolean lostMember(Target t, Throwable cause) {
-    return !targets.containsKey(t.member.getUuid())
-        || cause instanceof MemberLeftException
+  private static boolean lostContact(Throwable cause) {
+    return cause instanceof MemberLeftException
         || cause instanceof TargetNotMemberException
         || cause instanceof TargetDisconnectedException
         || cause instanceof HazelcastInstanceNotActiveException;
@@ -470,7 +578,9 @@ public final class ClusterExecutor implements TaskExecutor {
             ? ", which had already been run again after member " + a.lost.get(0).description
                 + " left; not trying a third time"
             : "; the task is not idempotent (it does not implement io.starmap.core.Idempotent),"
-                + " so it was not run again");
+                + " so it was not run again")
+        + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ": "
+            + cause.getMessage() + ")");
     a.sink.accept(failure(a, a.target.workerId, new WorkerLostException(message, cause)));
   }
 
@@ -526,7 +636,7 @@ public final class ClusterExecutor implements TaskExecutor {
       String why = refused.get(m.getUuid());
       if (why == null) {
         try {
-          calls.put(m, remote.submitToMember(new SignedCall(SignedCall.STATUS, version,
+          calls.put(m, remote.submitToMember(new SignedCall(SignedCall.STATUS, "status", version,
               new byte[0], signer), m));
           continue;
         } catch (RuntimeException e) {
@@ -587,6 +697,13 @@ public final class ClusterExecutor implements TaskExecutor {
       client.shutdown();
     } finally {
       callbacks.shutdownNow();
+      timer.shutdownNow();
+      try {
+        // Gone when close returns, as the contract of executors asks of their threads.
+        timer.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -56,9 +56,15 @@ public final class LocalWorkers {
     }
   }
 
-  /** {@code $STARMAP_HOME/workers} (or {@code ~/.starmap/workers}); not created. */
+  /**
+   * {@code $STARMAP_HOME/workers} (or {@code ~/.starmap/workers}); not created. The system
+   * property {@code starmap.home} (set by tests and embedding programs) wins over {@code env}.
+   */
   public static Path directory(Map<String, String> env) {
-    String home = env.get("STARMAP_HOME");
+    String home = System.getProperty("starmap.home");
+    if (home == null || home.isBlank()) {
+      home = env.get("STARMAP_HOME");
+    }
     Path base = home != null && !home.isBlank() ? Path.of(home)
         : Path.of(System.getProperty("user.home"), ".starmap");
     return base.resolve("workers").toAbsolutePath().normalize();

@@ -42,6 +42,7 @@ public final class ImportOptions {
   private final Connections connections;
   private final boolean force;
   private final long calcId;
+  private final CopyFormat copyFormat;
   private final Recorder recorder;
 
   private ImportOptions(Builder b) {
@@ -62,6 +63,7 @@ public final class ImportOptions {
     connections = b.connections;
     force = b.force;
     calcId = b.calcId;
+    copyFormat = b.copyFormat;
     recorder = b.recorder;
   }
 
@@ -155,6 +157,11 @@ public final class ImportOptions {
     return calcId;
   }
 
+  /** How rows travel: CSV text (default) or binary. */
+  public CopyFormat copyFormat() {
+    return copyFormat;
+  }
+
   /** Where the run's records go (a calculation), never null. */
   public Recorder recorder() {
     return recorder;
@@ -168,7 +175,7 @@ public final class ImportOptions {
         + encoding + ", executor " + (executor == null ? "default" : executor) + ", workers "
         + (workers == 0 ? "default" : workers) + ", max errors " + maxErrors + ", task size "
         + taskSizeMb + " MB, connections " + connections.name().toLowerCase(Locale.ROOT)
-        + (force ? ", force" : "");
+        + (force ? ", force" : "") + ", copy " + copyFormat.name().toLowerCase(Locale.ROOT);
   }
 
   /** Configures {@link ImportOptions}; setters validate at once. */
@@ -190,6 +197,7 @@ public final class ImportOptions {
     private Connections connections = Connections.PER_WORKER;
     private boolean force;
     private long calcId = -1;
+    private CopyFormat copyFormat = CopyFormat.TEXT;
     private Recorder recorder = Recorder.none();
 
     private Builder(String table) {
@@ -339,6 +347,12 @@ public final class ImportOptions {
     /** The calculation id written to the ledger. */
     public Builder calcId(long id) {
       this.calcId = id;
+      return this;
+    }
+
+    /** CSV text passthrough (default) or binary COPY. */
+    public Builder copyFormat(CopyFormat format) {
+      this.copyFormat = Objects.requireNonNull(format, "copy format");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.starmap.importer;
 
 import io.starmap.core.FailurePolicy;
+import io.starmap.core.Idempotent;
 import io.starmap.core.Outcome;
 import io.starmap.core.Run;
 import io.starmap.core.Starmap;
@@ -132,14 +133,27 @@ public final class Importer {
             + plan.piecesSkipped() + " pieces (" + plan.rowsSkipped()
             + " rows) already loaded" : ""));
 
+    boolean binary = o.copyFormat() == CopyFormat.BINARY;
+    if (binary) {
+      String why = !dialect.utf8() ? "the files are not UTF-8"
+          : columns.stream().filter(col -> !io.starmap.importer.internal.CopyRunner
+              .binarySupported(col.type())).map(col -> "column " + col.name() + " is "
+              + col.type()).findFirst().orElse(null);
+      if (why != null) {
+        binary = false;
+        l.onMessage("binary COPY not used (" + why + "): loading CSV text");
+      }
+    }
     String runKey = UUID.randomUUID().toString();
     String quoted = Sql.qualified(tableName);
     List<CopyTask> tasks = new ArrayList<>();
     for (List<Piece> pieces : plan.tasks()) {
       tasks.add(new CopyTask(runKey, target, quoted, tableName, columns, dialect, pieces,
-          o.maxErrors(), o.calcId(), o.connections()));
+          o.maxErrors(), o.calcId(), o.connections(), binary));
     }
-    Task<CopyTask, TaskResult> copy = CopyRunner::run;
+    // Idempotent thanks to the ledger: a task run again (its cluster member died mid-COPY) loads
+    // only what the ledger does not record, so the cluster executor may re-run it elsewhere.
+    Task<CopyTask, TaskResult> copy = (Task<CopyTask, TaskResult> & Idempotent) CopyRunner::run;
     Starmap<CopyTask, TaskResult> starmap = Starmap.builder("import", copy)
         .executor(executor).workers(workers).failurePolicy(FailurePolicy.COLLECT_ALL)
         .recorder(o.recorder()).weight(t -> t.bytes() / 1e6).describe(CopyTask::describe)

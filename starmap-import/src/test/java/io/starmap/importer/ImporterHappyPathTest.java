@@ -158,4 +158,67 @@ class ImporterHappyPathTest {
         .isEqualTo(6);
     assertThat(TestPg.count(DB, "SELECT count(*) FROM dialect WHERE name = 'a;b'")).isEqualTo(6);
   }
+
+  @Test
+  void headerAutoDecidesFromTheColumnTypes() throws IOException {
+    // names that are not the table's, but values that do not parse as int: a header, mapped
+    // case-insensitively by name
+    Path h = dir.resolve("h.csv");
+    write(h, "N,Label\n1,a\n2,b\n");
+    ImportReport withHeader = Importer.run(DB, ImportOptions.builder("auto1").path(h.toString())
+        .create("n int, label text").build(), ImportListener.none());
+    assertThat(withHeader.headerUsed()).isTrue();
+    assertThat(withHeader.rowsLoaded()).isEqualTo(2);
+    // a first record that parses as (int, text) is data
+    Path d = dir.resolve("d.csv");
+    write(d, "1,n\n2,label\n");
+    ImportReport data = Importer.run(DB, ImportOptions.builder("auto2").path(d.toString())
+        .create("n int, label text").build(), ImportListener.none());
+    assertThat(data.headerUsed()).isFalse();
+    assertThat(data.rowsLoaded()).isEqualTo(2);
+  }
+
+  @Test
+  void processesExecutorLoadsAndReportsBadRowsThroughWorkerJvms() throws IOException {
+    for (int d = 0; d < 6; d++) {
+      write(dir.resolve("p" + d + ".csv"), prices(d, 500));
+    }
+    ImportReport r = Importer.run(DB, ImportOptions.builder("procs").path(dir.toString())
+        .create(PRICES).header(Header.NO).executor("processes").workers(2).build(),
+        ImportListener.none());
+    assertThat(r.executor()).isEqualTo("processes");
+    assertThat(r.rowsLoaded()).isEqualTo(3000);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM procs")).isEqualTo(3000);
+    Path bad = dir.resolve("z-bad.csv");
+    write(bad, "a,2024-01-01,1\nb,2024-01-02,oops\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Importer.run(DB,
+        ImportOptions.builder("procs").path(dir.toString()).executor("processes").workers(2)
+            .build(), ImportListener.none()))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage(bad + ":2: invalid input syntax for type numeric: \"oops\" (column value)");
+  }
+
+  @Test
+  void manyTinyFilesWithIdenticalContentLoadOnce() throws IOException {
+    // 100 files in one task: the ledger rows go through the staged COPY path; three files are
+    // copies of others, so their rows are skipped as already loaded
+    for (int d = 0; d < 97; d++) {
+      write(dir.resolve(String.format("f%03d.csv", d)), prices(d, 3));
+    }
+    for (int d = 0; d < 3; d++) {
+      Files.copy(dir.resolve(String.format("f%03d.csv", d)),
+          dir.resolve(String.format("g%03d.csv", d)));
+    }
+    ImportOptions o = ImportOptions.builder("tinyonce").path(dir.toString()).create(PRICES)
+        .header(Header.NO).workers(1).build();
+    ImportReport r = Importer.run(DB, o, ImportListener.none());
+    assertThat(r.tasks()).isEqualTo(1);
+    assertThat(r.rowsLoaded()).isEqualTo(97 * 3);
+    assertThat(r.rowsSkipped()).isEqualTo(9);
+    assertThat(r.accountingBalances()).isTrue();
+    ImportReport again = Importer.run(DB, o, ImportListener.none());
+    assertThat(again.rowsLoaded()).isZero();
+    assertThat(again.rowsSkipped()).isEqualTo(300);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM tinyonce")).isEqualTo(97 * 3);
+  }
 }

@@ -266,13 +266,14 @@ public final class CalculationStore implements AutoCloseable {
     } else if (c.pid() == ProcessHandle.current().pid()) {
       detail = "it runs in this process: marked aborted only";
     } else {
-      Optional<ProcessHandle> p = ProcessHandle.of(c.pid());
-      if (p.isPresent() && p.get().isAlive()) {
+      Optional<ProcessHandle> p = owner(c);
+      if (p.isPresent()) {
         signalled = p.get().destroy();
         detail = signalled ? "asked process " + c.pid() + " to terminate"
             : "process " + c.pid() + " could not be signalled";
       } else {
-        detail = "its process " + c.pid() + " is gone";
+        detail = "its process " + c.pid() + " is gone (or the pid now belongs to a process"
+            + " started after the calculation): not signalled";
       }
     }
     return new AbortResult(c, changed > 0, signalled, detail);
@@ -317,7 +318,18 @@ public final class CalculationStore implements AutoCloseable {
     if (!c.host().equals(HOST)) {
       return true; // another host's process cannot be checked from here: assume it lives
     }
-    return ProcessHandle.of(c.pid()).map(ProcessHandle::isAlive).orElse(false);
+    return owner(c).isPresent();
+  }
+
+  /**
+   * The live process of this host that runs calculation {@code c}. A process that started after
+   * the calculation is not its owner but a later process that was given the same pid: it is
+   * neither signalled nor taken as a sign of life.
+   */
+  private static Optional<ProcessHandle> owner(CalcRecord c) {
+    return ProcessHandle.of(c.pid()).filter(ProcessHandle::isAlive).filter(p -> p.info()
+        .startInstant().map(started -> !started.isAfter(c.start().plusSeconds(2)))
+        .orElse(true));
   }
 
   /** The SQL connection, for the classes of this package. */

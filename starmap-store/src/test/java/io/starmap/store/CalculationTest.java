@@ -209,6 +209,24 @@ class CalculationTest {
   }
 
   @Test
+  void aPidReusedByALaterProcessIsNeitherAliveNorSignalled() throws Exception {
+    Process later = new ProcessBuilder("sleep", "30").start();
+    try (CalculationStore store = CalculationStore.open(home)) {
+      // a calculation that started a minute before the process that now has its pid
+      store.sql().update("INSERT INTO calc(kind, description, status, host, pid, start_ms)"
+          + " VALUES ('test', 'reused pid', 'executing', ?, ?, ?)", CalculationStore.HOST,
+          later.pid(), System.currentTimeMillis() - 60_000);
+      long id = store.resolveId("last");
+      CalculationStore.AbortResult r = store.abort(id);
+      assertThat(r.signalled()).isFalse();
+      assertThat(r.detail()).contains("not signalled");
+      assertThat(later.isAlive()).isTrue();
+    } finally {
+      later.destroyForcibly();
+    }
+  }
+
+  @Test
   void idsResolveFromLastAndBackwards() {
     try (CalculationStore store = CalculationStore.open(home)) {
       long[] ids = new long[3];

@@ -35,6 +35,25 @@ public final class MemberRuntime {
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong completed = new AtomicLong();
   private volatile String address = "?";
+  /** Calls by id: a repeated call waits for the first one's reply instead of running again. */
+  private final Map<String, Call> calls = new ConcurrentHashMap<>();
+  /** Completed calls, oldest first, forgotten after {@link #KEEP_NANOS} or beyond the budget. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Done> done =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final AtomicLong keptBytes = new AtomicLong();
+  /**
+   * How long a reply is kept for a repeated call: longer than a master keeps calling again after
+   * it lost its connection (15 calls 2 s apart).
+   */
+  static final long KEEP_NANOS = 60_000_000_000L;
+  private final long keepBudgetBytes = Runtime.getRuntime().maxMemory() / 8;
+
+  private static final class Call {
+    final java.util.concurrent.CompletableFuture<byte[]> reply =
+        new java.util.concurrent.CompletableFuture<>();
+  }
+
+  private record Done(String id, long nanos, int bytes) {}
 
   /**
    * A runtime for one member.
@@ -90,10 +109,56 @@ public final class MemberRuntime {
           + " and refused a call from a master that runs Starmap " + call.version());
     }
     return switch (call.kind()) {
-      case SignedCall.TASK -> runTask(call.payload());
+      case SignedCall.TASK -> runOnce(call);
       case SignedCall.STATUS -> status();
       default -> Reply.refused("member " + address + " does not know call kind " + call.kind());
     };
+  }
+
+  private byte[] runOnce(SignedCall call) {
+    forgetOldCalls();
+    Call mine = new Call();
+    Call first = calls.putIfAbsent(call.callId(), mine);
+    if (first != null) {
+      try {
+        return first.reply.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Reply.refused("member " + address + " was interrupted while it waited for the"
+            + " first run of call " + call.callId());
+      } catch (java.util.concurrent.ExecutionException e) {
+        return Reply.refused("member " + address + " failed to run call " + call.callId() + ": "
+            + e.getCause());
+      }
+    }
+    byte[] reply = null;
+    try {
+      reply = runTask(call.payload());
+      mine.reply.complete(reply);
+      return reply;
+    } catch (RuntimeException | Error e) {
+      mine.reply.completeExceptionally(e);
+      throw e;
+    } finally {
+      int size = reply == null ? 0 : reply.length;
+      keptBytes.addAndGet(size);
+      done.add(new Done(call.callId(), System.nanoTime(), size));
+    }
+  }
+
+  private void forgetOldCalls() {
+    // Oldest first: a reply is dropped once a repeated call can no longer come, or earlier when
+    // the kept replies would take more than an eighth of the heap.
+    long now = System.nanoTime();
+    for (Done d = done.peek(); d != null; d = done.peek()) {
+      if (now - d.nanos() < KEEP_NANOS && keptBytes.get() <= keepBudgetBytes) {
+        return;
+      }
+      if (done.remove(d)) {
+        calls.remove(d.id());
+        keptBytes.addAndGet(-d.bytes());
+      }
+    }
   }
 
   private byte[] runTask(byte[] payload) {

@@ -26,6 +26,7 @@ public final class SignedCall implements Callable<byte[]>, IdentifiedDataSeriali
   public static final byte STATUS = 2;
 
   private byte kind;
+  private String callId;
   private String version;
   private byte[] payload;
   private byte[] signature;
@@ -34,20 +35,35 @@ public final class SignedCall implements Callable<byte[]>, IdentifiedDataSeriali
   /** For Hazelcast's factory. */
   public SignedCall() {}
 
-  /** A call signed with {@code signer}. */
-  public SignedCall(byte kind, String version, byte[] payload, Wire.Signer signer) {
+  /**
+   * A call signed with {@code signer}.
+   *
+   * @param kind {@link #TASK} or {@link #STATUS}
+   * @param callId identifies one dispatch of a task: the member runs a call id once, and a
+   *     repeated call (after the master lost its connection) waits for the first one's reply
+   * @param version the master's Starmap version
+   * @param payload the serialized request
+   * @param signer the signer of the cluster secret
+   */
+  public SignedCall(byte kind, String callId, String version, byte[] payload,
+      Wire.Signer signer) {
     this.kind = kind;
+    this.callId = callId;
     this.version = version;
     this.payload = payload;
     this.signature = signer.sign(signedParts());
   }
 
   byte[][] signedParts() {
-    return new byte[][] {{kind}, Wire.utf8(version), payload};
+    return new byte[][] {{kind}, Wire.utf8(callId), Wire.utf8(version), payload};
   }
 
   byte kind() {
     return kind;
+  }
+
+  String callId() {
+    return callId;
   }
 
   String version() {
@@ -90,6 +106,7 @@ public final class SignedCall implements Callable<byte[]>, IdentifiedDataSeriali
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeByte(kind);
+    out.writeString(callId);
     out.writeString(version);
     out.writeByteArray(payload);
     out.writeByteArray(signature);
@@ -98,6 +115,7 @@ public final class SignedCall implements Callable<byte[]>, IdentifiedDataSeriali
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     kind = in.readByte();
+    callId = in.readString();
     version = in.readString();
     payload = in.readByteArray();
     signature = in.readByteArray();

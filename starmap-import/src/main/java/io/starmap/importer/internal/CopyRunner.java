@@ -43,13 +43,29 @@ public final class CopyRunner {
   private final Dialect dialect;
   private final Charset charset;
   private final byte[] buf = new byte[BUFFER];
+  private final MessageDigest sharedDigest = Hashes.sha256();
   private final List<TaskResult.Reject> rejects = new ArrayList<>();
   private long rowsRead;
   private long rowsLoaded;
   private long bytes;
 
   private final List<Piece> pieces;
+  private boolean binary;
   private final List<Ledger.Entry> entries = new ArrayList<>();
+
+  /** The task's input needs CSV text COPY. */
+  private static final class Fallback extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Fallback(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** Whether binary COPY can encode a column of this type. */
+  public static boolean binarySupported(String type) {
+    return BinaryRows.supported(type);
+  }
   private java.util.Set<Integer> duplicates = java.util.Set.of();
 
   private CopyRunner(CopyTask task, Monitor monitor, Connection conn, List<Piece> pieces)
@@ -77,9 +93,21 @@ public final class CopyRunner {
       List<Piece> pieces = task.pieces();
       int skippedPieces = 0;
       long skippedRows = 0;
+      boolean binary = task.binary();
       while (true) {
         CopyRunner runner = new CopyRunner(task, ctx, c, pieces);
-        TaskResult r = runner.load();
+        runner.binary = binary;
+        TaskResult r;
+        try {
+          r = runner.load();
+        } catch (Fallback f) {
+          // binary COPY could not take this input: the server parses it as CSV instead, and
+          // reports any error in it with its own words and line numbers
+          c.rollback();
+          ctx.count("binary fallback", 1);
+          binary = false;
+          continue;
+        }
         if (runner.duplicates.isEmpty()) {
           reusable = true;
           return new TaskResult(r.pieces(), r.bytes(), r.rowsRead(), r.rowsLoaded(), r.rejects(),
@@ -129,7 +157,12 @@ public final class CopyRunner {
 
     Opened(Piece piece) throws IOException {
       this.piece = piece;
-      this.digest = piece.hash() == null ? Hashes.sha256() : null;
+      if (piece.hash() == null) {
+        sharedDigest.reset();
+        this.digest = sharedDigest;
+      } else {
+        this.digest = null;
+      }
       long from = piece.start();
       this.reader = PieceReader.open(piece, from, piece.gzip() ? Long.MAX_VALUE : piece.end(),
           digest);
@@ -225,6 +258,142 @@ public final class CopyRunner {
   }
 
   private TaskResult load() throws Exception {
+    if (binary) {
+      loadBinary();
+    } else {
+      loadText();
+    }
+    if (rowsRead != rowsLoaded + rejects.size()) {
+      throw new ImportException("row accounting mismatch in " + task.describe() + ": read "
+          + rowsRead + " records but the server loaded " + rowsLoaded + " and " + rejects.size()
+          + " were rejected; nothing of this task was committed");
+    }
+    try (var m = monitor.measure("ledger")) {
+      duplicates = Ledger.record(conn, task.ledgerName(), task.calcId(), entries);
+      m.count(entries.size());
+    }
+    if (!duplicates.isEmpty()) {
+      return null;
+    }
+    try (var m = monitor.measure("commit")) {
+      conn.commit();
+      m.count(rowsLoaded);
+    }
+    return new TaskResult(pieces.size(), bytes, rowsRead, rowsLoaded, List.copyOf(rejects), 0, 0);
+  }
+
+  /** One binary COPY per run of pieces with the same columns. */
+  private final class BinarySegment {
+    final List<String> columns;
+    final List<String> types = new ArrayList<>();
+    final CopyIn in;
+    final BinaryRows.Out out = new BinaryRows.Out();
+
+    BinarySegment(List<String> columns) throws SQLException {
+      this.columns = columns;
+      for (String c : columns) {
+        types.add(task.tableColumns().stream().filter(t -> t.name().equals(c)).findFirst()
+            .orElseThrow().type());
+      }
+      StringBuilder sb = new StringBuilder("COPY ").append(task.table()).append(" (");
+      for (int i = 0; i < columns.size(); i++) {
+        sb.append(i > 0 ? ", " : "").append(Sql.ident(columns.get(i)));
+      }
+      this.in = copyManager.copyIn(sb.append(") FROM STDIN WITH (FORMAT binary)").toString());
+      out.bytes(BinaryRows.HEADER, 0, BinaryRows.HEADER.length);
+    }
+  }
+
+  private void loadBinary() throws Exception {
+    BinarySegment seg = null;
+    try {
+      for (Piece p : pieces) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException("import task interrupted before " + p);
+        }
+        Opened o = new Opened(p);
+        try (o.reader) {
+          if (seg != null && !seg.columns.equals(o.columns)) {
+            endBinary(seg);
+            seg = null;
+          }
+          if (seg == null) {
+            seg = new BinarySegment(o.columns);
+          }
+          long read = streamBinary(o, seg);
+          rowsRead += read;
+          bytes += p.length();
+          entries.add(new Ledger.Entry(o.hash(), p.file(), p.fileSize(), p.start(), p.end(),
+              read, 0));
+        }
+      }
+      if (seg != null) {
+        BinarySegment last = seg;
+        seg = null;
+        endBinary(last);
+      }
+    } catch (SQLException | BinaryRows.Unsupported e) {
+      if (seg != null) {
+        cancel(seg.in);
+      }
+      throw new Fallback(e);
+    }
+  }
+
+  private long streamBinary(Opened o, BinarySegment seg)
+      throws IOException, SQLException, BinaryRows.Unsupported, InterruptedException {
+    BinaryRows rows = new BinaryRows(seg.types, dialect, seg.out);
+    int off = o.off;
+    int len = o.len - o.off;
+    while (true) {
+      if (len > 0) {
+        try (var m = monitor.measure("parse")) {
+          rows.feed(buf, off, off + len);
+        }
+        if (seg.out.n >= (1 << 19)) {
+          flushBinary(seg, rows.completeBytes());
+        }
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("import task interrupted in " + o.piece);
+      }
+      try (var m = monitor.measure("read")) {
+        len = o.reader.read(buf, 0, buf.length);
+        if (len < 0) {
+          break;
+        }
+        m.count(len);
+      }
+      off = 0;
+    }
+    rows.finish();
+    flushBinary(seg, seg.out.n);
+    return rows.records();
+  }
+
+  /** Sends the complete tuples and keeps a partial one for the next chunk. */
+  private void flushBinary(BinarySegment seg, int complete) throws SQLException {
+    if (complete > 0) {
+      try (var m = monitor.measure("copy")) {
+        seg.in.writeToCopy(seg.out.buf, 0, complete);
+      }
+      int rest = seg.out.n - complete;
+      System.arraycopy(seg.out.buf, complete, seg.out.buf, 0, rest);
+      seg.out.n = rest;
+    }
+  }
+
+  private void endBinary(BinarySegment seg) throws SQLException {
+    seg.out.bytes(BinaryRows.TRAILER, 0, BinaryRows.TRAILER.length);
+    flushBinary(seg, seg.out.n);
+    try (var m = monitor.measure("copy")) {
+      long n = seg.in.endCopy();
+      rowsLoaded += n;
+      m.count(n);
+    }
+  }
+
+  private void loadText() throws Exception {
     Segment seg = null;
     for (Piece p : pieces) {
       if (Thread.currentThread().isInterrupted()) {
@@ -266,23 +435,6 @@ public final class CopyRunner {
     if (seg != null) {
       endSegment(seg);
     }
-    if (rowsRead != rowsLoaded + rejects.size()) {
-      throw new ImportException("row accounting mismatch in " + task.describe() + ": read "
-          + rowsRead + " records but the server loaded " + rowsLoaded + " and " + rejects.size()
-          + " were rejected; nothing of this task was committed");
-    }
-    try (var m = monitor.measure("ledger")) {
-      duplicates = Ledger.record(conn, task.ledgerName(), task.calcId(), entries);
-      m.count(entries.size());
-    }
-    if (!duplicates.isEmpty()) {
-      return null;
-    }
-    try (var m = monitor.measure("commit")) {
-      conn.commit();
-      m.count(rowsLoaded);
-    }
-    return new TaskResult(pieces.size(), bytes, rowsRead, rowsLoaded, List.copyOf(rejects), 0, 0);
   }
 
   private void endSegment(Segment seg) throws SQLException, IOException {

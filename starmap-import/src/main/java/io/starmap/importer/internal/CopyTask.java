@@ -19,11 +19,12 @@ import java.util.List;
  * @param maxErrors how many bad rows this task may reject (0: fail at the first)
  * @param calcId the calculation id for the ledger
  * @param connections per worker or shared
+ * @param binary whether to try binary COPY first (the task falls back to CSV text by itself)
  */
 public record CopyTask(
     String runKey, PgTarget target, String table, String ledgerName,
     List<Sql.Column> tableColumns, Dialect dialect, List<Piece> pieces, long maxErrors,
-    long calcId, Connections connections) implements Serializable {
+    long calcId, Connections connections, boolean binary) implements Serializable {
 
   /** Input bytes of the task. */
   public long bytes() {

@@ -112,6 +112,9 @@ final class PieceReader implements Closeable {
 
   /** Reads whatever raw bytes are left so the digest covers the whole file. */
   void drainDigest() throws IOException {
+    if (channel != null && (digest == null || channel.position() >= channel.size())) {
+      return; // read to the end already: nothing left to digest
+    }
     byte[] b = new byte[1 << 16];
     if (digestStream != null) {
       while (digestStream.read(b) >= 0) {

@@ -1,0 +1,354 @@
+package io.starmap.cli;
+
+import io.starmap.core.Bytes;
+import io.starmap.core.StarmapException;
+import io.starmap.hazelcast.ClusterExecutor;
+import io.starmap.hazelcast.ClusterSettings;
+import io.starmap.hazelcast.LocalWorkers;
+import io.starmap.hazelcast.MemberStatus;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code starmap workers start|status|stop}: a cluster of local workers in the background. */
+@Command(name = "workers", mixinStandardHelpOptions = true,
+    description = {"Runs a cluster of worker members on this machine, in the background, for the"
+        + " cluster executor ('--executor cluster' then finds them by itself).",
+        "Their pids, ports, logs and secret are kept in $STARMAP_HOME/workers."},
+    subcommands = {WorkersCommand.Start.class, WorkersCommand.Status.class,
+        WorkersCommand.Stop.class})
+final class WorkersCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  /** The environment (replaced in tests). */
+  Map<String, String> env = System.getenv();
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  Path dir() {
+    return LocalWorkers.directory(env);
+  }
+
+  static Table statusTable(List<MemberStatus> members, List<LocalWorkers.Member> local) {
+    Table t = Table.of("member", "worker", "pid", "version", "state", "cores", "threads",
+        "running", "completed", "heap_used", "heap_max", "uptime_s");
+    for (MemberStatus m : members) {
+      String pid = m.workerId().substring(m.workerId().lastIndexOf(':') + 1);
+      t.row(m.address(), m.workerId(), pid, m.version(), m.state(), m.cores(), m.threads(),
+          m.running(), m.completed(), m.usable() ? Bytes.human(m.heapUsedBytes()) : null,
+          m.usable() ? Bytes.human(m.heapMaxBytes()) : null,
+          m.usable() ? m.uptimeMillis() / 1000 : null);
+    }
+    for (LocalWorkers.Member l : local) {
+      boolean listed = members.stream().anyMatch(m -> m.workerId().endsWith(":" + l.pid()));
+      if (!listed) {
+        t.row("127.0.0.1:" + l.port(), null, Long.toString(l.pid()), null,
+            l.alive() ? "not in the cluster (see " + l.log() + ")" : "not running",
+            null, null, null, null, null, null, null);
+      }
+    }
+    return t;
+  }
+
+  /** {@code starmap workers start}. */
+  @Command(name = "start", mixinStandardHelpOptions = true,
+      description = "Starts N worker members in the background (detached JVMs) and waits until"
+          + " they have formed a cluster.")
+  static final class Start implements Runnable {
+    @Spec CommandSpec spec;
+    @ParentCommand WorkersCommand parent;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "2",
+        description = "How many members (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "5701",
+        description = "The first member's port; the others take the next ones"
+            + " (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--cluster", paramLabel = "NAME", defaultValue = "starmap-local",
+        description = "The cluster name (default: ${DEFAULT-VALUE}).")
+    String cluster;
+
+    @Option(names = "--threads", paramLabel = "T",
+        description = "Tasks each member runs at once (default: the number of cores / N,"
+            + " at least 1).")
+    Integer threads;
+
+    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "512m",
+        description = "Each member's maximum heap, as -Xmx takes it (default: ${DEFAULT-VALUE}).")
+    String heap;
+
+    @Option(names = "--classpath", paramLabel = "PATH",
+        description = "Jars or directories of your tasks to add to the members' class path.")
+    String classpath;
+
+    @Option(names = "--allow", paramLabel = "PATTERN,...", split = ",",
+        description = "Classes the members may deserialize besides the JDK's and io.starmap's,"
+            + " such as 'com.example.**'.")
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+        description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    Table.Format format;
+
+    @Override
+    public void run() {
+      if (count < 1 || count > 64) {
+        throw new UserException("--count must be between 1 and 64, got " + count, null, 2);
+      }
+      if (port < 1 || port + count - 1 > 65535) {
+        throw new UserException("--port must leave room for " + count + " ports, got " + port,
+            null, 2);
+      }
+      Path dir = parent.dir();
+      List<LocalWorkers.Member> running = LocalWorkers.members(dir).stream()
+          .filter(LocalWorkers.Member::alive).toList();
+      if (!running.isEmpty()) {
+        throw new UserException(running.size() + " local worker(s) already run (pids "
+            + running.stream().map(m -> Long.toString(m.pid())).toList()
+            + "); 'starmap workers stop' them first");
+      }
+      for (LocalWorkers.Member stale : LocalWorkers.members(dir)) {
+        LocalWorkers.removeMember(dir, stale);
+      }
+      List<String> join = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int p = port + i;
+        if (!free(p)) {
+          throw new UserException("port " + p + " on 127.0.0.1 is taken; choose another --port");
+        }
+        join.add("127.0.0.1:" + p);
+      }
+      String secret = Optional.ofNullable(parent.env.get("STARMAP_CLUSTER_SECRET"))
+          .filter(s -> !s.isBlank()).orElseGet(Start::newSecret);
+      LocalWorkers.writeCluster(dir, new LocalWorkers.Cluster(cluster, join, secret));
+      int perMember = threads != null ? threads
+          : Math.max(1, Runtime.getRuntime().availableProcessors() / count);
+      List<Process> started = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        started.add(spawn(dir, port + i, join, perMember, secret));
+      }
+      ClusterSettings settings = ClusterSettings.of(cluster, join, secret)
+          .withMinMembers(count).withWait(Duration.ofSeconds(90));
+      List<MemberStatus> status = awaitCluster(settings, started, dir);
+      statusTable(status, List.of()).print(spec.commandLine().getOut(), format);
+    }
+
+    private Process spawn(Path dir, int p, List<String> join, int perMember, String secret) {
+      Path log = dir.resolve("member-" + p + ".log");
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.add("-Dstarmap.worker=" + p);
+      cmd.add("-Xmx" + heap);
+      if (Runtime.version().feature() >= 23) {
+        // Hazelcast's shaded jctools still uses sun.misc.Unsafe: keep the log free of warnings.
+        cmd.add("--sun-misc-unsafe-memory-access=allow");
+      }
+      cmd.add("-cp");
+      String cp = System.getProperty("java.class.path");
+      cmd.add(classpath == null || classpath.isBlank() ? cp
+          : cp + File.pathSeparator + classpath);
+      cmd.add(Main.class.getName());
+      cmd.addAll(List.of("worker", "--cluster", cluster, "--bind", "127.0.0.1", "--port",
+          Integer.toString(p), "--join", String.join(",", join), "--threads",
+          Integer.toString(perMember)));
+      if (!allow.isEmpty()) {
+        cmd.addAll(List.of("--allow", String.join(",", allow)));
+      }
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      // The secret goes by the environment, never on the command line that ps shows.
+      Map<String, String> childEnv = pb.environment();
+      childEnv.put("STARMAP_CLUSTER_SECRET", secret);
+      childEnv.remove("STARMAP_CLUSTER_JOIN");
+      childEnv.remove("STARMAP_CLUSTER_NAME");
+      try {
+        Process process = pb.start();
+        LocalWorkers.writeMember(dir, new LocalWorkers.Member(process.pid(), p, log,
+            System.currentTimeMillis()));
+        return process;
+      } catch (IOException e) {
+        throw new UserException("cannot start a worker JVM: " + e.getMessage(), e);
+      }
+    }
+
+    private static List<MemberStatus> awaitCluster(ClusterSettings settings,
+        List<Process> started, Path dir) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      StarmapException last = null;
+      while (System.nanoTime() < deadline) {
+        for (Process p : started) {
+          if (!p.isAlive()) {
+            throw new UserException("worker pid " + p.pid() + " exited with code "
+                + p.exitValue() + " while starting: " + tail(dir, p.pid()));
+          }
+        }
+        try {
+          List<MemberStatus> status = ClusterExecutor.status(settings.withWait(
+              Duration.ofSeconds(5)));
+          if (status.stream().filter(MemberStatus::usable).count() >= started.size()) {
+            return status;
+          }
+        } catch (StarmapException e) {
+          last = e; // not listening yet
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new UserException("interrupted while the workers start", e);
+        }
+      }
+      throw new UserException("the workers did not form a cluster within 90 s"
+          + (last == null ? "" : ": " + last.getMessage()) + "; see the logs in " + dir);
+    }
+
+    private static String tail(Path dir, long pid) {
+      for (LocalWorkers.Member m : LocalWorkers.members(dir)) {
+        if (m.pid() == pid) {
+          try {
+            List<String> lines = Files.readAllLines(m.log());
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5),
+                lines.size()));
+          } catch (IOException e) {
+            return "see " + m.log();
+          }
+        }
+      }
+      return "no log";
+    }
+
+    private static boolean free(int p) {
+      try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    private static String newSecret() {
+      byte[] b = new byte[32];
+      new SecureRandom().nextBytes(b);
+      return HexFormat.of().formatHex(b);
+    }
+  }
+
+  /** {@code starmap workers status}. */
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Lists the cluster's members with their cores, running tasks and memory"
+          + " (the local workers, or the cluster of STARMAP_CLUSTER_JOIN).")
+  static final class Status implements Runnable {
+    @Spec CommandSpec spec;
+    @ParentCommand WorkersCommand parent;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+        description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    Table.Format format;
+
+    @Override
+    public void run() {
+      List<LocalWorkers.Member> local = LocalWorkers.members(parent.dir());
+      ClusterSettings settings;
+      try {
+        settings = ClusterSettings.from(Map.of("waitSeconds", "5"), parent.env);
+      } catch (IllegalArgumentException e) {
+        throw new UserException("no cluster to ask: " + e.getMessage(), e);
+      }
+      List<MemberStatus> members;
+      try {
+        members = ClusterExecutor.status(settings);
+      } catch (StarmapException e) {
+        if (local.isEmpty()) {
+          throw new UserException(e.getMessage(), e);
+        }
+        members = List.of(); // the local rows say what is wrong
+      }
+      statusTable(members, local).print(spec.commandLine().getOut(), format);
+    }
+  }
+
+  /** {@code starmap workers stop}. */
+  @Command(name = "stop", mixinStandardHelpOptions = true,
+      description = "Stops the local workers that 'starmap workers start' started.")
+  static final class Stop implements Runnable {
+    @Spec CommandSpec spec;
+    @ParentCommand WorkersCommand parent;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+        description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    Table.Format format;
+
+    @Override
+    public void run() {
+      Path dir = parent.dir();
+      List<LocalWorkers.Member> members = LocalWorkers.members(dir);
+      PrintWriter out = spec.commandLine().getOut();
+      if (members.isEmpty()) {
+        out.println("no local workers recorded in " + dir);
+        out.flush();
+        return;
+      }
+      Map<Long, ProcessHandle> stopping = new HashMap<>();
+      for (LocalWorkers.Member m : members) {
+        ProcessHandle.of(m.pid()).filter(h -> m.alive() && isWorker(h))
+            .ifPresent(h -> {
+              h.destroy();
+              stopping.put(m.pid(), h);
+            });
+      }
+      Table t = Table.of("member", "pid", "result");
+      for (LocalWorkers.Member m : members) {
+        ProcessHandle h = stopping.get(m.pid());
+        String result;
+        if (h == null) {
+          result = "was not running";
+        } else {
+          try {
+            h.onExit().get(15, TimeUnit.SECONDS);
+            result = "stopped";
+          } catch (Exception e) {
+            h.destroyForcibly();
+            result = "killed (did not stop within 15 s)";
+            if (e instanceof InterruptedException) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        }
+        LocalWorkers.removeMember(dir, m);
+        t.row("127.0.0.1:" + m.port(), m.pid(), result);
+      }
+      t.print(out, format);
+    }
+
+    /** Whether the process is a Starmap worker (and not another one with a reused pid). */
+    private static boolean isWorker(ProcessHandle h) {
+      return h.info().arguments()
+          .map(args -> List.of(args).stream().anyMatch(a -> a.startsWith("-Dstarmap.worker")))
+          .orElse(true);
+    }
+  }
+}
