@@ -13,6 +13,6 @@ public final class Main {
 
   /** Runs the command line and returns its exit code (for tests). */
   public static int run(String... args) {
-    return StarmapCommand.commandLine().execute(args);
+    return StarmapCommand.commandLine(args).execute(args);
   }
 }

@@ -1,6 +1,7 @@
 package io.starmap.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,8 +32,43 @@ public final class StarmapCommand implements Runnable {
 
   /** The configured command line, with every subcommand and the error handling of Starmap. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new StarmapCommand());
+    return configure(Commands.all());
+  }
+
+  /**
+   * The command line for running {@code args}: with only the subcommand they name, since picocli
+   * builds the model of every registered command up front and that is most of the start-up time;
+   * with none for a bare {@code --version}; with all of them otherwise ({@code --help}, no command,
+   * or a misspelt one, for picocli's suggestions). It behaves as {@link #commandLine()} for {@code
+   * args}.
+   */
+  public static CommandLine commandLine(String... args) {
+    String name = null;
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        name = a;
+        break;
+      }
+    }
+    if (name == null) {
+      boolean versionOnly = args.length > 0;
+      for (String a : args) {
+        versionOnly &= a.equals("--version") || a.equals("-V") || a.equals("--verbose");
+      }
+      return versionOnly ? configure(List.of()) : commandLine();
+    }
     for (Object sub : Commands.all()) {
+      Command c = sub.getClass().getAnnotation(Command.class);
+      if (c != null && (c.name().equals(name) || List.of(c.aliases()).contains(name))) {
+        return configure(List.of(sub));
+      }
+    }
+    return commandLine();
+  }
+
+  private static CommandLine configure(List<Object> subcommands) {
+    CommandLine cl = new CommandLine(new StarmapCommand());
+    for (Object sub : subcommands) {
       cl.addSubcommand(sub);
     }
     cl.setExecutionExceptionHandler(new ErrorHandler());

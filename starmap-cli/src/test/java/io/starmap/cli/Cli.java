@@ -11,8 +11,9 @@ final class Cli {
   /** The exit code and the output of one run. */
   record Result(int code, String out, String err) {}
 
+  /** Runs {@code args} as {@code bin/starmap} does (with only the subcommand they name). */
   static Result run(String... args) {
-    CommandLine cl = StarmapCommand.commandLine();
+    CommandLine cl = StarmapCommand.commandLine(args);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));

@@ -24,6 +24,20 @@ class MainTest {
   }
 
   @Test
+  void theLazyCommandLineHasJustTheNamedCommand() {
+    assertThat(StarmapCommand.commandLine("--verbose", "sql", "select 1").getSubcommands())
+        .containsOnlyKeys("sql");
+    assertThat(StarmapCommand.commandLine("--version").getSubcommands()).isEmpty();
+    assertThat(StarmapCommand.commandLine("--help").getSubcommands().keySet())
+        .isEqualTo(StarmapCommand.commandLine().getSubcommands().keySet())
+        .contains("db", "sql");
+    assertThat(StarmapCommand.commandLine("sqll").getSubcommands()).containsKey("db");
+    Cli.Result typo = Cli.run("sqll");
+    assertThat(typo.code()).isEqualTo(2);
+    assertThat(typo.err()).contains("sql");
+  }
+
+  @Test
   void usageErrorsExitWith2() {
     Cli.Result r = Cli.run("--no-such-option");
     assertThat(r.code()).isEqualTo(2);

@@ -52,6 +52,7 @@ class WorkersCliTest {
   @AfterAll
   static void restoreHome() {
     Cli.run("workers", "stop");
+    Cli.run("db", "stop", "--force");
     if (previousHome == null) {
       System.clearProperty("starmap.home");
     } else {
@@ -86,6 +87,25 @@ class WorkersCliTest {
     assertThat(outcomes).hasSize(8).allSatisfy(o -> assertThat(pids).contains(o.get()));
     assertThat(outcomes).allSatisfy(o ->
         assertThat(o.metrics().workerId()).endsWith(":" + o.get()));
+
+    // The importer on the cluster: every task shows the member that ran it.
+    Path data = java.nio.file.Files.createDirectories(home.resolve("data"));
+    for (int f = 0; f < 4; f++) {
+      StringBuilder csv = new StringBuilder("id,name\n");
+      for (int i = 0; i < 1000; i++) {
+        csv.append(f * 1000 + i).append(",n").append(i).append('\n');
+      }
+      java.nio.file.Files.writeString(data.resolve("part" + f + ".csv"), csv);
+    }
+    Cli.Result imported = Cli.run("import", data.toString(), "--table", "clustered", "--create",
+        "id int, name text", "--executor", "cluster", "--task-size", "1", "--format", "csv");
+    assertThat(imported.code()).as(imported.err()).isZero();
+    assertThat(imported.out()).contains(",4000,");
+    Cli.Result tasks = Cli.run("show", "tasks", "last", "--format", "csv");
+    assertThat(tasks.code()).as(tasks.err()).isZero();
+    List<String> rows = tasks.out().lines().skip(1).toList();
+    assertThat(rows).isNotEmpty().allSatisfy(row -> assertThat(pids.stream()
+        .anyMatch(p -> row.contains(":" + p + ","))).as(row).isTrue());
 
     Cli.Result status = Cli.run("workers", "status", "--format", "csv");
     assertThat(status.code()).as(status.err()).isZero();

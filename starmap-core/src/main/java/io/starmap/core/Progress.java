@@ -29,4 +29,38 @@ public record Progress(
     }
     return (long) ((double) elapsedNanos / done * (denominator - done));
   }
+
+  /**
+   * One line for a log or a terminal, as OpenQuake logs it: {@code count 37% [37 of 100 done, 1
+   * failed, 4 in flight] ETA 12 s}; without a known total, {@code count 37 done [...]}.
+   */
+  public String line() {
+    StringBuilder sb = new StringBuilder(taskName).append(' ');
+    if (total >= 0) {
+      sb.append((int) percent()).append("% [").append(done).append(" of ").append(total)
+          .append(" done");
+    } else {
+      sb.append(done).append(" done [").append(submitted).append(" submitted");
+    }
+    if (failed > 0) {
+      sb.append(", ").append(failed).append(" failed");
+    }
+    sb.append(", ").append(inFlight).append(" in flight]");
+    long eta = etaNanos();
+    if (eta > 0) {
+      sb.append(" ETA ").append(duration(eta));
+    }
+    return sb.toString();
+  }
+
+  private static String duration(long nanos) {
+    long s = Math.round(nanos / 1e9);
+    if (s < 60) {
+      return s + " s";
+    }
+    if (s < 3600) {
+      return (s / 60) + "m" + String.format(java.util.Locale.ROOT, "%02d", s % 60) + "s";
+    }
+    return (s / 3600) + "h" + String.format(java.util.Locale.ROOT, "%02d", (s % 3600) / 60) + "m";
+  }
 }

@@ -13,4 +13,27 @@ public interface ProgressListener {
   static ProgressListener none() {
     return p -> {};
   }
+
+  /**
+   * A listener that passes on only the progress that raises the whole percentage (or, without a
+   * known total, every 100th outcome), and the last one: what a log can bear.
+   *
+   * @param listener receives the selected progress
+   */
+  static ProgressListener everyPercent(ProgressListener listener) {
+    java.util.Objects.requireNonNull(listener, "listener");
+    return new ProgressListener() {
+      private long lastPercent = -1;
+
+      @Override
+      public void onProgress(Progress p) {
+        boolean last = p.inFlight() == 0 && (p.total() < 0 || p.done() >= p.total());
+        long step = p.total() >= 0 ? (long) p.percent() : p.done() / 100;
+        if (step > lastPercent || last) {
+          lastPercent = step;
+          listener.onProgress(p);
+        }
+      }
+    };
+  }
 }

@@ -94,7 +94,11 @@ public final class Starmap<A, R> {
       executor = ExecutorRegistry.create(b.resolvedExecutor(), b.resolvedWorkers(), b.options);
       owns = true;
     }
-    int maxInFlight = b.maxInFlight > 0 ? b.maxInFlight : 2 * executor.workers();
+    // In the caller's thread a task runs when submitted: one at a time keeps "no" a faithful
+    // debugger (each outcome is seen before the next task starts).
+    int maxInFlight = b.maxInFlight > 0 ? b.maxInFlight
+        : executor instanceof io.starmap.core.internal.SequentialExecutor ? 1
+        : 2 * executor.workers();
     return new RunEngine<>(new RunEngine.Settings<>(b.name, b.task, executor, owns, maxInFlight,
         b.policy, b.guard, b.recorder, b.progress, b.weight, b.describe), source, size);
   }
@@ -206,7 +210,10 @@ public final class Starmap<A, R> {
       return this;
     }
 
-    /** The back-pressure bound: at most this many tasks submitted at once; default 2 x workers. */
+    /**
+     * The back-pressure bound: at most this many tasks submitted and not yet consumed; default 2 x
+     * workers (1 for {@code no}).
+     */
     public Builder<A, R> maxInFlight(int maxInFlight) {
       if (maxInFlight < 1) {
         throw new IllegalArgumentException("maxInFlight must be positive, got " + maxInFlight);

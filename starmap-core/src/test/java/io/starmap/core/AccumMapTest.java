@@ -31,7 +31,7 @@ class AccumMapTest {
     assertThat(sum.get("x")).isEqualTo(0.75);
     assertThat((long[]) sum.get("sizes")).containsExactly(11, 22);
     assertThat((double[]) sum.get("means")).containsExactly(1.5, 2.5);
-    assertThat((List<?>) sum.get("names")).asList().containsExactly("a", "b", "c");
+    assertThat(new ArrayList<Object>((List<?>) sum.get("names"))).containsExactly("a", "b", "c");
     assertThat(sum.get("only-a")).isEqualTo(7L);
     assertThat((int[]) sum.get("only-b")).containsExactly(9);
     assertThat(sum.keySet()).containsExactly("rows", "i", "x", "sizes", "means", "names",

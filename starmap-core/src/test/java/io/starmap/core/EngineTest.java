@@ -202,6 +202,38 @@ class EngineTest {
     assertThat(unknownTotal.etaNanos()).isEqualTo(3_000_000_000L);
     assertThat(new Progress("t", 0, 0, 0, 0, 10, 0).etaNanos()).isEqualTo(-1);
     assertThat(new Progress("t", 10, 10, 0, 0, 10, 7).etaNanos()).isZero();
+    assertThat(half.line()).isEqualTo("t 50% [50 of 100 done, 1 failed, 10 in flight] ETA 5 s");
+    assertThat(new Progress("import", 600, 500, 0, 4, 1000, 750_000_000_000L).line())
+        .isEqualTo("import 50% [500 of 1000 done, 4 in flight] ETA 12m30s");
+    assertThat(unknownTotal.line()).isEqualTo("t 10 done [40 submitted, 30 in flight] ETA 3 s");
+  }
+
+  @Test
+  void noRunsEachTaskOnlyAfterThePreviousOutcomeWasTaken() {
+    List<Integer> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Starmap<Integer, Integer> sm = Starmap.<Integer, Integer>builder("debug", (x, ctx) -> {
+      ran.add(x);
+      if (x == 0) {
+        throw new IllegalStateException("zero");
+      }
+      return x;
+    }).executor("no").build();
+    assertThatThrownBy(() -> sm.reduce(List.of(0, 1, 2), 0, Integer::sum))
+        .hasMessageContaining("debug#0(0)");
+    assertThat(ran).containsExactly(0);
+  }
+
+  @Test
+  void everyPercentPassesOnOnlyWholePercentSteps() {
+    List<Progress> seen = new ArrayList<>();
+    Starmap<Integer, Integer> sm = Starmap.<Integer, Integer>builder("id", (x, ctx) -> x)
+        .executor("threads").workers(2).progress(ProgressListener.everyPercent(seen::add))
+        .build();
+    sm.reduce(ExecutorContractTest.range(1000), 0, Integer::sum);
+    assertThat(seen).hasSize(101); // the first outcome (0%), then 1% to 100%
+    assertThat(seen.get(0).done()).isEqualTo(1);
+    assertThat(seen.get(1).percent()).isEqualTo(1.0);
+    assertThat(seen.get(100).done()).isEqualTo(1000);
   }
 
   @Test

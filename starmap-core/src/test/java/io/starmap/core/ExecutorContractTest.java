@@ -93,6 +93,7 @@ public abstract class ExecutorContractTest {
       try (var m = ctx.measure("square")) {
         m.count(1);
         try (var inner = ctx.measure("multiply")) {
+          inner.count(1);
           return (long) x * x;
         }
       }

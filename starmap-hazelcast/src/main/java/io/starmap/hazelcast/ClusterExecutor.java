@@ -277,7 +277,12 @@ public final class ClusterExecutor implements TaskExecutor {
     // The client reports every member removed when it loses the member it takes the member
     // list from, and re-adds the living ones at once: only a member still missing after a grace
     // period has left. Its calls usually fail sooner on their own (closed connection).
-    timer.schedule(() -> confirmRemoved(m.getUuid()), REMOVAL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    try {
+      timer.schedule(() -> confirmRemoved(m.getUuid()), REMOVAL_GRACE_MILLIS,
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed meanwhile: nothing waits for its tasks any more
+    }
   }
 
   private void confirmRemoved(UUID uuid) {
@@ -693,6 +698,12 @@ public final class ClusterExecutor implements TaskExecutor {
     } finally {
       callbacks.shutdownNow();
       timer.shutdownNow();
+      try {
+        // Gone when close returns, as the contract of executors asks of their threads.
+        timer.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

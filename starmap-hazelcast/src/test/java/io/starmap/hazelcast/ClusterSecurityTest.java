@@ -40,6 +40,17 @@ class ClusterSecurityTest {
     }
   }
 
+  /** Sleeps a little, so that every slot gets tasks, and returns the pid of its JVM. */
+  static final class SlowPid implements Task<Integer, Long> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Long call(Integer x, io.starmap.core.TaskContext<Integer> ctx) throws Exception {
+      Thread.sleep(50);
+      return ProcessHandle.current().pid();
+    }
+  }
+
   @BeforeAll
   static void startMembers() throws Exception {
     members = new MemberProcesses();
@@ -77,6 +88,26 @@ class ClusterSecurityTest {
         assertThat(o.metrics().bytesSent()).isPositive();
         assertThat(o.metrics().bytesReceived()).isPositive();
       });
+    }
+  }
+
+  @Test
+  void withIncludeMasterTheMasterRunsTasksOnItsOwnThreadsToo() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (ClusterExecutor executor = ClusterExecutor.connect(members.settings(1)
+        .withIncludeMaster(true))) {
+      assertThat(executor.workers()).isEqualTo(1 + cores);
+      Starmap<Integer, Long> sm = Starmap.builder("slowPid", new SlowPid()).executor(executor)
+          .build();
+      List<Outcome<Long>> outcomes = new ArrayList<>();
+      try (Run<Long> run = sm.submit(java.util.stream.IntStream.range(0, 40).boxed().toList())) {
+        run.forEach(outcomes::add);
+      }
+      long master = ProcessHandle.current().pid();
+      assertThat(outcomes).hasSize(40).extracting(Outcome::get).containsOnly(master, good)
+          .contains(master, good);
+      assertThat(outcomes).filteredOn(o -> o.get() == master).allSatisfy(o ->
+          assertThat(o.metrics().workerId()).startsWith(Host.NAME + ":" + master + "/"));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.starmap.importer;
 
 import io.starmap.core.FailurePolicy;
+import io.starmap.core.Idempotent;
 import io.starmap.core.Outcome;
 import io.starmap.core.Run;
 import io.starmap.core.Starmap;
@@ -150,7 +151,9 @@ public final class Importer {
       tasks.add(new CopyTask(runKey, target, quoted, tableName, columns, dialect, pieces,
           o.maxErrors(), o.calcId(), o.connections(), binary));
     }
-    Task<CopyTask, TaskResult> copy = CopyRunner::run;
+    // Idempotent thanks to the ledger: a task run again (its cluster member died mid-COPY) loads
+    // only what the ledger does not record, so the cluster executor may re-run it elsewhere.
+    Task<CopyTask, TaskResult> copy = (Task<CopyTask, TaskResult> & Idempotent) CopyRunner::run;
     Starmap<CopyTask, TaskResult> starmap = Starmap.builder("import", copy)
         .executor(executor).workers(workers).failurePolicy(FailurePolicy.COLLECT_ALL)
         .recorder(o.recorder()).weight(t -> t.bytes() / 1e6).describe(CopyTask::describe)

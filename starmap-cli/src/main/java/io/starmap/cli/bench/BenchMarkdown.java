@@ -25,7 +25,7 @@ public final class BenchMarkdown {
         r.ratio() == null ? null : round(r.ratio(), 2),
         r.medianRatio() == null ? null : round(r.medianRatio(), 2),
         r.target() == null ? null : "<= " + r.target(),
-        r.error() != null ? "failed: " + r.error() : r.verdict());
+        r.error() != null ? "failed: " + shorten(r.error()) : r.verdict());
   }
 
   /** The whole report as a Markdown document section. */
@@ -51,6 +51,12 @@ public final class BenchMarkdown {
           .collect(Collectors.joining(" | "))).append(" |\n");
     }
     return sb.toString();
+  }
+
+  /** The start of an error message (the whole one is in the case's log). */
+  private static String shorten(String error) {
+    String e = error.replaceAll("\\s+", " ");
+    return e.length() <= 120 ? e : e.substring(0, 117) + "...";
   }
 
   private static String text(Object v) {

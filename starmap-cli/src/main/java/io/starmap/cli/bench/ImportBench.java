@@ -44,6 +44,8 @@ public final class ImportBench {
   /** The talk's exercises, with the importer. */
   public static final String EXERCISE = "exercise";
 
+  private static final String LEDGER = "starmap_ledger";
+
   /** The layouts of the same rows. */
   public enum Shape {
     /** One file per business day (522 files of 10,000 rows by default). */
@@ -591,7 +593,12 @@ public final class ImportBench {
   }
 
   private void reset() {
-    psql("TRUNCATE " + config.table, "CHECKPOINT");
+    // The importer's ledger (io.starmap.importer.internal.Ledger) remembers what was loaded:
+    // forgetting the table's rows makes every run a first import, as a user's would be, instead of
+    // a --force reload that hashes every file first and deletes the old entries.
+    psql("TRUNCATE " + config.table, "DO $$ BEGIN IF to_regclass('" + LEDGER + "') IS NOT NULL "
+        + "THEN DELETE FROM " + LEDGER + " WHERE table_name IN ('" + config.table + "', 'public."
+        + config.table + "'); END IF; END $$", "CHECKPOINT");
   }
 
   private List<String> psqlCommand(List<String> args) {

@@ -31,7 +31,8 @@ final class Processes {
     try {
       int rc = p.waitFor();
       if (rc != 0) {
-        throw new BenchException("exit " + rc + " from " + shortCommand(cmd) + ": " + tail(log));
+        throw new BenchException("exit " + rc + ": " + tail(log) + " (from " + shortCommand(cmd)
+            + ")");
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();
@@ -76,11 +77,14 @@ final class Processes {
     return String.join(" ", shown);
   }
 
-  /** The last lines of {@code log}, on one line. */
+  /** The last lines of {@code log}, the last first (it usually says what went wrong). */
   static String tail(Path log) {
     try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      List<String> last = lines.subList(Math.max(0, lines.size() - 5), lines.size());
+      List<String> lines = new ArrayList<>(Files.readAllLines(log, StandardCharsets.UTF_8));
+      lines.removeIf(String::isBlank);
+      List<String> last = new ArrayList<>(lines.subList(Math.max(0, lines.size() - 5),
+          lines.size()));
+      java.util.Collections.reverse(last);
       return String.join(" | ", last).strip() + " (log: " + log + ")";
     } catch (IOException | UncheckedIOException e) {
       return "(no output; log " + log + ")";

@@ -3,7 +3,9 @@ package io.starmap.core.internal;
 import io.starmap.core.spi.TaskExecutor;
 import io.starmap.core.spi.TaskRequest;
 import io.starmap.core.spi.TaskRunner;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -26,8 +28,11 @@ public final class PoolExecutor implements TaskExecutor {
   private final ExecutorService pool;
   private final Map<Long, Future<?>> running = new ConcurrentHashMap<>();
   private final Semaphore permits; // null when the pool itself has exactly `workers` threads
+  private final List<Thread> threads; // the platform threads, joined by close
 
-  private PoolExecutor(String name, int workers, ExecutorService pool, Semaphore permits) {
+  private PoolExecutor(String name, int workers, ExecutorService pool, Semaphore permits,
+      List<Thread> threads) {
+    this.threads = threads;
     this.name = name;
     this.workers = workers;
     this.pool = pool;
@@ -39,14 +44,16 @@ public final class PoolExecutor implements TaskExecutor {
     requirePositive(workers);
     String prefix = "starmap-" + POOLS.incrementAndGet() + "-";
     AtomicInteger n = new AtomicInteger();
+    List<Thread> threads = new CopyOnWriteArrayList<>();
     ThreadFactory factory = r -> {
       Thread t = new Thread(r, prefix + n.incrementAndGet());
       t.setDaemon(true);
+      threads.add(t);
       return t;
     };
     ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
         new SpinQueue<>(Long.getLong("starmap.spinNanos", 20_000)), factory);
-    return new PoolExecutor("threads", workers, pool, null);
+    return new PoolExecutor("threads", workers, pool, null, threads);
   }
 
   /**
@@ -58,7 +65,8 @@ public final class PoolExecutor implements TaskExecutor {
     ThreadFactory factory =
         Thread.ofVirtual().name("starmap-v" + POOLS.incrementAndGet() + "-", 1).factory();
     return new PoolExecutor("virtual", workers,
-        java.util.concurrent.Executors.newThreadPerTaskExecutor(factory), new Semaphore(workers));
+        java.util.concurrent.Executors.newThreadPerTaskExecutor(factory), new Semaphore(workers),
+        List.of());
   }
 
   private static void requirePositive(int workers) {
@@ -119,7 +127,17 @@ public final class PoolExecutor implements TaskExecutor {
     // interrupt cuts the wait short. The flag is restored either way.
     boolean interrupted = Thread.interrupted();
     try {
-      if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      boolean stopped = pool.awaitTermination(10, TimeUnit.SECONDS);
+      // A terminated pool's last thread is still finishing its exit: join it too, so that the
+      // caller never sees a starmap thread alive after close.
+      for (Thread t : threads) {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+      }
+      if (!stopped) {
         System.getLogger("io.starmap").log(System.Logger.Level.WARNING,
             "some " + name + " tasks ignored interruption and still run after 10 s");
       }

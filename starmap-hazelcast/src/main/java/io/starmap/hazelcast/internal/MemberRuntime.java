@@ -37,12 +37,23 @@ public final class MemberRuntime {
   private volatile String address = "?";
   /** Calls by id: a repeated call waits for the first one's reply instead of running again. */
   private final Map<String, Call> calls = new ConcurrentHashMap<>();
+  /** Completed calls, oldest first, forgotten after {@link #KEEP_NANOS} or beyond the budget. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Done> done =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final AtomicLong keptBytes = new AtomicLong();
+  /**
+   * How long a reply is kept for a repeated call: longer than a master keeps calling again after
+   * it lost its connection (15 calls 2 s apart).
+   */
+  static final long KEEP_NANOS = 60_000_000_000L;
+  private final long keepBudgetBytes = Runtime.getRuntime().maxMemory() / 8;
 
   private static final class Call {
     final java.util.concurrent.CompletableFuture<byte[]> reply =
         new java.util.concurrent.CompletableFuture<>();
-    volatile long doneNanos;
   }
+
+  private record Done(String id, long nanos, int bytes) {}
 
   /**
    * A runtime for one member.
@@ -120,22 +131,34 @@ public final class MemberRuntime {
             + e.getCause());
       }
     }
+    byte[] reply = null;
     try {
-      byte[] reply = runTask(call.payload());
+      reply = runTask(call.payload());
       mine.reply.complete(reply);
       return reply;
     } catch (RuntimeException | Error e) {
       mine.reply.completeExceptionally(e);
       throw e;
     } finally {
-      mine.doneNanos = System.nanoTime();
+      int size = reply == null ? 0 : reply.length;
+      keptBytes.addAndGet(size);
+      done.add(new Done(call.callId(), System.nanoTime(), size));
     }
   }
 
   private void forgetOldCalls() {
-    // A master repeats a call within seconds of losing its connection; two minutes is plenty.
+    // Oldest first: a reply is dropped once a repeated call can no longer come, or earlier when
+    // the kept replies would take more than an eighth of the heap.
     long now = System.nanoTime();
-    calls.values().removeIf(c -> c.doneNanos != 0 && now - c.doneNanos > 120_000_000_000L);
+    for (Done d = done.peek(); d != null; d = done.peek()) {
+      if (now - d.nanos() < KEEP_NANOS && keptBytes.get() <= keepBudgetBytes) {
+        return;
+      }
+      if (done.remove(d)) {
+        calls.remove(d.id());
+        keptBytes.addAndGet(-d.bytes());
+      }
+    }
   }
 
   private byte[] runTask(byte[] payload) {

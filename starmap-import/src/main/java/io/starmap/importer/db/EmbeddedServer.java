@@ -270,13 +270,22 @@ public final class EmbeddedServer {
     }
     int port = choosePort();
     rotateLog();
-    try {
-      pgCtl(bin, "start", List.of("-l", dir.resolve("postgresql.log").toString(),
-          "-t", Long.toString(START_TIMEOUT.toSeconds()), "-o", "-p " + port));
-    } catch (DatabaseUnavailableException e) {
-      throw new DatabaseUnavailableException("cannot start the embedded PostgreSQL on 127.0.0.1:"
-          + port + " (data " + data() + "): " + e.getMessage() + "; see "
-          + dir.resolve("postgresql.log"), e);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        pgCtl(bin, "start", List.of("-l", dir.resolve("postgresql.log").toString(),
+            "-t", Long.toString(START_TIMEOUT.toSeconds()), "-o", "-p " + port));
+        break;
+      } catch (DatabaseUnavailableException e) {
+        Postmaster failed = postmaster();
+        if (attempt == 1 && (failed == null || !failed.alive()) && !isFree(port)) {
+          // Another program took the port between the check and the start.
+          port = newPort();
+          continue;
+        }
+        throw new DatabaseUnavailableException("cannot start the embedded PostgreSQL on "
+            + "127.0.0.1:" + port + ": " + lastProblem(dir.resolve("postgresql.log"))
+            + " (see " + dir.resolve("postgresql.log") + ")", e);
+      }
     }
     Postmaster started = postmaster();
     if (started == null || !started.alive()) {
@@ -420,6 +429,11 @@ public final class EmbeddedServer {
     if (preferred.isPresent() && isFree(preferred.get())) {
       return preferred.get();
     }
+    return newPort();
+  }
+
+  /** A free port, remembered from now on. */
+  private int newPort() throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -428,9 +442,26 @@ public final class EmbeddedServer {
     return port;
   }
 
+  /** The last line of a PostgreSQL log that says what went wrong, else its last line. */
+  private static String lastProblem(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        String l = lines.get(i);
+        int at = Math.max(l.indexOf("FATAL:"), l.indexOf("PANIC:"));
+        if (at >= 0) {
+          return l.substring(at).strip();
+        }
+      }
+    } catch (IOException e) {
+      // fall through to the generic answer
+    }
+    return lastLine(log);
+  }
+
   private static boolean isFree(int port) {
     try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return true;
+      return s.isBound();
     } catch (IOException e) {
       return false;
     }

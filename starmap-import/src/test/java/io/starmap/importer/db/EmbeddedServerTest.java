@@ -6,6 +6,7 @@ import io.starmap.importer.testing.PostgresExtension;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -69,6 +70,22 @@ class EmbeddedServerTest {
   }
 
   @Test
+  void aTakenPortIsReplacedByAFreeOne() throws Exception {
+    EmbeddedServer server = server();
+    int first;
+    try (Database db = server.acquire()) {
+      first = db.url().port();
+    }
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(first, 1,
+        java.net.InetAddress.getLoopbackAddress());
+        Database db = server.acquire()) {
+      assertThat(taken.isBound()).isTrue();
+      assertThat(db.url().port()).isNotEqualTo(first);
+      assertThat(query(db, "select 1")).isEqualTo("1");
+    }
+  }
+
+  @Test
   void durableServerHasFsyncOn() throws Exception {
     EmbeddedServer durable = EmbeddedServer.in(dir.resolve("pg"), PostgresExtension.binariesCache(),
         true);
@@ -107,7 +124,8 @@ class EmbeddedServerTest {
     assertThat(server.status().running()).as("last user gone, not pinned").isFalse();
     server.start();
     try (Database db = server.acquire()) {
-      assertThat(server.stop(true).running()).isFalse();
+      assertThat(db.url().port()).isEqualTo(server.status().port());
+      assertThat(server.stop(true).running()).as("forced").isFalse();
     }
   }
 
@@ -194,16 +212,54 @@ class EmbeddedServerTest {
     }
   }
 
+  @Test
+  void twoProcessesStartedAtOnceShareOneServer() throws Exception {
+    EmbeddedServer server = server();
+    Process a = startHolder(server);
+    Process b = startHolder(server);
+    try {
+      String portA = awaitReady(a);
+      String portB = awaitReady(b);
+      assertThat(portA).isEqualTo(portB);
+      EmbeddedServer.Status st = server.status();
+      assertThat(st.running()).isTrue();
+      assertThat(st.users()).isEqualTo(2);
+      // Closing standard input lets a holder end normally and drop its lease.
+      a.getOutputStream().close();
+      assertThat(a.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.status().running()).as("b still holds it").isTrue();
+      b.getOutputStream().close();
+      assertThat(b.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.status().running()).as("the last one stopped it").isFalse();
+      assertThat(Files.readAllLines(server.directory().resolve("pg_ctl.log")).stream()
+          .filter(l -> l.startsWith("#") && l.contains("pg_ctl start")).count())
+          .as("started once").isEqualTo(1);
+    } finally {
+      a.destroyForcibly();
+      b.destroyForcibly();
+    }
+  }
+
   private Process holdLease(EmbeddedServer server) throws Exception {
+    Process p = startHolder(server);
+    awaitReady(p);
+    return p;
+  }
+
+  private static Process startHolder(EmbeddedServer server) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         HoldLease.class.getName(), server.directory().toString(),
         PostgresExtension.binariesCache().toString())
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** The port the holder reports once it holds its lease. */
+  private static String awaitReady(Process p) throws Exception {
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
         StandardCharsets.UTF_8));
     String line = r.readLine();
     assertThat(line).startsWith("READY ");
-    return p;
+    return line.substring("READY ".length());
   }
 }

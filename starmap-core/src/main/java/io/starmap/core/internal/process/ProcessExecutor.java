@@ -54,14 +54,4 @@ public final class ProcessExecutor implements TaskExecutor {
     pool.forgetDefinitions();
     Pools.release(pool);
   }
-
-  /** The pool behind this lease. */
-  WorkerPool pool() {
-    return pool;
-  }
-
-  /** The process ids of the live workers. */
-  public java.util.List<Long> workerPids() {
-    return pool.pids();
-  }
 }

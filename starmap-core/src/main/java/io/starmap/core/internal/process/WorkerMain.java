@@ -79,17 +79,28 @@ public final class WorkerMain {
           + " <allowed packages, comma-separated>");
       System.exit(2);
     }
+    // Class loading and first-time initialization of the task path take most of a worker's start:
+    // they run on their own thread while the main thread sets up the watches and connects.
+    Thread warmUp = new Thread(WorkerMain::warmUp, "starmap-worker-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
     InputStream stdin = new FileInputStream(FileDescriptor.in);
     System.setIn(InputStream.nullInputStream());
+    // The parent-death signal is tied to the thread that asks for it: the main thread, which
+    // runs the tasks and lives as long as the worker.
     ParentWatch.start(Long.parseLong(args[1]), new HandshakeThenRest(stdin));
     String[] handshake = HandshakeThenRest.firstLine.split(" ");
     WorkerMain worker = new WorkerMain(args[0], Codecs.create(args[2], Codecs.rules(args[4])),
         Long.parseLong(args[3]));
-    worker.run(Integer.parseInt(handshake[0]), handshake[1], t0);
+    worker.run(Integer.parseInt(handshake[0]), handshake[1], t0, warmUp);
   }
 
-  private void run(int port, String token, long t0) throws IOException {
-    warmUp();
+  private void run(int port, String token, long t0, Thread warmUp) throws IOException {
+    try {
+      warmUp.join(); // connected only when ready: the master's handshake has a time limit
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.setTcpNoDelay(true);
     out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
@@ -116,19 +127,24 @@ public final class WorkerMain {
   }
 
   /** Loads and runs once the classes of the task path, so that the first real task is not slow. */
-  private void warmUp() {
+  private static void warmUp() {
     Task<Object, Object> echo = (a, ctx) -> a;
-    for (int i = 0; i < 20; i++) {
+    Codec warmCodec = new JavaSerializationCodec();
+    MemoryProbe warmProbe = new MemoryProbe();
+    for (int i = 0; i < 3; i++) {
       TaskReply reply = TaskRunner.run(
-          new TaskRequest<>("warm-up", "warm-up", i, echo, (Object) List.of(i), 1.0), workerId);
-      codec.decode(codec.encode(reply.value()));
+          new TaskRequest<>("warm-up", "warm-up", i, echo, (Object) List.of(i), 1.0), "warm-up");
+      warmCodec.decode(warmCodec.encode(reply.value()));
+      warmCodec.decode(warmCodec.encode(echo));
       try {
         Wire.writeMetrics(new DataOutputStream(new ByteArrayOutputStream()), reply.metrics());
+        Wire.writeOperations(new DataOutputStream(new ByteArrayOutputStream()),
+            reply.operations());
       } catch (IOException impossible) {
         throw new IllegalStateException(impossible);
       }
-      probe.resetPeak();
-      probe.read();
+      warmProbe.resetPeak();
+      warmProbe.readAfter(0);
     }
   }
 

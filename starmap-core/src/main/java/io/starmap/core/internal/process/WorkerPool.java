@@ -38,17 +38,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * N worker JVMs on the master's class path, started before any task and kept for the next runs.
  * Tasks go to the ready worker with the fewest in flight, up to {@code pipelineDepth} each; the
- * rest wait in the pool. One lock guards all the pool's state; frames are written under it, in
- * the order the worker will run them, so that the master always knows which task a worker runs.
+ * rest wait in the pool. One lock guards all the pool's state. Frames are queued per worker under
+ * it, in the order the worker will run them (so the master always knows which task a worker runs),
+ * and written to the sockets outside it.
  */
 final class WorkerPool {
   private static final System.Logger LOG = System.getLogger("io.starmap.processes");
@@ -71,6 +75,9 @@ final class WorkerPool {
   });
 
   enum State { STARTING, READY, DRAINING, RETIRING, DEAD }
+
+  /** A frame other than a task: CANCEL, REVOKE seq, STOP, FORGET definition. */
+  private record Control(byte type, long arg) {}
 
   /** A task function sent once per worker, then named by its id. */
   private record Definition(long id, String runId, String taskName, byte[] bytes) {}
@@ -111,15 +118,21 @@ final class WorkerPool {
     final String token = HexFormat.of().formatHex(randomBytes());
     final long spawnNanos = System.nanoTime();
     final LinkedHashMap<Long, Outgoing> outstanding = new LinkedHashMap<>();
+    /** Frames to write, in order; appended under the pool's lock, written under writeLock. */
+    final ConcurrentLinkedQueue<Object> toSend = new ConcurrentLinkedQueue<>();
+    final ReentrantLock writeLock = new ReentrantLock();
+    /** Definitions this worker holds; only touched under writeLock. */
     final Set<Long> defined = new HashSet<>();
     final ArrayDeque<String> lastLines = new ArrayDeque<>();
     State state = State.STARTING;
     Process process;
     long pid = -1;
     long startNanos;
+    long mainNanos;
     Socket socket;
-    DataOutputStream out;
+    volatile DataOutputStream out;
     Thread reader;
+    Thread drain;
     int allowVersionSent;
     int sent;
     int cancelsSent;
@@ -127,6 +140,7 @@ final class WorkerPool {
     long lastProgressNanos;
     boolean planned;
     boolean replacementStarted;
+    boolean stopQueued;
     String startFailure;
 
     Worker(String name) {
@@ -150,7 +164,7 @@ final class WorkerPool {
   private final ServerSocket server;
   private final Path argFile;
   private final List<String> commandPrefix;
-  private final List<Worker> workers = new ArrayList<>();
+  private final List<Worker> workers = new CopyOnWriteArrayList<>();
   private final Map<String, Worker> byToken = new HashMap<>();
   private final ArrayDeque<Outgoing> pending = new ArrayDeque<>();
   private final Map<DefinitionKey, Definition> definitions = new HashMap<>();
@@ -158,12 +172,13 @@ final class WorkerPool {
   private long nextSeq;
   private long nextDefinition;
   private int nextWorker;
-  private int allowVersion;
+  private volatile int allowVersion;
   private int startFailures;
   private long tasksRun;
   private int replaced;
   private boolean closed;
   private boolean stealScheduled;
+  private String lastStartFailure;
   private Duration poolStartTime = Duration.ZERO;
 
   private WorkerPool(PoolConfig config) throws IOException {
@@ -206,7 +221,8 @@ final class WorkerPool {
           String why = workers.stream().map(w -> w.startFailure).filter(s -> s != null)
               .findFirst().orElse(lastStartFailure != null ? lastStartFailure
                   : "timed out after " + config.startTimeout().toSeconds() + " s");
-          stopLocked();
+          List<Process> started = stopLocked();
+          HOUSEKEEPING.execute(() -> reap(started));
           throw new StarmapException("the processes executor could not start " + config.workers()
               + " worker JVMs: " + why + " (command: " + String.join(" ", commandPrefix) + ")");
         }
@@ -214,18 +230,31 @@ final class WorkerPool {
           wait(100);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          stopLocked();
+          List<Process> started = stopLocked();
+          HOUSEKEEPING.execute(() -> reap(started));
           throw new StarmapException("interrupted while starting worker JVMs", e);
         }
       }
       poolStartTime = Duration.ofNanos(System.nanoTime() - t0);
     }
+    long slowest = 0;
+    long slowestMain = 0;
+    synchronized (this) {
+      for (Worker w : workers) {
+        if (w.startNanos > slowest) {
+          slowest = w.startNanos;
+          slowestMain = w.mainNanos;
+        }
+      }
+    }
+    long jvmMillis = (slowest - slowestMain) / 1_000_000;
+    long mainMillis = slowestMain / 1_000_000;
     LOG.log(Level.INFO, () -> String.format(java.util.Locale.ROOT,
-        "pool %s: %d worker JVMs ready in %d ms (pids %s)", id, config.workers(),
-        poolStartTime.toMillis(), pids()));
+        "pool %s: %d worker JVMs ready in %d ms (pids %s; the slowest worker took %d ms to"
+            + " reach its main and %d ms in it to warm up and connect)", id, config.workers(),
+        poolStartTime.toMillis(), pids(), jvmMillis, mainMillis));
   }
 
-  private String lastStartFailure;
 
   // ---- starting workers
 
@@ -321,6 +350,7 @@ final class WorkerPool {
     Thread drain = new Thread(() -> drainOutput(w, process.getInputStream()),
         "starmap-" + w.name + "-output");
     drain.setDaemon(true);
+    w.drain = drain;
     drain.start();
     process.onExit().thenRunAsync(() -> died(w), HOUSEKEEPING);
     TIMER.schedule(() -> {
@@ -388,7 +418,7 @@ final class WorkerPool {
         throw new IOException("expected HELLO from " + w.name);
       }
       in.readLong(); // the worker's pid, known already
-      in.readLong(); // time in the worker's main, part of the start time measured here
+      long mainNanos = in.readLong(); // time in the worker's main: handshake and warm-up
       socket.setSoTimeout(0);
       synchronized (this) {
         if (w.state != State.STARTING || closed) {
@@ -398,6 +428,7 @@ final class WorkerPool {
         w.socket = socket;
         w.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
         w.startNanos = System.nanoTime() - w.spawnNanos;
+        w.mainNanos = mainNanos;
         startTimes.add(Duration.ofNanos(w.startNanos));
         w.state = State.READY;
         startFailures = 0;
@@ -408,6 +439,7 @@ final class WorkerPool {
         assignLocked();
         notifyAll();
       }
+      flushAll();
     } catch (IOException e) {
       try {
         socket.close();
@@ -440,6 +472,7 @@ final class WorkerPool {
         failPendingLocked("no worker is left in pool " + id);
       }
     }
+    flushAll();
   }
 
   private static String typeOf(Object value) {
@@ -540,13 +573,7 @@ final class WorkerPool {
         continue;
       }
       victim.revoking = true;
-      try {
-        v.out.writeByte(Wire.REVOKE);
-        v.out.writeLong(victim.seq);
-        v.out.flush();
-      } catch (IOException e) {
-        v.process.destroyForcibly();
-      }
+      v.toSend.add(new Control(Wire.REVOKE, victim.seq));
     }
     if (later && !stealScheduled) {
       stealScheduled = true;
@@ -555,6 +582,7 @@ final class WorkerPool {
           stealScheduled = false;
           stealLocked();
         }
+        flushAll();
       }, STEAL_AFTER_NANOS, TimeUnit.NANOSECONDS);
     }
   }
@@ -565,42 +593,94 @@ final class WorkerPool {
     }
     w.outstanding.put(t.seq, t);
     w.sent++;
-    try {
-      DataOutputStream out = w.out;
-      if (w.allowVersionSent < allowVersion && codec instanceof JavaSerializationCodec java) {
-        List<String> rules = java.rules();
-        out.writeByte(Wire.ALLOW);
-        out.writeInt(rules.size());
-        for (String rule : rules) {
-          out.writeUTF(rule);
-        }
-        w.allowVersionSent = allowVersion;
-      }
-      Definition d = t.definition;
-      if (w.defined.add(d.id())) {
-        out.writeByte(Wire.DEFINE);
-        out.writeLong(d.id());
-        out.writeUTF(d.runId());
-        out.writeUTF(d.taskName());
-        Wire.writeBytes(out, d.bytes());
-      }
-      out.writeByte(Wire.TASK);
-      out.writeLong(t.seq);
-      out.writeLong(d.id());
-      out.writeLong(t.taskNo);
-      out.writeDouble(t.weight);
-      Wire.writeBytes(out, t.args);
-      out.flush();
-    } catch (IOException e) {
-      // The worker is dying: its exit hands this task back or reports it lost.
-      w.process.destroyForcibly();
-      return;
-    }
+    w.toSend.add(t);
     if (config.maxTasksPerWorker() > 0 && w.sent >= config.maxTasksPerWorker()) {
       w.state = State.RETIRING;
       w.planned = true;
       replaceLocked(w);
     }
+  }
+
+  /**
+   * Writes the frames queued for {@code w}, outside the pool's lock (socket writes are system
+   * calls: the lock is never held across them). Whoever holds the worker's write lock writes the
+   * frames queued meanwhile; the re-check after unlocking makes sure none is left behind.
+   */
+  private void flush(Worker w) {
+    while (!w.toSend.isEmpty() && w.out != null) {
+      if (!w.writeLock.tryLock()) {
+        return;
+      }
+      try {
+        DataOutputStream out = w.out;
+        Object frame;
+        while ((frame = w.toSend.poll()) != null) {
+          write(w, out, frame);
+        }
+        out.flush();
+      } catch (IOException e) {
+        // The worker is dying: its exit hands its tasks back or reports the one it ran as lost.
+        w.toSend.clear();
+        Process p = w.process;
+        if (p != null) {
+          p.destroyForcibly();
+        }
+        return;
+      } finally {
+        w.writeLock.unlock();
+      }
+    }
+  }
+
+  /** {@link #flush} of every worker with frames waiting. */
+  private void flushAll() {
+    for (Worker w : workers) {
+      if (!w.toSend.isEmpty()) {
+        flush(w);
+      }
+    }
+  }
+
+  private void write(Worker w, DataOutputStream out, Object frame) throws IOException {
+    if (frame instanceof Control c) {
+      if (c.type() == Wire.FORGET) {
+        if (w.defined.remove(c.arg())) {
+          out.writeByte(Wire.FORGET);
+          out.writeLong(c.arg());
+        }
+        return;
+      }
+      out.writeByte(c.type());
+      if (c.type() == Wire.REVOKE) {
+        out.writeLong(c.arg());
+      }
+      return;
+    }
+    Outgoing t = (Outgoing) frame;
+    int version = allowVersion;
+    if (w.allowVersionSent < version && codec instanceof JavaSerializationCodec java) {
+      List<String> rules = java.rules();
+      out.writeByte(Wire.ALLOW);
+      out.writeInt(rules.size());
+      for (String rule : rules) {
+        out.writeUTF(rule);
+      }
+      w.allowVersionSent = version;
+    }
+    Definition d = t.definition;
+    if (w.defined.add(d.id())) {
+      out.writeByte(Wire.DEFINE);
+      out.writeLong(d.id());
+      out.writeUTF(d.runId());
+      out.writeUTF(d.taskName());
+      Wire.writeBytes(out, d.bytes());
+    }
+    out.writeByte(Wire.TASK);
+    out.writeLong(t.seq);
+    out.writeLong(d.id());
+    out.writeLong(t.taskNo);
+    out.writeDouble(t.weight);
+    Wire.writeBytes(out, t.args);
   }
 
   private void replaceLocked(Worker w) {
@@ -655,6 +735,7 @@ final class WorkerPool {
           }
           default -> throw new IOException("unknown frame type " + type + " from " + w.name);
         }
+        flushAll();
       }
     } catch (IOException | RuntimeException e) {
       // End of the socket: the worker exited or is exiting; make sure of it.
@@ -708,6 +789,7 @@ final class WorkerPool {
       stopIfRetiredLocked(w);
       assignLocked();
     }
+    flushAll(); // the next tasks leave before this reply is handled
     if (t == null || t.cancelled) {
       return;
     }
@@ -723,24 +805,22 @@ final class WorkerPool {
   }
 
   private void stopIfRetiredLocked(Worker w) {
-    if (w.state == State.RETIRING && w.outstanding.isEmpty() && w.out != null) {
-      try {
-        w.out.writeByte(Wire.STOP);
-        w.out.flush();
-      } catch (IOException e) {
-        // already gone
-      }
+    if (w.state == State.RETIRING && w.outstanding.isEmpty() && w.out != null && !w.stopQueued) {
+      w.stopQueued = true;
+      w.toSend.add(new Control(Wire.STOP, 0));
     }
   }
 
   /** A worker JVM ended: hand its tasks back, or report the one it ran as lost; replace it. */
   private void died(Worker w) {
-    Thread reader = w.reader;
-    if (reader != null) {
-      try {
-        reader.join(2_000); // let the replies it sent before dying arrive first
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    // Let the replies it sent before dying arrive first, and its last words be read.
+    for (Thread t : new Thread[] {w.reader, w.drain}) {
+      if (t != null) {
+        try {
+          t.join(t == w.drain ? 500 : 2_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
     int code = w.process.exitValue();
@@ -797,6 +877,7 @@ final class WorkerPool {
       }
       notifyAll();
     }
+    flushAll();
     deliveries.forEach(Runnable::run);
   }
 
@@ -849,7 +930,14 @@ final class WorkerPool {
   // ---- cancelling, reusing, stopping
 
   /** Drops waiting tasks and asks workers to drop theirs; a worker that does not is killed. */
-  synchronized void cancelAll() {
+  void cancelAll() {
+    synchronized (this) {
+      cancelAllLocked();
+    }
+    flushAll();
+  }
+
+  private void cancelAllLocked() {
     pending.clear();
     for (Worker w : workers) {
       if (w.outstanding.isEmpty() || (w.state != State.READY && w.state != State.RETIRING)) {
@@ -858,13 +946,7 @@ final class WorkerPool {
       for (Outgoing t : w.outstanding.values()) {
         t.cancelled = true;
       }
-      try {
-        w.out.writeByte(Wire.CANCEL);
-        w.out.flush();
-      } catch (IOException e) {
-        w.process.destroyForcibly();
-        continue;
-      }
+      w.toSend.add(new Control(Wire.CANCEL, 0));
       if (w.state == State.READY) {
         w.state = State.DRAINING;
       }
@@ -897,17 +979,18 @@ final class WorkerPool {
   }
 
   /** Tells workers to forget the task functions of a finished run. */
-  synchronized void forgetDefinitions() {
+  void forgetDefinitions() {
+    synchronized (this) {
+      forgetDefinitionsLocked();
+    }
+    flushAll();
+  }
+
+  private void forgetDefinitionsLocked() {
     for (Definition d : definitions.values()) {
       for (Worker w : workers) {
-        if (w.defined.remove(d.id()) && w.out != null && w.state != State.DEAD) {
-          try {
-            w.out.writeByte(Wire.FORGET);
-            w.out.writeLong(d.id());
-            w.out.flush();
-          } catch (IOException e) {
-            // a dying worker forgets everything anyway
-          }
+        if (w.out != null && w.state != State.DEAD) {
+          w.toSend.add(new Control(Wire.FORGET, d.id()));
         }
       }
     }
@@ -928,6 +1011,11 @@ final class WorkerPool {
       }
       processes = stopLocked();
     }
+    reap(processes);
+  }
+
+  /** Waits up to 2 s in all for {@code processes} to exit, then kills the rest. */
+  private static void reap(List<Process> processes) {
     long deadline = System.nanoTime() + 2_000_000_000L;
     for (Process p : processes) {
       try {
@@ -1003,9 +1091,5 @@ final class WorkerPool {
 
   synchronized int replaced() {
     return replaced;
-  }
-
-  synchronized boolean closed() {
-    return closed;
   }
 }

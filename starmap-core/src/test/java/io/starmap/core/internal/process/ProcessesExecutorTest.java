@@ -55,7 +55,12 @@ class ProcessesExecutorTest {
     }
     assertThat(outcomes).hasSize(200).allMatch(Outcome::succeeded);
     long master = ProcessHandle.current().pid();
+    JavaSerializationCodec codec = new JavaSerializationCodec();
     assertThat(outcomes).allSatisfy(o -> {
+      // exactly the serialized sizes of the argument and of the result
+      assertThat(o.metrics().bytesSent())
+          .isEqualTo(codec.encode(new Piece((int) o.taskNo(), "p" + o.taskNo())).length);
+      assertThat(o.metrics().bytesReceived()).isEqualTo(codec.encode(o.value()).length);
       assertThat(o.value()).startsWith("sq").doesNotEndWith("@" + master);
       TaskMetrics m = o.metrics();
       assertThat(m.bytesSent()).isPositive();
@@ -244,5 +249,25 @@ class ProcessesExecutorTest {
     if (Runtime.version().feature() >= 22 && System.getProperty("os.name").contains("Linux")) {
       assertThat(seen).endsWith(" true"); // prctl(PR_SET_PDEATHSIG) through the FFM API
     }
+  }
+
+  @Test
+  void aWorkerJvmThatCannotStartFailsWithItsOwnWords() {
+    assertThatThrownBy(() -> ProcessPools.warmUp(1, java.util.Map.of("jvmOptions", "-Xmx1z")))
+        .isInstanceOf(StarmapException.class)
+        .hasMessageContaining("could not start 1 worker JVMs")
+        .hasMessageContaining("exited with code 1")
+        .hasMessageContaining("Invalid maximum heap size: -Xmx1z");
+  }
+
+  @Test
+  void theEnvironmentSelectsIt() {
+    Starmap<Integer, Long> pid = Starmap.<Integer, Long>builder("pid",
+        (x, ctx) -> ProcessHandle.current().pid())
+        .environment(java.util.Map.of("STARMAP_EXECUTOR", "processes", "STARMAP_WORKERS", "1"))
+        .build();
+    assertThat(pid.executorName()).isEqualTo("processes");
+    assertThat(pid.workers()).isEqualTo(1);
+    assertThat(pid.reduce(List.of(1), 0L, (a, b) -> b)).isNotEqualTo(ProcessHandle.current().pid());
   }
 }

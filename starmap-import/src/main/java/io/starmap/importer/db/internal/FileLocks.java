@@ -34,6 +34,7 @@ public final class FileLocks {
     try (FileChannel ch = FileChannel.open(key, StandardOpenOption.CREATE,
         StandardOpenOption.WRITE);
         FileLock lock = ch.lock()) {
+      assert lock.isValid();
       return body.run();
     } finally {
       jvm.unlock();

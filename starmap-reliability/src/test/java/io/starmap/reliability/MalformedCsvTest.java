@@ -1,0 +1,123 @@
+package io.starmap.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.starmap.importer.testing.PostgresExtension;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Malformed CSV gets a clear one-line error naming {@code file:line}, within bounded memory: the
+ * real CLI runs in a child JVM of {@value #HEAP} heap against binary garbage, a 100 MB line and
+ * deeply unbalanced quotes, and must fail with the position, not with {@link OutOfMemoryError} or
+ * a stack trace.
+ */
+@Timeout(900)
+class MalformedCsvTest {
+  @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+  static final String HEAP = "-Xmx96m";
+  static final int LONG_LINE_MB = 100;
+
+  @TempDir Path dir;
+
+  private Child.Result importFile(Path file, String table, String... more) throws Exception {
+    Path home = Files.createDirectories(dir.resolve("home"));
+    List<String> args = new java.util.ArrayList<>(List.of("import", file.toString(), "--table",
+        table, "--create", "a text, b text, c text", "--header", "no", "--db",
+        PG.database().url().psqlUrl()));
+    args.addAll(Arrays.asList(more));
+    return Child.run(home, Duration.ofMinutes(5), List.of(HEAP, "-XX:+UseSerialGC"),
+        args.toArray(String[]::new));
+  }
+
+  private static void assertCleanFailure(Child.Result r, String fileName, String line) {
+    assertThat(r.exit()).as(r.output()).isEqualTo(1);
+    assertThat(r.output()).as("output").doesNotContain("OutOfMemoryError")
+        .doesNotContain("Exception in thread").doesNotContain("\tat ")
+        .contains(fileName + ":" + line);
+  }
+
+  @Test
+  void binaryGarbageFailsWithItsPosition() throws Exception {
+    Path f = dir.resolve("garbage.csv");
+    byte[] junk = new byte[4 << 20];
+    new Random(8).nextBytes(junk);
+    Files.write(f, junk);
+    Child.Result r = importFile(f, "garbage");
+    assertCleanFailure(r, "garbage.csv", "");
+    assertThat(r.output()).containsPattern("garbage\\.csv:\\d+: ");
+  }
+
+  @Test
+  void aHundredMegabyteLineFailsWithItsPositionInBoundedMemory() throws Exception {
+    Path f = dir.resolve("longline.csv");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(f), 1 << 20)) {
+      out.write("x,y,z\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[1 << 20];
+      Arrays.fill(chunk, (byte) 'q');
+      for (int i = 0; i < LONG_LINE_MB; i++) {
+        out.write(chunk);
+      }
+      out.write("\n1,2,3\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    assertCleanFailure(importFile(f, "longline"), "longline.csv", "2");
+    if (!Sizes.FULL) {
+      return;
+    }
+    // with bad rows allowed the long line goes to the rejects file, still in bounded memory
+    Child.Result r = importFile(f, "longline2", "--max-errors", "10");
+    assertThat(r.output()).as("output").doesNotContain("OutOfMemoryError")
+        .doesNotContain("Exception in thread").doesNotContain("\tat ");
+    if (r.exit() == 0) {
+      assertThat(r.output()).contains("1 bad rows");
+    } else {
+      assertThat(r.output()).contains("longline.csv:2");
+    }
+  }
+
+  @Test
+  void deeplyUnbalancedQuotesFailWithTheLineTheyOpenOn() throws Exception {
+    Path f = dir.resolve("quotes.csv");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(f), 1 << 20)) {
+      for (int i = 1; i < 1000; i++) {
+        out.write((i + ",ok,ok\n").getBytes(StandardCharsets.US_ASCII));
+      }
+      out.write("1000,\"never closed,x\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] line = "\"\"\"\"a,\"\"b\"\",c\n".getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < 1_500_000; i++) {
+        out.write(line);
+      }
+    }
+    Child.Result r = importFile(f, "quotes");
+    assertCleanFailure(r, "quotes.csv", "");
+    assertThat(r.output()).containsPattern("quotes\\.csv:\\d+: ");
+    System.out.println("MalformedCsvTest quotes: " + r.output().lines()
+        .filter(l -> l.contains("quotes.csv:")).findFirst().orElse("?"));
+  }
+
+  @Test
+  void quotesOpenedAtTheStartOfEveryLineFail() throws Exception {
+    Path f = dir.resolve("opening.csv");
+    byte[] line = "\"a,\"b,\"c\n".getBytes(StandardCharsets.US_ASCII);
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(f), 1 << 20)) {
+      // an odd number of lines: each holds three quotes, so the last record never closes
+      for (int i = 0; i < 2_000_001; i++) {
+        out.write(line);
+      }
+    }
+    Child.Result r = importFile(f, "opening");
+    assertCleanFailure(r, "opening.csv", "");
+    assertThat(r.output()).containsPattern("opening\\.csv:\\d+: ");
+  }
+}
