@@ -636,8 +636,9 @@ public final class ClusterExecutor implements TaskExecutor {
       String why = refused.get(m.getUuid());
       if (why == null) {
         try {
-          calls.put(m, remote.submitToMember(new SignedCall(SignedCall.STATUS, "status", version,
-              new byte[0], signer), m));
+          calls.put(m, client.getExecutorService(HazelcastSetup.STATUS_EXECUTOR)
+              .submitToMember(new SignedCall(SignedCall.STATUS, "status", version, new byte[0],
+                  signer), m));
           continue;
         } catch (RuntimeException e) {
           why = "status call failed: " + e.getMessage();

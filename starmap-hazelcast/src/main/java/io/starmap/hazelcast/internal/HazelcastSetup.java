@@ -18,8 +18,10 @@ import java.util.logging.Logger;
  * logging, and Java serialization limited to an allow-list (Starmap's own traffic needs none).
  */
 public final class HazelcastSetup {
-  /** The Hazelcast executor that runs Starmap's calls on members. */
+  /** The Hazelcast executor that runs Starmap's tasks on members. */
   public static final String EXECUTOR = "starmap";
+  /** The executor of status calls, so that they are answered while every task thread is busy. */
+  public static final String STATUS_EXECUTOR = "starmap-status";
   // Held so that the level set below is not lost when the logger is collected.
   private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
@@ -91,6 +93,8 @@ public final class HazelcastSetup {
     j.getAutoDetectionConfig().setEnabled(false);
     j.getTcpIpConfig().setEnabled(true).setMembers(join.isEmpty() ? List.of(bind) : join);
     cfg.getExecutorConfig(EXECUTOR).setPoolSize(threads).setQueueCapacity(0)
+        .setStatisticsEnabled(false);
+    cfg.getExecutorConfig(STATUS_EXECUTOR).setPoolSize(1).setQueueCapacity(64)
         .setStatisticsEnabled(false);
     attributes.forEach(cfg.getMemberAttributeConfig()::setAttribute);
     serialization(cfg.getSerializationConfig());

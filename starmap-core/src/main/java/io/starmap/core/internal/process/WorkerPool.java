@@ -249,7 +249,8 @@ final class WorkerPool {
     }
     long jvmMillis = (slowest - slowestMain) / 1_000_000;
     long mainMillis = slowestMain / 1_000_000;
-    LOG.log(Level.INFO, () -> String.format(java.util.Locale.ROOT,
+    // DEBUG: the CLI shows INFO on the terminal; the figures are also in ProcessPools.pools().
+    LOG.log(Level.DEBUG, () -> String.format(java.util.Locale.ROOT,
         "pool %s: %d worker JVMs ready in %d ms (pids %s; the slowest worker took %d ms to"
             + " reach its main and %d ms in it to warm up and connect)", id, config.workers(),
         poolStartTime.toMillis(), pids(), jvmMillis, mainMillis));
