@@ -141,6 +141,12 @@ class ImporterHappyPathTest {
         .force(true).build(), ImportListener.none());
     assertThat(forced.rowsLoaded()).isEqualTo(300);
     assertThat(TestPg.count(DB, "SELECT count(*) FROM rerun")).isEqualTo(600);
+    // a table dropped and created again is empty: its ledger starts empty too
+    TestPg.exec(DB, "DROP TABLE rerun");
+    ImportReport recreated = Importer.run(DB, o, ImportListener.none());
+    assertThat(recreated.rowsLoaded()).isEqualTo(300);
+    assertThat(recreated.rowsSkipped()).isEqualTo(50);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM rerun")).isEqualTo(300);
   }
 
   @Test
