@@ -11,6 +11,19 @@ import java.util.Map;
 
 /** Starts external programs for the benchmark and turns their failures into messages. */
 final class Processes {
+  /** Children still running, destroyed if the benchmark is stopped (they would load on). */
+  private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap
+      .newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (Process p : RUNNING) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      }
+    }, "starmap-bench-children"));
+  }
+
   private Processes() {}
 
   /** Starts {@code cmd} with its output appended to {@code log}. */
@@ -20,9 +33,12 @@ final class Processes {
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().putAll(env);
     try {
-      return pb.start();
+      Process p = pb.start();
+      RUNNING.add(p);
+      p.onExit().thenRun(() -> RUNNING.remove(p));
+      return p;
     } catch (IOException e) {
-      throw new BenchException("cannot start " + String.join(" ", cmd) + ": " + e.getMessage(), e);
+      throw new BenchException("cannot start " + shortCommand(cmd) + ": " + e.getMessage(), e);
     }
   }
 
