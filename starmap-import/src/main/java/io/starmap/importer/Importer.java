@@ -91,6 +91,7 @@ public final class Importer {
     String tableName;
     List<Sql.Column> columns;
     boolean header;
+    String ledgerKey;
     Planner.Plan plan;
     try (Connection c = target.connect()) {
       tableName = Sql.canonicalName(c, o.table());
@@ -104,17 +105,18 @@ public final class Importer {
         l.onMessage("created table " + tableName + " (" + o.create() + ")");
       }
       columns = Sql.columns(c, tableName);
+      ledgerKey = Sql.ledgerKey(c, tableName);
       Ledger.ensure(c);
       header = resolveHeader(c, o, files, dialect, charset, columns, l);
       Map<InputFile, String> hashes = Map.of();
       Map<String, List<Ledger.Range>> loaded = Map.of();
-      if (Ledger.hasRows(c, tableName)) {
+      if (Ledger.hasRows(c, ledgerKey)) {
         hashes = hashAll(files);
         if (o.force()) {
-          Ledger.forget(c, tableName, hashes.values());
+          Ledger.forget(c, ledgerKey, hashes.values());
           l.onMessage("--force: forgot what the ledger held for these files; loading them again");
         } else {
-          loaded = Ledger.loaded(c, tableName, hashes.values());
+          loaded = Ledger.loaded(c, ledgerKey, hashes.values());
         }
       }
       plan = Planner.plan(files, hashes, loaded, new Planner.Settings(dialect, charset, header,
@@ -148,7 +150,7 @@ public final class Importer {
     String quoted = Sql.qualified(tableName);
     List<CopyTask> tasks = new ArrayList<>();
     for (List<Piece> pieces : plan.tasks()) {
-      tasks.add(new CopyTask(runKey, target, quoted, tableName, columns, dialect, pieces,
+      tasks.add(new CopyTask(runKey, target, quoted, tableName, ledgerKey, columns, dialect, pieces,
           o.maxErrors(), o.calcId(), o.connections(), binary));
     }
     // Idempotent thanks to the ledger: a task run again (its cluster member died mid-COPY) loads

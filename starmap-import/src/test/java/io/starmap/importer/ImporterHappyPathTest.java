@@ -141,6 +141,12 @@ class ImporterHappyPathTest {
         .force(true).build(), ImportListener.none());
     assertThat(forced.rowsLoaded()).isEqualTo(300);
     assertThat(TestPg.count(DB, "SELECT count(*) FROM rerun")).isEqualTo(600);
+    // a table dropped and created again is empty: its ledger starts empty too
+    TestPg.exec(DB, "DROP TABLE rerun");
+    ImportReport recreated = Importer.run(DB, o, ImportListener.none());
+    assertThat(recreated.rowsLoaded()).isEqualTo(300);
+    assertThat(recreated.rowsSkipped()).isEqualTo(50);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM rerun")).isEqualTo(300);
   }
 
   @Test
@@ -220,5 +226,26 @@ class ImporterHappyPathTest {
     assertThat(again.rowsLoaded()).isZero();
     assertThat(again.rowsSkipped()).isEqualTo(300);
     assertThat(TestPg.count(DB, "SELECT count(*) FROM tinyonce")).isEqualTo(97 * 3);
+  }
+
+  @Test
+  void aSplitFileWithAHeaderMapsEveryPieceByName() throws IOException {
+    StringBuilder sb = new StringBuilder("value,date,code\n");
+    long cents = 0;
+    for (int i = 0; i < 120_000; i++) {
+      sb.append(i % 1000).append('.').append(String.format("%02d", i % 100)).append(",2024-05-")
+          .append(String.format("%02d", 1 + i % 28)).append(",C").append(i).append('\n');
+      cents += (i % 1000) * 100L + i % 100;
+    }
+    Path f = dir.resolve("split-header.csv");
+    write(f, sb.toString());
+    ImportReport r = Importer.run(DB, ImportOptions.builder("splithdr").path(f.toString())
+        .create(PRICES).header(Header.YES).taskSizeMb(1).workers(2)
+        .copyFormat(CopyFormat.BINARY).build(), ImportListener.none());
+    assertThat(r.pieces()).isGreaterThan(1);
+    assertThat(r.rowsLoaded()).isEqualTo(120_000);
+    assertThat(TestPg.count(DB, "SELECT sum(value * 100)::bigint FROM splithdr")).isEqualTo(cents);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM splithdr WHERE code NOT LIKE 'C%'"))
+        .isZero();
   }
 }

@@ -59,12 +59,7 @@ public final class Datastore {
     for (Map.Entry<String, Attribute> a : from.getAttributes().entrySet()) {
       Object value = attributeValue(a.getValue());
       if (a.getKey().equals(EMPTY)) {
-        for (String item : value.toString().split(",")) {
-          int colon = item.lastIndexOf(':');
-          if (colon > 0) {
-            to.putRaw(item.substring(0, colon), emptyOf(item.substring(colon + 1)));
-          }
-        }
+        putEmpty(value.toString(), to);
       } else {
         to.attrRaw(a.getKey(), value);
       }
@@ -72,11 +67,23 @@ public final class Datastore {
     for (Node child : from) {
       if (child instanceof Group g) {
         copy(g, to.group(child.getName()));
+      } else if (child instanceof Dataset d && child.getName().equals(EMPTY)) {
+        putEmpty(String.valueOf(Array.get(d.getData(), 0)), to);
       } else if (child instanceof Dataset d) {
         to.putRaw(child.getName(), datasetValue(d));
         for (Map.Entry<String, Attribute> a : d.getAttributes().entrySet()) {
           to.attrRaw(child.getName() + "." + a.getKey(), attributeValue(a.getValue()));
         }
+      }
+    }
+  }
+
+  /** Restores the empty columns listed as {@code name:type,...}. */
+  private static void putEmpty(String list, H5Group to) {
+    for (String item : list.split(",")) {
+      int colon = item.lastIndexOf(':');
+      if (colon > 0) {
+        to.putRaw(item.substring(0, colon), emptyOf(item.substring(colon + 1)));
       }
     }
   }
@@ -166,6 +173,7 @@ public final class Datastore {
   private static void write(H5Group from, WritableGroup to) {
     putAttributes(from, to, "");
     StringBuilder empty = new StringBuilder();
+    int written = 0;
     for (Map.Entry<String, Object> d : from.rawDatasets().entrySet()) {
       Object v = d.getValue();
       if (Array.getLength(v) == 0) {
@@ -184,8 +192,15 @@ public final class Datastore {
         node = to.putDataset(d.getKey(), v, options(length, false));
       }
       putAttributes(from, node, d.getKey() + ".");
+      written++;
     }
-    if (!empty.isEmpty()) {
+    if (written == 0 && from.rawGroups().isEmpty()) {
+      // jhdf 0.13.0 writes a corrupt file when a group without children follows a group that
+      // holds datasets ("Object header v2 signature not matched" on reading, in jhdf and h5py
+      // alike). A childless group therefore keeps its list of empty columns as a one-value
+      // dataset, which gives it a child; the reader treats both forms the same.
+      to.putDataset(EMPTY, new String[] {empty.isEmpty() ? "-" : empty.toString()});
+    } else if (!empty.isEmpty()) {
       to.putAttribute(EMPTY, empty.toString());
     }
     for (Map.Entry<String, H5Group> g : from.rawGroups().entrySet()) {

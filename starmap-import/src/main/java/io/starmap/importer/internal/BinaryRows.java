@@ -379,8 +379,12 @@ final class BinaryRows {
     if (fieldLen != 10 || field[4] != '-' || field[7] != '-') {
       throw new Unsupported("not an ISO date");
     }
+    int year = digits(0, 4);
+    if (year < 1) {
+      throw new Unsupported("year 0"); // PostgreSQL has no year 0: its parser says so
+    }
     try {
-      return LocalDate.of(digits(0, 4), digits(5, 7), digits(8, 10)).toEpochDay();
+      return LocalDate.of(year, digits(5, 7), digits(8, 10)).toEpochDay();
     } catch (DateTimeException e) {
       throw new Unsupported("not a valid date");
     }
@@ -401,6 +405,9 @@ final class BinaryRows {
         frac *= 10;
       }
       micros = frac;
+    }
+    if (digits(0, 4) < 1) {
+      throw new Unsupported("year 0");
     }
     try {
       long day = LocalDate.of(digits(0, 4), digits(5, 7), digits(8, 10)).toEpochDay()

@@ -5,6 +5,7 @@ import io.starmap.importer.PgTarget;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
@@ -34,6 +35,18 @@ public final class ConnectionPool {
 
   /** The pool of run {@code runKey}, created on first use. */
   public static ConnectionPool of(String runKey, PgTarget target, Connections mode) {
+    ConnectionPool p = POOLS.get(runKey);
+    if (p != null) {
+      return p;
+    }
+    // A worker process kept across runs never hears that a run ended: when a new run starts
+    // here, the idle connections of earlier runs are closed (a run still going reopens its own).
+    for (Map.Entry<String, ConnectionPool> e : POOLS.entrySet()) {
+      Connection c;
+      while ((c = e.getValue().idle.pollFirst()) != null) {
+        closeQuietly(c);
+      }
+    }
     return POOLS.computeIfAbsent(runKey, k -> new ConnectionPool(target, mode));
   }
 

@@ -269,7 +269,7 @@ public final class CopyRunner {
           + " were rejected; nothing of this task was committed");
     }
     try (var m = monitor.measure("ledger")) {
-      duplicates = Ledger.record(conn, task.ledgerName(), task.calcId(), entries);
+      duplicates = Ledger.record(conn, task.ledgerKey(), task.calcId(), entries);
       m.count(entries.size());
     }
     if (!duplicates.isEmpty()) {

@@ -12,7 +12,9 @@ import java.util.List;
  * @param runKey identifies the import run, for the worker's connection pool
  * @param target the database
  * @param table the quoted target table
- * @param ledgerName the table's canonical name as the ledger keys it
+ * @param ledgerName the table's canonical name ({@code schema.table}), for messages
+ * @param ledgerKey how the ledger names the table: its canonical name and OID, so a table
+ *     dropped and created again starts with an empty ledger
  * @param tableColumns the table's columns, to map headers by name
  * @param dialect the CSV dialect
  * @param pieces what to load, in order
@@ -22,7 +24,7 @@ import java.util.List;
  * @param binary whether to try binary COPY first (the task falls back to CSV text by itself)
  */
 public record CopyTask(
-    String runKey, PgTarget target, String table, String ledgerName,
+    String runKey, PgTarget target, String table, String ledgerName, String ledgerKey,
     List<Sql.Column> tableColumns, Dialect dialect, List<Piece> pieces, long maxErrors,
     long calcId, Connections connections, boolean binary) implements Serializable {
 

@@ -143,4 +143,18 @@ public final class Sql {
     }
     return cols;
   }
+
+  /**
+   * The ledger's name for a table: {@code schema.table#oid}. The OID changes when the table is
+   * dropped and created again (whose rows are then gone), not when it is vacuumed or altered.
+   */
+  public static String ledgerKey(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?)::oid")) {
+      ps.setString(1, qualified(table));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return table + "#" + rs.getLong(1);
+      }
+    }
+  }
 }
