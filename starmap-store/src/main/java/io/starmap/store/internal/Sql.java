@@ -57,6 +57,10 @@ public final class Sql implements AutoCloseable {
    * the single-file source launcher).
    */
   public static Connection connect(java.nio.file.Path file) throws SQLException {
+    java.nio.file.Path home = file.toAbsolutePath().getParent();
+    if (home != null) {
+      SqliteNative.prepare(home);
+    }
     Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + file.toAbsolutePath(),
         new java.util.Properties());
     if (c == null) {
