@@ -132,6 +132,29 @@ class BadInputTest {
         "\"" + p + "\",7,\"missing data for column \"\"value\"\"\",\"f,2024-01-06\"");
   }
 
+  /**
+   * Regression: every bad row used to leave its savepoint open after ROLLBACK TO SAVEPOINT, so the
+   * next one nested a level deeper; after about 10,000 bad rows in one piece the first write needed
+   * a transaction id per level and the server ran out of lock space ("out of shared memory").
+   */
+  @Test
+  void thirtyThousandBadRowsInOnePieceAreRejectedAndTheGoodRowLoads() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 30_000; i++) {
+      sb.append("a,x,").append(i).append('\n');
+    }
+    sb.append("good,2024-01-01,1\n");
+    Path p = file("many-bad.csv", sb.toString());
+    ImportReport r = Importer.run(DB, ImportOptions.builder("many_bad").path(p.toString())
+        .create(PRICES).header(Header.NO).maxErrors(1_000_000)
+        .rejects(dir.resolve("many.rejects")).build(), ImportListener.none());
+    assertThat(r.pieces()).isEqualTo(1);
+    assertThat(r.rowsRejected()).isEqualTo(30_000);
+    assertThat(r.rowsLoaded()).isEqualTo(1);
+    assertThat(TestPg.text(DB, "SELECT string_agg(code, ',') FROM many_bad")).isEqualTo("good");
+    assertThat(Files.readAllLines(dir.resolve("many.rejects"))).hasSize(30_001);
+  }
+
   @Test
   void exceedingTheBudgetStops() throws IOException {
     Path p = file("many-bad.csv", "a,x,1\nb,y,2\nc,z,3\nd,2024-01-01,4\n");

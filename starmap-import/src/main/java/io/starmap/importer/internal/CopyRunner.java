@@ -690,7 +690,7 @@ public final class CopyRunner {
       return counts[0];
     } catch (SQLException e) {
       cancel(in);
-      conn.rollback(sp);
+      undo(sp);
       if (!isRowError(e)) {
         throw new ImportException("COPY into " + task.ledgerName() + " failed for " + o.piece
             + ": " + e.getMessage(), e);
@@ -711,6 +711,17 @@ public final class CopyRunner {
     }
     s.finish();
     return s.records();
+  }
+
+  /**
+   * Rolls back to {@code sp} and releases it. ROLLBACK TO SAVEPOINT keeps the savepoint open, so
+   * without the release every bad row would nest the next savepoint one level deeper, and the
+   * first write after thousands of them needs a transaction id (and a lock) per level: "out of
+   * shared memory" after about 10,000 rejected rows in one piece.
+   */
+  private void undo(Savepoint sp) throws SQLException {
+    conn.rollback(sp);
+    conn.releaseSavepoint(sp);
   }
 
   /** Copies the records in [from, to) of a piece; returns the rows loaded. */
@@ -757,7 +768,7 @@ public final class CopyRunner {
           conn.releaseSavepoint(sp);
           return;
         } catch (SQLException e) {
-          conn.rollback(sp);
+          undo(sp);
           if (!isRowError(e)) {
             throw e;
           }
