@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -118,9 +119,7 @@ public final class BenchCommand implements Runnable {
         + "Markdown.")
     Path markdown;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-        description = "table, csv or json (default ${DEFAULT-VALUE}).")
-    Table.Format format;
+    @Mixin FormatOption formatOption;
 
     @Override
     public void run() {
@@ -150,13 +149,13 @@ public final class BenchCommand implements Runnable {
         t.row(BenchMarkdown.cells(r).toArray());
       }
       PrintWriter out = spec.commandLine().getOut();
-      if (format == Table.Format.TABLE) {
+      if (formatOption.format == Table.Format.TABLE) {
         for (Map.Entry<String, String> e : report.environment().entrySet()) {
           out.println(e.getKey() + ": " + e.getValue());
         }
         out.println();
       }
-      t.print(out, format);
+      t.print(out, formatOption.format);
       if (markdown != null) {
         try {
           Path parent = markdown.toAbsolutePath().getParent();

@@ -100,9 +100,7 @@ final class DbCommand implements Runnable {
   static final class Status implements Runnable {
     @Spec CommandSpec spec;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-        description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-    Table.Format format;
+    @Mixin FormatOption formatOption;
 
     @Override
     public void run() {
@@ -112,7 +110,7 @@ final class DbCommand implements Runnable {
           st.running() ? st.url().psqlUrl() : null,
           st.running() ? st.pid() : null,
           st.pinned(), st.users(), st.directory().toString());
-      t.print(spec.commandLine().getOut(), format);
+      t.print(spec.commandLine().getOut(), formatOption.format);
     }
   }
 

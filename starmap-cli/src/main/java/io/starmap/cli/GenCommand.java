@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,9 +55,7 @@ public final class GenCommand implements Runnable {
         description = "Files written at once (default: the number of cores).")
     Integer workers;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-        description = "table, csv or json (default ${DEFAULT-VALUE}).")
-    Table.Format format;
+    @Mixin FormatOption formatOption;
 
     @Override
     public void run() {
@@ -82,8 +81,8 @@ public final class GenCommand implements Runnable {
       Table.of("directory", "files", "rows", "MB", "seconds", "MB/s")
           .row(r.dir().toString(), r.files(), r.rows(), r.bytes() / 1e6, s,
               r.bytes() / 1e6 / Math.max(s, 1e-9))
-          .print(out, format);
-      if (format == Table.Format.TABLE) {
+          .print(out, formatOption.format);
+      if (formatOption.format == Table.Format.TABLE) {
         out.println(String.format(Locale.ROOT, "data set %s: %d bytes", gen.key(), r.bytes()));
         out.flush();
       }

@@ -117,9 +117,7 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Load again what the ledger says was loaded.")
   boolean force;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-      description = "Summary as table, csv or json (default: ${DEFAULT-VALUE}).")
-  Table.Format format;
+  @Mixin FormatOption formatOption;
 
   @Override
   public Integer call() {
@@ -188,7 +186,7 @@ final class ImportCommand implements Callable<Integer> {
           calc.log(System.Logger.Level.ERROR, e.getMessage());
           calc.fail(e);
           if (e.report() != null) {
-            summary(e.report(), calc.id()).print(out, format);
+            summary(e.report(), calc.id()).print(out, formatOption.format);
           }
           throw new UserException(e.getMessage()
               + (e instanceof BadInputException ? "" : " (calculation " + calc.id() + ")"), e);
@@ -202,7 +200,7 @@ final class ImportCommand implements Callable<Integer> {
             + report.table() + " (" + report.rowsRejected() + " rejected, "
             + report.rowsSkipped() + " skipped as already loaded)");
         calc.complete();
-        summary(report, calc.id()).print(out, format);
+        summary(report, calc.id()).print(out, formatOption.format);
         if (report.rejectsPath() != null) {
           err.println("starmap: " + report.rowsRejected() + " bad rows written to "
               + report.rejectsPath());

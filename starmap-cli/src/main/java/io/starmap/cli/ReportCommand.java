@@ -27,7 +27,7 @@ final class ReportCommand extends StoreCommandBase {
     Path file = output != null ? output : Path.of("calc_" + calc + ".html");
     long bytes = HtmlReport.write(store, calc, file);
     Table t = Table.of("calc", "report", "size");
-    t.row(calc, file.toAbsolutePath().toString(), format == Table.Format.TABLE
+    t.row(calc, file.toAbsolutePath().toString(), formatOption.format == Table.Format.TABLE
         ? Bytes.human(bytes) : (Object) bytes);
     print(t);
     return 0;

@@ -38,7 +38,7 @@ final class ShowCommand implements Runnable {
     int run(CalculationStore store) {
       Views.Performance p = store.views().performance(store.resolveId(id));
       CalcRecord c = p.calc();
-      if (format == Table.Format.TABLE) {
+      if (formatOption.format == Table.Format.TABLE) {
         out().println("calc " + c.id() + " (" + c.status().label() + "), peak memory "
             + Bytes.human(p.peakMemoryBytes()) + ": " + c.description());
       }
@@ -62,7 +62,7 @@ final class ShowCommand implements Runnable {
       Table t = Table.of("task", "count", "mean_sec", "stddev", "min_sec", "max_sec",
           "slowfac");
       for (Views.TaskInfoRow r : store.views().taskInfo(store.resolveId(id))) {
-        t.row(r.taskName(), r.count(), r.meanSec(), format == Table.Format.TABLE
+        t.row(r.taskName(), r.count(), r.meanSec(), formatOption.format == Table.Format.TABLE
             ? String.format(Locale.ROOT, "%.0f%%", r.stddevPercent()) : (Object)
             r.stddevPercent(), r.minSec(), r.maxSec(), r.slowfac());
       }

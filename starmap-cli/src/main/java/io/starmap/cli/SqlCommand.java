@@ -35,9 +35,7 @@ final class SqlCommand implements Callable<Integer> {
 
   @Mixin DbOption db;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-      description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-  Table.Format format;
+  @Mixin FormatOption formatOption;
 
   @Parameters(index = "0", paramLabel = "SQL", description = "The SQL to run, or - to read it "
       + "from standard input.")
@@ -94,7 +92,7 @@ final class SqlCommand implements Callable<Integer> {
       }
       t.row(row);
     }
-    t.print(out, format);
+    t.print(out, formatOption.format);
   }
 
   /** Keeps numbers and booleans (for alignment and JSON), renders the rest as PostgreSQL does. */

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,9 +25,7 @@ abstract class StoreCommandBase implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
-      description = "Output format: table, csv or json (default: ${DEFAULT-VALUE}).")
-  Table.Format format;
+  @Mixin FormatOption formatOption;
 
   /** Runs the command with an open store. */
   abstract int run(CalculationStore store);
@@ -55,12 +54,12 @@ abstract class StoreCommandBase implements Callable<Integer> {
   }
 
   void print(Table table) {
-    table.print(out(), format);
+    table.print(out(), formatOption.format);
   }
 
   /** Bytes for people in a table, as a number in CSV and JSON. */
   Object bytes(long n) {
-    return format == Table.Format.TABLE ? Bytes.human(n) : (Object) n;
+    return formatOption.format == Table.Format.TABLE ? Bytes.human(n) : (Object) n;
   }
 
   static String duration(Duration d) {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -110,9 +111,7 @@ final class WorkersCommand implements Runnable {
             + " such as 'com.example.**'.")
     List<String> allow = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-        description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-    Table.Format format;
+    @Mixin FormatOption formatOption;
 
     @Override
     public void run() {
@@ -154,7 +153,7 @@ final class WorkersCommand implements Runnable {
       ClusterSettings settings = ClusterSettings.of(cluster, join, secret)
           .withMinMembers(count).withWait(Duration.ofSeconds(90));
       List<MemberStatus> status = awaitCluster(settings, started, dir);
-      statusTable(status, List.of()).print(spec.commandLine().getOut(), format);
+      statusTable(status, List.of()).print(spec.commandLine().getOut(), formatOption.format);
     }
 
     private Process spawn(Path dir, int p, List<String> join, int perMember, String secret) {
@@ -265,9 +264,7 @@ final class WorkersCommand implements Runnable {
     @Spec CommandSpec spec;
     @ParentCommand WorkersCommand parent;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-        description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-    Table.Format format;
+    @Mixin FormatOption formatOption;
 
     @Override
     public void run() {
@@ -287,7 +284,7 @@ final class WorkersCommand implements Runnable {
         }
         members = List.of(); // the local rows say what is wrong
       }
-      statusTable(members, local).print(spec.commandLine().getOut(), format);
+      statusTable(members, local).print(spec.commandLine().getOut(), formatOption.format);
     }
   }
 
@@ -298,9 +295,7 @@ final class WorkersCommand implements Runnable {
     @Spec CommandSpec spec;
     @ParentCommand WorkersCommand parent;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-        description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-    Table.Format format;
+    @Mixin FormatOption formatOption;
 
     @Override
     public void run() {
@@ -341,7 +336,7 @@ final class WorkersCommand implements Runnable {
         LocalWorkers.removeMember(dir, m);
         t.row("127.0.0.1:" + m.port(), m.pid(), result);
       }
-      t.print(out, format);
+      t.print(out, formatOption.format);
     }
 
     /** Whether the process is a Starmap worker (and not another one with a reused pid). */

@@ -357,12 +357,9 @@ public final class CopyRunner {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("import task interrupted in " + o.piece);
       }
-      try (var m = monitor.measure("read")) {
-        len = o.reader.read(buf, 0, buf.length);
-        if (len < 0) {
-          break;
-        }
-        m.count(len);
+      len = readNext(o, buf);
+      if (len < 0) {
+        break;
       }
       off = 0;
     }
@@ -472,12 +469,9 @@ public final class CopyRunner {
         cancel(in);
         throw new InterruptedException("import task interrupted in " + o.piece);
       }
-      try (var m = monitor.measure("read")) {
-        len = o.reader.read(buf, 0, buf.length);
-        if (len < 0) {
-          break;
-        }
-        m.count(len);
+      len = readNext(o, buf);
+      if (len < 0) {
+        break;
       }
       off = 0;
     }
@@ -711,6 +705,17 @@ public final class CopyRunner {
     }
     s.finish();
     return s.records();
+  }
+
+  /** Reads the next buffer of the piece, measured as {@code read}; -1 at its end. */
+  private int readNext(Opened o, byte[] buf) throws IOException {
+    try (var m = monitor.measure("read")) {
+      int len = o.reader.read(buf, 0, buf.length);
+      if (len > 0) {
+        m.count(len);
+      }
+      return len;
+    }
   }
 
   /**
