@@ -36,6 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -86,14 +88,22 @@ public final class Importer {
     Dialect dialect = new Dialect((byte) o.delimiter(), (byte) o.quote(), (byte) o.escape(),
         o.nullString(), o.encoding());
     Charset charset = javaCharset(o.encoding());
-    List<InputFile> files = FileSet.expand(o.paths());
+    // Listing tens of thousands of files takes as long as connecting: both at once.
+    CompletableFuture<List<InputFile>> expanding = CompletableFuture.supplyAsync(
+        () -> FileSet.expand(o.paths()), r -> {
+          Thread t = new Thread(r, "starmap-import-files");
+          t.setDaemon(true);
+          t.start();
+        });
 
+    List<InputFile> files;
     String tableName;
     List<Sql.Column> columns;
     boolean header;
     String ledgerKey;
     Planner.Plan plan;
-    try (Connection c = target.connect()) {
+    try (Connection c = connect(target, expanding)) {
+      files = expanded(expanding);
       tableName = Sql.canonicalName(c, o.table());
       if (tableName == null) {
         if (o.create() == null) {
@@ -220,6 +230,32 @@ public final class Importer {
           + " + skipped " + report.rowsSkipped()).withReport(report);
     }
     return report;
+  }
+
+  /** Connects; when that fails, an error in the input paths is told first. */
+  private static Connection connect(PgTarget target,
+      CompletableFuture<List<InputFile>> expanding) throws SQLException {
+    try {
+      return target.connect();
+    } catch (SQLException | RuntimeException e) {
+      expanded(expanding);
+      throw e;
+    }
+  }
+
+  /** The input files, or the error that listing them threw. */
+  private static List<InputFile> expanded(CompletableFuture<List<InputFile>> expanding) {
+    try {
+      return expanding.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 
   private static final class Totals {

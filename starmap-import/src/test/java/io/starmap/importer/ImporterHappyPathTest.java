@@ -248,4 +248,32 @@ class ImporterHappyPathTest {
     assertThat(TestPg.count(DB, "SELECT count(*) FROM splithdr WHERE code NOT LIKE 'C%'"))
         .isZero();
   }
+
+  @Test
+  void batchesOfTinyFilesWithBomsHeadersAndMixedLineEndsLoadEveryRow() throws IOException {
+    List<Path> files = BadInputTest.mixedTinyFiles(dir, -1);
+    long rows = 0;
+    long cents = 0;
+    for (int i = 0; i < files.size(); i++) {
+      int n = i % 60 == 10 ? 16_000 : 3;
+      rows += n;
+      for (int r = 0; r < n; r++) {
+        cents += (r % 100) * 100L + i % 100;
+      }
+    }
+    ImportOptions o = ImportOptions.builder("tinybatches").path(dir.toString()).create(PRICES)
+        .header(Header.YES).workers(1).build();
+    ImportReport r = Importer.run(DB, o, ImportListener.none());
+    assertThat(r.pieces()).isEqualTo(300);
+    assertThat(r.rowsLoaded()).isEqualTo(rows);
+    assertThat(r.accountingBalances()).isTrue();
+    assertThat(TestPg.text(DB, "SELECT count(*) || ':' || sum(value * 100)::bigint"
+        + " || ':' || count(DISTINCT code) FROM tinybatches")).isEqualTo(rows + ":" + cents + ":"
+        + rows);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM starmap_ledger WHERE table_name LIKE"
+        + " '%tinybatches#%'")).isEqualTo(300);
+    ImportReport again = Importer.run(DB, o, ImportListener.none());
+    assertThat(again.rowsLoaded()).isZero();
+    assertThat(again.rowsSkipped()).isEqualTo(rows);
+  }
 }

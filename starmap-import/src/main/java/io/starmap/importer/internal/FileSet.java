@@ -77,24 +77,26 @@ public final class FileSet {
     Path start = (dir.toString().isEmpty() ? Path.of(".") : dir).toAbsolutePath().normalize();
     String base = start.toString();
     String prefix = dir.toString();
-    record Entry(String absName, Path abs, long size) {}
+    record Entry(String rel, Path abs, long size) {}
     List<Entry> files = new ArrayList<>();
     try {
       Files.walkFileTree(start, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-          return d != start && hidden(d) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+          return d != start && hidden(d.toString()) ? FileVisitResult.SKIP_SUBTREE
+              : FileVisitResult.CONTINUE;
         }
 
         @Override
         public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-          if (hidden(f)) {
+          String abs = f.toString();
+          if (hidden(abs)) {
             return FileVisitResult.CONTINUE;
           }
           if (attrs.isRegularFile()) {
-            files.add(new Entry(f.toString(), f, attrs.size()));
+            files.add(new Entry(abs.substring(base.length()), f, attrs.size()));
           } else if (attrs.isSymbolicLink() && Files.isRegularFile(f)) {
-            files.add(new Entry(f.toString(), f, Files.size(f)));
+            files.add(new Entry(abs.substring(base.length()), f, Files.size(f)));
           }
           return FileVisitResult.CONTINUE;
         }
@@ -107,10 +109,10 @@ public final class FileSet {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
     }
-    // by name: the order of the paths' bytes for all but exotic names, and much cheaper
-    files.sort((a, b) -> a.absName.compareTo(b.absName));
+    // by name below the directory: the order of the paths' bytes for all but exotic names
+    files.sort((a, b) -> a.rel.compareTo(b.rel));
     for (Entry e : files) {
-      String rel = e.absName.substring(base.length());
+      String rel = e.rel;
       String name;
       if (prefix.isEmpty()) {
         name = rel.startsWith("/") ? rel.substring(1) : rel;
@@ -124,8 +126,9 @@ public final class FileSet {
     }
   }
 
-  private static boolean hidden(Path f) {
-    Path name = f.getFileName();
-    return name != null && name.toString().startsWith(".");
+  /** Whether the last name of a path starts with a dot. */
+  private static boolean hidden(String path) {
+    int slash = path.lastIndexOf('/');
+    return path.startsWith(".", slash + 1);
   }
 }
