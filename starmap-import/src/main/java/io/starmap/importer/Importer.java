@@ -32,13 +32,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * The parallel CSV-to-PostgreSQL importer. One call plans the pieces, runs one {@code COPY ...
@@ -347,9 +349,21 @@ public final class Importer {
     return true;
   }
 
+  /** The content hash of every file, read by one stream per core, each with its own buffer. */
   private static Map<InputFile, String> hashAll(List<InputFile> files) {
-    Map<InputFile, String> out = new ConcurrentHashMap<>();
-    files.parallelStream().forEach(f -> out.put(f, Hashes.of(f.path())));
+    String[] hashes = new String[files.size()];
+    int streams = Math.max(1, Math.min(files.size(), defaultWorkers()));
+    IntStream.range(0, streams).parallel().forEach(s -> {
+      MessageDigest d = Hashes.sha256();
+      byte[] buffer = new byte[1 << 16];
+      for (int i = s; i < hashes.length; i += streams) {
+        hashes[i] = Hashes.of(files.get(i).path(), d, buffer);
+      }
+    });
+    Map<InputFile, String> out = new HashMap<>(files.size() * 2);
+    for (int i = 0; i < hashes.length; i++) {
+      out.put(files.get(i), hashes[i]);
+    }
     return out;
   }
 
