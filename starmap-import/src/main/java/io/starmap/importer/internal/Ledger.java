@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,10 @@ public final class Ledger {
     CsvBytes csv = new CsvBytes(entries.size() * 200);
     byte[] tableField = quoted(table);
     byte[] calc = calcId >= 0 ? ascii(Long.toString(calcId)) : new byte[0];
-    for (Entry e : entries) {
+    // in key order, the primary key's inserts walk its leaf pages in order instead of at random
+    List<Entry> inKeyOrder = new ArrayList<>(entries);
+    inKeyOrder.sort(KEY_ORDER);
+    for (Entry e : inKeyOrder) {
       csv.raw(tableField).comma().ascii(e.hash()).comma().quoted(e.file()).comma()
           .number(e.size()).comma().number(e.start()).comma().number(e.end()).comma()
           .number(e.rowsRead()).comma().number(e.rowsRejected()).comma().raw(calc).newline();
@@ -151,6 +155,9 @@ public final class Ledger {
       throw e;
     }
   }
+
+  private static final Comparator<Entry> KEY_ORDER =
+      Comparator.comparing(Entry::hash).thenComparingLong(Entry::start);
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
