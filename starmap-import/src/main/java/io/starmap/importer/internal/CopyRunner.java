@@ -68,6 +68,8 @@ public final class CopyRunner {
   public static boolean binarySupported(String type) {
     return BinaryRows.supported(type);
   }
+  /** The {@code read} measurement of the batch of small pieces being gathered, or null. */
+  private Monitor.Measurement gathering;
   /** Entries whose ledger key was taken; null when some was but which is not known yet. */
   private java.util.Set<Integer> duplicates = java.util.Set.of();
   /** Whether to write the ledger rows so that taken keys are found (after a taken key). */
@@ -176,11 +178,14 @@ public final class CopyRunner {
     Boolean crlf;
 
     Opened(Piece piece) throws IOException {
-      this(piece, 0);
+      this(piece, 0, null);
     }
 
-    /** Opens {@code piece} and reads its first bytes into {@code buf} from {@code base} on. */
-    Opened(Piece piece, int base) throws IOException {
+    /**
+     * Opens {@code piece} and reads its first bytes into {@code buf} from {@code base} on,
+     * measured as {@code read} by itself, or as part of {@code gathering} when given.
+     */
+    Opened(Piece piece, int base, Monitor.Measurement gathering) throws IOException {
       this.piece = piece;
       if (piece.hash() == null) {
         sharedDigest.reset();
@@ -192,10 +197,16 @@ public final class CopyRunner {
       this.reader = PieceReader.open(piece, from, piece.gzip() ? Long.MAX_VALUE : piece.end(),
           digest);
       try {
-        try (var m = monitor.measure("read")) {
+        if (gathering != null) {
           int n = reader.fill(buf, base, buf.length - base);
           len = base + n;
-          m.count(n);
+          gathering.count(n);
+        } else {
+          try (var m = monitor.measure("read")) {
+            int n = reader.fill(buf, base, buf.length - base);
+            len = base + n;
+            m.count(n);
+          }
         }
         off = base;
         dataLine = piece.firstLine();
@@ -440,22 +451,38 @@ public final class CopyRunner {
       loadTextWithRejects();
       return;
     }
+    try {
+      loadTextGathering();
+    } finally {
+      gathered();
+    }
+  }
+
+  /**
+   * Small pieces are gathered in buf[pendingFrom, pendingTo) and sent to the segment's COPY
+   * together: one COPY message per megabyte instead of one per file, and one measurement: the
+   * {@code read} of a batch of small pieces covers opening, reading, digesting and scanning them.
+   */
+  private void loadTextGathering() throws Exception {
     Segment seg = null;
-    // Small pieces are gathered in buf[pendingFrom, pendingTo) and sent to the segment's COPY
-    // together: one COPY message per megabyte instead of one (and a measurement) per file.
     int pendingFrom = 0;
     int pendingTo = 0;
     for (Piece p : pieces) {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("import task interrupted before " + p);
       }
-      boolean small = !p.gzip() && p.length() <= buf.length - pendingTo - 2;
-      if (!small) {
+      // small: the piece and a line end fit in the buffer; sent with what is gathered before
+      // it if they fit together
+      boolean small = !p.gzip() && p.length() <= buf.length - 2;
+      if (!small || p.length() > buf.length - pendingTo - 2) {
         send(seg, pendingFrom, pendingTo);
         pendingFrom = 0;
         pendingTo = 0;
       }
-      Opened o = new Opened(p, pendingTo);
+      if (small && gathering == null) {
+        gathering = monitor.measure("read");
+      }
+      Opened o = new Opened(p, pendingTo, small ? gathering : null);
       try (o.reader) {
         if (seg != null && !seg.accepts(o)) {
           send(seg, pendingFrom, pendingTo);
@@ -463,6 +490,7 @@ public final class CopyRunner {
           seg = null;
         }
         if (seg == null) {
+          gathered(); // starting a COPY is not reading
           seg = new Segment(o.columns, o.crlf);
           pendingFrom = o.off;
           pendingTo = o.off;
@@ -477,7 +505,7 @@ public final class CopyRunner {
             System.arraycopy(buf, o.off, buf, pendingTo, o.len - o.off);
           }
           int dataLen = o.len - o.off;
-          read = scanPiece(buf, pendingTo, pendingTo + dataLen);
+          read = countRecords(buf, pendingTo, pendingTo + dataLen);
           pendingTo += dataLen;
           if (dataLen > 0 && buf[pendingTo - 1] != '\n') {
             // ends the last record with the piece's own line end, as terminate() does
@@ -511,18 +539,25 @@ public final class CopyRunner {
   }
 
   /** Counts the records of a whole small piece's data in {@code b[from, to)}. */
-  private long scanPiece(byte[] b, int from, int to) {
+  private long countRecords(byte[] b, int from, int to) {
     RecordScanner scanner = sharedScanner;
     scanner.reset();
-    try (var m = monitor.measure("scan")) {
-      scanner.scan(b, from, to);
-    }
+    scanner.scan(b, from, to);
     scanner.finish();
     return scanner.records();
   }
 
-  /** Sends {@code buf[from, to)} to the segment's COPY. */
+  /** Ends the measurement of a batch of small pieces being gathered, if one is open. */
+  private void gathered() {
+    if (gathering != null) {
+      gathering.close();
+      gathering = null;
+    }
+  }
+
+  /** Sends {@code buf[from, to)} to the segment's COPY (ending any gathering first). */
   private void send(Segment seg, int from, int to) throws SQLException {
+    gathered();
     if (to <= from) {
       return;
     }
