@@ -126,4 +126,34 @@ class BinaryCopyTest {
         .isInstanceOf(BadInputException.class)
         .hasMessage(f + ":2: date/time field value out of range: \"2024-02-30\" (column day)");
   }
+
+  @Test
+  void afterThreeFallbacksTheOtherTasksOfTheRunStartAsText() throws IOException {
+    // ten files of ~640 KB, one task each, each ending with a date the encoder leaves to the
+    // server: three tasks try binary and fall back, the seven others go straight to text
+    Path d = Files.createDirectories(dir.resolve("odd-dates"));
+    for (int k = 0; k < 10; k++) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < 40_000; i++) {
+        sb.append("2024-01-02,").append(i).append('\n');
+      }
+      sb.append("20240103,").append(k).append('\n');
+      Files.writeString(d.resolve("f" + k + ".csv"), sb.toString());
+    }
+    operations.clear();
+    Recorder recorder = new Recorder() {
+      @Override
+      public void taskCompleted(TaskMetrics metrics, List<OperationStats> ops) {
+        operations.addAll(ops);
+      }
+    };
+    ImportReport r = Importer.run(DB, ImportOptions.builder("odd_dates").path(d.toString())
+        .create("day date, n int").header(Header.NO).workers(1).recorder(recorder).build(),
+        ImportListener.none());
+    assertThat(r.tasks()).isEqualTo(10);
+    assertThat(r.rowsLoaded()).isEqualTo(10 * 40_001);
+    assertThat(counted("binary fallback")).isEqualTo(3);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM odd_dates WHERE day = '2024-01-03'"))
+        .isEqualTo(10);
+  }
 }

@@ -99,7 +99,7 @@ public final class CopyRunner {
       List<Piece> pieces = task.pieces();
       int skippedPieces = 0;
       long skippedRows = 0;
-      boolean binary = task.binary();
+      boolean binary = task.binary() && pool.binaryWorthTrying();
       while (true) {
         CopyRunner runner = new CopyRunner(task, ctx, c, pieces);
         runner.binary = binary;
@@ -112,6 +112,7 @@ public final class CopyRunner {
           c.rollback();
           ctx.count("binary fallback", 1);
           ctx.count("binary fallback: " + f.reason(), 1);
+          pool.binaryFellBack();
           binary = false;
           continue;
         }
