@@ -195,17 +195,13 @@ final class BinaryRows {
         encode(kinds[col], field, 0, fieldLen);
         end = q;
       } else {
-        end = p;
-        byte c;
-        while (end < to && (c = b[end]) != delimiter && c != '\n' && c != '\r') {
-          if (c == quote) {
-            throw new Unsupported("a quote inside an unquoted field");
-          }
-          end++;
-        }
+        end = fieldEnd(b, p, to);
         if (end >= to) {
           o.n = tupleStart;
           return -1;
+        }
+        if (b[end] == quote) {
+          throw new Unsupported("a quote inside an unquoted field");
         }
         int len = end - p;
         if (len == nullBytes.length && Arrays.equals(b, p, end, nullBytes, 0, len)) {
@@ -245,6 +241,40 @@ final class BinaryRows {
   }
 
   private int fieldLen;
+
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * The index of the first delimiter, quote, newline or carriage return in {@code b[p, to)}, or
+   * {@code to}. Eight bytes at a time: a byte equal to the one looked for is a zero byte of the
+   * word XOR that byte repeated, and the lowest flagged byte is always a real one.
+   */
+  private int fieldEnd(byte[] b, int p, int to) {
+    final long delims = (delimiter & 0xffL) * ONES;
+    final long quotes = (quote & 0xffL) * ONES;
+    while (p + 8 <= to) {
+      long w = (long) LONG_LE.get(b, p);
+      long x1 = w ^ delims;
+      long x2 = w ^ quotes;
+      long x3 = w ^ (ONES * '\n');
+      long x4 = w ^ (ONES * '\r');
+      long found = ((x1 - ONES) & ~x1) | ((x2 - ONES) & ~x2) | ((x3 - ONES) & ~x3)
+          | ((x4 - ONES) & ~x4);
+      found &= HIGHS;
+      if (found != 0) {
+        return p + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+      p += 8;
+    }
+    byte c;
+    while (p < to && (c = b[p]) != delimiter && c != '\n' && c != '\r' && c != quote) {
+      p++;
+    }
+    return p;
+  }
 
   /**
    * Copies a quoted field's value, from just after its opening quote, into {@code field}.
@@ -400,6 +430,29 @@ final class BinaryRows {
       negative = b[i] == '-';
       i++;
     }
+    if (end - i <= 18) {
+      // the common case: at most 18 digits, so no digit can be lost, and no exponent
+      int start = i;
+      int dot = -1;
+      long m = 0;
+      for (; i < end; i++) {
+        int d = b[i] - '0';
+        if (d >= 0 && d <= 9) {
+          m = m * 10 + d;
+        } else if (b[i] == '.' && dot < 0) {
+          dot = i;
+        } else {
+          break;
+        }
+      }
+      if (i == end && end - start > (dot < 0 ? 0 : 1)) {
+        mantissa = m;
+        exponent = dot < 0 ? 0 : dot - end + 1;
+        lost = false;
+        return;
+      }
+      i = start;
+    }
     long m = 0;
     int digits = 0;
     int exp = 0;
@@ -546,8 +599,21 @@ final class BinaryRows {
     if (len != 10 || b[off + 4] != '-' || b[off + 7] != '-') {
       throw new Unsupported("not an ISO date");
     }
-    return epochDay(digits(b, off, off + 4), digits(b, off + 5, off + 7),
-        digits(b, off + 8, off + 10));
+    int y0 = b[off] - '0';
+    int y1 = b[off + 1] - '0';
+    int y2 = b[off + 2] - '0';
+    int y3 = b[off + 3] - '0';
+    int m0 = b[off + 5] - '0';
+    int m1 = b[off + 6] - '0';
+    int d0 = b[off + 8] - '0';
+    int d1 = b[off + 9] - '0';
+    // a digit is 0..9: any other byte makes one of these negative or above 9
+    if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0
+        || Math.max(Math.max(Math.max(y0, y1), Math.max(y2, y3)),
+            Math.max(Math.max(m0, m1), Math.max(d0, d1))) > 9) {
+      throw new Unsupported("not a plain date");
+    }
+    return epochDay(y0 * 1000 + y1 * 100 + y2 * 10 + y3, m0 * 10 + m1, d0 * 10 + d1);
   }
 
   private static long epochDay(int year, int month, int day) throws Unsupported {

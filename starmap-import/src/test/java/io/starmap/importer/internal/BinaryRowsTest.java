@@ -293,4 +293,21 @@ class BinaryRowsTest {
           .isInstanceOf(BinaryRows.Unsupported.class);
     }
   }
+
+  @Test
+  void fieldEndsAreFoundAtEveryPositionOfAWord() throws Exception {
+    for (int k = 0; k < 20; k++) {
+      String v = "x".repeat(k);
+      List<List<byte[]>> t = whole(List.of("text", "text"), v + "," + v + "y\r\n" + v + ",z")
+          .tuples();
+      assertThat(t).hasSize(2);
+      assertThat(t.get(0).get(0) == null ? "" : new String(t.get(0).get(0), StandardCharsets.UTF_8))
+          .isEqualTo(v);
+      assertThat(new String(t.get(0).get(1), StandardCharsets.UTF_8)).isEqualTo(v + "y");
+      assertThat(new String(t.get(1).get(1), StandardCharsets.UTF_8)).isEqualTo("z");
+      String quoteInside = v + "\"" + v + ",a\n";
+      assertThatThrownBy(() -> whole(List.of("text", "text"), quoteInside)).as(quoteInside)
+          .isInstanceOf(BinaryRows.Unsupported.class);
+    }
+  }
 }
