@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A corpus of malformed files, each with the exact {@code file:line: reason} it must give. */
 @Timeout(300)
@@ -241,15 +242,18 @@ class BadInputTest {
     return files;
   }
 
-  @Test
-  void linesAreRightInBatchesOfTinyFilesWithBomsHeadersAndMixedLineEnds() throws IOException {
+  @ParameterizedTest
+  @EnumSource(CopyFormat.class)
+  void linesAreRightInBatchesOfTinyFilesWithBomsHeadersAndMixedLineEnds(CopyFormat format)
+      throws IOException {
     for (int bad : new int[] {0, 217, 250, 299}) {
-      Path sub = Files.createDirectories(dir.resolve("batch" + bad));
+      Path sub = Files.createDirectories(dir.resolve("batch" + bad + format));
       List<Path> files = mixedTinyFiles(sub, bad);
       Path p = files.get(bad);
       long line = bad % 60 == 10 ? 16_001 : 4;
-      assertThatThrownBy(() -> Importer.run(DB, ImportOptions.builder("batch" + bad)
-          .path(sub.toString()).create(PRICES).header(Header.YES).workers(1).build(),
+      assertThatThrownBy(() -> Importer.run(DB, ImportOptions.builder("batch" + bad + format)
+          .path(sub.toString()).create(PRICES).header(Header.YES).workers(1).copyFormat(format)
+          .build(),
           ImportListener.none()))
           .isInstanceOf(BadInputException.class)
           .hasMessage(p + ":" + line + ": invalid input syntax for type numeric: \"bad\""

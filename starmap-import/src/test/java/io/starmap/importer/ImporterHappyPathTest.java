@@ -14,6 +14,8 @@ import io.starmap.importer.testing.PostgresExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +92,24 @@ class ImporterHappyPathTest {
     assertThat(TestPg.count(DB, "SELECT count(DISTINCT id) FROM big")).isEqualTo(rows);
     assertThat(TestPg.count(DB, "SELECT sum(length(note)) FROM big")).isEqualTo(expectedLen);
     assertThat(TestPg.count(DB, "SELECT count(*) FROM big WHERE tag <> 'x'")).isZero();
+    // the pieces were cut while loading: each ledger row still has the file's real hash
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM starmap_ledger WHERE file_hash = '"
+        + sha256(f) + "'")).isEqualTo(r.pieces());
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM starmap_ledger WHERE file_hash NOT SIMILAR"
+        + " TO '[0-9a-f]{64}'")).isZero();
+    ImportReport again = Importer.run(DB, ImportOptions.builder("big").path(f.toString())
+        .header(Header.NO).taskSizeMb(1).workers(2).build(), ImportListener.none());
+    assertThat(again.rowsLoaded()).isZero();
+    assertThat(again.rowsSkipped()).isEqualTo(rows);
+  }
+
+  static String sha256(Path f) throws IOException {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(Files.readAllBytes(f)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
@@ -249,9 +269,12 @@ class ImporterHappyPathTest {
         .isZero();
   }
 
-  @Test
-  void batchesOfTinyFilesWithBomsHeadersAndMixedLineEndsLoadEveryRow() throws IOException {
+  @ParameterizedTest
+  @EnumSource(CopyFormat.class)
+  void batchesOfTinyFilesWithBomsHeadersAndMixedLineEndsLoadEveryRow(CopyFormat format)
+      throws IOException {
     List<Path> files = BadInputTest.mixedTinyFiles(dir, -1);
+    String table = "tinybatches_" + format.name().toLowerCase(java.util.Locale.ROOT);
     long rows = 0;
     long cents = 0;
     for (int i = 0; i < files.size(); i++) {
@@ -261,17 +284,17 @@ class ImporterHappyPathTest {
         cents += (r % 100) * 100L + i % 100;
       }
     }
-    ImportOptions o = ImportOptions.builder("tinybatches").path(dir.toString()).create(PRICES)
-        .header(Header.YES).workers(1).build();
+    ImportOptions o = ImportOptions.builder(table).path(dir.toString()).create(PRICES)
+        .header(Header.YES).workers(1).copyFormat(format).build();
     ImportReport r = Importer.run(DB, o, ImportListener.none());
     assertThat(r.pieces()).isEqualTo(300);
     assertThat(r.rowsLoaded()).isEqualTo(rows);
     assertThat(r.accountingBalances()).isTrue();
     assertThat(TestPg.text(DB, "SELECT count(*) || ':' || sum(value * 100)::bigint"
-        + " || ':' || count(DISTINCT code) FROM tinybatches")).isEqualTo(rows + ":" + cents + ":"
+        + " || ':' || count(DISTINCT code) FROM " + table)).isEqualTo(rows + ":" + cents + ":"
         + rows);
     assertThat(TestPg.count(DB, "SELECT count(*) FROM starmap_ledger WHERE table_name LIKE"
-        + " '%tinybatches#%'")).isEqualTo(300);
+        + " '%." + table + "#%'")).isEqualTo(300);
     ImportReport again = Importer.run(DB, o, ImportListener.none());
     assertThat(again.rowsLoaded()).isZero();
     assertThat(again.rowsSkipped()).isEqualTo(rows);
