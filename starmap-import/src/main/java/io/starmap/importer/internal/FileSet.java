@@ -45,6 +45,9 @@ public final class FileSet {
           throw new ImportException("no such file or directory: " + p);
         }
       }
+      if (paths.size() == 1) {
+        return found; // one directory's walk names each file once
+      }
       for (InputFile f : found) {
         out.putIfAbsent(f.path(), f);
       }
