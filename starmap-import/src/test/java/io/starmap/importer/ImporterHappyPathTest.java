@@ -299,4 +299,23 @@ class ImporterHappyPathTest {
     assertThat(again.rowsLoaded()).isZero();
     assertThat(again.rowsSkipped()).isEqualTo(rows);
   }
+
+  @Test
+  void aCopyOfAFileInAnotherTaskLoadsOnce() throws IOException {
+    // each file is a task of its own: the copy's ledger row is refused when its task commits
+    // after the original's, and that task is done again without it
+    write(dir.resolve("a.csv"), prices(1, 25_000));
+    Files.copy(dir.resolve("a.csv"), dir.resolve("b.csv"));
+    write(dir.resolve("c.csv"), prices(2, 25_000));
+    ImportOptions o = ImportOptions.builder("copyonce").path(dir.toString()).create(PRICES)
+        .header(Header.NO).workers(1).build();
+    ImportReport r = Importer.run(DB, o, ImportListener.none());
+    assertThat(r.tasks()).isEqualTo(3);
+    assertThat(r.rowsLoaded()).isEqualTo(50_000);
+    assertThat(r.rowsSkipped()).isEqualTo(25_000);
+    assertThat(r.accountingBalances()).isTrue();
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM copyonce")).isEqualTo(50_000);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM starmap_ledger WHERE table_name LIKE"
+        + " '%.copyonce#%'")).isEqualTo(2);
+  }
 }

@@ -331,8 +331,7 @@ public final class CopyRunner {
       if (exactLedger) {
         duplicates = Ledger.record(conn, task.ledgerKey(), task.calcId(), entries);
       } else {
-        duplicates = Ledger.recordAll(conn, task.ledgerKey(), task.calcId(), entries)
-            ? java.util.Set.of() : null;
+        duplicates = Ledger.recordFast(conn, task.ledgerKey(), task.calcId(), entries);
       }
       m.count(entries.size());
     }

@@ -114,15 +114,23 @@ public final class Ledger {
    * Writes entries in the caller's transaction with one COPY straight into the ledger: the
    * cheapest way for the server (no conflict arbitration per row, no staging table), and the
    * usual case, where no key is taken. When one is (the same content in another file, or loaded
-   * by a concurrent run), the primary key stops the COPY and the transaction is aborted.
+   * by a concurrent run), the primary key stops the COPY and the transaction is aborted. Entries
+   * that share a key among themselves (copies of a file in one task) go the exact way at once.
    *
-   * @return true when every entry was written; false when a key was taken: the caller must roll
-   *     back and write the entries again with {@link #record}, which tells which ones
+   * @return the indexes of entries whose key was taken already (nothing written for them), or
+   *     null when a key was taken but which is not known: the caller must roll back and write
+   *     the entries again with {@link #record}, which tells which ones
    */
-  public static boolean recordAll(Connection c, String table, long calcId, List<Entry> entries)
-      throws SQLException {
+  public static java.util.Set<Integer> recordFast(Connection c, String table, long calcId,
+      List<Entry> entries) throws SQLException {
     if (entries.isEmpty()) {
-      return true;
+      return java.util.Set.of();
+    }
+    java.util.Set<Key> keys = new java.util.HashSet<>(entries.size() * 2);
+    for (Entry e : entries) {
+      if (!keys.add(new Key(e.hash(), e.start()))) {
+        return record(c, table, calcId, entries);
+      }
     }
     CsvBytes csv = new CsvBytes(entries.size() * 200);
     byte[] tableField = quoted(table);
@@ -140,7 +148,7 @@ public final class Ledger {
     try {
       in.writeToCopy(csv.buf, 0, csv.n);
       in.endCopy();
-      return true;
+      return java.util.Set.of();
     } catch (SQLException e) {
       if (in.isActive()) {
         try {
@@ -150,11 +158,14 @@ public final class Ledger {
         }
       }
       if ("23505".equals(e.getSQLState())) {
-        return false;
+        return null;
       }
       throw e;
     }
   }
+
+  /** An entry's key in the ledger (besides the table). */
+  private record Key(String hash, long start) {}
 
   private static final Comparator<Entry> KEY_ORDER =
       Comparator.comparing(Entry::hash).thenComparingLong(Entry::start);
