@@ -202,19 +202,16 @@ public final class CopyRunner {
         this.digest = null;
       }
       long from = piece.start();
+      // opening is part of reading: for tiny files it is most of it
+      Monitor.Measurement m = gathering != null ? gathering : monitor.measure("read");
       this.reader = PieceReader.open(piece, from, piece.gzip() ? Long.MAX_VALUE : piece.end(),
           digest);
       try {
-        if (gathering != null) {
-          int n = reader.fill(buf, base, buf.length - base);
-          len = base + n;
-          gathering.count(n);
-        } else {
-          try (var m = monitor.measure("read")) {
-            int n = reader.fill(buf, base, buf.length - base);
-            len = base + n;
-            m.count(n);
-          }
+        int n = reader.fill(buf, base, buf.length - base);
+        len = base + n;
+        m.count(n);
+        if (m != gathering) {
+          m.close();
         }
         off = base;
         dataLine = piece.firstLine();
