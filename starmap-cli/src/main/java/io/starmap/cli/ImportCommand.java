@@ -206,8 +206,25 @@ final class ImportCommand implements Callable<Integer> {
               + report.rejectsPath());
         }
         err.flush();
+        markArchiveTrained();
         return 0;
       }
+    }
+  }
+
+  /**
+   * Tells bin/starmap that this import, its class-archive training run, succeeded: only then is
+   * the archive made from it (a failed or usage-error run loads other classes).
+   */
+  private static void markArchiveTrained() {
+    String marker = System.getProperty("starmap.archive.trained");
+    if (marker == null) {
+      return;
+    }
+    try {
+      java.nio.file.Files.write(Path.of(marker), new byte[0]);
+    } catch (java.io.IOException | RuntimeException e) {
+      // no archive then; the import itself succeeded
     }
   }
 
