@@ -2,7 +2,7 @@
 # never by hand): waits for that JVM to exit, then, if the import succeeded, assembles the AOT
 # cache (JDK 25+) or keeps the dynamic CDS archive the JVM wrote at exit (JDK 21-24), under a
 # temporary name renamed when complete, so a reader never sees half an archive.
-# Arguments: PID KIND(aot|dynamic) TMP FINAL STAMP JAVA JVM-OPTIONS...
+# Arguments: PID (0: already exited) KIND(aot|dynamic) TMP FINAL STAMP JAVA JVM-OPTIONS...
 # Holds the launcher's archive lock (fd 8) until done; its output goes to target/archive.log.
 set -u
 pid=$1 kind=$2 tmp=$3 final=$4 stamp=$5 java=$6
@@ -18,7 +18,8 @@ cleanup() { rm -f "$tmp" "$tmp.conf" "$tmp.ok"; }
 trap cleanup EXIT
 
 # The JVM is not our child: poll. A zombie (exited, not yet reaped by its parent) counts as gone.
-while kill -0 "$pid" 2>/dev/null; do
+# PID 0: it has already exited.
+while [[ $pid != 0 ]] && kill -0 "$pid" 2>/dev/null; do
   stat=$(cat "/proc/$pid/stat" 2>/dev/null) || break
   state=${stat##*) }
   [[ ${state:0:1} == Z ]] && break

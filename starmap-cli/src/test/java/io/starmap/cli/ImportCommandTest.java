@@ -109,4 +109,37 @@ class ImportCommandTest {
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("no such file or directory");
   }
+
+  @Test
+  void anImportTakesWhatMainPrefetchedAndWhatIsNotTakenIsClosed() throws IOException {
+    Files.writeString(data.resolve("p.csv"), "000001,2024-01-01,1.50\n");
+    String[] args = {"import", "--db", PG.database().url().psqlUrl(), data.toString(), "--table",
+        "prefetched", "--create", "code text, date date, value numeric"};
+    ImportPrefetch.startIfImport(args);
+    Cli.Result r = Cli.run(args);
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("public.prefetched");
+    assertThat(ImportPrefetch.take()).as("taken by the import").isNull();
+
+    // --db names another database, and this home has no embedded one: the store only
+    ImportPrefetch.startIfImport(new String[] {"import", "--db", "postgresql://h/d", "x"});
+    ImportPrefetch p = ImportPrefetch.take();
+    assertThat(p).isNotNull();
+    assertThat(p.database).isNull();
+    p.store.join().close();
+    ImportPrefetch.startIfImport(new String[] {"import", "x", "--table", "t"});
+    assertThat(ImportPrefetch.take().database).as("no embedded database to open").isNull();
+
+    // a usage error never reaches the command: discard closes what was opened
+    String[] bad = {"import", "--db", PG.database().url().psqlUrl(), "x", "--no-such-option"};
+    ImportPrefetch.startIfImport(bad);
+    assertThat(Cli.run(bad).code()).isEqualTo(2);
+    ImportPrefetch.discard();
+    assertThat(ImportPrefetch.take()).isNull();
+
+    for (String[] none : new String[][] {{"sql", "select 1"}, {"import", "--help"}, {}}) {
+      ImportPrefetch.startIfImport(none);
+      assertThat(ImportPrefetch.take()).as(String.join(" ", none)).isNull();
+    }
+  }
 }
