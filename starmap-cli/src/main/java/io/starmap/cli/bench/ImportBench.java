@@ -620,10 +620,12 @@ public final class ImportBench {
   private void reset() {
     // The importer's ledger (io.starmap.importer.internal.Ledger) remembers what was loaded:
     // forgetting the table's rows makes every run a first import, as a user's would be, instead of
-    // a --force reload that hashes every file first and deletes the old entries.
+    // a --force reload that hashes every file first and deletes the old entries. Its key is the
+    // table's qualified name and oid (Sql.ledgerKey), e.g. public.bench_price#16384.
     psql("TRUNCATE " + config.table, "DO $$ BEGIN IF to_regclass('" + LEDGER + "') IS NOT NULL "
         + "THEN DELETE FROM " + LEDGER + " WHERE table_name IN ('" + config.table + "', 'public."
-        + config.table + "'); END IF; END $$", "CHECKPOINT");
+        + config.table + "') OR table_name LIKE 'public." + config.table + "#%'; END IF; END $$",
+        "CHECKPOINT");
   }
 
   private List<String> psqlCommand(List<String> args) {
