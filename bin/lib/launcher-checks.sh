@@ -27,8 +27,8 @@ out=$("$root/bin/starmap" sql --db postgresql://127.0.0.1:1/none "select 1" 2>&1
 # kind (dynamic CDS) too.
 mkdir -p "$home/csv"
 printf '1,a\n2,b\n3,c\n' >"$home/csv/t.csv"
-jdk_id=$(printf '%s' "$STARMAP_JAVA_HOME" | cksum | cut -d' ' -f1)
-major=$(starmap_java_major "$STARMAP_JAVA_HOME")
+starmap_jdk_id "$STARMAP_JAVA_HOME"; jdk_id=$STARMAP_JDK_ID
+major=${STARMAP_JAVA_MAJOR:-}
 import() { # TABLE [ENV...]: one import, its stdout and stderr in $home/TABLE.out and .err
   local table=$1; shift
   env STARMAP_HOME="$home" "$@" "$root/bin/starmap" import "$home/csv" --table "$table" \
