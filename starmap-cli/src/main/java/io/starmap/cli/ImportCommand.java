@@ -108,10 +108,10 @@ final class ImportCommand implements Callable<Integer> {
       description = "One connection per worker, or one shared by all (default: ${DEFAULT-VALUE}).")
   String connections;
 
-  @Option(names = "--copy-format", paramLabel = "text|binary", defaultValue = "text",
-      description = "text: the CSV bytes as they are, the server parses; binary: parsed here and "
-          + "sent as binary COPY (less server work; falls back to text for what it cannot "
-          + "take). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--copy-format", paramLabel = "binary|text", defaultValue = "binary",
+      description = "binary: parsed here and sent as binary COPY (less server work; a task with "
+          + "input it cannot take exactly as the server would loads as text); text: the CSV "
+          + "bytes as they are, the server parses. Default: ${DEFAULT-VALUE}.")
   io.starmap.importer.CopyFormat copyFormat;
 
   @Option(names = "--force", description = "Load again what the ledger says was loaded.")

@@ -157,7 +157,7 @@ public final class ImportOptions {
     return calcId;
   }
 
-  /** How rows travel: CSV text (default) or binary. */
+  /** How rows travel: binary (default, falls back to text by itself) or CSV text. */
   public CopyFormat copyFormat() {
     return copyFormat;
   }
@@ -197,7 +197,7 @@ public final class ImportOptions {
     private Connections connections = Connections.PER_WORKER;
     private boolean force;
     private long calcId = -1;
-    private CopyFormat copyFormat = CopyFormat.TEXT;
+    private CopyFormat copyFormat = CopyFormat.BINARY;
     private Recorder recorder = Recorder.none();
 
     private Builder(String table) {
@@ -350,7 +350,7 @@ public final class ImportOptions {
       return this;
     }
 
-    /** CSV text passthrough (default) or binary COPY. */
+    /** Binary COPY (default) or CSV text passthrough. */
     public Builder copyFormat(CopyFormat format) {
       this.copyFormat = Objects.requireNonNull(format, "copy format");
       return this;

@@ -56,6 +56,10 @@ public final class Importer {
 
   private Importer() {}
 
+  /** Executors whose tasks run in this JVM. */
+  private static final java.util.Set<String> IN_THIS_JVM = java.util.Set.of("no", "threads",
+      "virtual");
+
   /** The default number of workers: one COPY stream per core. */
   public static int defaultWorkers() {
     return Runtime.getRuntime().availableProcessors();
@@ -87,6 +91,7 @@ public final class Importer {
         o.nullString(), o.encoding());
     Charset charset = javaCharset(o.encoding());
     List<InputFile> files = FileSet.expand(o.paths());
+    String runKey = UUID.randomUUID().toString();
 
     String tableName;
     List<Sql.Column> columns;
@@ -119,8 +124,11 @@ public final class Importer {
           loaded = Ledger.loaded(c, ledgerKey, hashes.values());
         }
       }
+      // A big file's scan can overlap its loading only where tasks can wait for the file's hash
+      // in this JVM, and only when the hash is not needed first to look the file up.
+      boolean stream = hashes.isEmpty() && IN_THIS_JVM.contains(executor);
       plan = Planner.plan(files, hashes, loaded, new Planner.Settings(dialect, charset, header,
-          columns, tableName, workers, (long) o.taskSizeMb() << 20));
+          columns, tableName, workers, (long) o.taskSizeMb() << 20, stream ? runKey : null));
     } catch (SQLException e) {
       throw new ImportException("cannot prepare the import into " + o.table() + " at "
           + target.redacted() + ": " + e.getMessage(), e);
@@ -129,9 +137,12 @@ public final class Importer {
     } catch (UncheckedIOException e) {
       throw new ImportException(e.getMessage(), e);
     }
-    l.onMessage("plan: " + plan.files() + " files, " + plan.pieces() + " pieces in "
-        + plan.tasks().size() + " tasks of about " + (plan.targetBytes() >> 20) + " MB, "
-        + plan.bytesPlanned() + " bytes to load" + (plan.piecesSkipped() > 0 ? "; "
+    l.onMessage("plan: " + plan.files() + " files, " + (plan.streamed().isEmpty() ? "" : "about ")
+        + plan.pieces() + " pieces in " + plan.taskCount() + " tasks of about "
+        + (plan.targetBytes() >> 20) + " MB, " + plan.bytesPlanned() + " bytes to load"
+        + (plan.streamed().isEmpty() ? "" : "; " + plan.streamed().size()
+            + " big file(s) cut while loading")
+        + (plan.piecesSkipped() > 0 ? "; "
             + plan.piecesSkipped() + " pieces (" + plan.rowsSkipped()
             + " rows) already loaded" : ""));
 
@@ -146,13 +157,46 @@ public final class Importer {
         l.onMessage("binary COPY not used (" + why + "): loading CSV text");
       }
     }
-    String runKey = UUID.randomUUID().toString();
     String quoted = Sql.qualified(tableName);
+    boolean copyBinary = binary;
+    String table = tableName;
+    String key = ledgerKey;
+    List<Sql.Column> tableColumns = columns;
+    Planner.Plan planned = plan;
+    java.util.function.Function<List<Piece>, CopyTask> toTask = pieces -> new CopyTask(runKey,
+        target, quoted, table, key, tableColumns, dialect, pieces, o.maxErrors(), o.calcId(),
+        o.connections(), copyBinary);
+    // every task submitted so far, by task number (the run pulls them in the consumer's thread)
     List<CopyTask> tasks = new ArrayList<>();
-    for (List<Piece> pieces : plan.tasks()) {
-      tasks.add(new CopyTask(runKey, target, quoted, tableName, ledgerKey, columns, dialect, pieces,
-          o.maxErrors(), o.calcId(), o.connections(), binary));
-    }
+    Iterable<CopyTask> source = () -> new java.util.Iterator<>() {
+      final java.util.Iterator<List<Piece>> eager = planned.tasks().iterator();
+      final java.util.Iterator<Planner.StreamedSplit> splits = planned.streamed().iterator();
+      java.util.Iterator<Piece> split = java.util.Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        if (eager.hasNext()) {
+          return true;
+        }
+        while (!split.hasNext()) {
+          if (!splits.hasNext()) {
+            return false;
+          }
+          split = splits.next();
+        }
+        return true;
+      }
+
+      @Override
+      public CopyTask next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException("no more import tasks");
+        }
+        CopyTask t = toTask.apply(eager.hasNext() ? eager.next() : List.of(split.next()));
+        tasks.add(t);
+        return t;
+      }
+    };
     // Idempotent thanks to the ledger: a task run again (its cluster member died mid-COPY) loads
     // only what the ledger does not record, so the cluster executor may re-run it elsewhere.
     Task<CopyTask, TaskResult> copy = (Task<CopyTask, TaskResult> & Idempotent) CopyRunner::run;
@@ -165,7 +209,8 @@ public final class Importer {
     Path rejectsPath = null;
     OutputStream rejectsOut = null;
     ImportException failure = null;
-    try (Run<TaskResult> run = tasks.isEmpty() ? null : starmap.submit(tasks)) {
+    plan.streamed().forEach(Planner.StreamedSplit::start);
+    try (Run<TaskResult> run = plan.taskCount() == 0 ? null : starmap.submit(source)) {
       if (run != null) {
         for (Outcome<TaskResult> out : run) {
           if (!out.succeeded()) {
@@ -186,8 +231,8 @@ public final class Importer {
                 + o.maxErrors() + "): stopped; the bad rows are in " + rejectsPath);
             break;
           }
-          l.onProgress(new ImportProgress(t.tasks, tasks.size(), t.bytesDone, plan.bytesPlanned(),
-              t.loaded, t.rejected, System.nanoTime() - t0));
+          l.onProgress(new ImportProgress(t.tasks, Math.max(t.tasks, plan.taskCount()),
+              t.bytesDone, plan.bytesPlanned(), t.loaded, t.rejected, System.nanoTime() - t0));
         }
       }
     } catch (TaskFailedException e) {
@@ -196,6 +241,8 @@ public final class Importer {
       failure = e instanceof ImportException ie ? ie
           : new ImportException("import into " + tableName + " stopped: " + e.getMessage(), e);
     } finally {
+      plan.streamed().forEach(Planner.StreamedSplit::close);
+      Hashes.forgetRun(runKey);
       ConnectionPool.closeRun(runKey);
       if (rejectsOut != null) {
         try {

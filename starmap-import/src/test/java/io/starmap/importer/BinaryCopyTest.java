@@ -7,7 +7,12 @@ import io.starmap.importer.testing.PostgresExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import io.starmap.core.OperationStats;
+import io.starmap.core.Recorder;
+import io.starmap.core.TaskMetrics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,9 +34,31 @@ class BinaryCopyTest {
     DB = PgTarget.of(PG.database());
   }
 
+  private final List<OperationStats> operations = new CopyOnWriteArrayList<>();
+
   private ImportReport load(String table, Path f, CopyFormat format) {
+    operations.clear();
+    Recorder recorder = new Recorder() {
+      @Override
+      public void taskCompleted(TaskMetrics metrics, List<OperationStats> ops) {
+        operations.addAll(ops);
+      }
+    };
     return Importer.run(DB, ImportOptions.builder(table).path(f.toString()).create(COLS)
-        .header(Header.NO).copyFormat(format).workers(2).build(), ImportListener.none());
+        .header(Header.NO).copyFormat(format).workers(2).recorder(recorder).build(),
+        ImportListener.none());
+  }
+
+  /** Calls of a measured operation in the last load ("parse" is binary encoding). */
+  private long calls(String operation) {
+    return operations.stream().filter(o -> o.operation().equals(operation))
+        .mapToLong(OperationStats::calls).sum();
+  }
+
+  /** The count of a counted event in the last load. */
+  private long counted(String event) {
+    return operations.stream().filter(o -> o.operation().equals(event))
+        .mapToLong(OperationStats::count).sum();
   }
 
   private static void sameRows(String a, String b) {
@@ -70,6 +97,8 @@ class BinaryCopyTest {
     Files.writeString(f, sb.toString());
     ImportReport text = load("as_text", f, CopyFormat.TEXT);
     ImportReport binary = load("as_binary", f, CopyFormat.BINARY);
+    assertThat(calls("parse")).isPositive();
+    assertThat(counted("binary fallback")).isZero();
     assertThat(binary.rowsLoaded()).isEqualTo(text.rowsLoaded()).isEqualTo(3000);
     sameRows("as_text", "as_binary");
     assertThat(TestPg.count(DB, "SELECT count(*) FROM as_binary WHERE n2 IS NULL"))
@@ -83,6 +112,7 @@ class BinaryCopyTest {
     Files.writeString(f, "ab\"c,d\"e,v,1,1,1,1,1,t,20240102,2024-01-01 00:00:00,1e2,2\n");
     load("odd_text", f, CopyFormat.TEXT);
     load("odd_binary", f, CopyFormat.BINARY);
+    assertThat(counted("binary fallback")).isEqualTo(1);
     sameRows("odd_text", "odd_binary");
     assertThat(TestPg.text(DB, "SELECT t || '|' || n FROM odd_binary")).isEqualTo("abc,de|100.00");
   }
@@ -95,5 +125,35 @@ class BinaryCopyTest {
     assertThatThrownBy(() -> load("bad_binary", f, CopyFormat.BINARY))
         .isInstanceOf(BadInputException.class)
         .hasMessage(f + ":2: date/time field value out of range: \"2024-02-30\" (column day)");
+  }
+
+  @Test
+  void afterThreeFallbacksTheOtherTasksOfTheRunStartAsText() throws IOException {
+    // ten files of ~640 KB, one task each, each ending with a date the encoder leaves to the
+    // server: three tasks try binary and fall back, the seven others go straight to text
+    Path d = Files.createDirectories(dir.resolve("odd-dates"));
+    for (int k = 0; k < 10; k++) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < 40_000; i++) {
+        sb.append("2024-01-02,").append(i).append('\n');
+      }
+      sb.append("20240103,").append(k).append('\n');
+      Files.writeString(d.resolve("f" + k + ".csv"), sb.toString());
+    }
+    operations.clear();
+    Recorder recorder = new Recorder() {
+      @Override
+      public void taskCompleted(TaskMetrics metrics, List<OperationStats> ops) {
+        operations.addAll(ops);
+      }
+    };
+    ImportReport r = Importer.run(DB, ImportOptions.builder("odd_dates").path(d.toString())
+        .create("day date, n int").header(Header.NO).workers(1).recorder(recorder).build(),
+        ImportListener.none());
+    assertThat(r.tasks()).isEqualTo(10);
+    assertThat(r.rowsLoaded()).isEqualTo(10 * 40_001);
+    assertThat(counted("binary fallback")).isEqualTo(3);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM odd_dates WHERE day = '2024-01-03'"))
+        .isEqualTo(10);
   }
 }

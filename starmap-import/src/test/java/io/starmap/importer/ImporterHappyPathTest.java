@@ -90,6 +90,24 @@ class ImporterHappyPathTest {
     assertThat(TestPg.count(DB, "SELECT count(DISTINCT id) FROM big")).isEqualTo(rows);
     assertThat(TestPg.count(DB, "SELECT sum(length(note)) FROM big")).isEqualTo(expectedLen);
     assertThat(TestPg.count(DB, "SELECT count(*) FROM big WHERE tag <> 'x'")).isZero();
+    // the pieces were cut while loading: each ledger row still has the file's real hash
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM starmap_ledger WHERE file_hash = '"
+        + sha256(f) + "'")).isEqualTo(r.pieces());
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM starmap_ledger WHERE file_hash NOT SIMILAR"
+        + " TO '[0-9a-f]{64}'")).isZero();
+    ImportReport again = Importer.run(DB, ImportOptions.builder("big").path(f.toString())
+        .header(Header.NO).taskSizeMb(1).workers(2).build(), ImportListener.none());
+    assertThat(again.rowsLoaded()).isZero();
+    assertThat(again.rowsSkipped()).isEqualTo(rows);
+  }
+
+  static String sha256(Path f) throws IOException {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(Files.readAllBytes(f)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

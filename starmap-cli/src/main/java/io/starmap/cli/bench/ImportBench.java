@@ -370,10 +370,9 @@ public final class ImportBench {
     if (help.contains("--connections")) {
       ex.put("--connections shared", List.of("--connections", "shared"));
     }
-    for (String option : List.of("--copy-format", "--encoding-on-wire", "--wire-format")) {
-      if (help.contains(option) && help.contains("binary")) {
-        ex.put(option + " binary", List.of(option, "binary"));
-      }
+    if (help.contains("--copy-format")) {
+      // the importer's default is binary: the exercise is the other one
+      ex.put("--copy-format text", List.of("--copy-format", "text"));
     }
     ex.putAll(config.extraExercises);
     return ex;

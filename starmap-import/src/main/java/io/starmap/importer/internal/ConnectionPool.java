@@ -24,8 +24,13 @@ public final class ConnectionPool {
         ConnectionPool::closeRun), "starmap-import-pool-close"));
   }
 
+  /** After this many tasks of a run fell back from binary to text, its other tasks start as text. */
+  static final int FALLBACKS_BEFORE_TEXT = 3;
+
   private final PgTarget target;
   private final Semaphore permits;
+  private final java.util.concurrent.atomic.AtomicInteger binaryFallbacks =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
 
   private ConnectionPool(PgTarget target, Connections mode) {
@@ -48,6 +53,20 @@ public final class ConnectionPool {
       }
     }
     return POOLS.computeIfAbsent(runKey, k -> new ConnectionPool(target, mode));
+  }
+
+  /**
+   * Whether a task of this run should still try binary COPY: input that the encoder keeps
+   * refusing (a date style, an odd number format) would otherwise cost every task a failed
+   * binary attempt before its text load.
+   */
+  boolean binaryWorthTrying() {
+    return binaryFallbacks.get() < FALLBACKS_BEFORE_TEXT;
+  }
+
+  /** A task of this run fell back from binary to text. */
+  void binaryFellBack() {
+    binaryFallbacks.incrementAndGet();
   }
 
   /** Opens a connection configured for loading. */

@@ -60,6 +60,12 @@ public final class CopyRunner {
     Fallback(Throwable cause) {
       super(cause.getMessage(), cause, false, false);
     }
+
+    /** Why, in a few words from a small set (for the task's counters). */
+    String reason() {
+      return getCause() instanceof SQLException e ? "server error " + e.getSQLState()
+          : getMessage();
+    }
   }
 
   /** Whether binary COPY can encode a column of this type. */
@@ -93,7 +99,7 @@ public final class CopyRunner {
       List<Piece> pieces = task.pieces();
       int skippedPieces = 0;
       long skippedRows = 0;
-      boolean binary = task.binary();
+      boolean binary = task.binary() && pool.binaryWorthTrying();
       while (true) {
         CopyRunner runner = new CopyRunner(task, ctx, c, pieces);
         runner.binary = binary;
@@ -105,6 +111,8 @@ public final class CopyRunner {
           // reports any error in it with its own words and line numbers
           c.rollback();
           ctx.count("binary fallback", 1);
+          ctx.count("binary fallback: " + f.reason(), 1);
+          pool.binaryFellBack();
           binary = false;
           continue;
         }
@@ -208,9 +216,9 @@ public final class CopyRunner {
     }
 
     /** The hash of the file: given by the plan, or digested while reading the whole file. */
-    String hash() throws IOException {
+    String hash() throws IOException, InterruptedException {
       if (piece.hash() != null) {
-        return piece.hash();
+        return Hashes.resolve(piece.hash());
       }
       reader.drainDigest();
       return Hashes.hex(digest);
@@ -285,16 +293,18 @@ public final class CopyRunner {
   /** One binary COPY per run of pieces with the same columns. */
   private final class BinarySegment {
     final List<String> columns;
-    final List<String> types = new ArrayList<>();
     final CopyIn in;
     final BinaryRows.Out out = new BinaryRows.Out();
+    final BinaryRows rows;
 
     BinarySegment(List<String> columns) throws SQLException {
       this.columns = columns;
+      List<String> types = new ArrayList<>();
       for (String c : columns) {
         types.add(task.tableColumns().stream().filter(t -> t.name().equals(c)).findFirst()
             .orElseThrow().type());
       }
+      this.rows = new BinaryRows(types, dialect, out);
       StringBuilder sb = new StringBuilder("COPY ").append(task.table()).append(" (");
       for (int i = 0; i < columns.size(); i++) {
         sb.append(i > 0 ? ", " : "").append(Sql.ident(columns.get(i)));
@@ -340,49 +350,73 @@ public final class CopyRunner {
     }
   }
 
+  /** Output bytes sent to the server at a time. */
+  private static final int FLUSH = 1 << 19;
+
+  /**
+   * Encodes an opened piece's records into the segment's binary COPY. A record cut by the end of
+   * the buffer moves to the buffer's front and the next read goes on after it.
+   *
+   * @return records read
+   */
   private long streamBinary(Opened o, BinarySegment seg)
       throws IOException, SQLException, BinaryRows.Unsupported, InterruptedException {
-    BinaryRows rows = new BinaryRows(seg.types, dialect, seg.out);
-    int off = o.off;
-    int len = o.len - o.off;
+    BinaryRows rows = seg.rows;
+    rows.resetCount();
+    int pos = o.off;
+    int end = o.len;
     while (true) {
-      if (len > 0) {
+      while (pos < end) {
+        int next;
         try (var m = monitor.measure("parse")) {
-          rows.feed(buf, off, off + len);
+          next = rows.feed(buf, pos, end, FLUSH);
         }
-        if (seg.out.n >= (1 << 19)) {
-          flushBinary(seg, rows.completeBytes());
+        boolean full = seg.out.n >= FLUSH;
+        if (full) {
+          flushBinary(seg);
+        }
+        pos = next;
+        if (!full) {
+          break; // the rest is a record cut by the end of the buffer
         }
       }
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("import task interrupted in " + o.piece);
       }
-      len = readNext(o, buf);
-      if (len < 0) {
+      int tail = end - pos;
+      if (tail >= buf.length - 1) {
+        throw new BinaryRows.Unsupported("a record longer than " + (buf.length >> 20) + " MB");
+      }
+      if (tail > 0 && pos > 0) {
+        System.arraycopy(buf, pos, buf, 0, tail);
+      }
+      int n = readNext(o, buf, tail);
+      if (n < 0) {
+        try (var m = monitor.measure("parse")) {
+          rows.finish(buf, 0, tail);
+        }
         break;
       }
-      off = 0;
+      pos = 0;
+      end = tail + n;
     }
-    rows.finish();
-    flushBinary(seg, seg.out.n);
     return rows.records();
   }
 
-  /** Sends the complete tuples and keeps a partial one for the next chunk. */
-  private void flushBinary(BinarySegment seg, int complete) throws SQLException {
-    if (complete > 0) {
+  /** Sends the encoded tuples (the output holds whole tuples only). */
+  private void flushBinary(BinarySegment seg) throws SQLException {
+    if (seg.out.n > 0) {
       try (var m = monitor.measure("copy")) {
-        seg.in.writeToCopy(seg.out.buf, 0, complete);
+        seg.in.writeToCopy(seg.out.buf, 0, seg.out.n);
+        m.count(seg.out.n);
       }
-      int rest = seg.out.n - complete;
-      System.arraycopy(seg.out.buf, complete, seg.out.buf, 0, rest);
-      seg.out.n = rest;
+      seg.out.n = 0;
     }
   }
 
   private void endBinary(BinarySegment seg) throws SQLException {
     seg.out.bytes(BinaryRows.TRAILER, 0, BinaryRows.TRAILER.length);
-    flushBinary(seg, seg.out.n);
+    flushBinary(seg);
     try (var m = monitor.measure("copy")) {
       long n = seg.in.endCopy();
       rowsLoaded += n;
@@ -709,8 +743,13 @@ public final class CopyRunner {
 
   /** Reads the next buffer of the piece, measured as {@code read}; -1 at its end. */
   private int readNext(Opened o, byte[] buf) throws IOException {
+    return readNext(o, buf, 0);
+  }
+
+  /** Reads the next bytes of the piece into {@code buf} from {@code at}; -1 at its end. */
+  private int readNext(Opened o, byte[] buf, int at) throws IOException {
     try (var m = monitor.measure("read")) {
-      int len = o.reader.read(buf, 0, buf.length);
+      int len = o.reader.read(buf, at, buf.length - at);
       if (len > 0) {
         m.count(len);
       }

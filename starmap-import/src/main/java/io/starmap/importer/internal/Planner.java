@@ -5,8 +5,11 @@ import java.nio.charset.Charset;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import io.starmap.importer.ImportException;
 
 /**
  * Cuts the input into tasks: whole files when there are many, quote-aware byte-range splits of big
@@ -27,18 +30,32 @@ public final class Planner {
    * @param bytesSkipped bytes of the skipped ranges
    * @param bytesPlanned bytes to load
    * @param targetBytes the task size aimed at
+   * @param streamed big files whose pieces are cut while the others load, one task per piece
    */
   public record Plan(List<List<Piece>> tasks, int files, int piecesSkipped, long rowsSkipped,
-      long bytesSkipped, long bytesPlanned, long targetBytes) {
-    /** Pieces to load. */
+      long bytesSkipped, long bytesPlanned, long targetBytes, List<StreamedSplit> streamed) {
+    /** Pieces to load (an estimate for the streamed files). */
     public int pieces() {
-      return tasks.stream().mapToInt(List::size).sum();
+      return tasks.stream().mapToInt(List::size).sum()
+          + streamed.stream().mapToInt(StreamedSplit::estimatedPieces).sum();
+    }
+
+    /** Tasks to run (an estimate for the streamed files). */
+    public int taskCount() {
+      return tasks.size() + streamed.stream().mapToInt(StreamedSplit::estimatedPieces).sum();
     }
   }
 
-  /** What the planner needs besides the files. */
+  /**
+   * What the planner needs besides the files.
+   *
+   * @param streamKey when not null, big files whose hash is unknown are cut by a scan that runs
+   *     while their first pieces load (only for executors in this JVM, where a task can wait for
+   *     the file's hash, see {@link Hashes#resolve}); the key names the run
+   */
   public record Settings(Dialect dialect, Charset charset, boolean header,
-      List<Sql.Column> tableColumns, String tableName, int workers, long maxTaskBytes) {}
+      List<Sql.Column> tableColumns, String tableName, int workers, long maxTaskBytes,
+      String streamKey) {}
 
   /**
    * Plans the loading of {@code files}.
@@ -77,11 +94,15 @@ public final class Planner {
     long target = Math.max(1L << 20, Math.min(s.maxTaskBytes(), total / (8L * s.workers())));
 
     List<Piece> pieces = new ArrayList<>();
+    List<StreamedSplit> streamed = new ArrayList<>();
     for (Gap g : gaps) {
       InputFile f = g.f;
       boolean wholeFile = g.start == 0 && g.end == f.size();
       long len = g.end - g.start;
-      if (f.gzip() || len <= target + target / 2) {
+      if (s.streamKey() != null && wholeFile && g.hash == null && !f.gzip()
+          && len > target + target / 2) {
+        streamed.add(new StreamedSplit(f, target, s));
+      } else if (f.gzip() || len <= target + target / 2) {
         if (wholeFile) {
           pieces.add(new Piece(f.name(), f.path().toString(), f.size(), g.hash, 0, f.size(), 1,
               f.gzip(), s.header(), null));
@@ -113,7 +134,8 @@ public final class Planner {
       tasks.add(List.copyOf(group));
     }
     tasks.sort(Comparator.comparingLong(Planner::bytes).reversed());
-    return new Plan(tasks, files.size(), piecesSkipped, rowsSkipped, bytesSkipped, total, target);
+    return new Plan(tasks, files.size(), piecesSkipped, rowsSkipped, bytesSkipped, total, target,
+        List.copyOf(streamed));
   }
 
   static long bytes(List<Piece> task) {
@@ -158,20 +180,18 @@ public final class Planner {
     return n;
   }
 
+  /** Receives the record boundaries where a file is cut. */
+  private interface Cuts {
+    void cut(long offset, long line);
+  }
+
   /**
-   * Splits [start, end) of a plain file at record boundaries about {@code target} bytes apart,
-   * with a sequential quote-aware scan (a newline inside quotes is not a boundary). Computes the
-   * file's hash on the way when it is not known (the range is then the whole file).
+   * Finds cuts in [start, end) of a plain file, at record boundaries about {@code target} bytes
+   * apart, with a sequential quote-aware scan (a newline inside quotes is not a boundary). No cut
+   * leaves a tail shorter than a quarter of the target. Digests the bytes read when asked.
    */
-  private static List<Piece> split(InputFile f, String hash, long start, long end, long target,
-      Settings s) throws IOException {
-    boolean whole = start == 0 && end == f.size();
-    MessageDigest digest = hash == null ? Hashes.sha256() : null;
-    if (digest != null && !whole) {
-      throw new IllegalStateException("hash needed for a partial range of " + f.name());
-    }
-    long baseLine = start == 0 ? 1 : 1 + countNewlines(f, start);
-    List<long[]> cuts = new ArrayList<>(); // {offset, line}
+  private static void scan(InputFile f, long start, long end, long target, long baseLine,
+      Settings s, MessageDigest digest, Cuts cuts) throws IOException {
     Piece reading = new Piece(f.name(), f.path().toString(), f.size(), "", start, end, baseLine,
         false, false, null);
     RecordScanner sc = new RecordScanner(s.dialect());
@@ -194,8 +214,8 @@ public final class Planner {
             break;
           }
           long cut = pos + e;
-          if (cut < end) {
-            cuts.add(new long[] {cut, baseLine + sc.newlines()});
+          if (end - cut >= target / 4) {
+            cuts.cut(cut, baseLine + sc.newlines());
           }
           nextCut = cut + target;
           i = e;
@@ -206,10 +226,23 @@ public final class Planner {
         r.drainDigest();
       }
     }
-    // no tiny tail piece: merge it into the previous one
-    if (!cuts.isEmpty() && end - cuts.get(cuts.size() - 1)[0] < target / 4) {
-      cuts.remove(cuts.size() - 1);
+  }
+
+  /**
+   * Splits [start, end) of a plain file before loading it (see {@link #scan}); computes the
+   * file's hash on the way when it is not known (the range is then the whole file).
+   */
+  private static List<Piece> split(InputFile f, String hash, long start, long end, long target,
+      Settings s) throws IOException {
+    boolean whole = start == 0 && end == f.size();
+    MessageDigest digest = hash == null ? Hashes.sha256() : null;
+    if (digest != null && !whole) {
+      throw new IllegalStateException("hash needed for a partial range of " + f.name());
     }
+    long baseLine = start == 0 ? 1 : 1 + countNewlines(f, start);
+    List<long[]> cuts = new ArrayList<>(); // {offset, line}
+    scan(f, start, end, target, baseLine, s, digest, (off, line) -> cuts.add(new long[] {off,
+        line}));
     String h = hash != null ? hash : Hashes.hex(digest);
     List<String> cols = cuts.isEmpty() ? null : headerColumns(f, s);
     List<Piece> out = new ArrayList<>();
@@ -226,5 +259,107 @@ public final class Planner {
       }
     }
     return out;
+  }
+
+  /**
+   * The pieces of one big file, cut by a scan in a background thread and handed out as they are
+   * found, so loading starts after the first piece instead of after a scan of the whole file.
+   * The file's hash, which the scan computes, is known only at its end: the pieces carry a
+   * pending hash that their tasks resolve before writing the ledger (see {@link Hashes}).
+   */
+  public static final class StreamedSplit implements Iterator<Piece>, AutoCloseable {
+    private static final Object END = new Object();
+    private final InputFile file;
+    private final long target;
+    private final Settings settings;
+    private final String hash;
+    private final LinkedBlockingQueue<Object> found = new LinkedBlockingQueue<>();
+    private volatile boolean closed;
+    private Thread scanner;
+    private Object head;
+
+    StreamedSplit(InputFile file, long target, Settings settings) {
+      this.file = file;
+      this.target = target;
+      this.settings = settings;
+      this.hash = Hashes.pending(settings.streamKey(), file.path().toString());
+    }
+
+    /** The file. */
+    public InputFile file() {
+      return file;
+    }
+
+    /** About how many pieces the scan will find. */
+    public int estimatedPieces() {
+      return (int) Math.max(1, (file.size() + target / 2) / target);
+    }
+
+    /** Starts the scan. */
+    public void start() {
+      scanner = new Thread(this::run, "starmap-import-scan");
+      scanner.setDaemon(true);
+      scanner.start();
+    }
+
+    private void run() {
+      try {
+        List<String> cols = headerColumns(file, settings);
+        MessageDigest digest = Hashes.sha256();
+        long[] from = {0, 1}; // offset and line of the next piece
+        Planner.scan(file, 0, file.size(), target, 1, settings, digest, (off, line) -> {
+          if (closed) {
+            throw new java.util.concurrent.CancellationException("import stopped");
+          }
+          found.add(piece(from[0], off, from[1], cols));
+          from[0] = off;
+          from[1] = line;
+        });
+        found.add(piece(from[0], file.size(), from[1], cols));
+        Hashes.complete(hash, Hashes.hex(digest));
+        found.add(END);
+      } catch (IOException | RuntimeException e) {
+        Hashes.fail(hash, e);
+        found.add(e);
+      }
+    }
+
+    private Piece piece(long from, long to, long line, List<String> cols) {
+      boolean first = from == 0;
+      return new Piece(file.name(), file.path().toString(), file.size(), hash, from, to, line,
+          false, first && settings.header(), first ? null : cols);
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (head == null) {
+        try {
+          head = found.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ImportException("interrupted while cutting " + file.name(), e);
+        }
+      }
+      if (head instanceof Throwable t) {
+        throw new ImportException("cannot read " + file.name() + ": " + t.getMessage(), t);
+      }
+      return head != END;
+    }
+
+    @Override
+    public Piece next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException("no more pieces of " + file.name());
+      }
+      Piece p = (Piece) head;
+      head = null;
+      return p;
+    }
+
+    /** Stops the scan (the import ended early). */
+    @Override
+    public void close() {
+      closed = true;
+    }
   }
 }
