@@ -19,11 +19,14 @@ trap cleanup EXIT
 
 # The JVM is not our child: poll. A zombie (exited, not yet reaped by its parent) counts as gone.
 # PID 0: it has already exited.
+# Builtins only but sleep, a few times a second: this runs beside the training import.
 while [[ $pid != 0 ]] && kill -0 "$pid" 2>/dev/null; do
-  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || break
-  state=${stat##*) }
-  [[ ${state:0:1} == Z ]] && break
-  sleep 0.05
+  if [[ -r /proc/$pid/stat ]]; then
+    read -r stat <"/proc/$pid/stat" 2>/dev/null || break
+    state=${stat##*) }
+    [[ ${state:0:1} == Z ]] && break
+  fi
+  sleep 0.2
 done
 
 # The import writes the marker when it succeeded: a failed, interrupted or usage-error run trains
