@@ -40,6 +40,7 @@ class CrashTest {
 
   @TempDir static Path dir;
   static Path data;
+  static Path single;
   static Checksums expected;
 
   @BeforeAll
@@ -48,10 +49,15 @@ class CrashTest {
     PriceGenerator.builder().days(DAYS).securities(SECURITIES).seed(42).build().writeTo(data);
     expected = Checksums.ofFiles(data);
     assertThat(expected.rows()).isEqualTo((long) DAYS * SECURITIES);
+    // the same rows as one file, which the importer cuts into pieces while it loads them
+    single = dir.resolve("prices-single");
+    PriceGenerator.builder().days(DAYS).securities(SECURITIES).seed(42).singleFile(true).build()
+        .writeTo(single);
+    assertThat(Checksums.ofFiles(single)).isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"threads", "processes"})
+  @ValueSource(strings = {"threads", "processes", "threads-one-file"})
   void killedImportsThenAPlainRerunLoadEveryRowExactlyOnce(String executor) throws Exception {
     Path home = Files.createDirectories(dir.resolve("home-" + executor));
     long seed = System.nanoTime();
@@ -59,7 +65,7 @@ class CrashTest {
 
     // One uninterrupted import tells how long loading (plan to exit) takes here: kills fall
     // within that time.
-    String calibration = "calib_" + executor;
+    String calibration = "calib_" + executor.replace('-', '_');
     Path calibrationLog = Files.createTempFile(dir, "calibration-", ".log");
     Process first = Child.cli(home, calibrationLog, List.of(), args(calibration, executor)).start();
     waitForPlan(first, calibrationLog);
@@ -75,7 +81,7 @@ class CrashTest {
     int killsBeforePlan = 0;
     long deadline = System.nanoTime() + BUDGET.toNanos();
     while (kills < MIN_KILLS && System.nanoTime() < deadline) {
-      String table = "prices_" + executor + "_" + rounds++;
+      String table = "prices_" + executor.replace('-', '_') + "_" + rounds++;
       int killsThisRound = 0;
       while (System.nanoTime() < deadline) {
         Path log = Files.createTempFile(dir, "import-", ".log");
@@ -128,11 +134,13 @@ class CrashTest {
     }
   }
 
-  static List<String> args(String table, String executor) {
-    return List.of("import", data.toString(), "--table", table, "--create",
+  /** The import command of a variant: an executor, and "-one-file" for the single-file input. */
+  static List<String> args(String table, String variant) {
+    boolean oneFile = variant.endsWith("-one-file");
+    return List.of("import", (oneFile ? single : data).toString(), "--table", table, "--create",
         "code text, date date, value numeric(12,2)", "--header", "no", "--db",
-        PG.database().url().psqlUrl(), "--executor", executor, "--workers", "2",
-        "--task-size", "1");
+        PG.database().url().psqlUrl(), "--executor", variant.replace("-one-file", ""),
+        "--workers", "2", "--task-size", "1");
   }
 
   private static Child.Result importInto(Path home, String table, String executor)
