@@ -152,7 +152,7 @@ final class ImportCommand implements Callable<Integer> {
             () -> CalculationStore.open(StarmapHome.resolve()));
     Database opened;
     try {
-      opened = prefetched != null && db.url() == null ? prefetched.databaseOrNull() : null;
+      opened = prefetched != null ? prefetched.databaseOrNull(db.url()) : null;
       if (opened == null) {
         opened = db.open(err);
       }

@@ -12,36 +12,42 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What an import opens first, opened while picocli is still parsing the command line: the
- * calculation store and the embedded database (with a first connection, which readies the JDBC
- * driver). Parsing an import's options takes about a tenth of a second of one core, these as
+ * calculation store and the database (with a first connection, which readies the JDBC driver). Parsing an import's options takes about a tenth of a second of one core, these as
  * much again, and they do not depend on the options, so both cores share the start-up. Only
- * {@link Main#main} starts it, and only for what cannot print or go wrong differently: the
- * embedded database when it already exists and no other is named; anything {@link
- * ImportCommand} does not take is closed before the process exits.
+ * {@link Main#main} starts it, and only for what cannot print or go wrong differently (the
+ * embedded database only when it already exists); anything {@link ImportCommand} does not take
+ * is closed before the process exits.
  */
 final class ImportPrefetch {
   private static final AtomicReference<ImportPrefetch> CURRENT = new AtomicReference<>();
 
   final CompletableFuture<CalculationStore> store;
-  /** Null when the command line may name another database. */
+  /** Null when the embedded database does not exist yet. */
   final CompletableFuture<Database> database;
+  /** The URL it was opened from, null for the embedded database. */
+  final String databaseUrl;
 
   private ImportPrefetch(CompletableFuture<CalculationStore> store,
-      CompletableFuture<Database> database) {
+      CompletableFuture<Database> database, String databaseUrl) {
     this.store = store;
     this.database = database;
+    this.databaseUrl = databaseUrl;
   }
 
   /** Starts opening when {@code args} run an import; does nothing otherwise. */
   static void startIfImport(String[] args) {
     String command = null;
-    boolean otherDb = System.getenv(DbOption.ENV) != null && !System.getenv(DbOption.ENV).isBlank();
-    for (String a : args) {
+    String url = System.getenv(DbOption.ENV);
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
       if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
         return;
       }
-      otherDb |= a.equals("--db") || a.startsWith("--db=");
-      if (command == null && !a.startsWith("-")) {
+      if (a.equals("--db") && i + 1 < args.length) {
+        url = args[++i];
+      } else if (a.startsWith("--db=")) {
+        url = a.substring("--db=".length());
+      } else if (command == null && !a.startsWith("-")) {
         command = a;
       }
     }
@@ -54,22 +60,35 @@ final class ImportPrefetch {
     } catch (RuntimeException e) {
       return;
     }
+    String dbUrl = url == null || url.isBlank() ? null : url;
     CompletableFuture<CalculationStore> store =
         CompletableFuture.supplyAsync(() -> CalculationStore.open(home));
     CompletableFuture<Database> database = null;
-    // A first use creates the database and says so: that stays on the command's own path.
-    if (!otherDb && Files.exists(home.resolve("pg/data/PG_VERSION"))) {
-      database = CompletableFuture.supplyAsync(() -> {
-        Database db = Databases.open(null, home);
-        try {
-          db.connect().close();
-        } catch (java.sql.SQLException | RuntimeException e) {
-          // only a warm-up: the import connects again and reports what goes wrong
-        }
-        return db;
-      });
+    // A first use creates the embedded database and says so: that stays on the command's path.
+    if (dbUrl != null || Files.exists(home.resolve("pg/data/PG_VERSION"))) {
+      database = CompletableFuture.supplyAsync(
+          () -> dbUrl == null ? Databases.open(null, home) : Databases.open(dbUrl));
+      database.thenAccept(ImportPrefetch::warmUp);
     }
-    CURRENT.set(new ImportPrefetch(store, database));
+    CURRENT.set(new ImportPrefetch(store, database, dbUrl));
+  }
+
+  /**
+   * A first connection, closed at once: it readies the JDBC driver (class initialisation, the
+   * first run of its code) for the import's own connections. On a thread of its own, never
+   * waited for (a server that does not answer must not hold anything up), and quiet: the import
+   * connects again and reports what goes wrong.
+   */
+  private static void warmUp(Database db) {
+    Thread t = new Thread(() -> {
+      try {
+        db.connect().close();
+      } catch (java.sql.SQLException | RuntimeException e) {
+        // only a warm-up
+      }
+    }, "starmap-import-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** What was started for this process, handed over once; null if nothing was. */
@@ -90,11 +109,11 @@ final class ImportPrefetch {
   }
 
   /**
-   * The prefetched database, or null if there is none or opening it failed (the caller opens it
-   * again, to report the failure in its own words).
+   * The prefetched database if it is the one at {@code url} (null: the embedded one), else null;
+   * null too if opening it failed (the caller opens it again, to report that in its own words).
    */
-  Database databaseOrNull() {
-    if (database == null) {
+  Database databaseOrNull(String url) {
+    if (database == null || !java.util.Objects.equals(url, databaseUrl)) {
       return null;
     }
     try {

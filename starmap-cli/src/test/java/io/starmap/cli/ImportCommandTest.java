@@ -121,14 +121,19 @@ class ImportCommandTest {
     assertThat(r.out()).contains("public.prefetched");
     assertThat(ImportPrefetch.take()).as("taken by the import").isNull();
 
-    // --db names another database, and this home has no embedded one: the store only
-    ImportPrefetch.startIfImport(new String[] {"import", "--db", "postgresql://h/d", "x"});
+    // the database named by --db, taken only by an import of that same database
+    ImportPrefetch.startIfImport(new String[] {"import", "--db=postgresql://127.0.0.1:1/d", "x"});
     ImportPrefetch p = ImportPrefetch.take();
     assertThat(p).isNotNull();
-    assertThat(p.database).isNull();
+    assertThat(p.databaseUrl).isEqualTo("postgresql://127.0.0.1:1/d");
+    assertThat(p.databaseOrNull(null)).isNull();
+    assertThat(p.databaseOrNull("postgresql://127.0.0.1:1/d")).isNotNull();
     p.store.join().close();
+    // this home has no embedded database: it is created on the command's own path, not here
     ImportPrefetch.startIfImport(new String[] {"import", "x", "--table", "t"});
-    assertThat(ImportPrefetch.take().database).as("no embedded database to open").isNull();
+    p = ImportPrefetch.take();
+    assertThat(p.database).as("no embedded database to open").isNull();
+    p.store.join().close();
 
     // a usage error never reaches the command: discard closes what was opened
     String[] bad = {"import", "--db", PG.database().url().psqlUrl(), "x", "--no-such-option"};
