@@ -93,8 +93,8 @@ public final class BenchCommand implements Runnable {
     String importArgs;
 
     @Option(names = "--starmap", paramLabel = "COMMAND",
-        description = "How to run starmap in a separate process (default: this JVM's java and "
-            + "class path).")
+        description = "How to run starmap in a separate process (default: the bin/starmap that "
+            + "started this one, as a user runs it, else this JVM's java and class path).")
     String launcher;
 
     @Option(names = "--table", paramLabel = "NAME", defaultValue = "bench_price",
@@ -192,7 +192,7 @@ public final class BenchCommand implements Runnable {
       }
       Path benchDir = dir != null ? dir : StarmapHome.resolve().resolve("bench");
       return new ImportBench.Config(benchDir, "unset",
-          launcher != null ? words(launcher) : thisJvm(),
+          launcher != null ? words(launcher) : defaultLauncher(),
           days != null ? days : quick ? 3 : 522,
           securities != null ? securities : quick ? 400 : 10_000,
           seed,
@@ -215,6 +215,18 @@ public final class BenchCommand implements Runnable {
 
     private static List<String> words(String s) {
       return Arrays.stream(s.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    /**
+     * The bin/starmap that started this process (it says so in {@code STARMAP_LAUNCHER}): the
+     * command a user runs, with its class archive; else this JVM.
+     */
+    static List<String> defaultLauncher() {
+      String launcher = System.getenv("STARMAP_LAUNCHER");
+      if (launcher != null && !launcher.isBlank() && Files.isExecutable(Path.of(launcher))) {
+        return List.of(launcher);
+      }
+      return thisJvm();
     }
 
     /** The java of this process with its class path and the CLI's main class. */

@@ -8,7 +8,14 @@ public final class Main {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    System.exit(run(args));
+    ImportPrefetch.startIfImport(args);
+    int rc;
+    try {
+      rc = run(args);
+    } finally {
+      ImportPrefetch.discard();
+    }
+    System.exit(rc);
   }
 
   /** Runs the command line and returns its exit code (for tests). */

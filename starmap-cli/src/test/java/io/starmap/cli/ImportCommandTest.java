@@ -109,4 +109,42 @@ class ImportCommandTest {
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("no such file or directory");
   }
+
+  @Test
+  void anImportTakesWhatMainPrefetchedAndWhatIsNotTakenIsClosed() throws IOException {
+    Files.writeString(data.resolve("p.csv"), "000001,2024-01-01,1.50\n");
+    String[] args = {"import", "--db", PG.database().url().psqlUrl(), data.toString(), "--table",
+        "prefetched", "--create", "code text, date date, value numeric"};
+    ImportPrefetch.startIfImport(args);
+    Cli.Result r = Cli.run(args);
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("public.prefetched");
+    assertThat(ImportPrefetch.take()).as("taken by the import").isNull();
+
+    // the database named by --db, taken only by an import of that same database
+    ImportPrefetch.startIfImport(new String[] {"import", "--db=postgresql://127.0.0.1:1/d", "x"});
+    ImportPrefetch p = ImportPrefetch.take();
+    assertThat(p).isNotNull();
+    assertThat(p.databaseUrl).isEqualTo("postgresql://127.0.0.1:1/d");
+    assertThat(p.databaseOrNull(null)).isNull();
+    assertThat(p.databaseOrNull("postgresql://127.0.0.1:1/d")).isNotNull();
+    p.store.join().close();
+    // this home has no embedded database: it is created on the command's own path, not here
+    ImportPrefetch.startIfImport(new String[] {"import", "x", "--table", "t"});
+    p = ImportPrefetch.take();
+    assertThat(p.database).as("no embedded database to open").isNull();
+    p.store.join().close();
+
+    // a usage error never reaches the command: discard closes what was opened
+    String[] bad = {"import", "--db", PG.database().url().psqlUrl(), "x", "--no-such-option"};
+    ImportPrefetch.startIfImport(bad);
+    assertThat(Cli.run(bad).code()).isEqualTo(2);
+    ImportPrefetch.discard();
+    assertThat(ImportPrefetch.take()).isNull();
+
+    for (String[] none : new String[][] {{"sql", "select 1"}, {"import", "--help"}, {}}) {
+      ImportPrefetch.startIfImport(none);
+      assertThat(ImportPrefetch.take()).as(String.join(" ", none)).isNull();
+    }
+  }
 }

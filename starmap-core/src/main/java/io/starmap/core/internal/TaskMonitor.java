@@ -107,13 +107,16 @@ public final class TaskMonitor<A> implements TaskContext<A> {
     private final long wall0 = System.nanoTime();
     private final long cpu0 = exactCpu ? ThreadMeter.cpuNanos() : 0;
     private final long alloc0 = ThreadMeter.allocatedBytes();
-    private final OperationEvent event = new OperationEvent();
+    // Only when Flight Recorder is on (see Jfr).
+    private final OperationEvent event = Jfr.on() ? new OperationEvent() : null;
     private long count;
     private boolean closed;
 
     Open(String operation) {
       this.operation = operation;
-      event.begin();
+      if (event != null) {
+        event.begin();
+      }
     }
 
     @Override
@@ -131,13 +134,19 @@ public final class TaskMonitor<A> implements TaskContext<A> {
       long wall = System.nanoTime() - wall0;
       long cpu = exactCpu ? ThreadMeter.cpuNanos() - cpu0 : cpuSampler.estimate(wall);
       add(operation, 1, wall, cpu, ThreadMeter.allocatedBytes() - alloc0, count);
-      event.end();
-      if (event.shouldCommit()) {
-        event.operation = operation;
-        event.taskNo = taskNo;
-        event.count = count;
-        event.commit();
+      if (event != null) {
+        commit(event, operation, taskNo, count);
       }
+    }
+  }
+
+  private static void commit(OperationEvent event, String operation, long taskNo, long count) {
+    event.end();
+    if (event.shouldCommit()) {
+      event.operation = operation;
+      event.taskNo = taskNo;
+      event.count = count;
+      event.commit();
     }
   }
 }

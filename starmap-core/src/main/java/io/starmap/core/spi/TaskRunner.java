@@ -4,6 +4,7 @@ import io.starmap.core.OperationStats;
 import io.starmap.core.TaskMetrics;
 import io.starmap.core.TaskStatus;
 import io.starmap.core.internal.CpuSampler;
+import io.starmap.core.internal.Jfr;
 import io.starmap.core.internal.TaskEvent;
 import io.starmap.core.internal.TaskMonitor;
 import io.starmap.core.internal.ThreadMeter;
@@ -27,8 +28,12 @@ public final class TaskRunner {
     CpuSampler sampler = CpuSampler.current();
     boolean exactCpu = sampler.exactNext();
     TaskMonitor<A> monitor = new TaskMonitor<>(request.taskNo(), workerId, sampler, exactCpu);
-    TaskEvent event = new TaskEvent();
-    event.begin();
+    // Created only when Flight Recorder is on: loading the event class costs start-up time.
+    TaskEvent event = null;
+    if (Jfr.on()) {
+      event = new TaskEvent();
+      event.begin();
+    }
     long startMillis = System.currentTimeMillis();
     long wall0 = System.nanoTime();
     long cpu0 = exactCpu ? ThreadMeter.cpuNanos() : 0;
@@ -56,6 +61,16 @@ public final class TaskRunner {
         workerId, startMillis, wall, cpu, alloc, 0, 0, 0, 0, status);
     OperationStats total = new OperationStats(request.taskNo(), "total " + request.taskName(),
         1, wall, cpu, alloc, 0);
+    if (event != null) {
+      commit(event, request, workerId, cpu, alloc, error != null);
+    }
+    return new TaskReply(request.taskNo(), value, error,
+        error == null ? monitor.subtasks() : java.util.List.of(), metrics,
+        monitor.operations(total));
+  }
+
+  private static void commit(TaskEvent event, TaskRequest<?, ?> request, String workerId,
+      long cpu, long alloc, boolean failed) {
     event.end();
     if (event.shouldCommit()) {
       event.taskName = request.taskName();
@@ -65,11 +80,8 @@ public final class TaskRunner {
       event.weight = request.weight();
       event.cpuNanos = cpu;
       event.allocatedBytes = alloc;
-      event.failed = error != null;
+      event.failed = failed;
       event.commit();
     }
-    return new TaskReply(request.taskNo(), value, error,
-        error == null ? monitor.subtasks() : java.util.List.of(), metrics,
-        monitor.operations(total));
   }
 }

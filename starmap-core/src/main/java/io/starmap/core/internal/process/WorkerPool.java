@@ -326,11 +326,6 @@ final class WorkerPool {
     try {
       ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
       process = builder.start();
-      OutputStream stdin = process.getOutputStream();
-      // The port and token go through the pipe, never the command line that ps shows.
-      stdin.write((server.getLocalPort() + " " + w.token + "\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      stdin.flush(); // and stdin stays open: its end tells the worker that the master died
     } catch (IOException | RuntimeException e) {
       synchronized (this) {
         w.startFailure = "cannot run " + cmd.get(0) + ": " + e.getMessage();
@@ -340,6 +335,16 @@ final class WorkerPool {
         notifyAll();
       }
       return;
+    }
+    try {
+      OutputStream stdin = process.getOutputStream();
+      // The port and token go through the pipe, never the command line that ps shows.
+      stdin.write((server.getLocalPort() + " " + w.token + "\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      stdin.flush(); // and stdin stays open: its end tells the worker that the master died
+    } catch (IOException e) {
+      // A JVM that exits at once (a bad option) closes the pipe first: its exit code and output,
+      // reported when it has died, say why better than "Broken pipe".
     }
     synchronized (this) {
       w.process = process;

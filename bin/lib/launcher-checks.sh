@@ -1,0 +1,85 @@
+# bin/starmap as a new user meets it, on the jars already built (bin/test runs this after the
+# Maven tests; run alone: bash bin/lib/launcher-checks.sh). Uses its own STARMAP_HOME.
+set -u
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
+# shellcheck source=jdk.sh
+. "$root/bin/lib/jdk.sh"
+starmap_find_jdk || exit 1
+export JAVA_HOME=$STARMAP_JAVA_HOME
+target=$root/starmap-cli/target
+home=$(mktemp -d)
+trap 'STARMAP_HOME=$home "$root/bin/starmap" db stop --force >/dev/null 2>&1; rm -rf "$home"' EXIT
+fail() { echo "bin/test: launcher check failed: $*" >&2; exit 1; }
+out=$("$root/bin/starmap" --version) || fail "--version exited $?"
+[[ $out == starmap* ]] || fail "--version printed: $out"
+out=$(STARMAP_HOME=$home "$root/bin/starmap" sql "select 41+1 as answer" 2>&1) \
+  || fail "sql exited $?: $out"
+[[ $out == *answer* && $out == *42* ]] || fail "sql printed: $out"
+out=$("$root/bin/starmap" sql --db postgresql://127.0.0.1:1/none "select 1" 2>&1); rc=$?
+[[ $rc == 1 && $out == *127.0.0.1:1* && $(wc -l <<<"$out") == 1 ]] \
+  || fail "unreachable --db: exit $rc, printed: $out"
+"$root/bin/starmap" --no-such-option >/dev/null 2>&1; rc=$?
+[[ $rc == 2 ]] || fail "a usage error exited $rc, not 2"
+
+# Imports get a class archive trained on the first successful import after a build: made in the
+# background once that import has exited, used by the next ones, remade after a rebuild, and a
+# broken one is ignored without a word. Checked for the JDK's own kind, and for the JDK 21-24
+# kind (dynamic CDS) too.
+mkdir -p "$home/csv"
+printf '1,a\n2,b\n3,c\n' >"$home/csv/t.csv"
+starmap_jdk_id "$STARMAP_JAVA_HOME"; jdk_id=$STARMAP_JDK_ID
+major=${STARMAP_JAVA_MAJOR:-}
+import() { # TABLE [ENV...]: one import, its stdout and stderr in $home/TABLE.out and .err
+  local table=$1; shift
+  env STARMAP_HOME="$home" "$@" "$root/bin/starmap" import "$home/csv" --table "$table" \
+    --create "id int, name text" --header no --force >"$home/$table.out" 2>"$home/$table.err"
+}
+clean_output() { # TABLE: the import printed its summary, and on stderr only its own lines
+  local out=$home/$1.out err=$home/$1.err
+  grep -q '^ *[0-9]* | public\.'"$1"' ' "$out" || fail "import printed: $(cat "$out")"
+  ! grep -v '^starmap: ' "$err" | grep -q . || fail "import's stderr: $(cat "$err")"
+  [[ $(wc -l <"$out") == 4 ]] || fail "import's stdout: $(cat "$out")"
+}
+wait_for() { # FILE: the background assembly finishes within a minute
+  local i
+  for ((i = 0; i < 600; i++)); do [[ -f $1 ]] && return 0; sleep 0.1; done
+  fail "no archive $1 a minute after the first import: $(cat "$target/archive.log" 2>&1)"
+}
+from_archive() { # the import's own classes came from the archive
+  grep -q 'io.starmap.cli.ImportCommand source: shared objects file' "$home/classes.log" \
+    || fail "the import did not use the archive: $(grep ImportCommand "$home/classes.log")"
+}
+# Tables and ledger first (two imports creating them at once is not what is tested here).
+import t1 STARMAP_CDS=off && import t2 STARMAP_CDS=off || fail "import exited $?: $(cat "$home/t1.err" "$home/t2.err")"
+clean_output t2
+kinds=(dynamic)
+[[ -n $major && $major -ge 25 ]] && kinds=(auto dynamic)
+for kind in "${kinds[@]}"; do
+  ext=jsa; [[ $kind == auto ]] && ext=aot
+  archive=$target/starmap-$jdk_id-import.$ext
+  rm -f "$archive"
+  # Two first imports at once: one trains, both succeed, one archive results.
+  import t1 STARMAP_CDS=$kind & first=$!
+  import t2 STARMAP_CDS=$kind; rc=$?
+  wait $first || fail "first import ($kind) exited $?: $(cat "$home/t1.err" "$home/t2.err")"
+  (( rc == 0 )) || fail "concurrent first import ($kind) exited $rc: $(cat "$home/t1.err" "$home/t2.err")"
+  clean_output t2
+  wait_for "$archive"
+  import t1 STARMAP_CDS=$kind \
+    STARMAP_JAVA_OPTS="-Xlog:class+load=info:file=$home/classes.log" \
+    || fail "import with the archive ($kind) exited $?: $(cat "$home/t1.err" "$home/t2.err")"
+  clean_output t1
+  from_archive
+  # A rebuild (newer stamp) makes it stale: removed, not used, and made again.
+  sleep 1; touch "$target/.starmap-built"
+  import t1 STARMAP_CDS=$kind || fail "import after a rebuild ($kind) exited $?"
+  clean_output t1
+  wait_for "$archive"
+  [[ $archive -nt $target/.starmap-built ]] || fail "the stale archive ($kind) was kept"
+  # A broken archive is ignored without a word.
+  head -c 4096 /dev/urandom >"$archive"
+  import t1 STARMAP_CDS=$kind || fail "import with a broken archive ($kind) exited $?"
+  clean_output t1
+  rm -f "$archive"
+done
+echo "bin/test: launcher checks passed" >&2
