@@ -32,11 +32,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.IntStream;
 
 /**
  * The parallel CSV-to-PostgreSQL importer. One call plans the pieces, runs one {@code COPY ...
@@ -90,15 +94,23 @@ public final class Importer {
     Dialect dialect = new Dialect((byte) o.delimiter(), (byte) o.quote(), (byte) o.escape(),
         o.nullString(), o.encoding());
     Charset charset = javaCharset(o.encoding());
-    List<InputFile> files = FileSet.expand(o.paths());
+    // Listing tens of thousands of files takes as long as connecting: both at once.
+    CompletableFuture<List<InputFile>> expanding = CompletableFuture.supplyAsync(
+        () -> FileSet.expand(o.paths()), r -> {
+          Thread t = new Thread(r, "starmap-import-files");
+          t.setDaemon(true);
+          t.start();
+        });
     String runKey = UUID.randomUUID().toString();
 
+    List<InputFile> files;
     String tableName;
     List<Sql.Column> columns;
     boolean header;
     String ledgerKey;
     Planner.Plan plan;
-    try (Connection c = target.connect()) {
+    try (Connection c = connect(target, expanding)) {
+      files = expanded(expanding);
       tableName = Sql.canonicalName(c, o.table());
       if (tableName == null) {
         if (o.create() == null) {
@@ -269,6 +281,32 @@ public final class Importer {
     return report;
   }
 
+  /** Connects; when that fails, an error in the input paths is told first. */
+  private static Connection connect(PgTarget target,
+      CompletableFuture<List<InputFile>> expanding) throws SQLException {
+    try {
+      return target.connect();
+    } catch (SQLException | RuntimeException e) {
+      expanded(expanding);
+      throw e;
+    }
+  }
+
+  /** The input files, or the error that listing them threw. */
+  private static List<InputFile> expanded(CompletableFuture<List<InputFile>> expanding) {
+    try {
+      return expanding.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
   private static final class Totals {
     int tasks;
     int pieces;
@@ -358,9 +396,21 @@ public final class Importer {
     return true;
   }
 
+  /** The content hash of every file, read by one stream per core, each with its own buffer. */
   private static Map<InputFile, String> hashAll(List<InputFile> files) {
-    Map<InputFile, String> out = new ConcurrentHashMap<>();
-    files.parallelStream().forEach(f -> out.put(f, Hashes.of(f.path())));
+    String[] hashes = new String[files.size()];
+    int streams = Math.max(1, Math.min(files.size(), defaultWorkers()));
+    IntStream.range(0, streams).parallel().forEach(s -> {
+      MessageDigest d = Hashes.sha256();
+      byte[] buffer = new byte[1 << 16];
+      for (int i = s; i < hashes.length; i += streams) {
+        hashes[i] = Hashes.of(files.get(i).path(), d, buffer);
+      }
+    });
+    Map<InputFile, String> out = new HashMap<>(files.size() * 2);
+    for (int i = 0; i < hashes.length; i++) {
+      out.put(files.get(i), hashes[i]);
+    }
     return out;
   }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import io.starmap.importer.testing.PostgresExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A corpus of malformed files, each with the exact {@code file:line: reason} it must give. */
 @Timeout(300)
@@ -211,5 +213,51 @@ class BadInputTest {
         .path(b.toString()).create("s text, n int").header(Header.NO).workers(1).build(),
         ImportListener.none()))
         .hasMessage(b + ":4: invalid input syntax for type integer: \"bad\" (column n)");
+  }
+
+  /**
+   * Tiny files with a header, some with a BOM, CRLF line ends or no final newline, and a few of
+   * 400 KB among them, so one task sends them to COPY in batches that end mid-way; {@code bad}
+   * puts a bad value in the last record of file {@code bad} (its line 4).
+   */
+  static List<Path> mixedTinyFiles(Path dir, int bad) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String nl = i % 7 == 3 ? "\r\n" : "\n";
+      StringBuilder sb = new StringBuilder(i % 5 == 0 ? "\uFEFF" : "");
+      sb.append("code,date,value").append(nl);
+      int rows = i % 60 == 10 ? 16_000 : 3;
+      for (int r = 0; r < rows; r++) {
+        sb.append('c').append(i).append('_').append(r).append(",2024-01-0").append(1 + r % 9)
+            .append(',').append(i == bad && r == rows - 1 ? "bad"
+            : r % 100 + (i % 100 < 10 ? ".0" : ".") + i % 100);
+        if (r < rows - 1 || i % 4 != 1) {
+          sb.append(nl);
+        }
+      }
+      Path p = dir.resolve(String.format("t%03d.csv", i));
+      Files.writeString(p, sb, StandardCharsets.UTF_8);
+      files.add(p);
+    }
+    return files;
+  }
+
+  @ParameterizedTest
+  @EnumSource(CopyFormat.class)
+  void linesAreRightInBatchesOfTinyFilesWithBomsHeadersAndMixedLineEnds(CopyFormat format)
+      throws IOException {
+    for (int bad : new int[] {0, 217, 250, 299}) {
+      Path sub = Files.createDirectories(dir.resolve("batch" + bad + format));
+      List<Path> files = mixedTinyFiles(sub, bad);
+      Path p = files.get(bad);
+      long line = bad % 60 == 10 ? 16_001 : 4;
+      assertThatThrownBy(() -> Importer.run(DB, ImportOptions.builder("batch" + bad + format)
+          .path(sub.toString()).create(PRICES).header(Header.YES).workers(1).copyFormat(format)
+          .build(),
+          ImportListener.none()))
+          .isInstanceOf(BadInputException.class)
+          .hasMessage(p + ":" + line + ": invalid input syntax for type numeric: \"bad\""
+              + " (column value)");
+    }
   }
 }

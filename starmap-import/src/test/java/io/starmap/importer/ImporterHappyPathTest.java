@@ -14,6 +14,8 @@ import io.starmap.importer.testing.PostgresExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -265,5 +267,55 @@ class ImporterHappyPathTest {
     assertThat(TestPg.count(DB, "SELECT sum(value * 100)::bigint FROM splithdr")).isEqualTo(cents);
     assertThat(TestPg.count(DB, "SELECT count(*) FROM splithdr WHERE code NOT LIKE 'C%'"))
         .isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(CopyFormat.class)
+  void batchesOfTinyFilesWithBomsHeadersAndMixedLineEndsLoadEveryRow(CopyFormat format)
+      throws IOException {
+    List<Path> files = BadInputTest.mixedTinyFiles(dir, -1);
+    String table = "tinybatches_" + format.name().toLowerCase(java.util.Locale.ROOT);
+    long rows = 0;
+    long cents = 0;
+    for (int i = 0; i < files.size(); i++) {
+      int n = i % 60 == 10 ? 16_000 : 3;
+      rows += n;
+      for (int r = 0; r < n; r++) {
+        cents += (r % 100) * 100L + i % 100;
+      }
+    }
+    ImportOptions o = ImportOptions.builder(table).path(dir.toString()).create(PRICES)
+        .header(Header.YES).workers(1).copyFormat(format).build();
+    ImportReport r = Importer.run(DB, o, ImportListener.none());
+    assertThat(r.pieces()).isEqualTo(300);
+    assertThat(r.rowsLoaded()).isEqualTo(rows);
+    assertThat(r.accountingBalances()).isTrue();
+    assertThat(TestPg.text(DB, "SELECT count(*) || ':' || sum(value * 100)::bigint"
+        + " || ':' || count(DISTINCT code) FROM " + table)).isEqualTo(rows + ":" + cents + ":"
+        + rows);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM starmap_ledger WHERE table_name LIKE"
+        + " '%." + table + "#%'")).isEqualTo(300);
+    ImportReport again = Importer.run(DB, o, ImportListener.none());
+    assertThat(again.rowsLoaded()).isZero();
+    assertThat(again.rowsSkipped()).isEqualTo(rows);
+  }
+
+  @Test
+  void aCopyOfAFileInAnotherTaskLoadsOnce() throws IOException {
+    // each file is a task of its own: the copy's ledger row is refused when its task commits
+    // after the original's, and that task is done again without it
+    write(dir.resolve("a.csv"), prices(1, 25_000));
+    Files.copy(dir.resolve("a.csv"), dir.resolve("b.csv"));
+    write(dir.resolve("c.csv"), prices(2, 25_000));
+    ImportOptions o = ImportOptions.builder("copyonce").path(dir.toString()).create(PRICES)
+        .header(Header.NO).workers(1).build();
+    ImportReport r = Importer.run(DB, o, ImportListener.none());
+    assertThat(r.tasks()).isEqualTo(3);
+    assertThat(r.rowsLoaded()).isEqualTo(50_000);
+    assertThat(r.rowsSkipped()).isEqualTo(25_000);
+    assertThat(r.accountingBalances()).isTrue();
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM copyonce")).isEqualTo(50_000);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM starmap_ledger WHERE table_name LIKE"
+        + " '%.copyonce#%'")).isEqualTo(2);
   }
 }

@@ -44,6 +44,8 @@ public final class CopyRunner {
   private final Charset charset;
   private final byte[] buf = new byte[BUFFER];
   private final MessageDigest sharedDigest = Hashes.sha256();
+  private final RecordScanner sharedScanner;
+  private final List<String> tableColumnNames;
   private final List<TaskResult.Reject> rejects = new ArrayList<>();
   private long rowsRead;
   private long rowsLoaded;
@@ -72,7 +74,12 @@ public final class CopyRunner {
   public static boolean binarySupported(String type) {
     return BinaryRows.supported(type);
   }
+  /** The {@code read} measurement of the batch of small pieces being gathered, or null. */
+  private Monitor.Measurement gathering;
+  /** Entries whose ledger key was taken; null when some was but which is not known yet. */
   private java.util.Set<Integer> duplicates = java.util.Set.of();
+  /** Whether to write the ledger rows so that taken keys are found (after a taken key). */
+  private boolean exactLedger;
 
   private CopyRunner(CopyTask task, Monitor monitor, Connection conn, List<Piece> pieces)
       throws SQLException {
@@ -83,6 +90,8 @@ public final class CopyRunner {
     this.copyManager = conn.unwrap(PGConnection.class).getCopyAPI();
     this.dialect = task.dialect();
     this.charset = javaCharset(dialect.encoding());
+    this.sharedScanner = new RecordScanner(dialect);
+    this.tableColumnNames = task.tableColumns().stream().map(Sql.Column::name).toList();
   }
 
   /** The task function: runs wherever the executor puts it. */
@@ -100,9 +109,11 @@ public final class CopyRunner {
       int skippedPieces = 0;
       long skippedRows = 0;
       boolean binary = task.binary() && pool.binaryWorthTrying();
+      boolean exactLedger = false;
       while (true) {
         CopyRunner runner = new CopyRunner(task, ctx, c, pieces);
         runner.binary = binary;
+        runner.exactLedger = exactLedger;
         TaskResult r;
         try {
           r = runner.load();
@@ -114,6 +125,14 @@ public final class CopyRunner {
           ctx.count("binary fallback: " + f.reason(), 1);
           pool.binaryFellBack();
           binary = false;
+          continue;
+        }
+        if (runner.duplicates == null) {
+          // a ledger key was taken: redo the task writing its ledger rows one by one, which
+          // tells which pieces to drop
+          c.rollback();
+          ctx.count("ledger recheck", 1);
+          exactLedger = true;
           continue;
         }
         if (runner.duplicates.isEmpty()) {
@@ -151,7 +170,10 @@ public final class CopyRunner {
     }
   }
 
-  /** An open piece: its reader, its first buffered bytes and where its data starts. */
+  /**
+   * An open piece: its reader, its first buffered bytes (in {@code buf[off, len)}, after any BOM
+   * and header) and where its data starts in the file.
+   */
   private final class Opened {
     final Piece piece;
     final PieceReader reader;
@@ -164,6 +186,14 @@ public final class CopyRunner {
     Boolean crlf;
 
     Opened(Piece piece) throws IOException {
+      this(piece, 0, null);
+    }
+
+    /**
+     * Opens {@code piece} and reads its first bytes into {@code buf} from {@code base} on,
+     * measured as {@code read} by itself, or as part of {@code gathering} when given.
+     */
+    Opened(Piece piece, int base, Monitor.Measurement gathering) throws IOException {
       this.piece = piece;
       if (piece.hash() == null) {
         sharedDigest.reset();
@@ -172,46 +202,54 @@ public final class CopyRunner {
         this.digest = null;
       }
       long from = piece.start();
+      // opening is part of reading: for tiny files it is most of it
+      Monitor.Measurement m = gathering != null ? gathering : monitor.measure("read");
       this.reader = PieceReader.open(piece, from, piece.gzip() ? Long.MAX_VALUE : piece.end(),
           digest);
-      try (var m = monitor.measure("read")) {
-        len = reader.fill(buf, 0, buf.length);
-        m.count(len);
-      }
-      off = 0;
-      dataLine = piece.firstLine();
-      columns = piece.columns();
-      if (from == 0) {
-        if (dialect.utf8() && len >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB
-            && (buf[2] & 0xff) == 0xBF) {
-          off = 3;
+      try {
+        int n = reader.fill(buf, base, buf.length - base);
+        len = base + n;
+        m.count(n);
+        if (m != gathering) {
+          m.close();
         }
-        if (piece.skipHeader()) {
-          RecordScanner hs = new RecordScanner(dialect);
-          int end = hs.nextRecordEnd(buf, off, len);
-          if (end < 0) {
-            if (len == buf.length) {
-              throw new BadInputException(piece.file(), 1, "header longer than "
-                  + (BUFFER >> 20) + " MB");
-            }
-            end = len;
+        off = base;
+        dataLine = piece.firstLine();
+        columns = piece.columns();
+        if (from == 0) {
+          skipPreamble(base);
+        }
+        dataStart = from + off - base;
+        if (columns == null) {
+          columns = tableColumnNames;
+        }
+        crlf = lineEnd(buf, off, len);
+      } catch (IOException | RuntimeException e) {
+        reader.close();
+        throw e;
+      }
+    }
+
+    /** Skips a UTF-8 BOM and, when the piece starts with one to skip, the header. */
+    private void skipPreamble(int base) {
+      if (dialect.utf8() && len - base >= 3 && (buf[base] & 0xff) == 0xEF
+          && (buf[base + 1] & 0xff) == 0xBB && (buf[base + 2] & 0xff) == 0xBF) {
+        off = base + 3;
+      }
+      if (piece.skipHeader()) {
+        RecordScanner hs = new RecordScanner(dialect);
+        int end = hs.nextRecordEnd(buf, off, len);
+        if (end < 0) {
+          if (len == buf.length) {
+            throw new BadInputException(piece.file(), 1, "header longer than "
+                + (BUFFER >> 20) + " MB");
           }
-          List<String> names = dialect.fields(slice(buf, off, end), end - off, charset);
-          columns = mapHeader(names, piece.file());
-          dataLine += hs.newlines();
-          off = end;
+          end = len;
         }
-      }
-      dataStart = from + off;
-      if (columns == null) {
-        columns = task.tableColumns().stream().map(Sql.Column::name).toList();
-      }
-      crlf = null;
-      for (int i = off; i < len; i++) {
-        if (buf[i] == '\n') {
-          crlf = i > off && buf[i - 1] == '\r';
-          break;
-        }
+        List<String> names = dialect.fields(slice(buf, off, end), end - off, charset);
+        columns = mapHeader(names, piece.file());
+        dataLine += hs.newlines();
+        off = end;
       }
     }
 
@@ -227,6 +265,16 @@ public final class CopyRunner {
     long end() {
       return piece.gzip() ? Long.MAX_VALUE : piece.end();
     }
+  }
+
+  /** Whether the first line in {@code b[from, to)} ends with CRLF; null when none ends there. */
+  private static Boolean lineEnd(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == '\n') {
+        return i > from && b[i - 1] == '\r';
+      }
+    }
+    return null;
   }
 
   private static byte[] slice(byte[] b, int from, int to) {
@@ -277,10 +325,14 @@ public final class CopyRunner {
           + " were rejected; nothing of this task was committed");
     }
     try (var m = monitor.measure("ledger")) {
-      duplicates = Ledger.record(conn, task.ledgerKey(), task.calcId(), entries);
+      if (exactLedger) {
+        duplicates = Ledger.record(conn, task.ledgerKey(), task.calcId(), entries);
+      } else {
+        duplicates = Ledger.recordFast(conn, task.ledgerKey(), task.calcId(), entries);
+      }
       m.count(entries.size());
     }
-    if (!duplicates.isEmpty()) {
+    if (duplicates == null || !duplicates.isEmpty()) {
       return null;
     }
     try (var m = monitor.measure("commit")) {
@@ -425,46 +477,143 @@ public final class CopyRunner {
   }
 
   private void loadText() throws Exception {
+    if (task.maxErrors() > 0) {
+      loadTextWithRejects();
+      return;
+    }
+    try {
+      loadTextGathering();
+    } finally {
+      gathered();
+    }
+  }
+
+  /**
+   * Small pieces are gathered in buf[pendingFrom, pendingTo) and sent to the segment's COPY
+   * together: one COPY message per megabyte instead of one per file, and one measurement: the
+   * {@code read} of a batch of small pieces covers opening, reading, digesting and scanning them.
+   */
+  private void loadTextGathering() throws Exception {
     Segment seg = null;
+    int pendingFrom = 0;
+    int pendingTo = 0;
+    for (Piece p : pieces) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("import task interrupted before " + p);
+      }
+      // small: the piece and a line end fit in the buffer; sent with what is gathered before
+      // it if they fit together
+      boolean small = !p.gzip() && p.length() <= buf.length - 2;
+      if (!small || p.length() > buf.length - pendingTo - 2) {
+        send(seg, pendingFrom, pendingTo);
+        pendingFrom = 0;
+        pendingTo = 0;
+      }
+      if (small && gathering == null) {
+        gathering = monitor.measure("read");
+      }
+      Opened o = new Opened(p, pendingTo, small ? gathering : null);
+      try (o.reader) {
+        if (seg != null && !seg.accepts(o)) {
+          send(seg, pendingFrom, pendingTo);
+          endSegment(seg);
+          seg = null;
+        }
+        if (seg == null) {
+          gathered(); // starting a COPY is not reading
+          seg = new Segment(o.columns, o.crlf);
+          pendingFrom = o.off;
+          pendingTo = o.off;
+        } else if (seg.crlf == null) {
+          seg.crlf = o.crlf;
+        }
+        seg.pieces.add(o);
+        long read;
+        if (small && o.reader.atLimit()) {
+          if (o.off != pendingTo) {
+            // a BOM or header between the previous piece's data and this one's
+            System.arraycopy(buf, o.off, buf, pendingTo, o.len - o.off);
+          }
+          int dataLen = o.len - o.off;
+          read = countRecords(buf, pendingTo, pendingTo + dataLen);
+          pendingTo += dataLen;
+          if (dataLen > 0 && buf[pendingTo - 1] != '\n') {
+            // ends the last record with the piece's own line end, as terminate() does
+            if (buf[pendingTo - 1] != '\r' && Boolean.TRUE.equals(o.crlf)) {
+              buf[pendingTo++] = '\r';
+            }
+            buf[pendingTo++] = '\n';
+          }
+        } else {
+          // a big piece, or a small one whose file has shrunk since planning: streamed, after
+          // what is pending (which ends where this piece's bytes begin)
+          send(seg, pendingFrom, pendingTo);
+          try {
+            read = stream(o, seg.in, o.off, o.len - o.off)[0];
+          } catch (SQLException e) {
+            throw badInput(seg, e);
+          }
+          pendingFrom = 0;
+          pendingTo = 0;
+        }
+        rowsRead += read;
+        bytes += p.length();
+        entries.add(new Ledger.Entry(o.hash(), p.file(), p.fileSize(), p.start(), p.end(), read,
+            0));
+      }
+    }
+    if (seg != null) {
+      send(seg, pendingFrom, pendingTo);
+      endSegment(seg);
+    }
+  }
+
+  /** Counts the records of a whole small piece's data in {@code b[from, to)}. */
+  private long countRecords(byte[] b, int from, int to) {
+    RecordScanner scanner = sharedScanner;
+    scanner.reset();
+    scanner.scan(b, from, to);
+    scanner.finish();
+    return scanner.records();
+  }
+
+  /** Ends the measurement of a batch of small pieces being gathered, if one is open. */
+  private void gathered() {
+    if (gathering != null) {
+      gathering.close();
+      gathering = null;
+    }
+  }
+
+  /** Sends {@code buf[from, to)} to the segment's COPY (ending any gathering first). */
+  private void send(Segment seg, int from, int to) throws SQLException {
+    gathered();
+    if (to <= from) {
+      return;
+    }
+    try (var m = monitor.measure("copy")) {
+      seg.in.writeToCopy(buf, from, to - from);
+    } catch (SQLException e) {
+      throw badInput(seg, e);
+    }
+  }
+
+  /** Loads each piece under savepoints, rejecting bad rows within the budget. */
+  private void loadTextWithRejects() throws Exception {
     for (Piece p : pieces) {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("import task interrupted before " + p);
       }
       Opened o = new Opened(p);
       try (o.reader) {
-        long read;
-        long rejected;
-        if (task.maxErrors() > 0) {
-          int before = rejects.size();
-          read = loadWithRejects(o);
-          rejected = rejects.size() - before;
-        } else {
-          if (seg != null && !seg.accepts(o)) {
-            endSegment(seg);
-            seg = null;
-          }
-          if (seg == null) {
-            seg = new Segment(o.columns, o.crlf);
-          } else if (seg.crlf == null) {
-            seg.crlf = o.crlf;
-          }
-          seg.pieces.add(o);
-          try {
-            long[] counts = stream(o, seg.in, o.off, o.len - o.off);
-            read = counts[0];
-          } catch (SQLException e) {
-            throw badInput(seg, e);
-          }
-          rejected = 0;
-        }
+        int before = rejects.size();
+        long read = loadWithRejects(o);
+        long rejected = rejects.size() - before;
         rowsRead += read;
         bytes += p.length();
         entries.add(new Ledger.Entry(o.hash(), p.file(), p.fileSize(), p.start(), p.end(), read,
             rejected));
       }
-    }
-    if (seg != null) {
-      endSegment(seg);
     }
   }
 
@@ -748,6 +897,9 @@ public final class CopyRunner {
 
   /** Reads the next bytes of the piece into {@code buf} from {@code at}; -1 at its end. */
   private int readNext(Opened o, byte[] buf, int at) throws IOException {
+    if (o.reader.atLimit()) {
+      return -1; // a tiny file read whole by its first read: no second read to measure
+    }
     try (var m = monitor.measure("read")) {
       int len = o.reader.read(buf, at, buf.length - at);
       if (len > 0) {

@@ -1,9 +1,8 @@
 package io.starmap.importer.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -74,12 +73,19 @@ public final class Hashes {
 
   /** The SHA-256 of a file's content. */
   public static String of(Path file) {
-    MessageDigest d = sha256();
-    byte[] b = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
+    return of(file, sha256(), new byte[1 << 16]);
+  }
+
+  /**
+   * The SHA-256 of a file's content, with a digest and a buffer of the caller's (hashing tens of
+   * thousands of tiny files, a buffer and a stream each would be most of the work).
+   */
+  public static String of(Path file, MessageDigest d, byte[] buffer) {
+    d.reset();
+    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
       int n;
-      while ((n = in.read(b)) >= 0) {
-        d.update(b, 0, n);
+      while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+        d.update(buffer, 0, n);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);

@@ -69,6 +69,16 @@ public final class RecordScanner {
     return -1;
   }
 
+  /** Starts again at a record boundary outside quotes, with nothing counted. */
+  public void reset() {
+    inQuote = false;
+    lastWasEscape = false;
+    pending = false;
+    records = 0;
+    newlines = 0;
+    newlinesInRecord = 0;
+  }
+
   /** Scans a whole chunk. */
   public void scan(byte[] b, int from, int to) {
     int i = from;

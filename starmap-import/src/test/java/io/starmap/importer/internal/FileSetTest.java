@@ -1,0 +1,96 @@
+package io.starmap.importer.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.starmap.importer.ImportException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class FileSetTest {
+  @TempDir Path dir;
+
+  private Path file(String rel, String content) throws IOException {
+    Path p = dir.resolve(rel);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content);
+    return p;
+  }
+
+  private static List<String> names(List<InputFile> files) {
+    return files.stream().map(InputFile::name).toList();
+  }
+
+  @Test
+  void aDirectoryGivesItsRegularFilesSortedWithoutHiddenOnes() throws IOException {
+    file("b.csv", "bb\n");
+    file("a.csv", "a\n");
+    file("sub/c.csv.gz", "ccc");
+    file("sub/.hidden.csv", "h\n");
+    file(".git/x.csv", "x\n");
+    file("sub/deeper/d.csv", "dddd\n");
+    Files.createDirectories(dir.resolve("empty"));
+
+    List<InputFile> files = FileSet.expand(List.of(dir.toString()));
+
+    assertThat(names(files)).containsExactly(dir + "/a.csv", dir + "/b.csv",
+        dir + "/sub/c.csv.gz", dir + "/sub/deeper/d.csv");
+    assertThat(files).extracting(InputFile::size).containsExactly(2L, 3L, 3L, 5L);
+    assertThat(files).extracting(InputFile::gzip).containsExactly(false, false, true, false);
+    assertThat(files).allSatisfy(f -> {
+      assertThat(f.path().isAbsolute()).isTrue();
+      assertThat(f.path()).isEqualTo(f.path().normalize());
+      assertThat(Files.size(f.path())).isEqualTo(f.size());
+    });
+  }
+
+  @Test
+  void namesKeepThePathAsGivenAndDuplicatesCountOnce() throws IOException {
+    Path a = file("in/a.csv", "a\n");
+    file("in/b.csv", "b\n");
+    String given = dir + "/in/../in/";
+
+    List<InputFile> files = FileSet.expand(List.of(given, a.toString()));
+
+    assertThat(names(files)).containsExactly(dir + "/in/../in/a.csv", dir + "/in/../in/b.csv");
+    assertThat(files.get(0).path()).isEqualTo(a);
+  }
+
+  @Test
+  void aSymbolicLinkToAFileIsAFile() throws IOException {
+    Path target = file("real/t.csv", "target\n");
+    Files.createDirectories(dir.resolve("links"));
+    Files.createSymbolicLink(dir.resolve("links/l.csv"), target);
+
+    List<InputFile> files = FileSet.expand(List.of(dir.resolve("links").toString()));
+
+    assertThat(names(files)).containsExactly(dir + "/links/l.csv");
+    assertThat(files.get(0).size()).isEqualTo(7);
+  }
+
+  @Test
+  void globsMatchBelowTheirFixedPart() throws IOException {
+    file("g/x1.csv", "1\n");
+    file("g/x2.txt", "2\n");
+    file("g/sub/x3.csv", "3\n");
+
+    assertThat(names(FileSet.expand(List.of(dir + "/g/*.csv")))).containsExactly(dir + "/g/x1.csv");
+    assertThat(names(FileSet.expand(List.of(dir + "/g/**.csv"))))
+        .containsExactly(dir + "/g/sub/x3.csv", dir + "/g/x1.csv");
+    assertThatThrownBy(() -> FileSet.expand(List.of(dir + "/g/*.json")))
+        .isInstanceOf(ImportException.class).hasMessage("no file matches " + dir + "/g/*.json");
+  }
+
+  @Test
+  void aMissingPathIsAnError() {
+    assertThatThrownBy(() -> FileSet.expand(List.of(dir + "/nothing")))
+        .isInstanceOf(ImportException.class)
+        .hasMessage("no such file or directory: " + dir + "/nothing");
+  }
+}
