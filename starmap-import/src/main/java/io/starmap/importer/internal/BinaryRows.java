@@ -620,7 +620,10 @@ final class BinaryRows {
     if (year < 1) {
       throw new Unsupported("year 0"); // PostgreSQL has no year 0: its parser says so
     }
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    // a lookup, not a switch: the JIT would compile a switch for the months seen so far and
+    // deoptimise at each new one
+    if (month < 1 || month > 12 || day < 1 || day > MAX_DAYS[month]
+        || (month == 2 && day == 29 && !leap(year))) {
       throw new Unsupported("not a valid date");
     }
     // days from the civil calendar (proleptic Gregorian, as PostgreSQL's date is)
@@ -633,12 +636,10 @@ final class BinaryRows {
     return era * 146097L + doe - 719468;
   }
 
-  private static int daysInMonth(int year, int month) {
-    return switch (month) {
-      case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
-      case 4, 6, 9, 11 -> 30;
-      default -> 31;
-    };
+  private static final int[] MAX_DAYS = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+  private static boolean leap(int year) {
+    return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
   }
 
   private static long parseTimestamp(byte[] b, int off, int len) throws Unsupported {

@@ -316,6 +316,7 @@ public final class CopyRunner {
   private TaskResult load() throws Exception {
     if (binary) {
       loadBinary();
+      monitor.count("rows sent as binary", rowsLoaded);
     } else {
       loadText();
     }
@@ -373,33 +374,74 @@ public final class CopyRunner {
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedException("import task interrupted before " + p);
         }
-        Opened o = new Opened(p);
+        // small: the whole piece fits in the buffer, with room for finish()'s extra byte
+        boolean small = !p.gzip() && p.length() <= buf.length - 2;
+        if (!small) {
+          gathered();
+        } else if (gathering == null) {
+          gathering = monitor.measure("read");
+        }
+        Opened o = new Opened(p, 0, small ? gathering : null);
         try (o.reader) {
           if (seg != null && !seg.columns.equals(o.columns)) {
+            gathered(); // ending a COPY is not reading
             endBinary(seg);
             seg = null;
           }
           if (seg == null) {
+            gathered(); // starting a COPY is not reading
             seg = new BinarySegment(o.columns);
           }
-          long read = streamBinary(o, seg);
+          long read = small && o.reader.atLimit() ? encodeWhole(o, seg) : streamBinary(o, seg);
           rowsRead += read;
           bytes += p.length();
           entries.add(new Ledger.Entry(o.hash(), p.file(), p.fileSize(), p.start(), p.end(),
               read, 0));
         }
       }
+      gathered();
       if (seg != null) {
         BinarySegment last = seg;
         seg = null;
         endBinary(last);
       }
     } catch (SQLException | BinaryRows.Unsupported e) {
+      gathered();
       if (seg != null) {
         cancel(seg.in);
       }
       throw new Fallback(e);
+    } finally {
+      gathered();
     }
+  }
+
+  /**
+   * Encodes a small piece read whole into the buffer, within the measurement of its batch of
+   * small pieces ({@code read} then covers opening, reading, digesting and encoding them: one
+   * measurement per piece would cost as much as the encoding of a tiny file).
+   *
+   * @return records read
+   */
+  private long encodeWhole(Opened o, BinarySegment seg)
+      throws SQLException, BinaryRows.Unsupported {
+    BinaryRows rows = seg.rows;
+    rows.resetCount();
+    int pos = o.off;
+    while (true) {
+      pos = rows.feed(buf, pos, o.len, FLUSH);
+      if (seg.out.n < FLUSH) {
+        break;
+      }
+      gathered(); // sending is not reading
+      flushBinary(seg);
+    }
+    rows.finish(buf, pos, o.len);
+    if (seg.out.n >= FLUSH) {
+      gathered();
+      flushBinary(seg);
+    }
+    return rows.records();
   }
 
   /** Output bytes sent to the server at a time. */
@@ -444,8 +486,10 @@ public final class CopyRunner {
       }
       int n = readNext(o, buf, tail);
       if (n < 0) {
-        try (var m = monitor.measure("parse")) {
-          rows.finish(buf, 0, tail);
+        if (tail > 0) {
+          try (var m = monitor.measure("parse")) {
+            rows.finish(buf, 0, tail);
+          }
         }
         break;
       }
