@@ -117,6 +117,14 @@ public final class Planner {
     List<List<Piece>> tasks = new ArrayList<>();
     List<Piece> group = new ArrayList<>();
     long groupBytes = 0;
+    // The last bytes of small pieces go in quarter-size tasks, run last (largest first): when one
+    // worker has nothing left, the other's last task is short, so the server is not left with a
+    // single stream for long at the end.
+    long smallLeft = 0;
+    for (Piece p : pieces) {
+      smallLeft += p.length() < target / 2 ? p.length() : 0;
+    }
+    long tail = s.workers() * target;
     for (Piece p : pieces) {
       if (p.length() >= target / 2) {
         tasks.add(List.of(p));
@@ -124,7 +132,8 @@ public final class Planner {
       }
       group.add(p);
       groupBytes += p.length();
-      if (groupBytes >= target) {
+      smallLeft -= p.length();
+      if (groupBytes >= (smallLeft + groupBytes <= tail ? target / 4 : target)) {
         tasks.add(List.copyOf(group));
         group.clear();
         groupBytes = 0;
@@ -187,8 +196,9 @@ public final class Planner {
 
   /**
    * Finds cuts in [start, end) of a plain file, at record boundaries about {@code target} bytes
-   * apart, with a sequential quote-aware scan (a newline inside quotes is not a boundary). No cut
-   * leaves a tail shorter than a quarter of the target. Digests the bytes read when asked.
+   * apart (a quarter of that in the last {@code workers x target} bytes), with a sequential
+   * quote-aware scan (a newline inside quotes is not a boundary). No cut leaves a last piece
+   * shorter than a quarter of the spacing. Digests the bytes read when asked.
    */
   private static void scan(InputFile f, long start, long end, long target, long baseLine,
       Settings s, MessageDigest digest, Cuts cuts) throws IOException {
@@ -196,7 +206,9 @@ public final class Planner {
         false, false, null);
     RecordScanner sc = new RecordScanner(s.dialect());
     byte[] b = new byte[1 << 20];
-    long nextCut = start + target;
+    // the last bytes in quarter-size pieces, as for small files (see plan)
+    long tail = s.workers() * target;
+    long nextCut = start + (end - start <= tail ? target / 4 : target);
     try (PieceReader r = PieceReader.open(reading, start, end, digest)) {
       long pos = start;
       int n;
@@ -214,10 +226,11 @@ public final class Planner {
             break;
           }
           long cut = pos + e;
-          if (end - cut >= target / 4) {
+          long step = end - cut <= tail ? target / 4 : target;
+          if (end - cut >= step / 4) {
             cuts.cut(cut, baseLine + sc.newlines());
           }
-          nextCut = cut + target;
+          nextCut = cut + step;
           i = e;
         }
         pos += n;
@@ -292,7 +305,9 @@ public final class Planner {
 
     /** About how many pieces the scan will find. */
     public int estimatedPieces() {
-      return (int) Math.max(1, (file.size() + target / 2) / target);
+      long tail = Math.min(file.size(), settings.workers() * target);
+      return (int) Math.max(1, (file.size() - tail + target / 2) / target
+          + (tail + target / 8) / (target / 4));
     }
 
     /** Starts the scan. */
