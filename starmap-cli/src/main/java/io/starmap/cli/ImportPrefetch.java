@@ -54,6 +54,15 @@ final class ImportPrefetch {
     if (!"import".equals(command)) {
       return;
     }
+    // The directories among the words after the command: one of them is probably the input
+    // (an option's value that happens to name a directory costs a listing nobody takes).
+    boolean afterCommand = false;
+    for (String a : args) {
+      if (afterCommand && !a.startsWith("-")) {
+        io.starmap.importer.Importer.listAhead(a);
+      }
+      afterCommand |= a.equals(command);
+    }
     Path home;
     try {
       home = StarmapHome.resolve();

@@ -64,6 +64,15 @@ public final class Importer {
   private static final java.util.Set<String> IN_THIS_JVM = java.util.Set.of("no", "threads",
       "virtual");
 
+  /**
+   * Starts listing the files of a directory that an import may be given, in the background: a
+   * command line can call it before it has parsed its options (a run whose input is exactly this
+   * path then takes the listing; otherwise it is not used). Not a directory: nothing happens.
+   */
+  public static void listAhead(String path) {
+    FileSet.prefetch(path);
+  }
+
   /** The default number of workers: one COPY stream per core. */
   public static int defaultWorkers() {
     return Runtime.getRuntime().availableProcessors();
@@ -111,23 +120,30 @@ public final class Importer {
     Planner.Plan plan;
     try (Connection c = connect(target, expanding)) {
       files = expanded(expanding);
-      tableName = Sql.canonicalName(c, o.table());
-      if (tableName == null) {
+      // one round trip for the table and the ledger's existence, a second for the ledger's rows
+      Sql.TableInfo table = Sql.tableInfo(c, o.table());
+      if (table == null) {
         if (o.create() == null) {
           throw new ImportException("table " + o.table() + " does not exist in "
               + target.redacted() + "; give --create \"col type, ...\" to create it");
         }
         Sql.createTable(c, o.table(), Sql.parseColumns(o.create()));
-        tableName = Sql.canonicalName(c, o.table());
-        l.onMessage("created table " + tableName + " (" + o.create() + ")");
+        table = Sql.tableInfo(c, o.table());
+        l.onMessage("created table " + table.name() + " (" + o.create() + ")");
       }
-      columns = Sql.columns(c, tableName);
-      ledgerKey = Sql.ledgerKey(c, tableName);
-      Ledger.ensure(c);
+      tableName = table.name();
+      columns = table.columns();
+      ledgerKey = table.ledgerKey();
+      boolean ledgerHasRows = false;
+      if (!table.ledgerExists()) {
+        Ledger.ensure(c);
+      } else {
+        ledgerHasRows = Ledger.hasRows(c, ledgerKey);
+      }
       header = resolveHeader(c, o, files, dialect, charset, columns, l);
       Map<InputFile, String> hashes = Map.of();
       Map<String, List<Ledger.Range>> loaded = Map.of();
-      if (Ledger.hasRows(c, ledgerKey)) {
+      if (ledgerHasRows) {
         hashes = hashAll(files);
         if (o.force()) {
           Ledger.forget(c, ledgerKey, hashes.values());

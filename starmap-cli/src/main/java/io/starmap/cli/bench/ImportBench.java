@@ -620,7 +620,7 @@ public final class ImportBench {
     // The importer's ledger (io.starmap.importer.internal.Ledger) remembers what was loaded:
     // forgetting the table's rows makes every run a first import, as a user's would be, instead of
     // a --force reload that hashes every file first and deletes the old entries. Its key is the
-    // table's qualified name and oid (Sql.ledgerKey), e.g. public.bench_price#16384.
+    // table's qualified name and oid (Sql.tableInfo), e.g. public.bench_price#16384.
     psql("TRUNCATE " + config.table, "DO $$ BEGIN IF to_regclass('" + LEDGER + "') IS NOT NULL "
         + "THEN DELETE FROM " + LEDGER + " WHERE table_name IN ('" + config.table + "', 'public."
         + config.table + "') OR table_name LIKE 'public." + config.table + "#%'; END IF; END $$",

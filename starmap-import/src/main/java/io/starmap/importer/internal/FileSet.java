@@ -19,8 +19,54 @@ import java.util.Map;
 public final class FileSet {
   private FileSet() {}
 
+  /** Directories being listed ahead of the run that will ask for them (see {@link #prefetch}). */
+  private static final java.util.concurrent.ConcurrentHashMap<String,
+      java.util.concurrent.CompletableFuture<List<InputFile>>> AHEAD =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Starts listing a directory in the background, for an {@link #expand} of exactly that path
+   * that may follow (the command line parses meanwhile): listing tens of thousands of files takes
+   * a fifth of a second. Not a directory: nothing happens.
+   */
+  public static void prefetch(String path) {
+    if (!Files.isDirectory(Path.of(path))) {
+      return;
+    }
+    AHEAD.computeIfAbsent(path, p -> {
+      java.util.concurrent.CompletableFuture<List<InputFile>> f =
+          new java.util.concurrent.CompletableFuture<>();
+      Thread t = new Thread(() -> {
+        try {
+          f.complete(list(List.of(p)));
+        } catch (RuntimeException e) {
+          f.completeExceptionally(e);
+        }
+      }, "starmap-import-list");
+      t.setDaemon(true);
+      t.start();
+      return f;
+    });
+  }
+
   /** The input files of {@code paths}, in the order given, each directory's files sorted. */
   public static List<InputFile> expand(List<String> paths) {
+    java.util.concurrent.CompletableFuture<List<InputFile>> ahead =
+        paths.size() == 1 ? AHEAD.remove(paths.get(0)) : null;
+    if (ahead != null) {
+      try {
+        return ahead.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw e;
+      }
+    }
+    return list(paths);
+  }
+
+  private static List<InputFile> list(List<String> paths) {
     Map<Path, InputFile> out = new LinkedHashMap<>();
     for (String p : paths) {
       List<InputFile> found = new ArrayList<>();

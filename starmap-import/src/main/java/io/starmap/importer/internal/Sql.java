@@ -116,44 +116,44 @@ public final class Sql {
     }
   }
 
-  /** The canonical {@code schema.table} of an existing table, or null when it does not exist. */
-  public static String canonicalName(Connection c, String table) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT n.nspname || '.' || cl.relname FROM pg_class cl JOIN pg_namespace n ON n.oid ="
-            + " cl.relnamespace WHERE cl.oid = to_regclass(?)")) {
-      ps.setString(1, qualified(table));
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
 
-  /** The columns of an existing table, in order. */
-  public static List<Column> columns(Connection c, String table) throws SQLException {
-    List<Column> cols = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid ="
-            + " to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
-      ps.setString(1, qualified(table));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          cols.add(new Column(rs.getString(1), rs.getString(2)));
-        }
-      }
-    }
-    return cols;
-  }
 
   /**
-   * The ledger's name for a table: {@code schema.table#oid}. The OID changes when the table is
-   * dropped and created again (whose rows are then gone), not when it is vacuumed or altered.
+   * What an import needs to know about its table, in one round trip.
+   *
+   * @param name the canonical name ({@code schema.table})
+   * @param ledgerKey how the ledger names the table: {@code schema.table#oid}; the OID changes
+   *     when the table is dropped and created again (whose rows are then gone), not when it is
+   *     vacuumed or altered
+   * @param columns the columns, in order
+   * @param ledgerExists whether the ledger table exists
    */
-  public static String ledgerKey(Connection c, String table) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?)::oid")) {
+  public record TableInfo(String name, String ledgerKey, List<Column> columns,
+      boolean ledgerExists) {}
+
+  /** The table's name, ledger key and columns, and whether the ledger exists; null: no table. */
+  public static TableInfo tableInfo(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT n.nspname || '.' || cl.relname, cl.oid, a.attname,"
+            + " format_type(a.atttypid, a.atttypmod), to_regclass('" + Ledger.TABLE + "') IS NOT"
+            + " NULL FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace"
+            + " LEFT JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attnum > 0"
+            + " AND NOT a.attisdropped WHERE cl.oid = to_regclass(?) ORDER BY a.attnum")) {
       ps.setString(1, qualified(table));
       try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return table + "#" + rs.getLong(1);
+        String name = null;
+        long oid = 0;
+        boolean ledger = false;
+        List<Column> cols = new ArrayList<>();
+        while (rs.next()) {
+          name = rs.getString(1);
+          oid = rs.getLong(2);
+          ledger = rs.getBoolean(5);
+          if (rs.getString(3) != null) {
+            cols.add(new Column(rs.getString(3), rs.getString(4)));
+          }
+        }
+        return name == null ? null : new TableInfo(name, name + "#" + oid, cols, ledger);
       }
     }
   }

@@ -93,4 +93,25 @@ class FileSetTest {
         .isInstanceOf(ImportException.class)
         .hasMessage("no such file or directory: " + dir + "/nothing");
   }
+
+  @Test
+  void aDirectoryListedAheadIsTakenOnceByTheExpandOfThatPath() throws IOException {
+    file("a.csv", "a\n");
+    file("sub/b.csv", "bb\n");
+    FileSet.prefetch(dir.toString());
+    FileSet.prefetch(dir.resolve("a.csv").toString()); // a file: nothing to list ahead
+    List<InputFile> ahead = FileSet.expand(List.of(dir.toString()));
+    assertThat(names(ahead)).containsExactly(dir + "/a.csv", dir + "/sub/b.csv");
+    // taken: a file added since is seen by the next listing
+    file("c.csv", "c\n");
+    assertThat(names(FileSet.expand(List.of(dir.toString()))))
+        .containsExactly(dir + "/a.csv", dir + "/c.csv", dir + "/sub/b.csv");
+  }
+
+  @Test
+  void aMissingPathIsNotListedAheadAndFailsAsUsual() {
+    FileSet.prefetch(dir.resolve("nowhere").toString());
+    assertThatThrownBy(() -> FileSet.expand(List.of(dir.resolve("nowhere").toString())))
+        .isInstanceOf(ImportException.class).hasMessageContaining("no such file or directory");
+  }
 }
