@@ -74,6 +74,7 @@ public final class CopyRunner {
   public static boolean binarySupported(String type) {
     return BinaryRows.supported(type);
   }
+
   /** The {@code read} measurement of the batch of small pieces being gathered, or null. */
   private Monitor.Measurement gathering;
   /** Entries whose ledger key was taken; null when some was but which is not known yet. */
