@@ -76,6 +76,14 @@ for kind in "${kinds[@]}"; do
   clean_output t1
   wait_for "$archive"
   [[ $archive -nt $target/.starmap-built ]] || fail "the stale archive ($kind) was kept"
+  # Asked to (STARMAP_ARCHIVE_TRAIN=1), an import trains a new archive that replaces this one;
+  # with STARMAP_ARCHIVE_WAIT=1 it is there when the import returns.
+  sleep 1; touch "$home/before-retrain"
+  import t1 STARMAP_CDS=$kind STARMAP_ARCHIVE_TRAIN=1 STARMAP_ARCHIVE_WAIT=1 \
+    || fail "retraining import ($kind) exited $?"
+  clean_output t1
+  [[ $archive -nt $home/before-retrain ]] \
+    || fail "STARMAP_ARCHIVE_TRAIN=1 ($kind) left the old archive: $(cat "$target/archive.log")"
   # A broken archive is ignored without a word.
   head -c 4096 /dev/urandom >"$archive"
   import t1 STARMAP_CDS=$kind || fail "import with a broken archive ($kind) exited $?"
