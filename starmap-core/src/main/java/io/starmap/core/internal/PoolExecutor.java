@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,16 +27,20 @@ public final class PoolExecutor implements TaskExecutor {
   private final int workers;
   private final ExecutorService pool;
   private final Map<Long, Future<?>> running = new ConcurrentHashMap<>();
-  private final Semaphore permits; // null when the pool itself has exactly `workers` threads
+  // Virtual: tasks wait here and start in the order submitted, at most `workers` at once (a
+  // semaphore taken by each task's own thread let a later task start before an earlier one).
+  // Null when the pool itself has exactly `workers` threads and a FIFO queue.
+  private final ConcurrentLinkedQueue<FutureTask<Void>> waiting;
+  private final AtomicInteger started = new AtomicInteger();
   private final List<Thread> threads; // the platform threads, joined by close
 
-  private PoolExecutor(String name, int workers, ExecutorService pool, Semaphore permits,
-      List<Thread> threads) {
+  private PoolExecutor(String name, int workers, ExecutorService pool,
+      ConcurrentLinkedQueue<FutureTask<Void>> waiting, List<Thread> threads) {
     this.threads = threads;
     this.name = name;
     this.workers = workers;
     this.pool = pool;
-    this.permits = permits;
+    this.waiting = waiting;
   }
 
   /** N platform threads. */
@@ -57,16 +61,17 @@ public final class PoolExecutor implements TaskExecutor {
   }
 
   /**
-   * A virtual thread per task, at most {@code workers} running at once (the others wait for a
-   * permit, unmounted), so that {@code workers} means the same on every executor.
+   * A virtual thread per task, at most {@code workers} running at once (the others wait in
+   * order of submission, without a thread), so that {@code workers} means the same on every
+   * executor.
    */
   public static PoolExecutor virtual(int workers) {
     requirePositive(workers);
     ThreadFactory factory =
         Thread.ofVirtual().name("starmap-v" + POOLS.incrementAndGet() + "-", 1).factory();
     return new PoolExecutor("virtual", workers,
-        java.util.concurrent.Executors.newThreadPerTaskExecutor(factory), new Semaphore(workers),
-        List.of());
+        java.util.concurrent.Executors.newThreadPerTaskExecutor(factory),
+        new ConcurrentLinkedQueue<>(), List.of());
   }
 
   private static void requirePositive(int workers) {
@@ -90,16 +95,7 @@ public final class PoolExecutor implements TaskExecutor {
     long taskNo = request.taskNo();
     // Registered before it can run, removed by itself when done: cancelAll sees every live task.
     FutureTask<Void> future = new FutureTask<>(() -> {
-      if (permits == null) {
-        sink.accept(TaskRunner.run(request, Host.currentWorkerId()));
-        return null;
-      }
-      permits.acquire(); // interrupted only when cancelled: then no reply is due
-      try {
-        sink.accept(TaskRunner.run(request, Host.currentWorkerId()));
-      } finally {
-        permits.release();
-      }
+      sink.accept(TaskRunner.run(request, Host.currentWorkerId()));
       return null;
     }) {
       @Override
@@ -108,7 +104,57 @@ public final class PoolExecutor implements TaskExecutor {
       }
     };
     running.put(taskNo, future);
-    pool.execute(future);
+    if (waiting == null) {
+      pool.execute(future);
+      return;
+    }
+    waiting.add(future);
+    startWaiting(false);
+  }
+
+  /**
+   * Starts waiting tasks, oldest first, while fewer than {@code workers} run. A task cancelled
+   * while it waited starts and ends at once (its FutureTask does nothing).
+   *
+   * @param byAWorker called by a task's thread as it ends: a closed executor starts nothing more
+   *     and says nothing (the caller of submit is told instead)
+   */
+  private void startWaiting(boolean byAWorker) {
+    while (true) {
+      int n = started.get();
+      if (n >= workers) {
+        return;
+      }
+      if (!started.compareAndSet(n, n + 1)) {
+        continue;
+      }
+      FutureTask<Void> next = waiting.poll();
+      if (next == null) {
+        started.decrementAndGet();
+        // a task queued meanwhile by a thread that saw no free place is started here
+        if (waiting.isEmpty()) {
+          return;
+        }
+        continue;
+      }
+      try {
+        pool.execute(() -> {
+          try {
+            next.run();
+          } finally {
+            started.decrementAndGet();
+            startWaiting(true);
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        started.decrementAndGet();
+        next.cancel(false);
+        if (byAWorker) {
+          return;
+        }
+        throw e;
+      }
+    }
   }
 
   @Override
