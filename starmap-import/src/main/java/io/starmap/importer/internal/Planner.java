@@ -288,7 +288,6 @@ public final class Planner {
     private final String hash;
     private final LinkedBlockingQueue<Object> found = new LinkedBlockingQueue<>();
     private volatile boolean closed;
-    private Thread scanner;
     private Object head;
 
     StreamedSplit(InputFile file, long target, Settings settings) {
@@ -296,11 +295,6 @@ public final class Planner {
       this.target = target;
       this.settings = settings;
       this.hash = Hashes.pending(settings.streamKey(), file.path().toString());
-    }
-
-    /** The file. */
-    public InputFile file() {
-      return file;
     }
 
     /** About how many pieces the scan will find. */
@@ -312,7 +306,7 @@ public final class Planner {
 
     /** Starts the scan. */
     public void start() {
-      scanner = new Thread(this::run, "starmap-import-scan");
+      Thread scanner = new Thread(this::run, "starmap-import-scan");
       scanner.setDaemon(true);
       scanner.start();
     }
