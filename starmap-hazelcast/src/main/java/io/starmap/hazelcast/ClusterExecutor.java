@@ -64,6 +64,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * WorkerLostException} naming the member. Members of another Starmap version, or started with
  * another secret, are refused.
  *
+ * <p>A member queues the tasks it has no free thread for. They start in about the order sent,
+ * not exactly: the member reads incoming calls on several threads (measured: in 1 run of 8,
+ * task 0 of 8 started after tasks 2 and 4 on its member).
+ *
  * <p>For several runs on one connection, make one and pass it to {@code
  * Starmap.builder(...).executor(clusterExecutor)}; close it at the end.
  */
