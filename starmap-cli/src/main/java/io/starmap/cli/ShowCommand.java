@@ -55,7 +55,7 @@ final class ShowCommand implements Runnable {
 
   /** {@code starmap show task-info}. */
   @Command(name = "task-info", description = "Task durations per task name: count, mean,"
-      + " stddev (% of mean), min, max, slowfac = max/mean.", mixinStandardHelpOptions = true)
+      + " stddev (%% of mean), min, max, slowfac = max/mean.", mixinStandardHelpOptions = true)
   static final class TaskInfo extends ViewBase {
     @Override
     int run(CalculationStore store) {

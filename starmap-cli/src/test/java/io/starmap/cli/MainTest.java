@@ -38,6 +38,32 @@ class MainTest {
   }
 
   @Test
+  void everyCommandsHelpRendersWithoutPicocliWarnings() {
+    // picocli formats descriptions with String.format: a lone % (as in "stddev (% of mean)")
+    // makes it warn on System.err and print the raw text. Its warnings bypass the command
+    // line's own writers.
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+    java.util.List<String> names = new java.util.ArrayList<>();
+    try {
+      System.setErr(new java.io.PrintStream(warnings, true,
+          java.nio.charset.StandardCharsets.UTF_8));
+      java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>();
+      todo.add(StarmapCommand.commandLine());
+      while (!todo.isEmpty()) {
+        picocli.CommandLine cl = todo.poll();
+        names.add(cl.getCommandSpec().qualifiedName());
+        assertThat(cl.getUsageMessage()).as(cl.getCommandSpec().qualifiedName()).isNotBlank();
+        todo.addAll(cl.getSubcommands().values());
+      }
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(names).contains("starmap show task-info", "starmap import");
+    assertThat(warnings.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
   void usageErrorsExitWith2() {
     Cli.Result r = Cli.run("--no-such-option");
     assertThat(r.code()).isEqualTo(2);

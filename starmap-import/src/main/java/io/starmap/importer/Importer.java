@@ -150,6 +150,7 @@ public final class Importer {
           l.onMessage("--force: forgot what the ledger held for these files; loading them again");
         } else {
           loaded = Ledger.loaded(c, ledgerKey, hashes.values());
+          refuseEditedPartialFiles(c, ledgerKey, tableName, hashes, loaded);
         }
       }
       // A big file's scan can overlap its loading only where tasks can wait for the file's hash
@@ -196,6 +197,9 @@ public final class Importer {
         o.connections(), copyBinary);
     // every task submitted so far, by task number (the run pulls them in the consumer's thread)
     List<CopyTask> tasks = new ArrayList<>();
+    // set at the first failure: no task is submitted after it
+    java.util.concurrent.atomic.AtomicBoolean stopping =
+        new java.util.concurrent.atomic.AtomicBoolean();
     Iterable<CopyTask> source = () -> new java.util.Iterator<>() {
       final java.util.Iterator<List<Piece>> eager = planned.tasks().iterator();
       final java.util.Iterator<Planner.StreamedSplit> splits = planned.streamed().iterator();
@@ -203,6 +207,9 @@ public final class Importer {
 
       @Override
       public boolean hasNext() {
+        if (stopping.get()) {
+          return false;
+        }
         if (eager.hasNext()) {
           return true;
         }
@@ -233,6 +240,13 @@ public final class Importer {
         .recorder(o.recorder()).weight(t -> t.bytes() / 1e6).describe(CopyTask::describe)
         .build();
 
+    // No task starts after it; a big file's scan stops too (the tasks awaiting its hash then fail
+    // without committing, rather than wait for the rest of the file to be read).
+    Runnable stopRun = () -> {
+      stopping.set(true);
+      CopyRunner.stopRun(runKey);
+      planned.streamed().forEach(Planner.StreamedSplit::close);
+    };
     Totals t = new Totals();
     Path rejectsPath = null;
     OutputStream rejectsOut = null;
@@ -240,12 +254,23 @@ public final class Importer {
     plan.streamed().forEach(Planner.StreamedSplit::start);
     try (Run<TaskResult> run = plan.taskCount() == 0 ? null : starmap.submit(source)) {
       if (run != null) {
+        // After the first failure the run stops, but it still takes the outcomes of the tasks in
+        // flight: one may have committed while the failure came in (its rows are in the table
+        // and the ledger, so the report must count them and the rejects file must hold its bad
+        // rows: a re-run skips its pieces). In this JVM the tasks that have not started yet load
+        // nothing; a worker process or cluster member runs its queued ones (at most maxInFlight).
         for (Outcome<TaskResult> out : run) {
           if (!out.succeeded()) {
-            failure = toImportException(out.failure());
-            break;
+            if (failure == null) {
+              failure = toImportException(out.failure());
+              stopRun.run();
+            }
+            continue;
           }
           TaskResult r = out.value();
+          if (!r.started()) {
+            continue;
+          }
           t.add(r, tasks.get((int) out.taskNo()).bytes());
           if (!r.rejects().isEmpty()) {
             if (rejectsOut == null) {
@@ -254,10 +279,10 @@ public final class Importer {
             }
             writeRejects(rejectsOut, r.rejects(), l);
           }
-          if (t.rejected > o.maxErrors()) {
+          if (t.rejected > o.maxErrors() && failure == null) {
             failure = new ImportException("more than " + o.maxErrors() + " bad rows (--max-errors "
                 + o.maxErrors() + "): stopped; the bad rows are in " + rejectsPath);
-            break;
+            stopRun.run();
           }
           l.onProgress(new ImportProgress(t.tasks, Math.max(t.tasks, plan.taskCount()),
               t.bytesDone, plan.bytesPlanned(), t.loaded, t.rejected, System.nanoTime() - t0));
@@ -271,6 +296,7 @@ public final class Importer {
     } finally {
       plan.streamed().forEach(Planner.StreamedSplit::close);
       Hashes.forgetRun(runKey);
+      CopyRunner.forgetRun(runKey);
       ConnectionPool.closeRun(runKey);
       if (rejectsOut != null) {
         try {
@@ -295,6 +321,37 @@ public final class Importer {
           + " + skipped " + report.rowsSkipped()).withReport(report);
     }
     return report;
+  }
+
+  /**
+   * Stops an import that would load some rows twice: a file of which the ledger holds part of
+   * another version (an import failed on it, then it was edited, usually to fix the bad row)
+   * and nothing of this one. The ledger keys pieces by content, so the new version would load
+   * whole, and the rows committed from the old one would be there twice. A file whose new
+   * version was loaded already (for example with --force) passes.
+   */
+  private static void refuseEditedPartialFiles(Connection c, String ledgerKey, String tableName,
+      Map<InputFile, String> hashes, Map<String, List<Ledger.Range>> loaded) throws SQLException {
+    Map<String, String> unloaded = new java.util.HashMap<>();
+    hashes.forEach((f, h) -> {
+      if (!loaded.containsKey(h)) {
+        unloaded.put(f.name(), h);
+      }
+    });
+    List<Ledger.PartialVersion> partial = Ledger.partialOtherVersions(c, ledgerKey, unloaded);
+    if (partial.isEmpty()) {
+      return;
+    }
+    Ledger.PartialVersion p = partial.get(0);
+    throw new ImportException(p.file() + " has changed since "
+        + (p.calcId() >= 0 ? "calculation " + p.calcId() : "an import") + " loaded "
+        + p.pieces() + " of its pieces (" + p.rows() + " rows, " + p.bytes() + " of its "
+        + p.size() + " bytes) into " + tableName + ": loading it now would load those rows"
+        + " a second time"
+        + (partial.size() > 1 ? " (and so for " + (partial.size() - 1) + " more file(s))" : "")
+        + ". To load the rest exactly once, put back the version that was loaded and run again"
+        + " with --max-errors N (the bad rows go to the rejects file); or delete those rows and"
+        + " run with --force to load the new version whole");
   }
 
   /** Connects; when that fails, an error in the input paths is told first. */

@@ -260,4 +260,133 @@ class BadInputTest {
               + " (column value)");
     }
   }
+
+  /** What the ledger says this table's imports committed: pieces, rows loaded, rows rejected. */
+  private static long[] ledger(String table) {
+    String where = " FROM starmap_ledger WHERE table_name LIKE 'public." + table + "#%'";
+    return new long[] {TestPg.count(DB, "SELECT count(*)" + where),
+        TestPg.count(DB, "SELECT coalesce(sum(rows_read - rows_rejected), 0)" + where),
+        TestPg.count(DB, "SELECT coalesce(sum(rows_rejected), 0)" + where)};
+  }
+
+  @Test
+  void aFailedImportReportsExactlyWhatItCommittedWhileOtherTasksWereInFlight() throws IOException {
+    // A 10 MB file cut into small tasks on 2 workers: when the bad row's task fails, others are
+    // running and commit. The report must count them (it once said 296,663 rows loaded of the
+    // 326,912 in the table): a user checks the summary against the table.
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i <= 400_000; i++) {
+      sb.append(i).append(",2024-01-02,").append(i == 300_001 ? "12.5x" : i % 1000).append('\n');
+    }
+    Path p = file("late-bad.csv", sb.toString());
+    for (int round = 1; round <= 3; round++) {
+      String table = "inflight" + round;
+      ImportOptions options = ImportOptions.builder(table).path(p.toString()).create(PRICES)
+          .header(Header.NO).workers(2).taskSizeMb(1).build();
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+          () -> Importer.run(DB, options, ImportListener.none()));
+      assertThat(thrown).isInstanceOf(BadInputException.class)
+          .hasMessage(p + ":300001: invalid input syntax for type numeric: \"12.5x\" (column value)");
+      ImportReport r = ((ImportException) thrown).report();
+      long[] committed = ledger(table);
+      assertThat(TestPg.count(DB, "SELECT count(*) FROM " + table)).as("round %d", round)
+          .isEqualTo(committed[1]).isEqualTo(r.rowsLoaded());
+      assertThat(r.pieces()).as("round %d", round).isEqualTo(committed[0]);
+    }
+  }
+
+  @Test
+  void overTheBudgetEveryBadRowOfACommittedTaskIsInTheRejectsFile() throws IOException {
+    // 40 files of 5,000 rows, every fourth with a bad row, budget 2, 2 workers: the budget runs
+    // out while other tasks commit with bad rows of their own. Each of those is skipped in the
+    // table and recorded as loaded in the ledger, so the rejects file is its only trace.
+    List<Path> files = new ArrayList<>();
+    for (int f = 0; f < 40; f++) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 1; i <= 5_000; i++) {
+        sb.append("f").append(f).append(',').append("2024-01-02,")
+            .append(f % 4 == 0 && i == 2_500 ? "bad" : i).append('\n');
+      }
+      files.add(file("budget-" + f + ".csv", sb.toString()));
+    }
+    for (int round = 1; round <= 3; round++) {
+      String table = "budget" + round;
+      Path rejects = dir.resolve(table + ".rejects");
+      ImportOptions.Builder b = ImportOptions.builder(table).create(PRICES).header(Header.NO)
+          .workers(2).taskSizeMb(1).maxErrors(2).rejects(rejects);
+      files.forEach(f -> b.path(f.toString()));
+      ImportOptions options = b.build();
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+          () -> Importer.run(DB, options, ImportListener.none()));
+      assertThat(thrown).isInstanceOf(ImportException.class)
+          .hasMessageContaining("more than 2 bad rows (--max-errors 2)");
+      ImportReport r = ((ImportException) thrown).report();
+      long[] committed = ledger(table);
+      // no file when no committed task skipped a row; else a header line, then a line per row
+      List<String> lines = Files.exists(rejects) ? Files.readAllLines(rejects) : List.of("");
+      List<String> rejected = lines.subList(1, lines.size());
+      assertThat(rejected).as("round %d", round).hasSize((int) committed[2])
+          .allMatch(line -> line.contains(",2500,") && line.endsWith(",bad\""));
+      assertThat(r.rowsRejected()).as("round %d", round).isEqualTo(committed[2]);
+      assertThat(TestPg.count(DB, "SELECT count(*) FROM " + table)).as("round %d", round)
+          .isEqualTo(committed[1]).isEqualTo(r.rowsLoaded());
+    }
+  }
+
+  @Test
+  void aFileFixedAfterAFailedImportIsRefusedRatherThanLoadedTwice() throws IOException {
+    // The usual reaction to "file:line: reason" is to fix that line and run the same command.
+    // The ledger keys pieces by content, so the fixed file is new data: loading it whole would
+    // load the rows committed before the failure a second time.
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i <= 200_000; i++) {
+      sb.append(i).append(",2024-01-02,").append(i == 150_001 ? "1.5x" : i % 1000).append('\n');
+    }
+    String original = sb.toString();
+    Path p = file("fixme.csv", original);
+    ImportOptions.Builder b = ImportOptions.builder("fixme").path(p.toString()).create(PRICES)
+        .header(Header.NO).workers(2).taskSizeMb(1);
+    assertThatThrownBy(() -> Importer.run(DB, b.build(), ImportListener.none()))
+        .isInstanceOf(BadInputException.class).hasMessageStartingWith(p + ":150001: ");
+    long committed = TestPg.count(DB, "SELECT count(*) FROM fixme");
+    assertThat(committed).as("some pieces committed before the bad row").isPositive();
+
+    file("fixme.csv", original.replace(",1.5x\n", ",1.5\n"));
+    assertThatThrownBy(() -> Importer.run(DB, b.build(), ImportListener.none()))
+        .isInstanceOf(ImportException.class)
+        .hasMessageStartingWith(p + " has changed since an import loaded ")
+        .hasMessageContaining("(" + committed + " rows, ")
+        .hasMessageContaining("put back the version that was loaded");
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM fixme")).isEqualTo(committed);
+
+    // The way the message gives: the loaded version back, the bad row skipped into the rejects.
+    file("fixme.csv", original);
+    Path rejects = dir.resolve("fixme.rejects");
+    ImportReport r = Importer.run(DB, b.maxErrors(1).rejects(rejects).build(),
+        ImportListener.none());
+    assertThat(r.rowsSkipped()).isEqualTo(committed);
+    assertThat(r.rowsRejected()).isEqualTo(1);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM fixme")).isEqualTo(199_999);
+    assertThat(TestPg.count(DB, "SELECT count(DISTINCT code) FROM fixme")).isEqualTo(199_999);
+
+    // The other way: the new version loaded whole with --force; after that it is loaded.
+    file("fixme.csv", original.replace(",1.5x\n", ",1.5\n"));
+    TestPg.exec(DB, "TRUNCATE fixme");
+    assertThat(Importer.run(DB, b.maxErrors(0).force(true).build(), ImportListener.none())
+        .rowsLoaded()).isEqualTo(200_000);
+    ImportReport again = Importer.run(DB, b.force(false).build(), ImportListener.none());
+    assertThat(again.rowsLoaded()).isZero();
+    assertThat(again.rowsSkipped()).isEqualTo(200_000);
+  }
+
+  @Test
+  void aFileReplacedAfterItLoadedWholeIsNewData() throws IOException {
+    Path p = file("daily.csv", "a,2024-01-01,1\nb,2024-01-01,2\n");
+    ImportOptions options = ImportOptions.builder("daily").path(p.toString()).create(PRICES)
+        .header(Header.NO).build();
+    assertThat(Importer.run(DB, options, ImportListener.none()).rowsLoaded()).isEqualTo(2);
+    file("daily.csv", "a,2024-01-02,3\nb,2024-01-02,4\nc,2024-01-02,5\n");
+    assertThat(Importer.run(DB, options, ImportListener.none()).rowsLoaded()).isEqualTo(3);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM daily")).isEqualTo(5);
+  }
 }

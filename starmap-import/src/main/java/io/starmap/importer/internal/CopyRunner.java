@@ -35,6 +35,9 @@ public final class CopyRunner {
   private static final byte[] CRLF = {'\r', '\n'};
   private static final Pattern LINE = Pattern.compile("line (\\d+)(?:, column ([^:]+))?");
   private static final int MAX_REJECT_BYTES = 1 << 24;
+  // Runs of this JVM that are stopping: their tasks that have not started yet start no COPY.
+  private static final java.util.Set<String> STOPPING =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final CopyTask task;
   private final Monitor monitor;
@@ -95,8 +98,25 @@ public final class CopyRunner {
     this.tableColumnNames = task.tableColumns().stream().map(Sql.Column::name).toList();
   }
 
+  /**
+   * Makes the tasks of run {@code runKey} that start from now on in this JVM load nothing and
+   * return {@link TaskResult#NOT_STARTED}; tasks already running go on to their commit, so that
+   * the run can still take their outcomes (rows committed, bad rows skipped) into its report.
+   */
+  public static void stopRun(String runKey) {
+    STOPPING.add(runKey);
+  }
+
+  /** Forgets run {@code runKey}: it has ended. */
+  public static void forgetRun(String runKey) {
+    STOPPING.remove(runKey);
+  }
+
   /** The task function: runs wherever the executor puts it. */
   public static TaskResult run(CopyTask task, TaskContext<CopyTask> ctx) throws Exception {
+    if (STOPPING.contains(task.runKey())) {
+      return TaskResult.NOT_STARTED;
+    }
     ConnectionPool pool = ConnectionPool.of(task.runKey(), task.target(), task.connections());
     Connection c;
     try (var m = ctx.measure("connect")) {

@@ -93,6 +93,50 @@ public final class Ledger {
     return out;
   }
 
+  /**
+   * A version of an input file, by name, that the ledger holds only some pieces of.
+   *
+   * @param file the file's name, as the import that loaded it was given it
+   * @param size that version's size in bytes
+   * @param pieces its pieces loaded
+   * @param bytes the bytes of those pieces
+   * @param rows the rows they loaded
+   * @param calcId the calculation that loaded the last of them, or -1
+   */
+  public record PartialVersion(String file, long size, long pieces, long bytes, long rows,
+      long calcId) {}
+
+  /**
+   * The versions of the files named in {@code hashByName} that the ledger holds only in part
+   * and whose content is not the file's now: what an import that failed loaded of a file that
+   * was edited afterwards (to fix its bad row). Loading the new version whole would load those
+   * rows a second time.
+   */
+  public static List<PartialVersion> partialOtherVersions(Connection c, String table,
+      Map<String, String> hashByName) throws SQLException {
+    List<PartialVersion> out = new ArrayList<>();
+    if (hashByName.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT file_name, file_hash, max(file_size), count(*), sum(end_offset - start_offset),"
+            + " sum(rows_read - rows_rejected), coalesce(max(calc_id), -1) FROM " + TABLE
+            + " WHERE table_name = ? AND file_name = ANY (?) GROUP BY file_name, file_hash"
+            + " HAVING sum(end_offset - start_offset) < max(file_size) ORDER BY file_name")) {
+      ps.setString(1, table);
+      ps.setArray(2, c.createArrayOf("text", hashByName.keySet().toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (!rs.getString(2).equals(hashByName.get(rs.getString(1)))) {
+            out.add(new PartialVersion(rs.getString(1), rs.getLong(3), rs.getLong(4),
+                rs.getLong(5), rs.getLong(6), rs.getLong(7)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** Forgets the loaded ranges of {@code hashes} ({@code --force}). */
   public static void forget(Connection c, String table, Collection<String> hashes)
       throws SQLException {

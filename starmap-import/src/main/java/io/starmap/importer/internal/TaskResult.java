@@ -17,6 +17,14 @@ import java.util.List;
 public record TaskResult(int pieces, long bytes, long rowsRead, long rowsLoaded,
     List<Reject> rejects, int piecesSkipped, long rowsSkipped) implements Serializable {
 
+  /** A task of a stopping run that did not start: it loaded, read and skipped nothing. */
+  public static final TaskResult NOT_STARTED = new TaskResult(0, 0, 0, 0, List.of(), 0, 0);
+
+  /** False for {@link #NOT_STARTED}: every task that ran had at least one piece. */
+  public boolean started() {
+    return pieces > 0 || piecesSkipped > 0;
+  }
+
   /**
    * A rejected row.
    *
