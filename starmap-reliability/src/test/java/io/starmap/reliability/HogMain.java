@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
 /**
  * A calculation whose tasks exceed a memory limit, in a JVM of its own, recorded in {@code
  * $STARMAP_HOME} like a CLI command does: {@code HogMain master|worker EXECUTOR}. {@code master}:
- * every task returns 8 MB that the master keeps, until the master's memory guard stops the run;
+ * every task returns 4 MB that the master keeps, until the master's memory guard stops the run;
  * {@code worker}: every task holds 160 MB of resident memory in a worker JVM limited to 64 MB.
  * Prints {@code starmap: MESSAGE} and exits 1 when stopped, as the CLI does.
  */
@@ -44,15 +44,19 @@ public final class HogMain {
   }
 
   private static long master(String executor, Calculation calc) {
-    Task<Integer, long[]> eightMegabytes = (i, ctx) -> new long[1 << 20];
-    Starmap<Integer, long[]> s = Starmap.builder("hog-master", eightMegabytes).executor(executor)
+    // The guard measures the heap as outcomes arrive; the replies still in flight (up to 4, each
+    // held twice while a worker's reply is read: bytes and value) come on top. With 8 MB results
+    // that was up to 64 MB over the hard limit's 80 MB in a 128 MB heap, and a CI run once ran
+    // out of memory in the reply reader before the guard stopped the run; with 4 MB it fits.
+    Task<Integer, long[]> fourMegabytes = (i, ctx) -> new long[1 << 19];
+    Starmap<Integer, long[]> s = Starmap.builder("hog-master", fourMegabytes).executor(executor)
         .workers(2).memoryGuard(new MemoryGuard(0.5, 0.6)).recorder(calc).build();
     List<long[]> keep = new ArrayList<>();
     long bytes = 0;
     try (Run<long[]> run = s.submit(IntStream.range(0, 200).boxed().toList())) {
       for (Outcome<long[]> o : run) {
         keep.add(o.value());
-        bytes += 8L << 20;
+        bytes += 4L << 20;
       }
     }
     return bytes + keep.size();
