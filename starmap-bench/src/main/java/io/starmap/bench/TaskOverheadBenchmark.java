@@ -22,7 +22,6 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -54,16 +53,13 @@ public class TaskOverheadBenchmark {
   private Starmap<Integer, Integer> instrumented;
   private Starmap<Integer, Integer> measured;
   private Starmap<Integer, Integer> sequential;
+  private Starmap<Integer, Integer> onVirtual;
+  private Starmap<Integer, Integer> onProcesses;
   private long recorded;
   private long progressed;
 
-  /** How long an idle starmap thread polls before it parks (system property starmap.spinNanos). */
-  @Param({"20000"})
-  public String spinNanos;
-
   @Setup(Level.Trial)
   public void setUp() {
-    System.setProperty("starmap.spinNanos", spinNanos);
     bare = Executors.newFixedThreadPool(WORKERS);
     Recorder recorder = new Recorder() {
       @Override
@@ -73,6 +69,13 @@ public class TaskOverheadBenchmark {
     };
     instrumented = Starmap.<Integer, Integer>builder("trivial", (x, ctx) -> x + 1)
         .executor("threads").workers(WORKERS).recorder(recorder)
+        .progress(p -> progressed += p.done()).build();
+    onVirtual = Starmap.<Integer, Integer>builder("trivial", (x, ctx) -> x + 1)
+        .executor("virtual").workers(WORKERS).recorder(recorder)
+        .progress(p -> progressed += p.done()).build();
+    io.starmap.core.ProcessPools.warmUp(WORKERS, java.util.Map.of());
+    onProcesses = Starmap.<Integer, Integer>builder("trivial", new Increment())
+        .executor("processes").workers(WORKERS).recorder(recorder)
         .progress(p -> progressed += p.done()).build();
     sequential = Starmap.<Integer, Integer>builder("trivial", (x, ctx) -> x + 1)
         .executor("no").recorder(recorder).progress(p -> progressed += p.done()).build();
@@ -88,6 +91,7 @@ public class TaskOverheadBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     bare.shutdownNow();
+    io.starmap.core.ProcessPools.shutdown();
   }
 
   /** A bare pool: submit every task, take every result in completion order. */
@@ -154,6 +158,45 @@ public class TaskOverheadBenchmark {
       }
     }
     return sum;
+  }
+
+  /** The same on {@code virtual}: a virtual thread per task, at most 2 running. */
+  @Benchmark
+  @OperationsPerInvocation(TASKS)
+  public long starmapVirtual() {
+    long sum = 0;
+    try (Run<Integer> run = onVirtual.submit(() -> new Counter(TASKS))) {
+      for (Outcome<Integer> o : run) {
+        sum += o.value();
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * The same on {@code processes}: 2 worker JVMs (started once per run: the score includes their
+   * start-up spread over the tasks of one invocation).
+   */
+  @Benchmark
+  @OperationsPerInvocation(TASKS)
+  public long starmapProcesses() {
+    long sum = 0;
+    try (Run<Integer> run = onProcesses.submit(() -> new Counter(TASKS))) {
+      for (Outcome<Integer> o : run) {
+        sum += o.value();
+      }
+    }
+    return sum;
+  }
+
+  /** x + 1, as a class that worker JVMs can load. */
+  public static final class Increment implements io.starmap.core.Task<Integer, Integer> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Integer call(Integer x, io.starmap.core.TaskContext<Integer> ctx) {
+      return x + 1;
+    }
   }
 
   /** The same, with one measured operation inside each task. */

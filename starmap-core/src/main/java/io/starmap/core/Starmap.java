@@ -40,6 +40,9 @@ import java.util.stream.Stream;
  * @param <R> the result type
  */
 public final class Starmap<A, R> {
+  /** The default in-flight bound per worker, reached only by tasks much shorter than 1 ms. */
+  static final int ADAPTIVE_WINDOW_PER_WORKER = Integer.getInteger("starmap.windowPerWorker", 64);
+
   private final Builder<A, R> b;
 
   private Starmap(Builder<A, R> builder) {
@@ -96,11 +99,13 @@ public final class Starmap<A, R> {
     }
     // In the caller's thread a task runs when submitted: one at a time keeps "no" a faithful
     // debugger (each outcome is seen before the next task starts).
+    boolean sequential = executor instanceof io.starmap.core.internal.SequentialExecutor;
     int maxInFlight = b.maxInFlight > 0 ? b.maxInFlight
-        : executor instanceof io.starmap.core.internal.SequentialExecutor ? 1
-        : 2 * executor.workers();
+        : sequential ? 1
+        : ADAPTIVE_WINDOW_PER_WORKER * executor.workers();
+    boolean adaptive = b.maxInFlight == 0 && !sequential;
     return new RunEngine<>(new RunEngine.Settings<>(b.name, b.task, executor, owns, maxInFlight,
-        b.policy, b.guard, b.recorder, b.progress, b.weight, b.describe), source, size);
+        adaptive, b.policy, b.guard, b.recorder, b.progress, b.weight, b.describe), source, size);
   }
 
   /** The default rendering of an argument: cheap for big collections and arrays. */
@@ -211,8 +216,11 @@ public final class Starmap<A, R> {
     }
 
     /**
-     * The back-pressure bound: at most this many tasks submitted and not yet consumed; default 2 x
-     * workers (1 for {@code no}).
+     * The back-pressure bound: at most this many tasks submitted and not yet consumed. By default
+     * the bound adapts to the tasks: {@code 2 x workers} while tasks take a millisecond or more,
+     * growing up to {@code 64 x workers} for shorter ones, so that the work queued ahead of the
+     * workers lasts about a millisecond (short tasks are then handed over in batches, which keeps
+     * their cost low on a busy machine); 1 for {@code no}. Setting it fixes the bound.
      */
     public Builder<A, R> maxInFlight(int maxInFlight) {
       if (maxInFlight < 1) {

@@ -315,10 +315,39 @@ public abstract class ExecutorContractTest {
   }
 
   @Test
+  void theDefaultBoundGrowsForShortTasksAndStaysTwiceTheWorkersForLongOnes() {
+    assumeTrue(runsTasksConcurrently(), "the executor runs one task at a time");
+    int tight = 2 * workers();
+    CountingSource shortOnes = new CountingSource(3000);
+    long aheadShort = maxAhead(this.<Integer, Long>builder("square", new Square()).build(),
+        shortOnes);
+    assertThat(aheadShort).as("short tasks are handed over in batches").isGreaterThan(tight)
+        .isLessThanOrEqualTo(Starmap.ADAPTIVE_WINDOW_PER_WORKER * workers());
+    CountingSource longOnes = new CountingSource(6 * tight);
+    long aheadLong = maxAhead(this.<Integer, Integer>builder("sleep", new Sleep(20)).build(),
+        longOnes);
+    assertThat(aheadLong).as("tasks of 20 ms keep the tight bound").isLessThanOrEqualTo(tight);
+  }
+
+  /** The most tasks submitted and not yet received at any outcome of a run over {@code source}. */
+  private static long maxAhead(Starmap<Integer, ?> sm, CountingSource source) {
+    long received = 0;
+    long max = 0;
+    try (Run<?> run = sm.submit(() -> source)) {
+      for (Outcome<?> o : run) {
+        max = Math.max(max, source.pulled() - received);
+        received++;
+      }
+    }
+    return max;
+  }
+
+  @Test
   void pullsALazySourceOnlyAsTasksAreSubmitted() {
     CountingSource million = new CountingSource(1_000_000);
     Starmap<Integer, Long> sm = this.<Integer, Long>builder("square", new Square()).build();
-    int k = 2 * workers();
+    // The default window grows for short tasks, up to its bound per worker.
+    int k = Starmap.ADAPTIVE_WINDOW_PER_WORKER * workers();
     try (Run<Long> run = sm.submit(() -> million)) {
       Iterator<Outcome<Long>> it = run.iterator();
       for (int i = 0; i < 10; i++) {

@@ -47,6 +47,7 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
       TaskExecutor executor,
       boolean ownsExecutor,
       int maxInFlight,
+      boolean adaptiveInFlight,
       FailurePolicy policy,
       MemoryGuard guard,
       Recorder recorder,
@@ -64,7 +65,10 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
   private final String runId = UUID.randomUUID().toString();
   private final ArrayDeque<A> subtasks = new ArrayDeque<>();
   private final Map<Long, Pending> inFlight = new HashMap<>();
-  private final SpinQueue<TaskReply> replies = new SpinQueue<>(Long.getLong("starmap.spinNanos", 20_000));
+  private final LinkedBlockingQueue<TaskReply> replies = new LinkedBlockingQueue<>();
+  // Replies taken from the queue in one go: one lock round per batch, not per reply.
+  private final ArrayDeque<TaskReply> taken = new ArrayDeque<>();
+  private final InFlightWindow window;
   private State state = State.NEW;
   private boolean iterated;
   private Outcome<R> next;
@@ -82,6 +86,11 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
     this.s = settings;
     this.source = source;
     this.sourceSize = size;
+    int workers = settings.executor().workers();
+    this.window = settings.adaptiveInFlight()
+        ? InFlightWindow.adaptive(workers, Math.min(2 * workers, settings.maxInFlight()),
+            settings.maxInFlight())
+        : InFlightWindow.fixed(settings.maxInFlight());
   }
 
   @Override
@@ -125,7 +134,7 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
           finish(RunSummary.Status.COMPLETE, null);
           return false;
         }
-        Outcome<R> outcome = accept(replies.take());
+        Outcome<R> outcome = accept(nextReply());
         if (outcome != null) {
           next = outcome;
           return true;
@@ -158,9 +167,18 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
         s.executor().workers(), s.maxInFlight(), System.currentTimeMillis())));
   }
 
+  private TaskReply nextReply() throws InterruptedException {
+    TaskReply reply = taken.poll();
+    if (reply == null) {
+      reply = replies.take();
+      replies.drainTo(taken, 255);
+    }
+    return reply;
+  }
+
   private void fill() {
     // An interrupted consumer submits nothing more (the sequential executor would run it).
-    while (inFlight.size() < s.maxInFlight() && !Thread.currentThread().isInterrupted()) {
+    while (inFlight.size() < window.size() && !Thread.currentThread().isInterrupted()) {
       A args;
       if (!subtasks.isEmpty()) {
         args = subtasks.poll();
@@ -239,6 +257,7 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
       return null; // a late reply of a task that was already given up
     }
     TaskMetrics metrics = reply.metrics();
+    window.taskTook(metrics.wallNanos());
     bytesSent += metrics.bytesSent();
     bytesReceived += metrics.bytesReceived();
     record(r -> r.taskCompleted(metrics, reply.operations()));
