@@ -59,6 +59,20 @@ public final class Starmap<A, R> {
     return new Builder<>(name, task);
   }
 
+  /**
+   * Starts configuring a starmap of a plain function, whose argument and result types are inferred:
+   * {@code Starmap.map("square", (Long n) -> n * n)} or {@code Starmap.map("work", MyApp::work)}.
+   *
+   * @param name the task's name, as the records and views show it; not blank
+   * @param function the function to apply to each argument value
+   * @param <A> the argument type
+   * @param <R> the result type
+   * @return a builder of a starmap of {@code Task.of(function)}
+   */
+  public static <A, R> Builder<A, R> map(String name, Task.PlainFunction<A, R> function) {
+    return new Builder<>(name, Task.of(function));
+  }
+
   /** A run over the values of {@code args}; its size is known, so progress has a total. */
   public Run<R> submit(Collection<? extends A> args) {
     return start(args.iterator(), args.size());

@@ -28,4 +28,38 @@ public interface Task<A, R> extends Serializable {
    * @throws Exception any failure; it reaches the master with its original stack trace
    */
   R call(A args, TaskContext<A> context) throws Exception;
+
+  /**
+   * A task made of a plain function of its argument, for code that needs no {@link TaskContext}:
+   * {@code Task.of(MyApp::work)} for a method {@code R work(A)}, or {@code Task.of((Long n) -> n *
+   * n)}. The argument and result types are inferred from the function.
+   *
+   * @param function the work of one task; serializable when everything it captures is
+   * @param <A> the argument type
+   * @param <R> the result type
+   * @return a task that calls {@code function} on its argument
+   */
+  static <A, R> Task<A, R> of(PlainFunction<A, R> function) {
+    java.util.Objects.requireNonNull(function, "function");
+    return (args, context) -> function.apply(args);
+  }
+
+  /**
+   * A plain function of one argument value, serializable so that the task it makes runs in worker
+   * processes and on a cluster.
+   *
+   * @param <A> the argument type
+   * @param <R> the result type
+   */
+  @FunctionalInterface
+  interface PlainFunction<A, R> extends Serializable {
+    /**
+     * Computes the result of one task.
+     *
+     * @param args the argument value of this task
+     * @return the result, sent back to the master
+     * @throws Exception any failure; it reaches the master with its original stack trace
+     */
+    R apply(A args) throws Exception;
+  }
 }

@@ -347,4 +347,25 @@ class EngineTest {
     now.removeAll(before);
     assertThat(now).as("no thread outlives the run").isEmpty();
   }
+
+  static String shout(String word) {
+    return word.toUpperCase(java.util.Locale.ROOT) + "!";
+  }
+
+  @Test
+  void plainFunctionsAndMethodReferencesInferTheirTypesOnEveryExecutor() {
+    // Compiles without type arguments: the types come from the function.
+    Starmap<Long, Long> squares = Starmap.map("square", (Long n) -> n * n).workers(2).build();
+    assertThat(squares.reduce(List.of(1L, 2L, 3L), 0L, Long::sum)).isEqualTo(14L);
+    for (String executor : List.of("no", "threads", "virtual", "processes")) {
+      Starmap<String, String> shouts =
+          Starmap.map("shout", EngineTest::shout).executor(executor).workers(2).build();
+      assertThat(shouts.reduce(List.of("a", "b"), "", (acc, r) -> acc + r).chars().sorted()
+          .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+          .toString()).as(executor).isEqualTo("!!AB");
+      Task<String, String> task = Task.of(EngineTest::shout);
+      assertThat(Starmap.builder("shoutTask", task).executor(executor).workers(2).build()
+          .reduce(List.of("c"), "", String::concat)).as(executor).isEqualTo("C!");
+    }
+  }
 }
