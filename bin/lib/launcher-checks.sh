@@ -12,6 +12,16 @@ trap 'STARMAP_HOME=$home "$root/bin/starmap" db stop --force >/dev/null 2>&1; rm
 fail() { echo "bin/test: launcher check failed: $*" >&2; exit 1; }
 out=$("$root/bin/starmap" --version) || fail "--version exited $?"
 [[ $out == starmap* ]] || fail "--version printed: $out"
+# bin/install leaves -sources and -javadoc jars beside the CLI's jar: the launcher takes the jar.
+for classifier in sources javadoc; do
+  extra=$(ls "$target"/starmap-cli-*.jar | grep -v -- '-[a-z]*\.jar$' | head -1)
+  extra=${extra%.jar}-$classifier.jar
+  [[ -e $extra ]] && continue
+  touch "$extra"
+  out=$("$root/bin/starmap" --version 2>&1); rc=$?
+  rm -f "$extra"
+  [[ $rc == 0 && $out == starmap* ]] || fail "with $extra present, --version printed: $out"
+done
 out=$(STARMAP_HOME=$home "$root/bin/starmap" sql "select 41+1 as answer" 2>&1) \
   || fail "sql exited $?: $out"
 [[ $out == *answer* && $out == *42* ]] || fail "sql printed: $out"

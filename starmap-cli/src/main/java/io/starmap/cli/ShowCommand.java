@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "show", description = "Show a view of a calculation (works while it runs).",
     mixinStandardHelpOptions = true,
     subcommands = {ShowCommand.Performance.class, ShowCommand.TaskInfo.class,
-        ShowCommand.Tasks.class, ShowCommand.Transfer.class, ShowCommand.Log.class})
+        ShowCommand.Tasks.class, ShowCommand.Transfer.class, ShowCommand.Runs.class,
+        ShowCommand.Log.class})
 final class ShowCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -107,6 +108,24 @@ final class ShowCommand implements Runnable {
       for (Views.TransferRow r : store.views().transfer(store.resolveId(id))) {
         t.row(r.taskName(), r.tasks(), bytes(r.sentBytes()), bytes(r.receivedBytes()),
             bytes(r.maxSentBytes()), bytes(r.maxReceivedBytes()));
+      }
+      print(t);
+      return 0;
+    }
+  }
+
+  /** {@code starmap show runs}. */
+  @Command(name = "runs", description = "The starmap runs of a calculation: executor, tasks,"
+      + " failures, bytes, wall time, peak heap.", mixinStandardHelpOptions = true)
+  static final class Runs extends ViewBase {
+    @Override
+    int run(CalculationStore store) {
+      Table t = Table.of("run", "task", "executor", "workers", "start", "wall_sec", "submitted",
+          "succeeded", "failed", "cancelled", "sent", "received", "peak_heap", "status");
+      for (Views.RunRow r : store.views().runs(store.resolveId(id))) {
+        t.row(r.run(), r.taskName(), r.executor(), r.workers(), TIME.format(r.start()),
+            r.wallSec(), r.submitted(), r.succeeded(), r.failed(), r.cancelled(),
+            bytes(r.sentBytes()), bytes(r.receivedBytes()), bytes(r.peakHeapBytes()), r.status());
       }
       print(t);
       return 0;

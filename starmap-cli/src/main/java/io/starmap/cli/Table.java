@@ -26,7 +26,10 @@ public final class Table {
     return new Table(List.of(columns));
   }
 
-  /** Adds a row; values are printed with {@code toString}, doubles with 3 significant places. */
+  /**
+   * Adds a row; values are printed with {@code toString}, doubles with 3 decimals (1 from 100 on),
+   * and with 3 significant digits below 1.
+   */
   public Table row(Object... values) {
     if (values.length != columns.size()) {
       throw new IllegalArgumentException("row has " + values.length + " values for "
@@ -59,6 +62,11 @@ public final class Table {
       double d = ((Number) v).doubleValue();
       if (d == Math.rint(d) && Math.abs(d) < 1e15) {
         return String.format(Locale.ROOT, "%.0f", d);
+      }
+      if (Math.abs(d) < 1 && Double.isFinite(d)) {
+        // Three significant digits: a task of 12 us shows as 0.0000120 s, not as 0.000.
+        return new java.math.BigDecimal(d).round(new java.math.MathContext(3))
+            .stripTrailingZeros().toPlainString();
       }
       return String.format(Locale.ROOT, Math.abs(d) >= 100 ? "%.1f" : "%.3f", d);
     }

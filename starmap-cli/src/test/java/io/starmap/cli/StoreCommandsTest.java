@@ -84,6 +84,21 @@ class StoreCommandsTest {
   }
 
   @Test
+  void showRunsListsEachRunAndShortTasksKeepTheirPrecision() {
+    long id = record("tiny tasks", false);
+    Cli.Result runs = run("show", "runs", String.valueOf(id), "--format", "csv");
+    assertThat(runs.code()).as(runs.err()).isZero();
+    assertThat(runs.out().lines().toList()).hasSize(2);
+    assertThat(runs.out()).startsWith("run,task,executor,workers,start,wall_sec,submitted,")
+        .contains(",work,threads,2,").contains(",25,25,0,0,").contains("complete");
+    // 25 tasks of a few microseconds each: the mean is not rounded to 0.
+    String row = run("show", "task-info", String.valueOf(id), "--format", "table").out()
+        .lines().filter(l -> l.startsWith("work")).findFirst().orElseThrow();
+    String mean = row.trim().split(" +\\| *| +")[2];
+    assertThat(Double.parseDouble(mean)).as(row).isPositive().isLessThan(0.01);
+  }
+
+  @Test
   void badIdsAreOneLineUserErrors() {
     record("only one", false);
     Cli.Result r = run("show", "performance", "42");
