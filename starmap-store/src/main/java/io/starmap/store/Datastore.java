@@ -24,6 +24,10 @@ import java.util.Map;
  * either no file or a complete one.
  */
 public final class Datastore {
+  static {
+    io.starmap.store.internal.QuietSlf4j.unlessAProviderIsPresent(); // before jhdf's loggers
+  }
+
   private static final DatasetCreationOptions UNSIGNED =
       DatasetCreationOptions.builder().unsigned().build();
 

@@ -57,6 +57,7 @@ public final class Sql implements AutoCloseable {
    * the single-file source launcher).
    */
   public static Connection connect(java.nio.file.Path file) throws SQLException {
+    QuietSlf4j.unlessAProviderIsPresent();
     java.nio.file.Path home = file.toAbsolutePath().getParent();
     if (home != null) {
       SqliteNative.prepare(home);
