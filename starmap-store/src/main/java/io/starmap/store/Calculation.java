@@ -1,5 +1,6 @@
 package io.starmap.store;
 
+import io.starmap.core.Monitor;
 import io.starmap.core.OperationStats;
 import io.starmap.core.Recorder;
 import io.starmap.core.RunAbortedException;
@@ -39,7 +40,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe: runs of several starmaps may report at the same time.
  */
-public final class Calculation implements Recorder, AutoCloseable {
+public final class Calculation implements Recorder, Monitor, AutoCloseable {
+  /**
+   * The run number of the operations that the master measures outside any task ({@link
+   * #measure}): their performance rows have no task.
+   */
+  public static final int MASTER_RUN = -1;
+
   /** Rows buffered before a write, whatever the time. */
   static final int BATCH_ROWS = 512;
   /** The longest time a row waits in the buffer. */
@@ -439,6 +446,56 @@ public final class Calculation implements Recorder, AutoCloseable {
         }
       }
       throw e;
+    }
+  }
+
+  /**
+   * Measures an operation of the master, outside any task (reading inputs, reducing results,
+   * saving): {@code try (var m = calc.measure("saving")) {...}}. It is recorded like the tasks'
+   * operations, with no task ({@code show performance} lists it with 0 tasks), under the run
+   * number {@link #MASTER_RUN}. Measurements may come from any thread; each measures the thread
+   * that opened it.
+   *
+   * @param operation a short name such as {@code "saving"}; not blank
+   * @return an open measurement; close it to record the operation
+   */
+  @Override
+  public Monitor.Measurement measure(String operation) {
+    if (operation == null || operation.isBlank()) {
+      throw new IllegalArgumentException("operation name must not be blank: '" + operation + "'");
+    }
+    return new MasterMeasurement(this, operation);
+  }
+
+  /**
+   * Adds {@code count} to the user count of the master's {@code operation} without timing it.
+   *
+   * @param operation a short name; not blank
+   * @param count what to add (rows, bytes...)
+   */
+  @Override
+  public void count(String operation, long count) {
+    if (operation == null || operation.isBlank()) {
+      throw new IllegalArgumentException("operation name must not be blank: '" + operation + "'");
+    }
+    masterOperation(operation, 0, 0, 0, 0, count);
+  }
+
+  /** Adds one measured master operation to the performance rows. */
+  void masterOperation(String operation, long calls, long wallNanos, long cpuNanos,
+      long allocatedBytes, long count) {
+    synchronized (lock) {
+      String name = clean(operation);
+      long[] d = perfDelta.computeIfAbsent(new PerfKey(MASTER_RUN, name), k -> new long[7]);
+      d[1] += calls;
+      d[2] += wallNanos;
+      d[3] += cpuNanos;
+      d[4] += allocatedBytes;
+      d[5] += count;
+      d[6] = Math.max(d[6], wallNanos);
+      if (calls > 0) {
+        perTaskOps.add(MASTER_RUN, -1, name, calls, wallNanos, cpuNanos, allocatedBytes, count);
+      }
     }
   }
 

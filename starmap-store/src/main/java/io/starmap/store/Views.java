@@ -64,7 +64,7 @@ public final class Views {
     List<OperationRow> ops = sql.query("""
         SELECT operation, sum(wall_ns), sum(cpu_ns), sum(alloc), sum(calls), sum(count),
           sum(tasks), max(max_wall_ns)
-        FROM performance WHERE calc_id = ? GROUP BY operation
+        FROM performance WHERE calc_id = ? GROUP BY operation, run_no < 0
         ORDER BY sum(wall_ns) DESC, operation""",
         rs -> new OperationRow(rs.getString(1), rs.getLong(2) / 1e9, rs.getLong(3) / 1e9,
             rs.getLong(4) / 1e6, rs.getLong(5), rs.getLong(6), rs.getLong(7),

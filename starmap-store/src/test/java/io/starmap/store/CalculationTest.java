@@ -30,6 +30,50 @@ class CalculationTest {
   }
 
   @Test
+  void theMastersOwnOperationsAreRecordedBesideTheTasksOnes() throws Exception {
+    long id;
+    Path ds;
+    try (CalculationStore store = CalculationStore.open(home);
+         Calculation calc = store.start("test", "master work", Map.of())) {
+      id = calc.id();
+      ds = calc.datastorePath();
+      List<Long> inputs;
+      try (var m = calc.measure("reading")) {
+        inputs = LongStream.range(0, 50).boxed().toList();
+        m.count(inputs.size());
+      }
+      long total = squares(calc).reduce(inputs, 0L, Long::sum);
+      try (var m = calc.measure("multiply")) { // the same name as the tasks' operation
+        Thread.sleep(30);
+        m.count(total);
+      }
+      calc.count("reading", 7);
+      assertThatThrownBy(() -> calc.measure(" ")).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("must not be blank");
+      calc.complete();
+    }
+    try (CalculationStore store = CalculationStore.open(home)) {
+      List<Views.OperationRow> ops = store.views().performance(id).operations();
+      assertThat(ops).filteredOn(o -> o.operation().equals("reading")).singleElement()
+          .satisfies(o -> {
+            assertThat(o.tasks()).as("the master's, no task").isZero();
+            assertThat(o.calls()).isEqualTo(1);
+            assertThat(o.counts()).isEqualTo(57);
+          });
+      // The master's "multiply" is not mixed with the tasks' "multiply".
+      assertThat(ops).filteredOn(o -> o.operation().equals("multiply")).hasSize(2)
+          .anySatisfy(o -> {
+            assertThat(o.tasks()).isZero();
+            assertThat(o.timeSec()).isGreaterThanOrEqualTo(0.03);
+            assertThat(o.counts()).isEqualTo(40425);
+          })
+          .anySatisfy(o -> assertThat(o.tasks()).isEqualTo(50));
+    }
+    H5Group perf = Datastore.read(ds).child("performance_data");
+    assertThat(perf.strings("operation")).contains("reading", "multiply");
+  }
+
+  @Test
   void recordsARealThreadsRunIntoTheDatabaseAndTheDatastore() {
     long id;
     Path ds;
