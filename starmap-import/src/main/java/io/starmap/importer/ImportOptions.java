@@ -391,37 +391,7 @@ public final class ImportOptions {
     }
 
     static String pgEncoding(String name) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("encoding must not be blank");
-      }
-      String n = name.trim().toUpperCase(Locale.ROOT).replace("_", "").replace("-", "");
-      switch (n) {
-        case "UTF8":
-          return "UTF8";
-        case "LATIN1":
-        case "ISO88591":
-          return "LATIN1";
-        case "LATIN9":
-        case "ISO885915":
-          return "LATIN9";
-        case "WIN1252":
-        case "WINDOWS1252":
-        case "CP1252":
-          return "WIN1252";
-        case "SQLASCII":
-        case "ASCII":
-        case "USASCII":
-          return "SQL_ASCII";
-        default:
-          if (n.startsWith("UTF16") || n.startsWith("UTF32")) {
-            throw new IllegalArgumentException("encoding " + name
-                + " is not supported by PostgreSQL COPY; convert the files to UTF-8");
-          }
-          if (Charset.isSupported(name.trim())) {
-            return name.trim().toUpperCase(Locale.ROOT).replace("-", "");
-          }
-          return name.trim().toUpperCase(Locale.ROOT);
-      }
+      return io.starmap.importer.internal.Encodings.pgName(name);
     }
   }
 }

@@ -102,7 +102,7 @@ public final class Importer {
     int workers = o.workers() > 0 ? o.workers() : defaultWorkers();
     Dialect dialect = new Dialect((byte) o.delimiter(), (byte) o.quote(), (byte) o.escape(),
         o.nullString(), o.encoding());
-    Charset charset = javaCharset(o.encoding());
+    Charset charset = io.starmap.importer.internal.Encodings.charset(o.encoding());
     // Listing tens of thousands of files takes as long as connecting: both at once.
     CompletableFuture<List<InputFile>> expanding = CompletableFuture.supplyAsync(
         () -> FileSet.expand(o.paths()), r -> {
@@ -542,21 +542,6 @@ public final class Importer {
 
   private static String csv(String s) {
     return '"' + s.replace("\"", "\"\"") + '"';
-  }
-
-  private static Charset javaCharset(String pg) {
-    return switch (pg) {
-      case "UTF8" -> StandardCharsets.UTF_8;
-      case "LATIN1" -> StandardCharsets.ISO_8859_1;
-      case "WIN1252" -> Charset.forName("windows-1252");
-      default -> {
-        try {
-          yield Charset.forName(pg);
-        } catch (RuntimeException e) {
-          yield StandardCharsets.UTF_8;
-        }
-      }
-    };
   }
 
   private static ImportListener safe(ImportListener l) {
