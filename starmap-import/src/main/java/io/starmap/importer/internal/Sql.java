@@ -33,12 +33,17 @@ public final class Sql {
     return '"' + name.replace("\"", "\"\"") + '"';
   }
 
-  /** Quotes a string literal. */
+  /**
+   * Quotes a string literal as an escape string ({@code E'a\\b''c'}), which means the same
+   * whatever the session's {@code standard_conforming_strings}: a plain {@code 'a\b'} would lose
+   * its backslash, or end early, when that setting is off. For text that cannot be a bind
+   * parameter, such as COPY options.
+   */
   public static String literal(String s) {
     if (s.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("literal contains NUL");
     }
-    return "'" + s.replace("'", "''") + "'";
+    return "E'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   /** The quoted, possibly schema-qualified name of {@code table} ({@code name} or {@code s.name}). */
