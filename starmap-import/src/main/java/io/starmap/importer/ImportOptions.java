@@ -210,9 +210,12 @@ public final class ImportOptions {
             "table must be NAME or SCHEMA.NAME, got '" + table + "'");
       }
       for (String p : parts) {
-        if (p.isEmpty() || p.indexOf('\0') >= 0 || p.length() > 63) {
+        // PostgreSQL silently cuts a longer name to 63 bytes: the rows would go to a table
+        // of another name
+        if (p.isEmpty() || p.indexOf('\0') >= 0
+            || p.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
           throw new IllegalArgumentException("bad table name '" + table
-              + "': each part must be 1 to 63 characters without NUL");
+              + "': each part must be 1 to 63 bytes (in UTF-8) without NUL");
         }
       }
       this.table = table;
@@ -235,13 +238,17 @@ public final class ImportOptions {
       return this;
     }
 
-    /** Creates the table with these columns ({@code "code text, date date"}) when missing. */
+    /**
+     * Creates the table with these columns ({@code "code text, \"Last Name\" text"}) when it is
+     * missing: what follows {@code CREATE TABLE name (} in psql, checked by the server, which
+     * refuses anything but one CREATE TABLE statement.
+     */
     public Builder create(String columns) {
       if (columns != null && columns.isBlank()) {
         throw new IllegalArgumentException("--create needs column definitions, got ''");
       }
-      if (columns != null) {
-        io.starmap.importer.internal.Sql.parseColumns(columns);
+      if (columns != null && columns.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("the column definitions contain NUL");
       }
       this.create = columns;
       return this;

@@ -127,8 +127,12 @@ public final class Importer {
           throw new ImportException("table " + o.table() + " does not exist in "
               + target.redacted() + "; give --create \"col type, ...\" to create it");
         }
-        Sql.createTable(c, o.table(), Sql.parseColumns(o.create()));
+        createTable(c, o.table(), o.create());
         table = Sql.tableInfo(c, o.table());
+        if (table == null) {
+          throw new ImportException("the column definitions (" + o.create() + ") did not"
+              + " create table " + o.table());
+        }
         l.onMessage("created table " + table.name() + " (" + o.create() + ")");
       }
       tableName = table.name();
@@ -542,6 +546,16 @@ public final class Importer {
 
   private static String csv(String s) {
     return '"' + s.replace("\"", "\"\"") + '"';
+  }
+
+  /** Creates the table; the server's refusal names the table and the definitions given. */
+  private static void createTable(Connection c, String table, String columns) {
+    try {
+      Sql.createTable(c, table, columns);
+    } catch (SQLException | IllegalArgumentException e) {
+      throw new ImportException("cannot create table " + table + " from the column definitions ("
+          + columns + "): " + e.getMessage(), e);
+    }
   }
 
   private static ImportListener safe(ImportListener l) {
