@@ -2,7 +2,6 @@ package io.starmap.store;
 
 import io.starmap.store.internal.Sql;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +12,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -34,7 +31,6 @@ import java.util.zip.ZipOutputStream;
 public final class CalcArchive {
   /** The first line of the manifest. */
   public static final String MAGIC = "starmap-calculation-archive";
-  private static final Pattern DATASTORE = Pattern.compile("calc_(\\d+)\\.hdf5");
   private static final String[] CHILD_TABLES = {"log", "task", "performance", "run"};
 
   private CalcArchive() {}
@@ -130,33 +126,18 @@ public final class CalcArchive {
     }
   }
 
-  /**
-   * The most bytes one entry may expand to on disk, whatever it declares: the free space of the
-   * home's file system (an entry larger than that cannot be restored anyway, and a bomb would
-   * fill the disk), or less when a test sets {@link #entryCapForTests}.
-   */
-  static long entryCap(Path home) throws IOException {
-    return Math.min(entryCapForTests, Files.getFileStore(home).getUsableSpace());
-  }
-
-  /** A lower entry cap, for tests that cannot fill a disk. */
-  static volatile long entryCapForTests = Long.MAX_VALUE;
-
   /** Runs after each calculation is copied, inside the transaction: a seam for tests. */
   static volatile java.util.function.LongConsumer afterEachCalcForTests = id -> { };
-
-  /** The entries of a Starmap archive, checked; everything else refused. */
-  private record Entries(ZipEntry db, Map<Long, ZipEntry> datastores) {}
 
   static Restored restore(CalculationStore store, Path zip) {
     Path home = store.home();
     List<Path> written = new ArrayList<>();
     Path tmpDb = null;
     try (ZipFile z = new ZipFile(zip.toFile())) {
-      Entries entries = entries(z, zip, home);
-      long cap = entryCap(home);
+      ArchiveEntries entries = ArchiveEntries.check(z, zip, home);
+      long cap = ArchiveEntries.entryCap(home);
       tmpDb = Files.createTempFile(home, ".restore-", ".sqlite");
-      copyCapped(z, entries.db(), tmpDb, cap, zip);
+      ArchiveEntries.copyCapped(z, entries.db(), tmpDb, cap, zip);
       try (Sql check = Sql.open(tmpDb)) {
         // opening validates the schema version (a newer one is refused)
       }
@@ -205,63 +186,9 @@ public final class CalcArchive {
     }
   }
 
-  /** Checks the manifest and every entry's name before anything is written. */
-  private static Entries entries(ZipFile z, Path zip, Path home) throws IOException {
-    ZipEntry manifest = z.getEntry("MANIFEST");
-    if (manifest == null || !readManifest(z, manifest).startsWith(MAGIC + "\n")) {
-      throw new IllegalArgumentException(zip + " is not a Starmap calculation archive (no "
-          + MAGIC + " MANIFEST): refused");
-    }
-    String text = readManifest(z, manifest);
-    if (!text.contains("\nformat 1\n")) {
-      throw new IllegalArgumentException(zip + " has an archive format this starmap does not"
-          + " know: " + text.lines().skip(1).findFirst().orElse("?"));
-    }
-    Map<Long, ZipEntry> datastores = new LinkedHashMap<>();
-    ZipEntry db = null;
-    for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements(); ) {
-      ZipEntry entry = e.nextElement();
-      String name = entry.getName();
-      Path target = home.resolve(name).normalize();
-      if (name.contains("..") || name.startsWith("/") || name.contains("\\")
-          || name.contains(":") || !target.startsWith(home)) {
-        throw new IllegalArgumentException("archive entry '" + name + "' of " + zip
-            + " would write outside STARMAP_HOME " + home + ": refused, nothing restored");
-      }
-      var m = DATASTORE.matcher(name);
-      if (m.matches()) {
-        datastores.put(calcId(m.group(1), name, zip), entry);
-      } else if (name.equals("calcs.sqlite")) {
-        db = entry;
-      } else if (!name.equals("MANIFEST")) {
-        throw new IllegalArgumentException("archive entry '" + name + "' of " + zip
-            + " is not part of a Starmap archive: refused, nothing restored");
-      }
-    }
-    if (db == null) {
-      throw new IllegalArgumentException(zip + " has no calcs.sqlite: not a complete Starmap"
-          + " archive");
-    }
-    return new Entries(db, datastores);
-  }
-
-  private static long calcId(String digits, String name, Path zip) {
-    try {
-      long id = Long.parseLong(digits);
-      if (id > 0) {
-        return id;
-      }
-    } catch (NumberFormatException e) {
-      // out of range: refused below
-    }
-    throw new IllegalArgumentException("archive entry '" + name + "' of " + zip
-        + " names calculation " + digits + ", which is not a calculation id (1 to "
-        + Long.MAX_VALUE + "): refused, nothing restored");
-  }
-
   /** Copies every calculation of the attached archive database under a new id. */
   private static void copyAll(CalculationStore store, java.sql.Connection conn, ZipFile z,
-      Entries entries, long cap, Path zip, Map<Long, Long> mapping, List<Path> written)
+      ArchiveEntries entries, long cap, Path zip, Map<Long, Long> mapping, List<Path> written)
       throws java.sql.SQLException, IOException {
     List<Long> old = new ArrayList<>();
     try (Statement st = conn.createStatement();
@@ -314,47 +241,6 @@ public final class CalcArchive {
     }
   }
 
-  /**
-   * Expands {@code entry} into {@code target}, writing at most its declared size and never more
-   * than {@code cap} bytes: an entry that declares more is refused before a byte is written, one
-   * that expands past what it declared (a zip bomb lies in its header) as soon as it does.
-   */
-  static void copyCapped(ZipFile z, ZipEntry entry, Path target, long cap, Path zip)
-      throws IOException {
-    long declared = entry.getSize();
-    if (declared > cap) {
-      throw new IllegalArgumentException("archive entry '" + entry.getName() + "' of " + zip
-          + " declares " + declared + " bytes, more than the " + cap + " bytes it may take in"
-          + " STARMAP_HOME (the free space): refused, nothing restored");
-    }
-    try (InputStream in = z.getInputStream(entry)) {
-      copyCapped(in, target, declared >= 0 ? declared : cap,
-          "archive entry '" + entry.getName() + "' of " + zip);
-    }
-  }
-
-  /** Copies {@code in} to {@code target}, refusing it once it passes {@code limit} bytes. */
-  static void copyCapped(InputStream in, Path target, long limit, String what)
-      throws IOException {
-    byte[] buf = new byte[1 << 16];
-    long total = 0;
-    try (OutputStream out = Files.newOutputStream(target)) {
-      while (true) {
-        // one byte more than the limit allows tells an overflow, and is not written
-        int n = in.read(buf, 0, (int) Math.min(buf.length, limit - total + 1));
-        if (n < 0) {
-          return;
-        }
-        if (total + n > limit) {
-          throw new IllegalArgumentException(what + " expands past " + limit + " bytes, the"
-              + " size it declares or the free space (a zip bomb?): refused, nothing restored");
-        }
-        out.write(buf, 0, n);
-        total += n;
-      }
-    }
-  }
-
   private static void copyRows(java.sql.Connection conn, String table, long oldId, long newId)
       throws java.sql.SQLException {
     List<String> cols = new ArrayList<>();
@@ -384,7 +270,7 @@ public final class CalcArchive {
     Path tmp = target.resolveSibling(target.getFileName() + ".restore");
     boolean moved = false;
     try {
-      copyCapped(z, entry, tmp, cap, zip);
+      ArchiveEntries.copyCapped(z, entry, tmp, cap, zip);
       try {
         H5Group root = Datastore.read(tmp);
         root.attr("calc_id", newId).attr("restored_from_calc_id", oldId);
@@ -403,12 +289,6 @@ public final class CalcArchive {
       if (!moved) {
         Files.deleteIfExists(tmp);
       }
-    }
-  }
-
-  private static String readManifest(ZipFile z, ZipEntry e) throws IOException {
-    try (InputStream in = z.getInputStream(e)) {
-      return new String(in.readNBytes(4096), StandardCharsets.UTF_8);
     }
   }
 

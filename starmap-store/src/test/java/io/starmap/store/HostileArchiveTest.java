@@ -59,7 +59,7 @@ class HostileArchiveTest {
 
   @AfterEach
   void resetSeams() {
-    CalcArchive.entryCapForTests = Long.MAX_VALUE;
+    ArchiveEntries.entryCapForTests = Long.MAX_VALUE;
     CalcArchive.afterEachCalcForTests = id -> { };
   }
 
@@ -75,7 +75,7 @@ class HostileArchiveTest {
 
   @Test
   void anEntryDeclaringMoreThanTheCapIsRefusedBeforeAnyByteIsWritten() throws Exception {
-    CalcArchive.entryCapForTests = 1 << 20;
+    ArchiveEntries.entryCapForTests = 1 << 20;
     Path zip = dir.resolve("declared.zip");
     writeZip(zip, Map.of("MANIFEST", manifest(), "calcs.sqlite", new byte[2 << 20]));
     assertRefusedStoreUnchanged(zip, "archive entry 'calcs.sqlite'",
@@ -122,7 +122,7 @@ class HostileArchiveTest {
         return len;
       }
     };
-    assertThatThrownBy(() -> CalcArchive.copyCapped(endless, target, 100_000, "endless entry"))
+    assertThatThrownBy(() -> ArchiveEntries.copyCapped(endless, target, 100_000, "endless entry"))
         .hasMessageContaining("endless entry expands past 100000 bytes");
     assertThat(Files.size(target)).as("bytes written before the refusal").isPositive()
         .isLessThanOrEqualTo(100_000);
