@@ -1,7 +1,6 @@
 package io.starmap.importer;
 
 import io.starmap.core.Recorder;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
