@@ -32,7 +32,9 @@ public final class Encodings {
         {"WIN1256", "windows-1256"}, {"WIN1257", "windows-1257"}, {"WIN1258", "windows-1258"},
         {"KOI8R", "KOI8-R"}, {"KOI8U", "KOI8-U"}, {"EUC_JP", "EUC-JP"}, {"EUC_KR", "EUC-KR"},
         {"EUC_CN", "GB2312"}, {"SJIS", "Shift_JIS"}, {"BIG5", "Big5"}, {"GBK", "GBK"},
-        {"GB18030", "GB18030"}, {"UHC", "x-windows-949"}};
+        {"GB18030", "GB18030"}, {"UHC", "x-windows-949"}, {"LATIN6", "ISO-8859-10"},
+        {"LATIN8", "ISO-8859-14"}, {"LATIN10", "ISO-8859-16"}, {"JOHAB", "x-Johab"},
+        {"EUC_TW", "x-EUC-TW"}};
     for (String[] row : table) {
       if (!Charset.isSupported(row[1])) {
         continue; // a trimmed JDK without the extended charsets
