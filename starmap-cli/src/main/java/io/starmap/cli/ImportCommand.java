@@ -52,7 +52,10 @@ final class ImportCommand implements Callable<Integer> {
   String table;
 
   @Option(names = "--create", paramLabel = "COLS",
-      description = "Create the table if missing, e.g. \"code text, date date, value numeric\".")
+      description = "Create the table if missing with these columns, written as after "
+          + "CREATE TABLE name ( in psql (quoted identifiers, defaults, constraints), e.g. "
+          + "'code text, date date, \"Last Name\" text'. The server checks them: anything but "
+          + "that one CREATE TABLE statement is refused.")
   String create;
 
   @Option(names = "--header", paramLabel = "auto|yes|no", defaultValue = "auto",

@@ -1,7 +1,6 @@
 package io.starmap.importer;
 
 import io.starmap.core.Recorder;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,9 +209,12 @@ public final class ImportOptions {
             "table must be NAME or SCHEMA.NAME, got '" + table + "'");
       }
       for (String p : parts) {
-        if (p.isEmpty() || p.indexOf('\0') >= 0 || p.length() > 63) {
+        // PostgreSQL silently cuts a longer name to 63 bytes: the rows would go to a table
+        // of another name
+        if (p.isEmpty() || p.indexOf('\0') >= 0
+            || p.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
           throw new IllegalArgumentException("bad table name '" + table
-              + "': each part must be 1 to 63 characters without NUL");
+              + "': each part must be 1 to 63 bytes (in UTF-8) without NUL");
         }
       }
       this.table = table;
@@ -235,13 +237,17 @@ public final class ImportOptions {
       return this;
     }
 
-    /** Creates the table with these columns ({@code "code text, date date"}) when missing. */
+    /**
+     * Creates the table with these columns ({@code "code text, \"Last Name\" text"}) when it is
+     * missing: what follows {@code CREATE TABLE name (} in psql, checked by the server, which
+     * refuses anything but one CREATE TABLE statement.
+     */
     public Builder create(String columns) {
       if (columns != null && columns.isBlank()) {
         throw new IllegalArgumentException("--create needs column definitions, got ''");
       }
-      if (columns != null) {
-        io.starmap.importer.internal.Sql.parseColumns(columns);
+      if (columns != null && columns.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("the column definitions contain NUL");
       }
       this.create = columns;
       return this;
@@ -391,37 +397,7 @@ public final class ImportOptions {
     }
 
     static String pgEncoding(String name) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("encoding must not be blank");
-      }
-      String n = name.trim().toUpperCase(Locale.ROOT).replace("_", "").replace("-", "");
-      switch (n) {
-        case "UTF8":
-          return "UTF8";
-        case "LATIN1":
-        case "ISO88591":
-          return "LATIN1";
-        case "LATIN9":
-        case "ISO885915":
-          return "LATIN9";
-        case "WIN1252":
-        case "WINDOWS1252":
-        case "CP1252":
-          return "WIN1252";
-        case "SQLASCII":
-        case "ASCII":
-        case "USASCII":
-          return "SQL_ASCII";
-        default:
-          if (n.startsWith("UTF16") || n.startsWith("UTF32")) {
-            throw new IllegalArgumentException("encoding " + name
-                + " is not supported by PostgreSQL COPY; convert the files to UTF-8");
-          }
-          if (Charset.isSupported(name.trim())) {
-            return name.trim().toUpperCase(Locale.ROOT).replace("-", "");
-          }
-          return name.trim().toUpperCase(Locale.ROOT);
-      }
+      return io.starmap.importer.internal.Encodings.pgName(name);
     }
   }
 }

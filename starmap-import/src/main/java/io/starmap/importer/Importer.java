@@ -102,7 +102,7 @@ public final class Importer {
     int workers = o.workers() > 0 ? o.workers() : defaultWorkers();
     Dialect dialect = new Dialect((byte) o.delimiter(), (byte) o.quote(), (byte) o.escape(),
         o.nullString(), o.encoding());
-    Charset charset = javaCharset(o.encoding());
+    Charset charset = io.starmap.importer.internal.Encodings.charset(o.encoding());
     // Listing tens of thousands of files takes as long as connecting: both at once.
     CompletableFuture<List<InputFile>> expanding = CompletableFuture.supplyAsync(
         () -> FileSet.expand(o.paths()), r -> {
@@ -127,8 +127,12 @@ public final class Importer {
           throw new ImportException("table " + o.table() + " does not exist in "
               + target.redacted() + "; give --create \"col type, ...\" to create it");
         }
-        Sql.createTable(c, o.table(), Sql.parseColumns(o.create()));
+        createTable(c, o.table(), o.create());
         table = Sql.tableInfo(c, o.table());
+        if (table == null) {
+          throw new ImportException("the column definitions (" + o.create() + ") did not"
+              + " create table " + o.table());
+        }
         l.onMessage("created table " + table.name() + " (" + o.create() + ")");
       }
       tableName = table.name();
@@ -544,19 +548,14 @@ public final class Importer {
     return '"' + s.replace("\"", "\"\"") + '"';
   }
 
-  private static Charset javaCharset(String pg) {
-    return switch (pg) {
-      case "UTF8" -> StandardCharsets.UTF_8;
-      case "LATIN1" -> StandardCharsets.ISO_8859_1;
-      case "WIN1252" -> Charset.forName("windows-1252");
-      default -> {
-        try {
-          yield Charset.forName(pg);
-        } catch (RuntimeException e) {
-          yield StandardCharsets.UTF_8;
-        }
-      }
-    };
+  /** Creates the table; the server's refusal names the table and the definitions given. */
+  private static void createTable(Connection c, String table, String columns) {
+    try {
+      Sql.createTable(c, table, columns);
+    } catch (SQLException | IllegalArgumentException e) {
+      throw new ImportException("cannot create table " + table + " from the column definitions ("
+          + columns + "): " + e.getMessage(), e);
+    }
   }
 
   private static ImportListener safe(ImportListener l) {

@@ -71,7 +71,17 @@ final class Child {
    */
   static List<ProcessHandle> orphansAfter(long masterPid, Duration within)
       throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
+    return orphansAfter(masterPid, System.nanoTime(), within);
+  }
+
+  /**
+   * Like {@link #orphansAfter(long, Duration)}, with {@code within} counted from {@code
+   * sinceNanos} (a {@link System#nanoTime} reading: when the master was seen dead), not from this
+   * call, so that time the test spent elsewhere is not granted to the workers.
+   */
+  static List<ProcessHandle> orphansAfter(long masterPid, long sinceNanos, Duration within)
+      throws InterruptedException {
+    long deadline = sinceNanos + within.toNanos();
     List<ProcessHandle> left = workersOf(masterPid);
     while (!left.isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(50);

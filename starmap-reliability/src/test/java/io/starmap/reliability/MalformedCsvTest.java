@@ -55,8 +55,9 @@ class MalformedCsvTest {
     new Random(8).nextBytes(junk);
     Files.write(f, junk);
     Child.Result r = importFile(f, "garbage");
-    assertCleanFailure(r, "garbage.csv", "");
-    assertThat(r.output()).containsPattern("garbage\\.csv:\\d+: ");
+    // the first record (line 1, possibly longer when a random quote opens) is no valid row:
+    // random bytes are not UTF-8 within a few bytes, and hold a newline every 256 bytes or so
+    assertCleanFailure(r, "garbage.csv", "1: ");
   }
 
   @Test
@@ -71,7 +72,7 @@ class MalformedCsvTest {
       }
       out.write("\n1,2,3\n".getBytes(StandardCharsets.US_ASCII));
     }
-    assertCleanFailure(importFile(f, "longline"), "longline.csv", "2");
+    assertCleanFailure(importFile(f, "longline"), "longline.csv", "2: ");
     if (!Sizes.FULL) {
       return;
     }
@@ -100,8 +101,8 @@ class MalformedCsvTest {
       }
     }
     Child.Result r = importFile(f, "quotes");
-    assertCleanFailure(r, "quotes.csv", "");
-    assertThat(r.output()).containsPattern("quotes\\.csv:\\d+: ");
+    // lines 1 to 999 load; the record that never ends starts on line 1000 (docs/reliability.md)
+    assertCleanFailure(r, "quotes.csv", "1000: unterminated CSV quoted field");
     System.out.println("MalformedCsvTest quotes: " + r.output().lines()
         .filter(l -> l.contains("quotes.csv:")).findFirst().orElse("?"));
   }
@@ -117,7 +118,8 @@ class MalformedCsvTest {
       }
     }
     Child.Result r = importFile(f, "opening");
-    assertCleanFailure(r, "opening.csv", "");
-    assertThat(r.output()).containsPattern("opening\\.csv:\\d+: ");
+    // three quotes a line: a record opens on each odd line and closes on the next, so the
+    // 1,000,000 records of two lines load and the last line starts a record that never closes
+    assertCleanFailure(r, "opening.csv", "2000001: unterminated CSV quoted field");
   }
 }

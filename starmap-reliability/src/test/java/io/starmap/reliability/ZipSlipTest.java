@@ -49,7 +49,7 @@ class ZipSlipTest {
   @ValueSource(strings = {"../evil.txt", "../../evil.txt", "calc_1.hdf5/../../evil.txt",
       "/tmp/starmap-zip-slip-evil.txt", "..\\evil.txt", "C:evil.txt", "pg/../../evil.txt",
       "sub/../../evil.txt", "./../evil.txt", "pg/data/postgresql.conf", "db.sqlite",
-      "calc_1.hdf5.sh", ".bashrc"})
+      "calc_1.hdf5.sh", ".bashrc", "calc_99999999999999999999999.hdf5", "calc_0.hdf5"})
   void entriesOutsideItsOwnLayoutAreRefused(String entry) throws Exception {
     Path zip = dir.resolve("hostile.zip");
     byte[] db = readEntry(genuine, "calcs.sqlite");

@@ -2,7 +2,6 @@ package io.starmap.store;
 
 import io.starmap.store.internal.Sql;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +12,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -34,7 +31,6 @@ import java.util.zip.ZipOutputStream;
 public final class CalcArchive {
   /** The first line of the manifest. */
   public static final String MAGIC = "starmap-calculation-archive";
-  private static final Pattern DATASTORE = Pattern.compile("calc_(\\d+)\\.hdf5");
   private static final String[] CHILD_TABLES = {"log", "task", "performance", "run"};
 
   private CalcArchive() {}
@@ -130,50 +126,18 @@ public final class CalcArchive {
     }
   }
 
+  /** Runs after each calculation is copied, inside the transaction: a seam for tests. */
+  static volatile java.util.function.LongConsumer afterEachCalcForTests = id -> { };
+
   static Restored restore(CalculationStore store, Path zip) {
     Path home = store.home();
     List<Path> written = new ArrayList<>();
     Path tmpDb = null;
     try (ZipFile z = new ZipFile(zip.toFile())) {
-      ZipEntry manifest = z.getEntry("MANIFEST");
-      if (manifest == null || !readManifest(z, manifest).startsWith(MAGIC + "\n")) {
-        throw new IllegalArgumentException(zip + " is not a Starmap calculation archive (no "
-            + MAGIC + " MANIFEST): refused");
-      }
-      String text = readManifest(z, manifest);
-      if (!text.contains("\nformat 1\n")) {
-        throw new IllegalArgumentException(zip + " has an archive format this starmap does not"
-            + " know: " + text.lines().skip(1).findFirst().orElse("?"));
-      }
-      Map<Long, ZipEntry> datastores = new LinkedHashMap<>();
-      ZipEntry db = null;
-      for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements(); ) {
-        ZipEntry entry = e.nextElement();
-        String name = entry.getName();
-        Path target = home.resolve(name).normalize();
-        if (name.contains("..") || name.startsWith("/") || name.contains("\\")
-            || name.contains(":") || !target.startsWith(home)) {
-          throw new IllegalArgumentException("archive entry '" + name + "' of " + zip
-              + " would write outside STARMAP_HOME " + home + ": refused, nothing restored");
-        }
-        var m = DATASTORE.matcher(name);
-        if (m.matches()) {
-          datastores.put(Long.parseLong(m.group(1)), entry);
-        } else if (name.equals("calcs.sqlite")) {
-          db = entry;
-        } else if (!name.equals("MANIFEST")) {
-          throw new IllegalArgumentException("archive entry '" + name + "' of " + zip
-              + " is not part of a Starmap archive: refused, nothing restored");
-        }
-      }
-      if (db == null) {
-        throw new IllegalArgumentException(zip + " has no calcs.sqlite: not a complete Starmap"
-            + " archive");
-      }
+      ArchiveEntries entries = ArchiveEntries.check(z, zip, home);
+      long cap = ArchiveEntries.entryCap(home);
       tmpDb = Files.createTempFile(home, ".restore-", ".sqlite");
-      try (InputStream in = z.getInputStream(db)) {
-        Files.copy(in, tmpDb, StandardCopyOption.REPLACE_EXISTING);
-      }
+      ArchiveEntries.copyCapped(z, entries.db(), tmpDb, cap, zip);
       try (Sql check = Sql.open(tmpDb)) {
         // opening validates the schema version (a newer one is refused)
       }
@@ -186,52 +150,19 @@ public final class CalcArchive {
         try {
           conn.setAutoCommit(false);
           try {
-            List<Long> old = new ArrayList<>();
-            try (Statement st = conn.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT id FROM src.calc ORDER BY id")) {
-              while (rs.next()) {
-                old.add(rs.getLong(1));
-              }
-            }
-            for (long oldId : old) {
-              long newId;
-              try (PreparedStatement ps = conn.prepareStatement("""
-                  INSERT INTO main.calc(kind, description, status, user_name, host, pid, executor,
-                    workers, parameters, start_ms, stop_ms, datastore, size_bytes, peak_memory,
-                    error)
-                  SELECT kind, description,
-                    CASE WHEN status IN ('created', 'executing') THEN 'failed' ELSE status END,
-                    user_name, host, pid, executor, workers, parameters, start_ms, stop_ms, '',
-                    size_bytes, peak_memory, error
-                  FROM src.calc WHERE id = ?""")) {
-                ps.setLong(1, oldId);
-                ps.executeUpdate();
-              }
-              try (Statement st = conn.createStatement();
-                   ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
-                rs.next();
-                newId = rs.getLong(1);
-              }
-              for (String t : CHILD_TABLES) {
-                copyRows(conn, t, oldId, newId);
-              }
-              Path target = store.datastorePath(newId);
-              try (PreparedStatement ps = conn.prepareStatement(
-                  "UPDATE main.calc SET datastore = ? WHERE id = ?")) {
-                ps.setString(1, target.toString());
-                ps.setLong(2, newId);
-                ps.executeUpdate();
-              }
-              ZipEntry entry = datastores.get(oldId);
-              if (entry != null) {
-                writeNew(z, entry, target, oldId, newId);
-                written.add(target);
-              }
-              mapping.put(oldId, newId);
-            }
+            copyAll(store, conn, z, entries, cap, zip, mapping, written);
             conn.commit();
-          } catch (java.sql.SQLException | RuntimeException | IOException e) {
-            conn.rollback();
+          } catch (Throwable e) {
+            // an Error too (out of memory, a stack overflow on a hostile datastore): turning
+            // autocommit back on below would otherwise commit the calculations copied so far
+            try {
+              conn.rollback();
+            } catch (java.sql.SQLException r) {
+              e.addSuppressed(r);
+            }
+            if (e instanceof Error error) {
+              throw error;
+            }
             throw new java.sql.SQLException("restore of " + zip + " failed, nothing restored: "
                 + e.getMessage(), e);
           } finally {
@@ -252,6 +183,61 @@ public final class CalcArchive {
         deleteQuietly(p);
       }
       deleteQuietly(tmpDb);
+    }
+  }
+
+  /** Copies every calculation of the attached archive database under a new id. */
+  private static void copyAll(CalculationStore store, java.sql.Connection conn, ZipFile z,
+      ArchiveEntries entries, long cap, Path zip, Map<Long, Long> mapping, List<Path> written)
+      throws java.sql.SQLException, IOException {
+    List<Long> old = new ArrayList<>();
+    try (Statement st = conn.createStatement();
+         ResultSet rs = st.executeQuery("SELECT id FROM src.calc ORDER BY id")) {
+      while (rs.next()) {
+        old.add(rs.getLong(1));
+      }
+    }
+    for (long oldId : old) {
+      long newId = copyCalc(conn, oldId);
+      for (String t : CHILD_TABLES) {
+        copyRows(conn, t, oldId, newId);
+      }
+      Path target = store.datastorePath(newId);
+      try (PreparedStatement ps = conn.prepareStatement(
+          "UPDATE main.calc SET datastore = ? WHERE id = ?")) {
+        ps.setString(1, target.toString());
+        ps.setLong(2, newId);
+        ps.executeUpdate();
+      }
+      ZipEntry entry = entries.datastores().get(oldId);
+      if (entry != null) {
+        writeNew(z, entry, target, oldId, newId, cap, zip);
+        written.add(target);
+      }
+      mapping.put(oldId, newId);
+      afterEachCalcForTests.accept(newId);
+    }
+  }
+
+  /** Copies the row of calculation {@code oldId}; returns its new id. */
+  private static long copyCalc(java.sql.Connection conn, long oldId)
+      throws java.sql.SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("""
+        INSERT INTO main.calc(kind, description, status, user_name, host, pid, executor,
+          workers, parameters, start_ms, stop_ms, datastore, size_bytes, peak_memory,
+          error)
+        SELECT kind, description,
+          CASE WHEN status IN ('created', 'executing') THEN 'failed' ELSE status END,
+          user_name, host, pid, executor, workers, parameters, start_ms, stop_ms, '',
+          size_bytes, peak_memory, error
+        FROM src.calc WHERE id = ?""")) {
+      ps.setLong(1, oldId);
+      ps.executeUpdate();
+    }
+    try (Statement st = conn.createStatement();
+         ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
@@ -279,31 +265,30 @@ public final class CalcArchive {
   }
 
   /** Writes the datastore under its new id, with its {@code calc_id} attribute updated. */
-  private static void writeNew(ZipFile z, ZipEntry entry, Path target, long oldId, long newId)
-      throws IOException {
+  private static void writeNew(ZipFile z, ZipEntry entry, Path target, long oldId, long newId,
+      long cap, Path zip) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".restore");
-    try (InputStream in = z.getInputStream(entry)) {
-      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-    }
+    boolean moved = false;
     try {
-      H5Group root = Datastore.read(tmp);
-      root.attr("calc_id", newId).attr("restored_from_calc_id", oldId);
-      Datastore.write(tmp, root);
-    } catch (RuntimeException e) {
-      // a datastore this version cannot rewrite is kept as archived
-    }
-    try {
-      Files.move(tmp, target); // no REPLACE_EXISTING: an existing file is never overwritten
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      Files.deleteIfExists(tmp);
-      throw new IOException("calc_" + newId + ".hdf5 already exists in " + target.getParent()
-          + ": not overwritten", e);
-    }
-  }
-
-  private static String readManifest(ZipFile z, ZipEntry e) throws IOException {
-    try (InputStream in = z.getInputStream(e)) {
-      return new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+      ArchiveEntries.copyCapped(z, entry, tmp, cap, zip);
+      try {
+        H5Group root = Datastore.read(tmp);
+        root.attr("calc_id", newId).attr("restored_from_calc_id", oldId);
+        Datastore.write(tmp, root);
+      } catch (RuntimeException e) {
+        // a datastore this version cannot rewrite is kept as archived
+      }
+      try {
+        Files.move(tmp, target); // no REPLACE_EXISTING: an existing file is never overwritten
+        moved = true;
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        throw new IOException("calc_" + newId + ".hdf5 already exists in " + target.getParent()
+            + ": not overwritten", e);
+      }
+    } finally {
+      if (!moved) {
+        Files.deleteIfExists(tmp);
+      }
     }
   }
 

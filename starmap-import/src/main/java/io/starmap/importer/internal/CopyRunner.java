@@ -6,14 +6,12 @@ import io.starmap.importer.BadInputException;
 import io.starmap.importer.ImportException;
 import java.io.IOException;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,7 +91,7 @@ public final class CopyRunner {
     this.conn = conn;
     this.copyManager = conn.unwrap(PGConnection.class).getCopyAPI();
     this.dialect = task.dialect();
-    this.charset = javaCharset(dialect.encoding());
+    this.charset = Encodings.charset(dialect.encoding());
     this.sharedScanner = new RecordScanner(dialect);
     this.tableColumnNames = task.tableColumns().stream().map(Sql.Column::name).toList();
   }
@@ -1105,25 +1103,6 @@ public final class CopyRunner {
     if (rejects.size() > task.maxErrors()) {
       throw new BadInputException(o.piece.file(), line, reason + "; more than "
           + task.maxErrors() + " bad rows (--max-errors " + task.maxErrors() + ")");
-    }
-  }
-
-  private static Charset javaCharset(String pg) {
-    switch (pg.toUpperCase(Locale.ROOT)) {
-      case "UTF8":
-        return StandardCharsets.UTF_8;
-      case "LATIN1":
-        return StandardCharsets.ISO_8859_1;
-      case "WIN1252":
-        return Charset.forName("windows-1252");
-      case "LATIN9":
-        return Charset.forName("ISO-8859-15");
-      default:
-        try {
-          return Charset.forName(pg);
-        } catch (RuntimeException e) {
-          return StandardCharsets.UTF_8;
-        }
     }
   }
 }

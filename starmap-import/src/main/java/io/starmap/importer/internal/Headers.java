@@ -42,7 +42,26 @@ public final class Headers {
     return d.fields(rec, rec.length, cs);
   }
 
-  /** Maps header names to table columns: exact, else the one case-insensitive match. */
+  /**
+   * Whether two names differ only in the case of ASCII letters, as PostgreSQL folds unquoted
+   * names. Not {@link String#equalsIgnoreCase}: it also folds the Kelvin sign to {@code k} and the
+   * long s to {@code s}, so a header of lookalikes would load into a column it does not name.
+   */
+  static boolean sameIgnoringAsciiCase(String a, String b) {
+    if (a.length() != b.length()) {
+      return false;
+    }
+    for (int i = 0; i < a.length(); i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y && (x >= 128 || y >= 128 || Character.toLowerCase(x) != Character.toLowerCase(y))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Maps header names to table columns: exact, else the one ASCII-case-insensitive match. */
   public static List<String> map(List<String> names, List<Sql.Column> table, String tableName,
       String file) {
     List<String> out = new ArrayList<>();
@@ -51,7 +70,7 @@ public final class Headers {
       String name = raw.strip();
       String match = known.contains(name) ? name : null;
       if (match == null) {
-        List<String> ci = known.stream().filter(k -> k.equalsIgnoreCase(name)).toList();
+        List<String> ci = known.stream().filter(k -> sameIgnoringAsciiCase(k, name)).toList();
         if (ci.size() == 1) {
           match = ci.get(0);
         }
@@ -71,7 +90,7 @@ public final class Headers {
   /** True when every field names a column of the table (case-insensitively). */
   public static boolean allNames(List<String> fields, List<Sql.Column> table) {
     for (String f : fields) {
-      if (table.stream().noneMatch(c -> c.name().equalsIgnoreCase(f.strip()))) {
+      if (table.stream().noneMatch(c -> sameIgnoringAsciiCase(c.name(), f.strip()))) {
         return false;
       }
     }

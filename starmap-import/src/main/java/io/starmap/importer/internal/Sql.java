@@ -7,20 +7,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.NativeQuery;
+import org.postgresql.core.Parser;
+import org.postgresql.core.QueryExecutor;
+import org.postgresql.jdbc.PreferQueryMode;
 
 /** SQL text built from user input: identifiers are always quoted, literals always escaped. */
 public final class Sql {
   private Sql() {}
-
-  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
-  // A type with optional words (varying, precision, with time zone, not null, primary key),
-  // one parenthesised size list and array brackets: enough for tables, no room for injection.
-  private static final Pattern TYPE = Pattern.compile(
-      "[A-Za-z][A-Za-z0-9_ ]*(\\(\\s*\\d+\\s*(,\\s*\\d+\\s*)?\\))?( *\\[\\])*[A-Za-z ]*");
-
-  /** One column of {@code --create}. */
-  public record ColumnDef(String name, String type) {}
 
   /** A table column: its name and its type as {@code format_type} shows it. */
   public record Column(String name, String type) implements java.io.Serializable {}
@@ -33,12 +28,17 @@ public final class Sql {
     return '"' + name.replace("\"", "\"\"") + '"';
   }
 
-  /** Quotes a string literal. */
+  /**
+   * Quotes a string literal as an escape string ({@code E'a\\b''c'}), which means the same
+   * whatever the session's {@code standard_conforming_strings}: a plain {@code 'a\b'} would lose
+   * its backslash, or end early, when that setting is off. For text that cannot be a bind
+   * parameter, such as COPY options.
+   */
   public static String literal(String s) {
     if (s.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("literal contains NUL");
     }
-    return "'" + s.replace("'", "''") + "'";
+    return "E'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   /** The quoted, possibly schema-qualified name of {@code table} ({@code name} or {@code s.name}). */
@@ -48,75 +48,47 @@ public final class Sql {
   }
 
   /**
-   * Parses {@code "code text, date date, value numeric(10,2)"}: names must be plain identifiers,
-   * types a conservative pattern (anything else is refused, so nothing is spliced into SQL).
+   * {@code CREATE TABLE IF NOT EXISTS table (columns)}, with {@code columns} as a PostgreSQL user
+   * writes them in psql (quoted identifiers, types, defaults, constraints, comments), checked by
+   * the server, not by a pattern here.
+   *
+   * <p>Why this cannot run a second statement: pgjdbc splits text at each {@code ;} outside
+   * quotes and comments and sends every piece as its own statement, even through a
+   * PreparedStatement, so its own parser is asked first and anything it would split is refused.
+   * What it does not split goes whole in one Parse message of the extended protocol, in which
+   * the server refuses more than one command ({@code cannot insert multiple commands into a
+   * prepared statement}); so where the two lexers might disagree, the server's view wins. The
+   * statement runs with the rights of the connection's role, as it would in psql.
+   *
+   * @throws IllegalArgumentException when the definitions would make more than one statement
+   * @throws SQLException the server's refusal (a syntax error, an unknown type, several commands)
    */
-  public static List<ColumnDef> parseColumns(String spec) {
-    List<String> items = new ArrayList<>();
-    int depth = 0;
-    StringBuilder cur = new StringBuilder();
-    for (char c : spec.toCharArray()) {
-      if (c == '(') {
-        depth++;
-      } else if (c == ')') {
-        depth--;
-      }
-      if (c == ',' && depth == 0) {
-        items.add(cur.toString());
-        cur.setLength(0);
-      } else {
-        cur.append(c);
-      }
-    }
-    items.add(cur.toString());
-    List<ColumnDef> defs = new ArrayList<>();
-    for (String item : items) {
-      String s = item.strip();
-      int sp = indexOfSpace(s);
-      if (sp < 0) {
-        throw new IllegalArgumentException("bad column definition '" + s
-            + "' in --create: expected NAME TYPE, e.g. \"code text, date date\"");
-      }
-      String name = s.substring(0, sp);
-      String type = s.substring(sp + 1).strip();
-      if (!NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("bad column name '" + name
-            + "' in --create: use letters, digits and _ (not starting with a digit)");
-      }
-      if (!TYPE.matcher(type).matches()) {
-        throw new IllegalArgumentException("bad column type '" + type + "' for column " + name
-            + " in --create");
-      }
-      defs.add(new ColumnDef(name, type));
-    }
-    return defs;
-  }
-
-  private static int indexOfSpace(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isWhitespace(s.charAt(i))) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /** {@code CREATE TABLE IF NOT EXISTS} with the given columns. */
-  public static void createTable(Connection c, String table, List<ColumnDef> defs)
+  public static void createTable(Connection c, String table, String columns)
       throws SQLException {
-    StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualified(table))
-        .append(" (");
-    for (int i = 0; i < defs.size(); i++) {
-      sb.append(i > 0 ? ", " : "").append(ident(defs.get(i).name())).append(' ')
-          .append(defs.get(i).type());
+    if (columns.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("the column definitions contain NUL");
     }
-    sb.append(')');
+    // the newline ends a trailing -- comment, so the closing parenthesis is always code
+    String sql = "CREATE TABLE IF NOT EXISTS " + qualified(table) + " (\n" + columns + "\n)";
+    BaseConnection pg = c.unwrap(BaseConnection.class);
+    List<NativeQuery> pieces = Parser.parseJdbcSql(sql, pg.getStandardConformingStrings(), false,
+        true, false, false);
+    if (pieces.size() != 1) {
+      throw new IllegalArgumentException("a ';' outside quotes ends the CREATE TABLE statement"
+          + " and starts another; only column definitions are allowed");
+    }
+    QueryExecutor qe = pg.getQueryExecutor();
+    PreferQueryMode mode = qe.getPreferQueryMode();
+    // the simple protocol (preferQueryMode=simple or extendedForPrepared in the URL) would let
+    // the server run several commands from one text
+    qe.setPreferQueryMode(PreferQueryMode.EXTENDED);
     try (Statement st = c.createStatement()) {
-      st.execute(sb.toString());
+      st.setEscapeProcessing(false);
+      st.execute(sql);
+    } finally {
+      qe.setPreferQueryMode(mode);
     }
   }
-
-
 
   /**
    * What an import needs to know about its table, in one round trip.

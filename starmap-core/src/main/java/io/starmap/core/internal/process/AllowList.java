@@ -52,7 +52,8 @@ final class AllowList {
 
   /** This list with {@code rule} added (the same list if it already accepts it). */
   AllowList with(String rule) {
-    List<String> rules = new ArrayList<>(userRules);
+    // without Starmap's own rule, which the constructor appends again
+    List<String> rules = new ArrayList<>(userRules.subList(0, userRules.size() - 1));
     rules.add(rule);
     return new AllowList(rules);
   }

@@ -13,6 +13,7 @@ import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The default codec: Java serialization (after a one-byte tag for null, Integer, Long, Double,
@@ -23,11 +24,13 @@ import java.util.List;
  */
 public final class JavaSerializationCodec implements Codec {
   private static final long MAX_DEPTH = 2_000;
-  private volatile AllowList allowList;
+  // allow() may run on several threads at once (one per task type met): an atomic update, so
+  // that no thread's rule is lost by another thread's read-modify-write.
+  private final AtomicReference<AllowList> allowList;
 
   /** A codec accepting the JDK value types, Starmap's classes and {@code allowedPackages}. */
   public JavaSerializationCodec(List<String> allowedPackages) {
-    this.allowList = new AllowList(allowedPackages);
+    this.allowList = new AtomicReference<>(new AllowList(allowedPackages));
   }
 
   /** A codec accepting the JDK value types and Starmap's classes. */
@@ -42,14 +45,12 @@ public final class JavaSerializationCodec implements Codec {
 
   /** Also accepts classes under {@code rule} from now on. */
   void allow(String rule) {
-    if (!allowList.allows(rule + ".X")) {
-      allowList = allowList.with(rule);
-    }
+    allowList.updateAndGet(list -> list.allows(rule + ".X") ? list : list.with(rule));
   }
 
   /** The user's rules and Starmap's, for messages and for workers. */
   List<String> rules() {
-    return allowList.rules();
+    return allowList.get().rules();
   }
 
   // Common values skip ObjectOutputStream, whose set-up costs more than a trivial task. A Java
@@ -70,7 +71,7 @@ public final class JavaSerializationCodec implements Codec {
       return simple;
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    AllowList allowed = allowList;
+    AllowList allowed = allowList.get();
     try (ObjectOutputStream out = new CheckingOutputStream(bytes, allowed)) {
       out.writeObject(value);
     } catch (NotAllowedException e) {
@@ -130,14 +131,15 @@ public final class JavaSerializationCodec implements Codec {
         default -> Boolean.FALSE;
       };
     }
-    Filter filter = new Filter(allowList);
+    AllowList allowed = allowList.get();
+    Filter filter = new Filter(allowed);
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
       in.setObjectInputFilter(filter);
       return in.readObject();
     } catch (InvalidClassException e) {
       if (filter.rejected != null) {
         throw new StarmapException("refused to deserialize class " + filter.rejected
-            + ": it is not in the allow-list of the processes executor (" + allowList.rules()
+            + ": it is not in the allow-list of the processes executor (" + allowed.rules()
             + " and the JDK's value types); add its package to the option allowedPackages", e);
       }
       throw new StarmapException("cannot deserialize class " + e.classname + ": " + e.getMessage()
