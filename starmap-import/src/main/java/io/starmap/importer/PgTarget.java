@@ -34,7 +34,8 @@ public record PgTarget(String jdbcUrl, String user, String password) implements 
   /** The target of a {@link io.starmap.importer.db.Database} (the embedded one or a URL's). */
   public static PgTarget of(io.starmap.importer.db.Database db) {
     var url = db.url();
-    return new PgTarget(url.jdbcUrl(), url.user(), url.password());
+    // Resolved here, once: a worker may run where the password file or variable is not.
+    return new PgTarget(url.jdbcUrl(), url.user(), url.resolvedPassword().orElse(null));
   }
 
   /** Opens a new connection. */
@@ -51,11 +52,12 @@ public record PgTarget(String jdbcUrl, String user, String password) implements 
 
   /** The URL without any password, for messages and records. */
   public String redacted() {
-    return redact(jdbcUrl) + (user != null ? " (user " + user + ")" : "");
+    return io.starmap.store.Secrets.redactWith(jdbcUrl, password)
+        + (user != null ? " (user " + user + ")" : "");
   }
 
   private static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
+    return io.starmap.store.Secrets.redact(url);
   }
 
   @Override
