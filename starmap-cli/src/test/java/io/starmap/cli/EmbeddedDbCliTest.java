@@ -61,7 +61,8 @@ class EmbeddedDbCliTest {
     assertThat(Cli.run("db", "status", "--format", "json").out())
         .contains("\"state\": \"running\"").contains("\"kept_running\": true");
     String url = Cli.run("db", "url").out().strip();
-    assertThat(url).startsWith("postgresql://postgres@127.0.0.1:").endsWith("/postgres");
+    assertThat(url).startsWith("postgresql://postgres@127.0.0.1:")
+        .contains("/postgres?passfile=");
     assertThat(Cli.run("sql", "--db", url, "select 7 as seven").out()).contains("7");
     assertThat(Cli.run("sql", "show fsync").out()).contains("on");
     String psql = psql(url);
