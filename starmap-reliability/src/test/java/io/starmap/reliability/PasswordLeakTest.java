@@ -291,11 +291,16 @@ class PasswordLeakTest {
             }
             String cmd = new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
             seen.add(proc.getFileName() + " " + cmd.split(" ", 2)[0]);
-            for (String pw : secrets) {
-              if (cmd.contains(pw)) {
-                // Recorded without the password, so that the failure message does not leak it.
-                leaks.add("pid " + proc.getFileName() + ": " + cmd.replace(pw, "<PASSWORD>"));
+            if (secrets.stream().anyMatch(cmd::contains)) {
+              // Recorded without the password, so that the failure message does not leak it.
+              String shown = cmd;
+              for (String pw : secrets.stream()
+                  .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList()) {
+                shown = shown.replace(pw, "<PASSWORD>");
               }
+              int at = Math.max(0, shown.indexOf("<PASSWORD>"));
+              leaks.add("pid " + proc.getFileName() + " " + cmd.split(" ", 2)[0] + ": ..."
+                  + shown.substring(Math.max(0, at - 150), Math.min(shown.length(), at + 150)));
             }
           }
         } catch (java.io.IOException e) {

@@ -155,7 +155,7 @@ final class EmbeddedAuth {
     }
   }
 
-  /** Writes {@code text} to {@code file}, created 0600 (never readable by others, not even briefly). */
+  /** Writes {@code text} to {@code file}, created 0600: never readable by others, even briefly. */
   static void writePrivate(Path file, String text) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);

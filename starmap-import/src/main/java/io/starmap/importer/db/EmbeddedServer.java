@@ -48,10 +48,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * pg/postgresql-<version>}. The cluster lives in {@code pg/data} (user {@code postgres}, UTF-8, C
  * locale). Every connection must give the role's password (scram-sha-256), kept in {@code
  * pg/pgpass}, which only the owner reads (see {@link EmbeddedAuth}); the server's URL names that
- * file ({@code passfile=}), never the password. It listens on 127.0.0.1 only (no Unix socket), with fsync and
- * synchronous commit on. Its port is chosen free once and kept in {@code pg/port}, so the URL stays
- * the same across restarts while the port is free. As root, PostgreSQL runs in a user namespace
- * ({@code unshare -U}) where it is not root, as zonky does.
+ * file ({@code passfile=}), never the password. It listens on 127.0.0.1 only (no Unix socket),
+ * with fsync and synchronous commit on. Its port is chosen free once and kept in {@code pg/port},
+ * so the URL stays the same across restarts while the port is free. As root, PostgreSQL runs in a
+ * user namespace ({@code unshare -U}) where it is not root, as zonky does.
  */
 public final class EmbeddedServer {
   /** The superuser and database of the embedded cluster. */
