@@ -90,6 +90,25 @@ class EmbeddedServerSecurityTest {
   }
 
   @Test
+  void theEmbeddedPasswordDoesNotTravelWithTasks() throws Exception {
+    try (Database db = server().acquire()) {
+      String password = passwordOf(Path.of(db.url().params().get(DatabaseUrl.PASSFILE)));
+      io.starmap.importer.PgTarget target = io.starmap.importer.PgTarget.of(db);
+      assertThat(target.password()).isNull();
+      var bytes = new java.io.ByteArrayOutputStream();
+      try (var out = new java.io.ObjectOutputStream(bytes)) {
+        out.writeObject(target);
+      }
+      assertThat(bytes.toString(StandardCharsets.ISO_8859_1)).doesNotContain(password);
+      try (Connection c = target.connect(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("select current_user")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo(EmbeddedServer.USER);
+      }
+    }
+  }
+
+  @Test
   void aClusterMadeWithTrustIsConvertedAtItsNextStartWithItsData() throws Exception {
     Path pg = dir.resolve("pg");
     OldCluster old = OldCluster.create(pg);
