@@ -117,7 +117,9 @@ final class DbCommand implements Runnable {
   /** {@code starmap db url}. */
   @Command(name = "url", mixinStandardHelpOptions = true,
       description = {"Prints the URL of the running embedded PostgreSQL (or of --db), for psql "
-          + "and for --db:", "  psql \"$(starmap db url)\""})
+          + "and for --db:", "  psql \"$(starmap db url)\"",
+          "The embedded server's URL names its password file (passfile=, readable by its owner "
+              + "only), not the password."})
   static final class Url implements Runnable {
     @Spec CommandSpec spec;
 
@@ -133,7 +135,7 @@ final class DbCommand implements Runnable {
       String given = db.url();
       if (given != null) {
         try {
-          url = DatabaseUrl.parse(given);
+          url = db.parsedUrl();
         } catch (IllegalArgumentException e) {
           throw new UserException(e.getMessage(), e, 2);
         }
@@ -159,6 +161,10 @@ final class DbCommand implements Runnable {
       }
       if (url.password() != null) {
         sb.append(sep).append("password=").append(enc(url.password()));
+      } else if (url.params().containsKey(DatabaseUrl.PASSFILE)) {
+        // Starmap reads passfile= in a JDBC URL too (the driver never sees it).
+        sb.append(sep).append(DatabaseUrl.PASSFILE).append('=')
+            .append(enc(url.params().get(DatabaseUrl.PASSFILE)));
       }
       return sb.toString();
     }

@@ -43,6 +43,10 @@ final class ImportPrefetch {
       if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
         return;
       }
+      if (a.equals("--db-password-file") || a.startsWith("--db-password-file=")) {
+        // The command reads the password file itself, and reports what is wrong with it.
+        return;
+      }
       if (a.equals("--db") && i + 1 < args.length) {
         url = args[++i];
       } else if (a.startsWith("--db=")) {

@@ -61,8 +61,15 @@ class EmbeddedDbCliTest {
     assertThat(Cli.run("db", "status", "--format", "json").out())
         .contains("\"state\": \"running\"").contains("\"kept_running\": true");
     String url = Cli.run("db", "url").out().strip();
-    assertThat(url).startsWith("postgresql://postgres@127.0.0.1:").endsWith("/postgres");
+    assertThat(url).startsWith("postgresql://postgres@127.0.0.1:")
+        .contains("/postgres?passfile=");
     assertThat(Cli.run("sql", "--db", url, "select 7 as seven").out()).contains("7");
+    // The URLs name the password file, not the password, and both forms work with --db.
+    String jdbc = Cli.run("db", "url", "--jdbc").out().strip();
+    assertThat(jdbc).startsWith("jdbc:postgresql://127.0.0.1:").contains("passfile=")
+        .doesNotContain("password=");
+    assertThat(Cli.run("sql", "--db", jdbc, "select 8 as eight").out()).contains("8");
+    assertThat(Cli.run("db", "status", "--format", "csv").out()).contains("passfile=");
     assertThat(Cli.run("sql", "show fsync").out()).contains("on");
     String psql = psql(url);
     if (psql != null) {

@@ -1,6 +1,9 @@
 package io.starmap.importer;
 
+import io.starmap.importer.db.DatabaseUrl;
 import java.io.Serializable;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -33,8 +36,17 @@ public record PgTarget(String jdbcUrl, String user, String password) implements 
 
   /** The target of a {@link io.starmap.importer.db.Database} (the embedded one or a URL's). */
   public static PgTarget of(io.starmap.importer.db.Database db) {
-    var url = db.url();
-    return new PgTarget(url.jdbcUrl(), url.user(), url.password());
+    DatabaseUrl url = db.url();
+    String passfile = url.params().get(DatabaseUrl.PASSFILE);
+    if (url.password() == null && passfile != null) {
+      // The embedded server (127.0.0.1): only workers on this machine can reach it, and they read
+      // the password file themselves, so the password never travels with the tasks.
+      String jdbc = url.jdbcUrl();
+      return new PgTarget(jdbc + (jdbc.contains("?") ? "&" : "?") + DatabaseUrl.PASSFILE + "="
+          + URLEncoder.encode(passfile, StandardCharsets.UTF_8), url.user(), null);
+    }
+    // Resolved here, once: a worker may run where the password file or variable is not.
+    return new PgTarget(url.jdbcUrl(), url.user(), url.resolvedPassword().orElse(null));
   }
 
   /** Opens a new connection. */
@@ -43,19 +55,29 @@ public record PgTarget(String jdbcUrl, String user, String password) implements 
     if (user != null) {
       p.setProperty("user", user);
     }
+    String url = jdbcUrl;
     if (password != null) {
       p.setProperty("password", password);
+    } else if (jdbcUrl.contains(DatabaseUrl.PASSFILE + "=")) {
+      DatabaseUrl parsed = DatabaseUrl.parse(jdbcUrl);
+      if (user != null) {
+        parsed = new DatabaseUrl(parsed.host(), parsed.port(), parsed.database(), user, null,
+            parsed.params());
+      }
+      parsed.resolvedPassword().ifPresent(pw -> p.setProperty("password", pw));
+      url = parsed.jdbcUrl(); // without passfile, which the driver does not know
     }
-    return DriverManager.getConnection(jdbcUrl, p);
+    return DriverManager.getConnection(url, p);
   }
 
   /** The URL without any password, for messages and records. */
   public String redacted() {
-    return redact(jdbcUrl) + (user != null ? " (user " + user + ")" : "");
+    return io.starmap.store.Secrets.redactWith(jdbcUrl, password)
+        + (user != null ? " (user " + user + ")" : "");
   }
 
   private static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
+    return io.starmap.store.Secrets.redact(url);
   }
 
   @Override

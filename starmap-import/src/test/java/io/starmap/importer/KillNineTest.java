@@ -54,7 +54,7 @@ class KillNineTest {
     var url = PG.database().url();
     long[] killedAt = new long[2];
     for (int attempt = 0; attempt < 2; attempt++) {
-      Process p = child(url.jdbcUrl(), url.user());
+      Process p = child(url.jdbcUrl(), url.user(), url.resolvedPassword().orElse(null));
       long target = total * (attempt + 1) / 4;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       long seen = 0;
@@ -89,11 +89,15 @@ class KillNineTest {
     }
   }
 
-  private Process child(String jdbcUrl, String user) throws IOException {
+  private Process child(String jdbcUrl, String user, String password) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
         ImportMain.class.getName(), jdbcUrl, user, "prices", "1", "2", dir.resolve("in").toString()));
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(new File(dir.toFile(), "child.log")).start();
+    ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(new File(dir.toFile(), "child.log"));
+    if (password != null) {
+      b.environment().put("PGPASSWORD", password);
+    }
+    return b.start();
   }
 }

@@ -15,8 +15,11 @@ public final class Secrets {
   /** What a removed secret is replaced with. */
   public static final String MASK = "***";
 
+  // The user info ends at the LAST '@' before the path, query or a blank, as DatabaseUrl parses it:
+  // a password with a raw '@' (postgresql://u:Pw@x9@host/db) is masked whole, and a user with a raw
+  // '@' does not stop the password from being found.
   private static final Pattern URL_USER_INFO = Pattern.compile(
-      "([A-Za-z][A-Za-z0-9+.-]*://)([^:/@\\s]*):([^@\\s]*)@");
+      "([A-Za-z][A-Za-z0-9+.-]*://)([^:/?\\s]*):([^/?\\s]*)@");
   private static final Pattern KEY_VALUE = Pattern.compile(
       "(?i)([\"']?\\b[a-z_]*(?:password|passwd|pwd|secret|token)\\b[\"']?\\s*[=:]\\s*)"
           + "(\"[^\"]*\"|'[^']*'|[^\\s&;,\"'}]+)");
@@ -38,6 +41,28 @@ public final class Secrets {
       return java.util.regex.Matcher.quoteReplacement(m.group(1) + masked);
     });
     return out;
+  }
+
+  /**
+   * {@code text} redacted as by {@link #redact(String)}, and also with every occurrence of each
+   * known secret replaced by {@value #MASK}, as written and percent-encoded: the form for any text
+   * that may quote a password whose value is known (an error about the URL that holds it, a
+   * server's message). Null, empty and blank secrets are ignored.
+   */
+  public static String redactWith(String text, String... secrets) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    String out = text;
+    for (String secret : secrets) {
+      if (secret == null || secret.isBlank()) {
+        continue;
+      }
+      out = out.replace(secret, MASK);
+      String encoded = java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8);
+      out = out.replace(encoded, MASK).replace(encoded.replace("+", "%20"), MASK);
+    }
+    return redact(out);
   }
 
   /** The value of a setting named {@code key}, masked entirely when the key names a secret. */

@@ -40,6 +40,17 @@ class SecretsTest {
   }
 
   @Test
+  void aPasswordWithARawAtSignOrAUserWithOneIsMaskedWhole() {
+    // As DatabaseUrl parses it: the user info ends at the last '@' before the path.
+    assertThat(Secrets.redact("--db postgresql://u:Pw@x9Secret@h/db --table t"))
+        .isEqualTo("--db postgresql://u:***@h/db --table t");
+    assertThat(Secrets.redact("postgresql://me@corp:Pw9Secret@h:5432/db"))
+        .isEqualTo("postgresql://me@corp:***@h:5432/db");
+    assertThat(Secrets.redactWith("FATAL: bad p@ss%word or p%40ss%25word", "p@ss%word"))
+        .isEqualTo("FATAL: bad *** or ***");
+  }
+
+  @Test
   void noPasswordReachesTheDatabaseOrTheDatastore() throws IOException {
     String url = "postgresql://loader:" + PASSWORD + "@localhost:5432/prices";
     long id;

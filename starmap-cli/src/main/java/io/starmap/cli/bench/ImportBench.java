@@ -1,5 +1,6 @@
 package io.starmap.cli.bench;
 
+import io.starmap.importer.db.DatabaseUrl;
 import io.starmap.importer.gen.PriceGenerator;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -164,12 +165,34 @@ public final class ImportBench {
 
   private final Config config;
   private final Consumer<String> log;
-  private final Map<String, String> psqlEnv = Map.of("PGAPPNAME", "starmap-bench");
+  // The URL and its password reach the child processes through their environment, which only
+  // their owner can read (/proc/PID/environ is 0400), never through their command lines, which
+  // every local user reads (/proc/PID/cmdline): starmap gets $STARMAP_DB, psql gets a URL without
+  // the password and $PGPASSWORD.
+  private final Map<String, String> psqlEnv;
+  private final Map<String, String> importEnv;
+  private final String publicUrl;
 
   /** A benchmark of {@code config}; {@code log} hears of each step (for a progress display). */
   public ImportBench(Config config, Consumer<String> log) {
     this.config = config;
     this.log = log;
+    Map<String, String> pe = new LinkedHashMap<>(Map.of("PGAPPNAME", "starmap-bench"));
+    String open = config.url;
+    try {
+      DatabaseUrl u = DatabaseUrl.parse(config.url);
+      if (u.password() != null) {
+        pe.put("PGPASSWORD", u.password());
+      }
+      open = u.withPassword(null).psqlUrl();
+    } catch (IllegalArgumentException e) {
+      // Not a URL Starmap reads (psql's own forms): given to psql as it is.
+    }
+    this.psqlEnv = Map.copyOf(pe);
+    this.publicUrl = open;
+    Map<String, String> ie = new LinkedHashMap<>(config.importEnv);
+    ie.put("STARMAP_DB", config.url);
+    this.importEnv = Map.copyOf(ie);
   }
 
   /** Runs the benchmark and returns its results. */
@@ -245,10 +268,9 @@ public final class ImportBench {
       return;
     }
     List<String> cmd = new ArrayList<>(config.launcher);
-    cmd.addAll(List.of("import", data.dir.toString(), "--db", config.url, "--table",
-        config.table));
+    cmd.addAll(List.of("import", data.dir.toString(), "--table", config.table));
     cmd.addAll(config.importArgs);
-    Map<String, String> env = new LinkedHashMap<>(config.importEnv);
+    Map<String, String> env = new LinkedHashMap<>(importEnv);
     env.put("STARMAP_ARCHIVE_WAIT", "1");
     env.put("STARMAP_ARCHIVE_TRAIN", "1");
     try {
@@ -389,13 +411,12 @@ public final class ImportBench {
   private Case importerCase(Shape shape, String group, String name, List<String> extra,
       DataSet data, Path logs) {
     List<String> cmd = new ArrayList<>(config.launcher);
-    cmd.addAll(List.of("import", data.dir.toString(), "--db", config.url,
-        "--table", config.table));
+    cmd.addAll(List.of("import", data.dir.toString(), "--table", config.table));
     cmd.addAll(config.importArgs);
     cmd.addAll(extra);
     Path logFile = logs.resolve(slug(shape.label() + "-" + group + "-" + name) + ".log");
     return new Case(shape, group, name, data,
-        () -> Processes.run(cmd, config.importEnv, logFile));
+        () -> Processes.run(cmd, importEnv, logFile));
   }
 
   /**
@@ -489,7 +510,7 @@ public final class ImportBench {
   private void parallel(List<List<String>> cmds, Path logFile) {
     List<Process> started = new ArrayList<>();
     Map<String, String> env = new LinkedHashMap<>(psqlEnv);
-    env.put("BENCH_URL", config.url);
+    env.put("BENCH_URL", publicUrl);
     try {
       for (List<String> cmd : cmds) {
         started.add(Processes.start(cmd, env, logFile));
@@ -637,7 +658,7 @@ public final class ImportBench {
 
   private List<String> psqlCommand(List<String> args) {
     List<String> cmd = new ArrayList<>(List.of(config.psql, "-X", "-q", "-v", "ON_ERROR_STOP=1",
-        "-d", config.url));
+        "-d", publicUrl));
     cmd.addAll(args);
     return cmd;
   }
@@ -663,7 +684,7 @@ public final class ImportBench {
     List<String> cmd = new ArrayList<>(config.launcher);
     cmd.addAll(List.of("import", "--help"));
     try {
-      return Processes.capture(cmd, config.importEnv);
+      return Processes.capture(cmd, importEnv);
     } catch (BenchException e) {
       throw new BenchException("the importer does not answer '" + Processes.shortCommand(cmd)
           + "': " + e.getMessage(), e);
@@ -687,7 +708,7 @@ public final class ImportBench {
     env.put("JDK", "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
     List<String> version = new ArrayList<>(config.launcher);
     version.add("--version");
-    env.put("starmap", firstLine(tryCapture(version, config.importEnv)));
+    env.put("starmap", firstLine(tryCapture(version, importEnv)));
     env.put("PostgreSQL server", tryPsqlValue("SELECT version()"));
     env.put("server settings", tryPsqlValue("SELECT string_agg(name || '=' || setting, ', ' "
         + "ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', "

@@ -4,7 +4,9 @@ import io.starmap.store.Secrets;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -13,8 +15,11 @@ import java.util.Set;
  * Where a PostgreSQL database is and how to log in: parsed from {@code postgresql://user:pass@host:port/db?k=v},
  * {@code postgres://...} or {@code jdbc:postgresql://host:port/db?user=..&password=..}.
  *
- * <p>The password never appears in {@link #toString()}, {@link #redacted()} or {@link #jdbcUrl()}: it
- * travels only in {@link #connectionProperties()} and {@link #psqlUrl()}.
+ * <p>The password never appears in {@link #toString()}, {@link #redacted()}, {@link #jdbcUrl()} or
+ * in the message of a malformed URL: it travels only in {@link #connectionProperties()} and {@link
+ * #psqlUrl()}. A URL without a password takes it, as psql does, from a {@code passfile=} parameter,
+ * {@code $PGPASSWORD}, {@code $PGPASSFILE} or {@code ~/.pgpass} (see {@link #resolvedPassword()}),
+ * so that no password needs to be on a command line.
  *
  * @param host host name or address (IPv6 without brackets)
  * @param port TCP port
@@ -29,8 +34,14 @@ public record DatabaseUrl(String host, int port, String database, String user, S
   /** The port PostgreSQL listens on unless told otherwise. */
   public static final int DEFAULT_PORT = 5432;
 
+  /**
+   * The parameter naming a password file (libpq's, PostgreSQL 10+): read by Starmap too, never
+   * passed to the JDBC driver.
+   */
+  public static final String PASSFILE = "passfile";
+
   /** Parameters that libpq (psql) understands in a connection URI; the others are JDBC-only. */
-  private static final Set<String> LIBPQ_PARAMS = Set.of("sslmode", "connect_timeout",
+  private static final Set<String> LIBPQ_PARAMS = Set.of(PASSFILE, "sslmode", "connect_timeout",
       "application_name", "options", "sslrootcert", "sslcert", "sslkey", "target_session_attrs",
       "gssencmode", "channel_binding", "keepalives", "client_encoding");
 
@@ -74,8 +85,45 @@ public record DatabaseUrl(String host, int port, String database, String user, S
       throw new IllegalArgumentException("unsupported scheme: expected "
           + "postgresql://user:password@host:port/database or jdbc:postgresql://host:port/database");
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("bad database URL " + redact(s) + ": " + e.getMessage(), e);
+      // Whatever went wrong, the message shows neither the password as written nor as decoded.
+      String[] secrets = passwordsIn(s);
+      throw new IllegalArgumentException("bad database URL " + redact(s, secrets) + ": "
+          + redact(e.getMessage(), secrets), e);
     }
+  }
+
+  /**
+   * The passwords that {@code url} may hold, as written and decoded where decodable, found with
+   * the parser's own rules (user info up to the last '@' before the path; {@code password=} in the
+   * query): what {@link #parse} masks in its messages.
+   */
+  private static String[] passwordsIn(String url) {
+    List<String> found = new ArrayList<>();
+    int scheme = url.indexOf("://");
+    String rest = scheme >= 0 ? url.substring(scheme + 3) : url;
+    int q = rest.indexOf('?');
+    String query = q >= 0 ? rest.substring(q + 1) : "";
+    String authority = q >= 0 ? rest.substring(0, q) : rest;
+    int slash = authority.indexOf('/');
+    authority = slash >= 0 ? authority.substring(0, slash) : authority;
+    int at = authority.lastIndexOf('@');
+    int colon = at >= 0 ? authority.indexOf(':') : -1;
+    if (colon >= 0 && colon < at) {
+      found.add(authority.substring(colon + 1, at));
+    }
+    for (String pair : query.split("[&#]")) {
+      if (pair.regionMatches(true, 0, "password=", 0, 9)) {
+        found.add(pair.substring(9));
+      }
+    }
+    for (String raw : List.copyOf(found)) {
+      try {
+        found.add(URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        // Not decodable: masked as written.
+      }
+    }
+    return found.toArray(String[]::new);
   }
 
   private static DatabaseUrl parseHierarchical(String rest, boolean jdbc) {
@@ -104,7 +152,7 @@ public record DatabaseUrl(String host, int port, String database, String user, S
       int colon = userInfo.indexOf(':');
       if (colon >= 0) {
         user = decode(userInfo.substring(0, colon));
-        password = decode(userInfo.substring(colon + 1));
+        password = decodeSecret(userInfo.substring(colon + 1));
       } else {
         user = decode(userInfo);
       }
@@ -151,7 +199,8 @@ public record DatabaseUrl(String host, int port, String database, String user, S
         }
         int eq = pair.indexOf('=');
         String k = decode(eq >= 0 ? pair.substring(0, eq) : pair);
-        String v = eq >= 0 ? decode(pair.substring(eq + 1)) : "";
+        String v = eq < 0 ? "" : k.equals("password") ? decodeSecret(pair.substring(eq + 1))
+            : decode(pair.substring(eq + 1));
         switch (k) {
           case "user" -> user = v;
           case "password" -> password = v;
@@ -196,6 +245,16 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     }
   }
 
+  /** Decodes a password; an error names where it is, never what it is. */
+  private static String decodeSecret(String s) {
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad percent-encoding in the password (write '%' as "
+          + "'%25')");
+    }
+  }
+
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
@@ -206,6 +265,41 @@ public record DatabaseUrl(String host, int port, String database, String user, S
    */
   public static String redact(String url) {
     return Secrets.redact(url);
+  }
+
+  /**
+   * {@code text} with the passwords of any URL in it hidden, and also every occurrence of the
+   * given passwords (as written and percent-encoded): the one function for any text that may
+   * quote a known password.
+   */
+  public static String redact(String text, String... passwords) {
+    return Secrets.redactWith(text, passwords);
+  }
+
+  /** This URL's password (see {@link #resolvedPassword()}) masked in {@code text}. */
+  public String redactIn(String text) {
+    return redact(text, password, resolvedPassword().orElse(null));
+  }
+
+  /**
+   * The password to log in with: this URL's own, else the one psql would find (the {@code
+   * passfile} parameter, {@code $PGPASSWORD}, {@code $PGPASSFILE} or {@code ~/.pgpass}, see
+   * {@link PgPass}), else empty.
+   */
+  public java.util.Optional<String> resolvedPassword() {
+    return PgPass.resolve(this, System.getenv());
+  }
+
+  /** This URL with {@code newPassword} (null: none) as its password. */
+  public DatabaseUrl withPassword(String newPassword) {
+    return new DatabaseUrl(host, port, database, user, newPassword, params);
+  }
+
+  /** This URL with the parameter {@code key} set to {@code value}. */
+  public DatabaseUrl withParam(String key, String value) {
+    Map<String, String> p = new LinkedHashMap<>(params);
+    p.put(key, value);
+    return new DatabaseUrl(host, port, database, user, password, p);
   }
 
   private String hostPort() {
@@ -224,19 +318,26 @@ public record DatabaseUrl(String host, int port, String database, String user, S
 
   /** The JDBC URL, without user or password (they are in {@link #connectionProperties()}). */
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + hostPort() + "/" + encode(database) + query(params);
+    return "jdbc:postgresql://" + hostPort() + "/" + encode(database) + query(jdbcParams());
   }
 
-  /** The driver properties: user, password and the URL's other parameters. */
+  private Map<String, String> jdbcParams() {
+    Map<String, String> p = new java.util.TreeMap<>(params);
+    p.remove(PASSFILE);
+    return p;
+  }
+
+  /**
+   * The driver properties: user, the {@linkplain #resolvedPassword() resolved} password and the
+   * URL's other parameters.
+   */
   public Properties connectionProperties() {
     Properties p = new Properties();
-    params.forEach(p::setProperty);
+    jdbcParams().forEach(p::setProperty);
     if (user != null) {
       p.setProperty("user", user);
     }
-    if (password != null) {
-      p.setProperty("password", password);
-    }
+    resolvedPassword().ifPresent(pw -> p.setProperty("password", pw));
     return p;
   }
 

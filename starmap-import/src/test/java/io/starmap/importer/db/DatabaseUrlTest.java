@@ -96,4 +96,48 @@ class DatabaseUrlTest {
     assertThat(DatabaseUrl.redact("jdbc:postgresql://c/d?user=a&password=b&x=1"))
         .isEqualTo("jdbc:postgresql://c/d?user=a&password=***&x=1");
   }
+
+  @Test
+  void aPasswordWithPercentOrAtIsNeverEchoed() {
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:Zq9%zzSecret@h/db"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("percent-encoding in the password")
+        .hasMessageNotContaining("Zq9").hasMessageNotContaining("zzSecret");
+    assertThatThrownBy(() -> DatabaseUrl.parse("jdbc:postgresql://h/db?user=u&password=Zq9%zzSecret"))
+        .hasMessageNotContaining("Zq9").hasMessageNotContaining("zzSecret");
+    // A raw '@': the parser splits at the last one, and so does every redaction.
+    DatabaseUrl u = DatabaseUrl.parse("postgresql://u:Pw@x9Secret@h/db");
+    assertThat(u.password()).isEqualTo("Pw@x9Secret");
+    assertThat(u.host()).isEqualTo("h");
+    assertThat(u.redacted()).doesNotContain("x9Secret").doesNotContain("Pw");
+    assertThat(DatabaseUrl.redact("--db postgresql://u:Pw@x9Secret@h/db failed"))
+        .isEqualTo("--db postgresql://u:***@h/db failed");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:Pw@x9Secret@h:abc/db"))
+        .hasMessageContaining("'abc' is not a number").hasMessageNotContaining("x9Secret")
+        .hasMessageNotContaining("Pw@");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:Pw@x9%zzSecret@h/db"))
+        .hasMessageNotContaining("x9").hasMessageNotContaining("zzSecret");
+    // A user with a raw '@' does not hide the password from the redaction.
+    assertThat(DatabaseUrl.redact("postgresql://me@corp:Pw9Secret@h/db"))
+        .doesNotContain("Pw9Secret");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://me@corp:Pw9Secret@h:0/db"))
+        .hasMessageNotContaining("Pw9Secret");
+  }
+
+  @Test
+  void aKnownPasswordIsMaskedWhereverItIsQuoted() {
+    DatabaseUrl u = DatabaseUrl.parse("postgresql://u:p%40ss%25word@h/db");
+    assertThat(u.password()).isEqualTo("p@ss%word");
+    assertThat(u.redactIn("server said: p@ss%word or p%40ss%25word"))
+        .isEqualTo("server said: *** or ***");
+  }
+
+  @Test
+  void passfileGoesToPsqlNotToTheDriver() {
+    DatabaseUrl u = DatabaseUrl.parse("postgresql://u@h:5/db?passfile=/x/pgpass&sslmode=require");
+    assertThat(u.psqlUrl()).isEqualTo("postgresql://u@h:5/db?passfile=%2Fx%2Fpgpass&sslmode=require");
+    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5/db?sslmode=require");
+    assertThat(u.connectionProperties()).doesNotContainKey("passfile");
+    assertThat(DatabaseUrl.parse(u.psqlUrl())).isEqualTo(u);
+  }
 }
