@@ -20,6 +20,8 @@ import io.starmap.core.spi.TaskExecutor;
 import io.starmap.core.spi.TaskReply;
 import io.starmap.core.spi.TaskRequest;
 import io.starmap.hazelcast.internal.Attributes;
+import io.starmap.hazelcast.internal.ClusterCrypto;
+import io.starmap.hazelcast.internal.Handshake;
 import io.starmap.hazelcast.internal.HazelcastSetup;
 import io.starmap.hazelcast.internal.Reply;
 import io.starmap.hazelcast.internal.SignedCall;
@@ -56,13 +58,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with each run costs the cluster nothing, and tasks can only land on the data members (the
  * master runs tasks too only with {@code includeMaster}, on its own threads).
  *
- * <p>Each task is serialized here, signed with the cluster secret and sent to the least loaded
- * usable member, which checks the signature before it reads anything, runs the task through
- * {@link io.starmap.core.spi.TaskRunner} (worker id {@code host:pid}) and sends back a signed
- * reply; the bytes both ways are counted exactly. A member that leaves while it runs a task: an
- * {@link Idempotent} task runs once more on another member, any other fails with a {@link
- * WorkerLostException} naming the member. Members of another Starmap version, or started with
- * another secret, are refused.
+ * <p>A member is used only after it proved, in a {@link Handshake} with a fresh challenge, that
+ * it holds the cluster secret; that opens a session with keys of its own. Each task is
+ * serialized here, encrypted with the session's key and sent to the least loaded usable member,
+ * which refuses a call it cannot decrypt or has seen before reading anything, runs the task
+ * through {@link io.starmap.core.spi.TaskRunner} (worker id {@code host:pid}) and sends back an
+ * encrypted reply; the bytes both ways are counted exactly. A member that leaves while it runs a
+ * task: an {@link Idempotent} task runs once more on another member, any other fails with a
+ * {@link WorkerLostException} naming the member. Members of another Starmap version, or started
+ * with another secret, are refused.
  *
  * <p>A member queues the tasks it has no free thread for. They start in about the order sent,
  * not exactly: the member reads incoming calls on several threads (measured: in 1 run of 8,
@@ -75,16 +79,19 @@ public final class ClusterExecutor implements TaskExecutor {
   private static final System.Logger LOG = System.getLogger("io.starmap.hazelcast");
   private static final long REMOVAL_GRACE_MILLIS = 2_000;
   private static final long NO_MEMBER_WAIT_MILLIS = 10_000;
+  private static final long HANDSHAKE_SECONDS = 10;
   private static final int MAX_CALLS = 15;
 
   private final ClusterSettings settings;
   private final HazelcastInstance client;
   private final IExecutorService remote;
-  private final Wire.Signer signer;
+  private final ClusterCrypto crypto;
   private final ObjectInputFilter filter;
   private final String version = StarmapVersion.current();
   private final Map<UUID, Target> targets = new ConcurrentHashMap<>();
   private final Map<UUID, String> refused = new ConcurrentHashMap<>();
+  /** Members whose handshake is under way. */
+  private final Set<UUID> handshaking = ConcurrentHashMap.newKeySet();
   private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
   private final ExecutorService callbacks;
   private final ScheduledExecutorService timer;
@@ -100,13 +107,17 @@ public final class ClusterExecutor implements TaskExecutor {
     final String workerId;
     final String description;
     final int slots;
+    /** The session of the member's handshake; null for the master's own threads. */
+    final Handshake.Session session;
     final AtomicInteger inFlight = new AtomicInteger();
 
-    Target(Member member, String workerId, String description, int slots) {
+    Target(Member member, String workerId, String description, int slots,
+        Handshake.Session session) {
       this.member = member;
       this.workerId = workerId;
       this.description = description;
       this.slots = slots;
+      this.session = session;
     }
 
     double load() {
@@ -166,7 +177,7 @@ public final class ClusterExecutor implements TaskExecutor {
     this.settings = settings;
     this.client = client;
     this.remote = client.getExecutorService(HazelcastSetup.EXECUTOR);
-    this.signer = new Wire.Signer(settings.secret());
+    this.crypto = new ClusterCrypto(settings.secret());
     this.filter = Wire.filter(settings.allow());
     this.callbacks = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("starmap-cluster-reply-", 1).factory());
@@ -175,7 +186,7 @@ public final class ClusterExecutor implements TaskExecutor {
     if (settings.includeMaster()) {
       int cores = Runtime.getRuntime().availableProcessors();
       this.local = PoolExecutor.threads(cores);
-      this.localTarget = new Target(null, "master", "the master", cores);
+      this.localTarget = new Target(null, "master", "the master", cores, null);
     } else {
       this.local = null;
       this.localTarget = null;
@@ -243,7 +254,7 @@ public final class ClusterExecutor implements TaskExecutor {
     this.settings = settings;
     this.client = client;
     this.remote = client.getExecutorService(HazelcastSetup.EXECUTOR);
-    this.signer = new Wire.Signer(settings.secret());
+    this.crypto = new ClusterCrypto(settings.secret());
     this.filter = Wire.filter(settings.allow());
     this.callbacks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
     this.timer = Executors.newSingleThreadScheduledExecutor(
@@ -258,18 +269,67 @@ public final class ClusterExecutor implements TaskExecutor {
   }
 
   private void consider(Member m) {
-    if (m.isLiteMember()) {
+    if (m.isLiteMember() || targets.containsKey(m.getUuid())) {
       return;
     }
-    String why = Attributes.refusal(m, signer, version);
+    String why = Attributes.refusal(m, version);
     if (why != null) {
-      if (refused.put(m.getUuid(), why) == null && !statusOnly) {
-        LOG.log(Level.WARNING, why);
-      }
+      refuse(m, why);
       return;
     }
-    targets.computeIfAbsent(m.getUuid(), u -> new Target(m, Attributes.workerId(m),
-        Attributes.describe(m), Math.max(1, Attributes.intAttribute(m, Attributes.THREADS, 1))));
+    if (handshaking.add(m.getUuid())) {
+      try {
+        callbacks.execute(() -> handshake(m));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        handshaking.remove(m.getUuid()); // closed meanwhile
+      }
+    }
+  }
+
+  private void refuse(Member m, String why) {
+    if (refused.put(m.getUuid(), why) == null && !statusOnly) {
+      LOG.log(Level.WARNING, why);
+    }
+  }
+
+  /**
+   * Challenges {@code m} to prove the cluster secret; a member is used only when it does. Its
+   * attributes prove nothing: any member of the cluster can copy them.
+   */
+  private void handshake(Member m) {
+    String address = m.getAddress().getHost() + ":" + m.getAddress().getPort();
+    String name = "member " + address + " (announced as " + Attributes.workerId(m) + ")";
+    try {
+      byte[] challenge = Handshake.challenge();
+      byte[] bytes = client.getExecutorService(HazelcastSetup.STATUS_EXECUTOR).submitToMember(
+          new SignedCall(SignedCall.HELLO, Handshake.CALL_ID, version, "", 0, challenge), m)
+          .get(HANDSHAKE_SECONDS, TimeUnit.SECONDS);
+      Reply r = Reply.parse(bytes);
+      byte[] answer = r.helloAnswer();
+      if (r.refusal() != null || answer == null) {
+        refuse(m, name + " was refused: " + (r.refusal() != null ? r.refusal()
+            : "it answered the handshake with something else"));
+        return;
+      }
+      Handshake.Session session = Handshake.verify(crypto, challenge, answer,
+          m.getUuid() + "|" + address, version);
+      if (session == null) {
+        refuse(m, name + " was refused: it was started with another cluster secret than this"
+            + " master's, or it is not the member it claims to be (check"
+            + " STARMAP_CLUSTER_SECRET on both sides)");
+        return;
+      }
+      targets.computeIfAbsent(m.getUuid(), u -> new Target(m, session.workerId(),
+          address + " (" + session.workerId() + ")", session.threads(), session));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      if (!closed) {
+        refuse(m, name + " was refused: it did not answer the handshake: " + unwrap(e));
+      }
+    } finally {
+      handshaking.remove(m.getUuid());
+    }
   }
 
   private void removed(Member m) {
@@ -320,7 +380,8 @@ public final class ClusterExecutor implements TaskExecutor {
       long now = System.nanoTime();
       // A refused member will not change its mind: once the membership is quiet for a moment,
       // say so instead of waiting for the whole timeout.
-      refusedSince = refused.isEmpty() ? 0 : (refusedSince == 0 ? now : refusedSince);
+      refusedSince = refused.isEmpty() || !handshaking.isEmpty() ? 0
+          : (refusedSince == 0 ? now : refusedSince);
       boolean hopeless = refusedSince != 0 && now - refusedSince > 2_000_000_000L;
       if (now >= deadline || hopeless) {
         String message = "cluster '" + settings.cluster() + "' at "
@@ -433,8 +494,10 @@ public final class ClusterExecutor implements TaskExecutor {
 
   private void call(Attempt a) {
     try {
-      Future<byte[]> f = remote.submitToMember(
-          new SignedCall(SignedCall.TASK, a.callId, version, a.payload, signer), a.target.member);
+      // Sealed for each call: a call made again gets a new counter, which the member accepts
+      // once, and answers with the reply of the first run of the call id.
+      Future<byte[]> f = remote.submitToMember(SignedCall.sealed(SignedCall.TASK, a.callId,
+          version, a.target.session, a.payload), a.target.member);
       a.future = f;
       if (a.cancelled) {
         f.cancel(true);
@@ -531,14 +594,15 @@ public final class ClusterExecutor implements TaskExecutor {
     if (r.refusal() != null) {
       return failure(a, a.target.workerId, new StarmapException(r.refusal()), bytes.length);
     }
-    if (!r.verifiedBy(signer)) {
+    byte[] plain = r.open(a.target.session, SignedCall.TASK, a.callId, version);
+    if (plain == null) {
       return failure(a, a.target.workerId, new StarmapException("the reply of task " + task
-          + " from member " + a.target.description + " has a bad signature and was not read"),
-          bytes.length);
+          + " from member " + a.target.description + " does not decrypt with the keys of its"
+          + " session (forged or altered on the way) and was not read"), bytes.length);
     }
     Object decoded;
     try {
-      decoded = r.read(filter);
+      decoded = Wire.deserialize(plain, filter);
     } catch (Wire.RejectedClassException e) {
       return failure(a, a.target.workerId, new StarmapException("the result of task " + task
           + " from member " + a.target.description + " was refused: " + e.getMessage()
@@ -553,7 +617,7 @@ public final class ClusterExecutor implements TaskExecutor {
           + a.target.description + " answered task " + task + " with something else"),
           bytes.length);
     }
-    return reply.withTransfer(a.payload.length, r.payloadLength());
+    return reply.withTransfer(a.payload.length, plain.length);
   }
 
   private static boolean lostContact(Throwable cause) {
@@ -627,22 +691,28 @@ public final class ClusterExecutor implements TaskExecutor {
   }
 
   /**
-   * The status of every data member: usable ones answer a signed status call, refused ones are
-   * listed with the reason.
+   * The status of every data member: usable ones answer a status call of their session, refused
+   * ones are listed with the reason.
    */
   public List<MemberStatus> members() {
+    awaitHandshakes();
     List<MemberStatus> all = new ArrayList<>();
     Map<Member, Future<byte[]>> calls = new java.util.LinkedHashMap<>();
+    Map<Member, String> callIds = new java.util.HashMap<>();
     for (Member m : client.getCluster().getMembers()) {
       if (m.isLiteMember()) {
         continue;
       }
-      String why = refused.get(m.getUuid());
-      if (why == null) {
+      Target t = targets.get(m.getUuid());
+      String why = refused.getOrDefault(m.getUuid(), "it has not answered the handshake yet");
+      if (t != null) {
         try {
+          String callId = "status-" + UUID.randomUUID();
+          SignedCall call = SignedCall.sealed(SignedCall.STATUS, callId, version, t.session,
+              new byte[0]);
+          callIds.put(m, callId);
           calls.put(m, client.getExecutorService(HazelcastSetup.STATUS_EXECUTOR)
-              .submitToMember(new SignedCall(SignedCall.STATUS, "status", version, new byte[0],
-                  signer), m));
+              .submitToMember(call, m));
           continue;
         } catch (RuntimeException e) {
           why = "status call failed: " + e.getMessage();
@@ -654,12 +724,14 @@ public final class ClusterExecutor implements TaskExecutor {
       Member m = call.getKey();
       try {
         Reply r = Reply.parse(call.getValue().get(10, TimeUnit.SECONDS));
+        byte[] plain = r.refusal() != null ? null : r.open(targets.get(m.getUuid()).session,
+            SignedCall.STATUS, callIds.get(m), version);
         if (r.refusal() != null) {
           all.add(unusable(m, r.refusal()));
-        } else if (!r.verifiedBy(signer)) {
-          all.add(unusable(m, "status reply with a bad signature"));
+        } else if (plain == null) {
+          all.add(unusable(m, "status reply that does not decrypt with its session's keys"));
         } else {
-          all.add((MemberStatus) r.read(filter));
+          all.add((MemberStatus) Wire.deserialize(plain, filter));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -671,6 +743,18 @@ public final class ClusterExecutor implements TaskExecutor {
     }
     all.sort(Comparator.comparing(MemberStatus::address));
     return all;
+  }
+
+  private void awaitHandshakes() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANDSHAKE_SECONDS + 1);
+    while (!handshaking.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StarmapException("interrupted while waiting for the members' handshakes", e);
+      }
+    }
   }
 
   private static MemberStatus unusable(Member m, String why) {

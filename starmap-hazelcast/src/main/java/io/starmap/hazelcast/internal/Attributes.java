@@ -3,9 +3,11 @@ package io.starmap.hazelcast.internal;
 import com.hazelcast.cluster.Member;
 
 /**
- * The member attributes a Starmap worker announces, and the master's check of them. The
- * {@code auth} attribute is an HMAC, with the shared secret, of the member's other attributes and
- * a random nonce: a member started with another secret (or none) cannot produce it.
+ * The member attributes a Starmap worker announces, and the master's first look at them. Any
+ * member of the cluster reads them and a rogue member can copy them, so they hold nothing
+ * secret and decide nothing: they only let the master skip members that are not Starmap workers
+ * or run another version. A member is used only after its {@link Handshake}, and its worker id
+ * and threads are then the ones it proved.
  */
 public final class Attributes {
   /** The Starmap version. */
@@ -16,38 +18,21 @@ public final class Attributes {
   public static final String THREADS = "starmap.threads";
   /** Processors. */
   public static final String CORES = "starmap.cores";
-  /** A random value the signature covers. */
-  public static final String NONCE = "starmap.nonce";
-  /** The signature. */
-  public static final String AUTH = "starmap.auth";
 
   private Attributes() {}
 
-  /** The text the {@link #AUTH} attribute signs. */
-  public static String signedText(String nonce, String version, String worker, String threads) {
-    return "starmap-member|" + nonce + "|" + version + "|" + worker + "|" + threads;
-  }
-
   /**
-   * Why the master must not use {@code member}, or null when it may.
+   * Why the master need not try {@code member}, or null when it may try the handshake.
    *
    * @param member the member
-   * @param signer the master's signer
    * @param version the master's version
    */
-  public static String refusal(Member member, Wire.Signer signer, String version) {
+  public static String refusal(Member member, String version) {
     String theirVersion = member.getAttribute(VERSION);
     String worker = member.getAttribute(WORKER);
     String name = describe(member);
     if (theirVersion == null || worker == null) {
       return "member " + name + " is not a Starmap worker (no " + VERSION + " attribute)";
-    }
-    String expected = signer.signText(signedText(String.valueOf(member.getAttribute(NONCE)),
-        theirVersion, worker, String.valueOf(member.getAttribute(THREADS))));
-    String auth = member.getAttribute(AUTH);
-    if (auth == null || !java.security.MessageDigest.isEqual(Wire.utf8(auth), Wire.utf8(expected))) {
-      return "member " + name + " was refused: it was started with another cluster secret than"
-          + " this master's (check STARMAP_CLUSTER_SECRET on both sides)";
     }
     if (!theirVersion.equals(version)) {
       return "member " + name + " was refused: it runs Starmap " + theirVersion
