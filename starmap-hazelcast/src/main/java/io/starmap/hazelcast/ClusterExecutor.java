@@ -19,7 +19,6 @@ import io.starmap.core.internal.PoolExecutor;
 import io.starmap.core.spi.TaskExecutor;
 import io.starmap.core.spi.TaskReply;
 import io.starmap.core.spi.TaskRequest;
-import io.starmap.hazelcast.internal.Attributes;
 import io.starmap.hazelcast.internal.ClusterCrypto;
 import io.starmap.hazelcast.internal.Handshake;
 import io.starmap.hazelcast.internal.HazelcastSetup;
@@ -30,8 +29,6 @@ import io.starmap.hazelcast.internal.Wire;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,8 +43,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@code cluster} executor: runs tasks on the members of a Hazelcast cluster of Starmap
@@ -79,19 +74,16 @@ public final class ClusterExecutor implements TaskExecutor {
   private static final System.Logger LOG = System.getLogger("io.starmap.hazelcast");
   private static final long REMOVAL_GRACE_MILLIS = 2_000;
   private static final long NO_MEMBER_WAIT_MILLIS = 10_000;
-  private static final long HANDSHAKE_SECONDS = 10;
   private static final int MAX_CALLS = 15;
 
   private final ClusterSettings settings;
   private final HazelcastInstance client;
   private final IExecutorService remote;
-  private final ClusterCrypto crypto;
   private final ObjectInputFilter filter;
   private final String version = StarmapVersion.current();
-  private final Map<UUID, Target> targets = new ConcurrentHashMap<>();
-  private final Map<UUID, String> refused = new ConcurrentHashMap<>();
-  /** Members whose handshake is under way. */
-  private final Set<UUID> handshaking = ConcurrentHashMap.newKeySet();
+  private final ClusterMembers view;
+  private final Map<UUID, Target> targets;
+  private final Map<UUID, String> refused;
   private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
   private final ExecutorService callbacks;
   private final ScheduledExecutorService timer;
@@ -99,31 +91,6 @@ public final class ClusterExecutor implements TaskExecutor {
   private final Target localTarget;
   private final int workers;
   private volatile boolean closed;
-  private final boolean statusOnly;
-
-  /** A place tasks go: a member, or the master's own threads. */
-  private static final class Target {
-    final Member member;
-    final String workerId;
-    final String description;
-    final int slots;
-    /** The session of the member's handshake; null for the master's own threads. */
-    final Handshake.Session session;
-    final AtomicInteger inFlight = new AtomicInteger();
-
-    Target(Member member, String workerId, String description, int slots,
-        Handshake.Session session) {
-      this.member = member;
-      this.workerId = workerId;
-      this.description = description;
-      this.slots = slots;
-      this.session = session;
-    }
-
-    double load() {
-      return (double) inFlight.get() / slots;
-    }
-  }
 
   /**
    * One dispatch of one task to one target. Re-running the task elsewhere is a new attempt with
@@ -177,10 +144,13 @@ public final class ClusterExecutor implements TaskExecutor {
     this.settings = settings;
     this.client = client;
     this.remote = client.getExecutorService(HazelcastSetup.EXECUTOR);
-    this.crypto = new ClusterCrypto(settings.secret());
     this.filter = Wire.filter(settings.allow());
     this.callbacks = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("starmap-cluster-reply-", 1).factory());
+    this.view = new ClusterMembers(client, new ClusterCrypto(settings.secret()), version, filter,
+        callbacks, false);
+    this.targets = view.targets();
+    this.refused = view.refused();
     this.timer = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("starmap-cluster-timer").factory());
     if (settings.includeMaster()) {
@@ -194,7 +164,7 @@ public final class ClusterExecutor implements TaskExecutor {
     client.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
-        consider(event.getMember());
+        view.consider(event.getMember());
       }
 
       @Override
@@ -203,9 +173,8 @@ public final class ClusterExecutor implements TaskExecutor {
       }
     });
     for (Member m : client.getCluster().getMembers()) {
-      consider(m);
+      view.consider(m);
     }
-    this.statusOnly = false;
     this.workers = awaitMembers();
   }
 
@@ -240,12 +209,12 @@ public final class ClusterExecutor implements TaskExecutor {
    * @throws StarmapException when the cluster cannot be reached
    */
   public static List<MemberStatus> status(ClusterSettings settings) {
-    ClusterExecutor view = new ClusterExecutor(settings.withMinMembers(1)
+    ClusterExecutor executor = new ClusterExecutor(settings.withMinMembers(1)
         .withWait(java.time.Duration.ZERO), connectClient(settings), true);
     try {
-      return view.members();
+      return executor.members();
     } finally {
-      view.close();
+      executor.close();
     }
   }
 
@@ -254,82 +223,20 @@ public final class ClusterExecutor implements TaskExecutor {
     this.settings = settings;
     this.client = client;
     this.remote = client.getExecutorService(HazelcastSetup.EXECUTOR);
-    this.crypto = new ClusterCrypto(settings.secret());
     this.filter = Wire.filter(settings.allow());
     this.callbacks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
+    this.view = new ClusterMembers(client, new ClusterCrypto(settings.secret()), version, filter,
+        callbacks, statusOnly);
+    this.targets = view.targets();
+    this.refused = view.refused();
     this.timer = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("starmap-cluster-timer").factory());
     this.local = null;
     this.localTarget = null;
-    this.statusOnly = statusOnly;
     for (Member m : client.getCluster().getMembers()) {
-      consider(m);
+      view.consider(m);
     }
     this.workers = 0;
-  }
-
-  private void consider(Member m) {
-    if (m.isLiteMember() || targets.containsKey(m.getUuid())) {
-      return;
-    }
-    String why = Attributes.refusal(m, version);
-    if (why != null) {
-      refuse(m, why);
-      return;
-    }
-    if (handshaking.add(m.getUuid())) {
-      try {
-        callbacks.execute(() -> handshake(m));
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        handshaking.remove(m.getUuid()); // closed meanwhile
-      }
-    }
-  }
-
-  private void refuse(Member m, String why) {
-    if (refused.put(m.getUuid(), why) == null && !statusOnly) {
-      LOG.log(Level.WARNING, why);
-    }
-  }
-
-  /**
-   * Challenges {@code m} to prove the cluster secret; a member is used only when it does. Its
-   * attributes prove nothing: any member of the cluster can copy them.
-   */
-  private void handshake(Member m) {
-    String address = m.getAddress().getHost() + ":" + m.getAddress().getPort();
-    String name = "member " + address + " (announced as " + Attributes.workerId(m) + ")";
-    try {
-      byte[] challenge = Handshake.challenge();
-      byte[] bytes = client.getExecutorService(HazelcastSetup.STATUS_EXECUTOR).submitToMember(
-          new SignedCall(SignedCall.HELLO, Handshake.CALL_ID, version, "", 0, challenge), m)
-          .get(HANDSHAKE_SECONDS, TimeUnit.SECONDS);
-      Reply r = Reply.parse(bytes);
-      byte[] answer = r.helloAnswer();
-      if (r.refusal() != null || answer == null) {
-        refuse(m, name + " was refused: " + (r.refusal() != null ? r.refusal()
-            : "it answered the handshake with something else"));
-        return;
-      }
-      Handshake.Session session = Handshake.verify(crypto, challenge, answer,
-          m.getUuid() + "|" + address, version);
-      if (session == null) {
-        refuse(m, name + " was refused: it was started with another cluster secret than this"
-            + " master's, or it is not the member it claims to be (check"
-            + " STARMAP_CLUSTER_SECRET on both sides)");
-        return;
-      }
-      targets.computeIfAbsent(m.getUuid(), u -> new Target(m, session.workerId(),
-          address + " (" + session.workerId() + ")", session.threads(), session));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      if (!closed) {
-        refuse(m, name + " was refused: it did not answer the handshake: " + unwrap(e));
-      }
-    } finally {
-      handshaking.remove(m.getUuid());
-    }
   }
 
   private void removed(Member m) {
@@ -380,7 +287,7 @@ public final class ClusterExecutor implements TaskExecutor {
       long now = System.nanoTime();
       // A refused member will not change its mind: once the membership is quiet for a moment,
       // say so instead of waiting for the whole timeout.
-      refusedSince = refused.isEmpty() || !handshaking.isEmpty() ? 0
+      refusedSince = refused.isEmpty() || view.handshaking() ? 0
           : (refusedSince == 0 ? now : refusedSince);
       boolean hopeless = refusedSince != 0 && now - refusedSince > 2_000_000_000L;
       if (now >= deadline || hopeless) {
@@ -652,7 +559,7 @@ public final class ClusterExecutor implements TaskExecutor {
     a.sink.accept(failure(a, a.target.workerId, new WorkerLostException(message, cause)));
   }
 
-  private static Throwable unwrap(Throwable t) {
+  static Throwable unwrap(Throwable t) {
     Throwable c = t;
     while ((c instanceof CompletionException || c instanceof ExecutionException)
         && c.getCause() != null && !(c instanceof MemberLeftException)) {
@@ -695,81 +602,12 @@ public final class ClusterExecutor implements TaskExecutor {
    * ones are listed with the reason.
    */
   public List<MemberStatus> members() {
-    awaitHandshakes();
-    List<MemberStatus> all = new ArrayList<>();
-    Map<Member, Future<byte[]>> calls = new java.util.LinkedHashMap<>();
-    Map<Member, String> callIds = new java.util.HashMap<>();
-    for (Member m : client.getCluster().getMembers()) {
-      if (m.isLiteMember()) {
-        continue;
-      }
-      Target t = targets.get(m.getUuid());
-      String why = refused.getOrDefault(m.getUuid(), "it has not answered the handshake yet");
-      if (t != null) {
-        try {
-          String callId = "status-" + UUID.randomUUID();
-          SignedCall call = SignedCall.sealed(SignedCall.STATUS, callId, version, t.session,
-              new byte[0]);
-          callIds.put(m, callId);
-          calls.put(m, client.getExecutorService(HazelcastSetup.STATUS_EXECUTOR)
-              .submitToMember(call, m));
-          continue;
-        } catch (RuntimeException e) {
-          why = "status call failed: " + e.getMessage();
-        }
-      }
-      all.add(unusable(m, why));
-    }
-    for (Map.Entry<Member, Future<byte[]>> call : calls.entrySet()) {
-      Member m = call.getKey();
-      try {
-        Reply r = Reply.parse(call.getValue().get(10, TimeUnit.SECONDS));
-        byte[] plain = r.refusal() != null ? null : r.open(targets.get(m.getUuid()).session,
-            SignedCall.STATUS, callIds.get(m), version);
-        if (r.refusal() != null) {
-          all.add(unusable(m, r.refusal()));
-        } else if (plain == null) {
-          all.add(unusable(m, "status reply that does not decrypt with its session's keys"));
-        } else {
-          all.add((MemberStatus) Wire.deserialize(plain, filter));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StarmapException("interrupted while asking the members for their status", e);
-      } catch (ExecutionException | TimeoutException | IOException | ClassNotFoundException
-          | RuntimeException e) {
-        all.add(unusable(m, "no status: " + unwrap(e)));
-      }
-    }
-    all.sort(Comparator.comparing(MemberStatus::address));
-    return all;
-  }
-
-  private void awaitHandshakes() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANDSHAKE_SECONDS + 1);
-    while (!handshaking.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StarmapException("interrupted while waiting for the members' handshakes", e);
-      }
-    }
-  }
-
-  private static MemberStatus unusable(Member m, String why) {
-    String address = m.getAddress().getHost() + ":" + m.getAddress().getPort();
-    String version = m.getAttribute(Attributes.VERSION);
-    return new MemberStatus(address, Attributes.workerId(m), version == null ? "?" : version,
-        "refused: " + why, Attributes.intAttribute(m, Attributes.CORES, 0),
-        Attributes.intAttribute(m, Attributes.THREADS, 0), 0, 0, 0, 0, 0);
+    return view.members();
   }
 
   /** The members tasks are sent to, {@code host:port (host:pid)}. */
   public Set<String> usableMembers() {
-    Set<String> names = new java.util.TreeSet<>();
-    targets.values().forEach(t -> names.add(t.description));
-    return names;
+    return view.usableMembers();
   }
 
   @Override
