@@ -82,7 +82,7 @@ final class ClusterMembers {
     if (m.isLiteMember() || targets.containsKey(m.getUuid())) {
       return;
     }
-    String why = Attributes.refusal(m, version);
+    String why = Attributes.refusal(m, crypto, version);
     if (why != null) {
       refuse(m, why);
       return;
@@ -107,8 +107,10 @@ final class ClusterMembers {
    * attributes prove nothing: any member of the cluster can copy them.
    */
   private void handshake(Member m) {
-    String address = m.getAddress().getHost() + ":" + m.getAddress().getPort();
-    String name = "member " + address + " (announced as " + Attributes.workerId(m) + ")";
+    String address = Attributes.address(m);
+    Attributes.Announced announced = Attributes.read(m, crypto);
+    String name = "member " + address
+        + (announced == null ? "" : " (announced as " + announced.workerId() + ")");
     try {
       byte[] challenge = Handshake.challenge();
       byte[] bytes = client.getExecutorService(HazelcastSetup.STATUS_EXECUTOR).submitToMember(
@@ -208,12 +210,13 @@ final class ClusterMembers {
     }
   }
 
-  private static MemberStatus unusable(Member m, String why) {
-    String address = m.getAddress().getHost() + ":" + m.getAddress().getPort();
+  private MemberStatus unusable(Member m, String why) {
     String version = m.getAttribute(Attributes.VERSION);
-    return new MemberStatus(address, Attributes.workerId(m), version == null ? "?" : version,
-        "refused: " + why, Attributes.intAttribute(m, Attributes.CORES, 0),
-        Attributes.intAttribute(m, Attributes.THREADS, 0), 0, 0, 0, 0, 0);
+    // What the member announced, if it is sealed with this secret; a rogue can have copied it.
+    Attributes.Announced a = Attributes.read(m, crypto);
+    return new MemberStatus(Attributes.address(m), a == null ? "?" : a.workerId(),
+        version == null ? "?" : version, "refused: " + why, a == null ? 0 : a.cores(),
+        a == null ? 0 : a.threads(), 0, 0, 0, 0, 0);
   }
 
   /** The members tasks are sent to, {@code host:port (host:pid)}. */

@@ -7,6 +7,7 @@ import com.hazelcast.core.LifecycleEvent;
 import io.starmap.core.StarmapException;
 import io.starmap.core.internal.Host;
 import io.starmap.hazelcast.internal.Attributes;
+import io.starmap.hazelcast.internal.ClusterCrypto;
 import io.starmap.hazelcast.internal.HazelcastSetup;
 import io.starmap.hazelcast.internal.MemberRuntime;
 import io.starmap.hazelcast.internal.StarmapVersion;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -74,14 +74,11 @@ public final class WorkerMember implements AutoCloseable {
     HazelcastSetup.quietLogging(Level.WARNING);
     String version = StarmapVersion.current();
     String workerId = Host.NAME + ":" + Host.PID;
-    String threads = Integer.toString(settings.threads());
     MemberRuntime runtime = new MemberRuntime(settings.secret(), settings.allow(), version,
         workerId, settings.threads());
-    Map<String, String> attributes = new LinkedHashMap<>();
-    attributes.put(Attributes.VERSION, version);
-    attributes.put(Attributes.WORKER, workerId);
-    attributes.put(Attributes.THREADS, threads);
-    attributes.put(Attributes.CORES, Integer.toString(Runtime.getRuntime().availableProcessors()));
+    Map<String, String> attributes = Attributes.of(new ClusterCrypto(settings.secret()), version,
+        new Attributes.Announced(workerId, settings.threads(),
+            Runtime.getRuntime().availableProcessors()));
     String instanceName = "starmap-member-" + UUID.randomUUID();
     // Registered before the member starts: a master may call it as soon as it has joined.
     runtime.register(instanceName, settings.bind());

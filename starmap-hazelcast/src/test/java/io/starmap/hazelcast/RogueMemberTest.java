@@ -137,7 +137,8 @@ class RogueMemberTest {
       }
     }
     for (Member m : rogue.getCluster().getMembers()) {
-      assertThat(String.valueOf(m.getAttributes())).doesNotContain(MARKER);
+      assertThat(String.valueOf(m.getAttributes())).doesNotContain(MARKER)
+          .as("the genuine member's host:pid is sealed").doesNotContain(genuine.workerId());
     }
     // The calls as they crossed the network to the genuine member: encrypted.
     List<CallTap> tasks = CallTap.GENUINE.stream().filter(CallTap::isTask).toList();

@@ -28,12 +28,54 @@ public final class ClusterCrypto {
 
   private final byte[] secret;
   private final SecretKey proofKey;
+  private final SecretKey attributeKey;
 
   /** The keys of the cluster secret {@code secret}. */
   public ClusterCrypto(String secret) {
     this.secret = utf8(secret);
     this.proofKey = new SecretKeySpec(hkdf(SALT, this.secret, utf8("starmap handshake proof"),
         32), HMAC);
+    this.attributeKey = new SecretKeySpec(hkdf(SALT, this.secret,
+        utf8("starmap member attributes"), 32), "AES");
+  }
+
+  /**
+   * {@code text} encrypted for member attributes, which every member of the cluster reads:
+   * base64 of a random IV and the AES-GCM ciphertext, bound to {@code label}.
+   */
+  public String sealAttribute(String label, String text) {
+    byte[] iv = random(12);
+    try {
+      Cipher c = Cipher.getInstance(AES_GCM);
+      c.init(Cipher.ENCRYPT_MODE, attributeKey, new GCMParameterSpec(TAG_BITS, iv));
+      c.updateAAD(utf8(label));
+      byte[] sealed = c.doFinal(utf8(text));
+      return java.util.Base64.getEncoder().encodeToString(
+          ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM encryption of a member attribute failed", e);
+    }
+  }
+
+  /** What {@link #sealAttribute} sealed with this secret and {@code label}, or null. */
+  public String openAttribute(String label, String sealed) {
+    if (sealed == null) {
+      return null;
+    }
+    try {
+      byte[] bytes = java.util.Base64.getDecoder().decode(sealed);
+      if (bytes.length < 12 + TAG_BITS / 8) {
+        return null;
+      }
+      Cipher c = Cipher.getInstance(AES_GCM);
+      c.init(Cipher.DECRYPT_MODE, attributeKey, new GCMParameterSpec(TAG_BITS, bytes, 0, 12));
+      c.updateAAD(utf8(label));
+      return new String(c.doFinal(bytes, 12, bytes.length - 12), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException | javax.crypto.AEADBadTagException e) {
+      return null;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM decryption of a member attribute failed", e);
+    }
   }
 
   /** {@code n} random bytes from a {@link SecureRandom}. */
