@@ -103,12 +103,15 @@ public final class MemberRuntime {
    * @param member this member's {@code uuid|host:port}, which the handshake proves
    */
   byte[] handle(SignedCall call, String member) {
+    if (call.callId() == null || call.version() == null || call.body() == null) {
+      return Reply.refused("member " + address + " (" + workerId + ") refused a malformed call");
+    }
     if (!version.equals(call.version())) {
       return Reply.refused("member " + address + " (" + workerId + ") runs Starmap " + version
           + " and refused a call from a master that runs Starmap " + call.version());
     }
     if (call.kind() == SignedCall.HELLO) {
-      if (call.body() == null || call.body().length != ClusterCrypto.NONCE_LENGTH) {
+      if (call.body().length != ClusterCrypto.NONCE_LENGTH) {
         return Reply.refused("member " + address + " refused a malformed challenge");
       }
       Handshake.Answer answer = Handshake.answer(crypto, call.body(), member, version, workerId,
@@ -116,15 +119,13 @@ public final class MemberRuntime {
       sessions.open(answer.session());
       return Reply.hello(answer.body());
     }
-    MemberSessions.Window window = call.session() == null ? null
-        : sessions.get(call.session());
+    MemberSessions.Window window = call.session() == null ? null : sessions.get(call.session());
     if (window == null) {
       return Reply.refused("member " + address + " (" + workerId + ") refused a call of a"
           + " session it does not know (forgotten, or never opened)");
     }
-    byte[] plain = call.body() == null ? null : ClusterCrypto.open(
-        window.session.keys().toMember(), call.counter(), call.aad(), call.body(), 0,
-        call.body().length);
+    byte[] plain = ClusterCrypto.open(window.session.keys().toMember(), call.counter(),
+        call.aad(), call.body(), 0, call.body().length);
     if (plain == null) {
       return Reply.refused("member " + address + " (" + workerId + ") refused a call that does"
           + " not decrypt with its session's keys (forged, altered, or sent with another"
