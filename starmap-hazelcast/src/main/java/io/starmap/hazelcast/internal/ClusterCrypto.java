@@ -25,6 +25,17 @@ public final class ClusterCrypto {
   public static final int NONCE_LENGTH = 32;
   private static final byte[] SALT = utf8("starmap-cluster-v2");
   private static final SecureRandom RANDOM = new SecureRandom();
+  // One cipher per thread, initialised for each message: creating one per message costs a
+  // provider look-up and, more, a new AES key schedule each time, which dominates until the JIT
+  // has compiled the cipher (the first thousands of tasks); re-initialising one with the same
+  // key keeps its schedule.
+  private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+    try {
+      return Cipher.getInstance(AES_GCM);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM is not available in this JVM", e);
+    }
+  });
 
   private final byte[] secret;
   private final SecretKey proofKey;
@@ -167,7 +178,7 @@ public final class ClusterCrypto {
    */
   public static byte[] seal(SecretKey key, long counter, byte[] aad, byte[] plain) {
     try {
-      Cipher c = Cipher.getInstance(AES_GCM);
+      Cipher c = CIPHER.get();
       c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv(counter)));
       c.updateAAD(aad);
       return c.doFinal(plain);
@@ -183,7 +194,7 @@ public final class ClusterCrypto {
   public static byte[] open(SecretKey key, long counter, byte[] aad, byte[] sealed, int offset,
       int length) {
     try {
-      Cipher c = Cipher.getInstance(AES_GCM);
+      Cipher c = CIPHER.get();
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv(counter)));
       c.updateAAD(aad);
       return c.doFinal(sealed, offset, length);
