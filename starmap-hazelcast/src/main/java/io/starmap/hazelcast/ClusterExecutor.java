@@ -19,7 +19,8 @@ import io.starmap.core.internal.PoolExecutor;
 import io.starmap.core.spi.TaskExecutor;
 import io.starmap.core.spi.TaskReply;
 import io.starmap.core.spi.TaskRequest;
-import io.starmap.hazelcast.internal.Attributes;
+import io.starmap.hazelcast.internal.ClusterCrypto;
+import io.starmap.hazelcast.internal.Handshake;
 import io.starmap.hazelcast.internal.HazelcastSetup;
 import io.starmap.hazelcast.internal.Reply;
 import io.starmap.hazelcast.internal.SignedCall;
@@ -28,8 +29,6 @@ import io.starmap.hazelcast.internal.Wire;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,8 +43,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@code cluster} executor: runs tasks on the members of a Hazelcast cluster of Starmap
@@ -56,13 +53,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with each run costs the cluster nothing, and tasks can only land on the data members (the
  * master runs tasks too only with {@code includeMaster}, on its own threads).
  *
- * <p>Each task is serialized here, signed with the cluster secret and sent to the least loaded
- * usable member, which checks the signature before it reads anything, runs the task through
- * {@link io.starmap.core.spi.TaskRunner} (worker id {@code host:pid}) and sends back a signed
- * reply; the bytes both ways are counted exactly. A member that leaves while it runs a task: an
- * {@link Idempotent} task runs once more on another member, any other fails with a {@link
- * WorkerLostException} naming the member. Members of another Starmap version, or started with
- * another secret, are refused.
+ * <p>A member is used only after it proved, in a {@link Handshake} with a fresh challenge, that
+ * it holds the cluster secret; that opens a session with keys of its own. Each task is
+ * serialized here, encrypted with the session's key and sent to the least loaded usable member,
+ * which refuses a call it cannot decrypt or has seen before reading anything, runs the task
+ * through {@link io.starmap.core.spi.TaskRunner} (worker id {@code host:pid}) and sends back an
+ * encrypted reply; the bytes both ways are counted exactly. A member that leaves while it runs a
+ * task: an {@link Idempotent} task runs once more on another member, any other fails with a
+ * {@link WorkerLostException} naming the member. Members of another Starmap version, or started
+ * with another secret, are refused.
  *
  * <p>A member queues the tasks it has no free thread for. They start in about the order sent,
  * not exactly: the member reads incoming calls on several threads (measured: in 1 run of 8,
@@ -80,11 +79,11 @@ public final class ClusterExecutor implements TaskExecutor {
   private final ClusterSettings settings;
   private final HazelcastInstance client;
   private final IExecutorService remote;
-  private final Wire.Signer signer;
   private final ObjectInputFilter filter;
   private final String version = StarmapVersion.current();
-  private final Map<UUID, Target> targets = new ConcurrentHashMap<>();
-  private final Map<UUID, String> refused = new ConcurrentHashMap<>();
+  private final ClusterMembers view;
+  private final Map<UUID, Target> targets;
+  private final Map<UUID, String> refused;
   private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
   private final ExecutorService callbacks;
   private final ScheduledExecutorService timer;
@@ -92,27 +91,6 @@ public final class ClusterExecutor implements TaskExecutor {
   private final Target localTarget;
   private final int workers;
   private volatile boolean closed;
-  private final boolean statusOnly;
-
-  /** A place tasks go: a member, or the master's own threads. */
-  private static final class Target {
-    final Member member;
-    final String workerId;
-    final String description;
-    final int slots;
-    final AtomicInteger inFlight = new AtomicInteger();
-
-    Target(Member member, String workerId, String description, int slots) {
-      this.member = member;
-      this.workerId = workerId;
-      this.description = description;
-      this.slots = slots;
-    }
-
-    double load() {
-      return (double) inFlight.get() / slots;
-    }
-  }
 
   /**
    * One dispatch of one task to one target. Re-running the task elsewhere is a new attempt with
@@ -166,16 +144,19 @@ public final class ClusterExecutor implements TaskExecutor {
     this.settings = settings;
     this.client = client;
     this.remote = client.getExecutorService(HazelcastSetup.EXECUTOR);
-    this.signer = new Wire.Signer(settings.secret());
     this.filter = Wire.filter(settings.allow());
     this.callbacks = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("starmap-cluster-reply-", 1).factory());
+    this.view = new ClusterMembers(client, new ClusterCrypto(settings.secret()), version, filter,
+        callbacks, false);
+    this.targets = view.targets();
+    this.refused = view.refused();
     this.timer = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("starmap-cluster-timer").factory());
     if (settings.includeMaster()) {
       int cores = Runtime.getRuntime().availableProcessors();
       this.local = PoolExecutor.threads(cores);
-      this.localTarget = new Target(null, "master", "the master", cores);
+      this.localTarget = new Target(null, "master", "the master", cores, null);
     } else {
       this.local = null;
       this.localTarget = null;
@@ -183,7 +164,7 @@ public final class ClusterExecutor implements TaskExecutor {
     client.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
-        consider(event.getMember());
+        view.consider(event.getMember());
       }
 
       @Override
@@ -192,9 +173,8 @@ public final class ClusterExecutor implements TaskExecutor {
       }
     });
     for (Member m : client.getCluster().getMembers()) {
-      consider(m);
+      view.consider(m);
     }
-    this.statusOnly = false;
     this.workers = awaitMembers();
   }
 
@@ -229,12 +209,12 @@ public final class ClusterExecutor implements TaskExecutor {
    * @throws StarmapException when the cluster cannot be reached
    */
   public static List<MemberStatus> status(ClusterSettings settings) {
-    ClusterExecutor view = new ClusterExecutor(settings.withMinMembers(1)
+    ClusterExecutor executor = new ClusterExecutor(settings.withMinMembers(1)
         .withWait(java.time.Duration.ZERO), connectClient(settings), true);
     try {
-      return view.members();
+      return executor.members();
     } finally {
-      view.close();
+      executor.close();
     }
   }
 
@@ -243,33 +223,20 @@ public final class ClusterExecutor implements TaskExecutor {
     this.settings = settings;
     this.client = client;
     this.remote = client.getExecutorService(HazelcastSetup.EXECUTOR);
-    this.signer = new Wire.Signer(settings.secret());
     this.filter = Wire.filter(settings.allow());
     this.callbacks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
+    this.view = new ClusterMembers(client, new ClusterCrypto(settings.secret()), version, filter,
+        callbacks, statusOnly);
+    this.targets = view.targets();
+    this.refused = view.refused();
     this.timer = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("starmap-cluster-timer").factory());
     this.local = null;
     this.localTarget = null;
-    this.statusOnly = statusOnly;
     for (Member m : client.getCluster().getMembers()) {
-      consider(m);
+      view.consider(m);
     }
     this.workers = 0;
-  }
-
-  private void consider(Member m) {
-    if (m.isLiteMember()) {
-      return;
-    }
-    String why = Attributes.refusal(m, signer, version);
-    if (why != null) {
-      if (refused.put(m.getUuid(), why) == null && !statusOnly) {
-        LOG.log(Level.WARNING, why);
-      }
-      return;
-    }
-    targets.computeIfAbsent(m.getUuid(), u -> new Target(m, Attributes.workerId(m),
-        Attributes.describe(m), Math.max(1, Attributes.intAttribute(m, Attributes.THREADS, 1))));
   }
 
   private void removed(Member m) {
@@ -320,7 +287,8 @@ public final class ClusterExecutor implements TaskExecutor {
       long now = System.nanoTime();
       // A refused member will not change its mind: once the membership is quiet for a moment,
       // say so instead of waiting for the whole timeout.
-      refusedSince = refused.isEmpty() ? 0 : (refusedSince == 0 ? now : refusedSince);
+      refusedSince = refused.isEmpty() || view.handshaking() ? 0
+          : (refusedSince == 0 ? now : refusedSince);
       boolean hopeless = refusedSince != 0 && now - refusedSince > 2_000_000_000L;
       if (now >= deadline || hopeless) {
         String message = "cluster '" + settings.cluster() + "' at "
@@ -433,8 +401,10 @@ public final class ClusterExecutor implements TaskExecutor {
 
   private void call(Attempt a) {
     try {
-      Future<byte[]> f = remote.submitToMember(
-          new SignedCall(SignedCall.TASK, a.callId, version, a.payload, signer), a.target.member);
+      // Sealed for each call: a call made again gets a new counter, which the member accepts
+      // once, and answers with the reply of the first run of the call id.
+      Future<byte[]> f = remote.submitToMember(SignedCall.sealed(SignedCall.TASK, a.callId,
+          version, a.target.session, a.payload), a.target.member);
       a.future = f;
       if (a.cancelled) {
         f.cancel(true);
@@ -531,14 +501,15 @@ public final class ClusterExecutor implements TaskExecutor {
     if (r.refusal() != null) {
       return failure(a, a.target.workerId, new StarmapException(r.refusal()), bytes.length);
     }
-    if (!r.verifiedBy(signer)) {
+    byte[] plain = r.open(a.target.session, SignedCall.TASK, a.callId, version);
+    if (plain == null) {
       return failure(a, a.target.workerId, new StarmapException("the reply of task " + task
-          + " from member " + a.target.description + " has a bad signature and was not read"),
-          bytes.length);
+          + " from member " + a.target.description + " does not decrypt with the keys of its"
+          + " session (forged or altered on the way) and was not read"), bytes.length);
     }
     Object decoded;
     try {
-      decoded = r.read(filter);
+      decoded = Wire.deserialize(plain, filter);
     } catch (Wire.RejectedClassException e) {
       return failure(a, a.target.workerId, new StarmapException("the result of task " + task
           + " from member " + a.target.description + " was refused: " + e.getMessage()
@@ -553,7 +524,7 @@ public final class ClusterExecutor implements TaskExecutor {
           + a.target.description + " answered task " + task + " with something else"),
           bytes.length);
     }
-    return reply.withTransfer(a.payload.length, r.payloadLength());
+    return reply.withTransfer(a.payload.length, plain.length);
   }
 
   private static boolean lostContact(Throwable cause) {
@@ -588,7 +559,7 @@ public final class ClusterExecutor implements TaskExecutor {
     a.sink.accept(failure(a, a.target.workerId, new WorkerLostException(message, cause)));
   }
 
-  private static Throwable unwrap(Throwable t) {
+  static Throwable unwrap(Throwable t) {
     Throwable c = t;
     while ((c instanceof CompletionException || c instanceof ExecutionException)
         && c.getCause() != null && !(c instanceof MemberLeftException)) {
@@ -627,65 +598,16 @@ public final class ClusterExecutor implements TaskExecutor {
   }
 
   /**
-   * The status of every data member: usable ones answer a signed status call, refused ones are
-   * listed with the reason.
+   * The status of every data member: usable ones answer a status call of their session, refused
+   * ones are listed with the reason.
    */
   public List<MemberStatus> members() {
-    List<MemberStatus> all = new ArrayList<>();
-    Map<Member, Future<byte[]>> calls = new java.util.LinkedHashMap<>();
-    for (Member m : client.getCluster().getMembers()) {
-      if (m.isLiteMember()) {
-        continue;
-      }
-      String why = refused.get(m.getUuid());
-      if (why == null) {
-        try {
-          calls.put(m, client.getExecutorService(HazelcastSetup.STATUS_EXECUTOR)
-              .submitToMember(new SignedCall(SignedCall.STATUS, "status", version, new byte[0],
-                  signer), m));
-          continue;
-        } catch (RuntimeException e) {
-          why = "status call failed: " + e.getMessage();
-        }
-      }
-      all.add(unusable(m, why));
-    }
-    for (Map.Entry<Member, Future<byte[]>> call : calls.entrySet()) {
-      Member m = call.getKey();
-      try {
-        Reply r = Reply.parse(call.getValue().get(10, TimeUnit.SECONDS));
-        if (r.refusal() != null) {
-          all.add(unusable(m, r.refusal()));
-        } else if (!r.verifiedBy(signer)) {
-          all.add(unusable(m, "status reply with a bad signature"));
-        } else {
-          all.add((MemberStatus) r.read(filter));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StarmapException("interrupted while asking the members for their status", e);
-      } catch (ExecutionException | TimeoutException | IOException | ClassNotFoundException
-          | RuntimeException e) {
-        all.add(unusable(m, "no status: " + unwrap(e)));
-      }
-    }
-    all.sort(Comparator.comparing(MemberStatus::address));
-    return all;
-  }
-
-  private static MemberStatus unusable(Member m, String why) {
-    String address = m.getAddress().getHost() + ":" + m.getAddress().getPort();
-    String version = m.getAttribute(Attributes.VERSION);
-    return new MemberStatus(address, Attributes.workerId(m), version == null ? "?" : version,
-        "refused: " + why, Attributes.intAttribute(m, Attributes.CORES, 0),
-        Attributes.intAttribute(m, Attributes.THREADS, 0), 0, 0, 0, 0, 0);
+    return view.members();
   }
 
   /** The members tasks are sent to, {@code host:port (host:pid)}. */
   public Set<String> usableMembers() {
-    Set<String> names = new java.util.TreeSet<>();
-    targets.values().forEach(t -> names.add(t.description));
-    return names;
+    return view.usableMembers();
   }
 
   @Override

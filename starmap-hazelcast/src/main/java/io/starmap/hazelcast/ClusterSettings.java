@@ -154,7 +154,7 @@ public record ClusterSettings(String cluster, List<String> join, String secret,
     if (secret.strip().length() < 8) {
       throw new IllegalArgumentException("the cluster secret must have at least 8 characters,"
           + " it has " + secret.strip().length() + ": a short one is guessed from a member's"
-          + " announced signature");
+          + " answer to a challenge, which anyone on the network sees");
     }
   }
 

@@ -7,6 +7,7 @@ import com.hazelcast.core.LifecycleEvent;
 import io.starmap.core.StarmapException;
 import io.starmap.core.internal.Host;
 import io.starmap.hazelcast.internal.Attributes;
+import io.starmap.hazelcast.internal.ClusterCrypto;
 import io.starmap.hazelcast.internal.HazelcastSetup;
 import io.starmap.hazelcast.internal.MemberRuntime;
 import io.starmap.hazelcast.internal.StarmapVersion;
@@ -14,11 +15,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,7 +25,8 @@ import java.util.logging.Level;
 
 /**
  * A Hazelcast member that runs Starmap tasks: a worker of the {@code cluster} executor. It runs
- * the tasks of masters that sign their calls with the cluster's secret, with the classes on its
+ * the tasks of masters that hold the cluster's secret (a master uses a member only after it
+ * proved the secret, and encrypts every call with keys derived from it), with the classes on its
  * own class path (no code is shipped): start it from the same jars as the application.
  *
  * <pre>{@code
@@ -63,30 +62,33 @@ public final class WorkerMember implements AutoCloseable {
    * @throws StarmapException when the member cannot start (port taken, bad interface)
    */
   public static WorkerMember start(WorkerSettings settings) {
+    return start(settings, config -> { });
+  }
+
+  /**
+   * Starts a member whose Hazelcast configuration {@code adjust} may change first (tests watch
+   * the calls a genuine member receives with it).
+   */
+  static WorkerMember start(WorkerSettings settings,
+      java.util.function.Consumer<com.hazelcast.config.Config> adjust) {
     HazelcastSetup.quietLogging(Level.WARNING);
     String version = StarmapVersion.current();
     String workerId = Host.NAME + ":" + Host.PID;
-    byte[] nonceBytes = new byte[16];
-    new SecureRandom().nextBytes(nonceBytes);
-    String nonce = HexFormat.of().formatHex(nonceBytes);
-    String threads = Integer.toString(settings.threads());
     MemberRuntime runtime = new MemberRuntime(settings.secret(), settings.allow(), version,
         workerId, settings.threads());
-    Map<String, String> attributes = new LinkedHashMap<>();
-    attributes.put(Attributes.VERSION, version);
-    attributes.put(Attributes.WORKER, workerId);
-    attributes.put(Attributes.THREADS, threads);
-    attributes.put(Attributes.CORES, Integer.toString(Runtime.getRuntime().availableProcessors()));
-    attributes.put(Attributes.NONCE, nonce);
-    attributes.put(Attributes.AUTH,
-        runtime.signer().signText(Attributes.signedText(nonce, version, workerId, threads)));
+    Map<String, String> attributes = Attributes.of(new ClusterCrypto(settings.secret()), version,
+        new Attributes.Announced(workerId, settings.threads(),
+            Runtime.getRuntime().availableProcessors()));
     String instanceName = "starmap-member-" + UUID.randomUUID();
     // Registered before the member starts: a master may call it as soon as it has joined.
     runtime.register(instanceName, settings.bind());
     HazelcastInstance hz;
     try {
-      hz = Hazelcast.newHazelcastInstance(HazelcastSetup.member(instanceName, settings.cluster(),
-          settings.bind(), settings.port(), settings.join(), settings.threads(), attributes));
+      com.hazelcast.config.Config config = HazelcastSetup.member(instanceName,
+          settings.cluster(), settings.bind(), settings.port(), settings.join(),
+          settings.threads(), attributes);
+      adjust.accept(config);
+      hz = Hazelcast.newHazelcastInstance(config);
     } catch (RuntimeException e) {
       MemberRuntime.unregister(instanceName);
       throw new StarmapException("cannot start a worker member of cluster " + settings.cluster()

@@ -1,53 +1,75 @@
 package io.starmap.hazelcast.internal;
 
 import com.hazelcast.cluster.Member;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The member attributes a Starmap worker announces, and the master's check of them. The
- * {@code auth} attribute is an HMAC, with the shared secret, of the member's other attributes and
- * a random nonce: a member started with another secret (or none) cannot produce it.
+ * The member attributes a Starmap worker announces, and the master's first look at them. Every
+ * member of the cluster reads them and a rogue member can copy them, so they decide nothing: the
+ * master uses a member only after its {@link Handshake}, and its worker id and threads are then
+ * the ones it proved. Only the Starmap version is in clear (so that a master can say that a
+ * member runs another version); the worker id ({@code host:pid}), threads and cores are sealed
+ * with a key derived from the cluster secret, for the messages and the status of masters that
+ * hold it.
  */
 public final class Attributes {
   /** The Starmap version. */
   public static final String VERSION = "starmap.version";
-  /** {@code host:pid}. */
-  public static final String WORKER = "starmap.worker";
-  /** Tasks run at once. */
-  public static final String THREADS = "starmap.threads";
-  /** Processors. */
-  public static final String CORES = "starmap.cores";
-  /** A random value the signature covers. */
-  public static final String NONCE = "starmap.nonce";
-  /** The signature. */
-  public static final String AUTH = "starmap.auth";
+  /** {@code host:pid}, threads and cores, sealed. */
+  public static final String SEALED = "starmap.sealed";
 
   private Attributes() {}
 
-  /** The text the {@link #AUTH} attribute signs. */
-  public static String signedText(String nonce, String version, String worker, String threads) {
-    return "starmap-member|" + nonce + "|" + version + "|" + worker + "|" + threads;
+  /**
+   * What a member announces.
+   *
+   * @param workerId the worker id, {@code host:pid}
+   * @param threads tasks run at once
+   * @param cores processors
+   */
+  public record Announced(String workerId, int threads, int cores) {}
+
+  /** The attributes of a member that announces {@code announced}, sealed with {@code crypto}. */
+  public static Map<String, String> of(ClusterCrypto crypto, String version,
+      Announced announced) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put(VERSION, version);
+    attributes.put(SEALED, crypto.sealAttribute(label(version), announced.workerId() + "\n"
+        + announced.threads() + "\n" + announced.cores()));
+    return attributes;
+  }
+
+  /** What {@code member} announced, or null when it is not sealed with {@code crypto}'s secret. */
+  public static Announced read(Member member, ClusterCrypto crypto) {
+    String version = member.getAttribute(VERSION);
+    String text = version == null ? null
+        : crypto.openAttribute(label(version), member.getAttribute(SEALED));
+    String[] parts = text == null ? new String[0] : text.split("\n", -1);
+    try {
+      return parts.length != 3 ? null
+          : new Announced(parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static String label(String version) {
+    return "starmap-attributes|" + version;
   }
 
   /**
-   * Why the master must not use {@code member}, or null when it may.
+   * Why the master need not try {@code member}, or null when it may try the handshake.
    *
    * @param member the member
-   * @param signer the master's signer
+   * @param crypto the master's keys
    * @param version the master's version
    */
-  public static String refusal(Member member, Wire.Signer signer, String version) {
+  public static String refusal(Member member, ClusterCrypto crypto, String version) {
     String theirVersion = member.getAttribute(VERSION);
-    String worker = member.getAttribute(WORKER);
-    String name = describe(member);
-    if (theirVersion == null || worker == null) {
+    String name = describe(member, crypto);
+    if (theirVersion == null) {
       return "member " + name + " is not a Starmap worker (no " + VERSION + " attribute)";
-    }
-    String expected = signer.signText(signedText(String.valueOf(member.getAttribute(NONCE)),
-        theirVersion, worker, String.valueOf(member.getAttribute(THREADS))));
-    String auth = member.getAttribute(AUTH);
-    if (auth == null || !java.security.MessageDigest.isEqual(Wire.utf8(auth), Wire.utf8(expected))) {
-      return "member " + name + " was refused: it was started with another cluster secret than"
-          + " this master's (check STARMAP_CLUSTER_SECRET on both sides)";
     }
     if (!theirVersion.equals(version)) {
       return "member " + name + " was refused: it runs Starmap " + theirVersion
@@ -57,27 +79,17 @@ public final class Attributes {
     return null;
   }
 
-  /** {@code host:port (host:pid)} of a member. */
-  public static String describe(Member member) {
-    String worker = member.getAttribute(WORKER);
-    String address = member.getAddress().getHost() + ":" + member.getAddress().getPort();
-    return worker == null ? address : address + " (" + worker + ")";
+  /**
+   * {@code host:port (host:pid)} of a member, or {@code host:port} when its attributes are not
+   * sealed with this secret.
+   */
+  public static String describe(Member member, ClusterCrypto crypto) {
+    Announced a = read(member, crypto);
+    return address(member) + (a == null ? "" : " (" + a.workerId() + ")");
   }
 
-  /** The member's {@code host:pid}, else its address. */
-  public static String workerId(Member member) {
-    String worker = member.getAttribute(WORKER);
-    return worker != null ? worker
-        : member.getAddress().getHost() + ":" + member.getAddress().getPort();
-  }
-
-  /** An integer attribute, or {@code fallback}. */
-  public static int intAttribute(Member member, String name, int fallback) {
-    try {
-      String v = member.getAttribute(name);
-      return v == null ? fallback : Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
+  /** {@code host:port} of a member. */
+  public static String address(Member member) {
+    return member.getAddress().getHost() + ":" + member.getAddress().getPort();
   }
 }

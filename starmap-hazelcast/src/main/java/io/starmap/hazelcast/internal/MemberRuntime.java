@@ -20,13 +20,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The worker side of a member: checks each call's signature and version, then (and only then)
- * reads the task through the allow-list, runs it through {@link TaskRunner} and signs the reply.
+ * The worker side of a member: answers a master's challenge with the proof that it holds the
+ * cluster secret, which opens a session; then decrypts each call of the session (refusing one it
+ * cannot decrypt or has seen), and only then reads the task through the allow-list, runs it
+ * through {@link TaskRunner} and encrypts the reply for the master.
  */
 public final class MemberRuntime {
   private static final Map<String, MemberRuntime> BY_INSTANCE = new ConcurrentHashMap<>();
 
-  private final Wire.Signer signer;
+  private final ClusterCrypto crypto;
+  private final MemberSessions sessions = new MemberSessions();
   private final ObjectInputFilter filter;
   private final String version;
   private final String workerId;
@@ -66,7 +69,7 @@ public final class MemberRuntime {
    */
   public MemberRuntime(String secret, List<String> allow, String version, String workerId,
       int threads) {
-    this.signer = new Wire.Signer(secret);
+    this.crypto = new ClusterCrypto(secret);
     this.filter = Wire.filter(allow);
     this.version = version;
     this.workerId = workerId;
@@ -89,36 +92,63 @@ public final class MemberRuntime {
     BY_INSTANCE.remove(instanceName);
   }
 
-  /** The signer of this member's secret. */
-  public Wire.Signer signer() {
-    return signer;
-  }
-
   /** Tasks running now. */
   public int running() {
     return running.get();
   }
 
-  byte[] handle(SignedCall call) {
-    if (!signer.verify(call.signature(), call.signedParts())) {
-      return Reply.refused("member " + address + " (" + workerId + ") refused a call whose"
-          + " signature does not match its cluster secret: the master uses another secret");
+  /**
+   * Answers {@code call}.
+   *
+   * @param member this member's {@code uuid|host:port}, which the handshake proves
+   */
+  byte[] handle(SignedCall call, String member) {
+    if (call.callId() == null || call.version() == null || call.body() == null) {
+      return Reply.refused("member " + address + " (" + workerId + ") refused a malformed call");
     }
     if (!version.equals(call.version())) {
       return Reply.refused("member " + address + " (" + workerId + ") runs Starmap " + version
           + " and refused a call from a master that runs Starmap " + call.version());
     }
+    if (call.kind() == SignedCall.HELLO) {
+      if (call.body().length != ClusterCrypto.NONCE_LENGTH) {
+        return Reply.refused("member " + address + " refused a malformed challenge");
+      }
+      Handshake.Answer answer = Handshake.answer(crypto, call.body(), member, version, workerId,
+          threads);
+      sessions.open(answer.session());
+      return Reply.hello(answer.body());
+    }
+    MemberSessions.Window window = call.session() == null ? null : sessions.get(call.session());
+    if (window == null) {
+      return Reply.refused("member " + address + " (" + workerId + ") refused a call of a"
+          + " session it does not know (forgotten, or never opened)");
+    }
+    byte[] plain = ClusterCrypto.open(window.session.keys().toMember(), call.counter(),
+        call.aad(), call.body(), 0, call.body().length);
+    if (plain == null) {
+      return Reply.refused("member " + address + " (" + workerId + ") refused a call that does"
+          + " not decrypt with its session's keys (forged, altered, or sent with another"
+          + " cluster secret)");
+    }
+    // Checked after the decryption, so that a forged call cannot spend a genuine counter.
+    if (!window.accept(call.counter())) {
+      return Reply.refused("member " + address + " (" + workerId + ") refused call "
+          + call.callId() + ": its counter " + call.counter()
+          + " was used before or is too old (a replayed call)");
+    }
     return switch (call.kind()) {
-      case SignedCall.TASK -> runOnce(call);
-      case SignedCall.STATUS -> status();
+      case SignedCall.TASK -> runOnce(call, window.session, plain);
+      case SignedCall.STATUS -> status(window.session, call);
       default -> Reply.refused("member " + address + " does not know call kind " + call.kind());
     };
   }
 
-  private byte[] runOnce(SignedCall call) {
+  private byte[] runOnce(SignedCall call, Handshake.Session session, byte[] plain) {
     forgetOldCalls();
     Call mine = new Call();
-    Call first = calls.putIfAbsent(call.callId(), mine);
+    String key = session.id() + "/" + call.callId();
+    Call first = calls.putIfAbsent(key, mine);
     if (first != null) {
       try {
         return first.reply.get();
@@ -133,7 +163,7 @@ public final class MemberRuntime {
     }
     byte[] reply = null;
     try {
-      reply = runTask(call.payload());
+      reply = runTask(call, session, plain);
       mine.reply.complete(reply);
       return reply;
     } catch (RuntimeException | Error e) {
@@ -142,7 +172,7 @@ public final class MemberRuntime {
     } finally {
       int size = reply == null ? 0 : reply.length;
       keptBytes.addAndGet(size);
-      done.add(new Done(call.callId(), System.nanoTime(), size));
+      done.add(new Done(key, System.nanoTime(), size));
     }
   }
 
@@ -161,7 +191,7 @@ public final class MemberRuntime {
     }
   }
 
-  private byte[] runTask(byte[] payload) {
+  private byte[] runTask(SignedCall call, Handshake.Session session, byte[] payload) {
     Object decoded;
     try {
       decoded = Wire.deserialize(payload, filter);
@@ -188,7 +218,7 @@ public final class MemberRuntime {
       running.decrementAndGet();
       completed.incrementAndGet();
     }
-    return Reply.signed(signer, encode(request, reply));
+    return Reply.sealed(session, call, encode(request, reply));
   }
 
   private byte[] encode(TaskRequest<?, ?> request, TaskReply reply) {
@@ -241,14 +271,14 @@ public final class MemberRuntime {
     return c;
   }
 
-  private byte[] status() {
+  private byte[] status(Handshake.Session session, SignedCall call) {
     Runtime rt = Runtime.getRuntime();
     MemberStatus status = new MemberStatus(address, workerId, version, "ok",
         rt.availableProcessors(), threads, running.get(), completed.get(),
         rt.totalMemory() - rt.freeMemory(), rt.maxMemory(),
         System.currentTimeMillis() - startMillis);
     try {
-      return Reply.signed(signer, Wire.serialize(status));
+      return Reply.sealed(session, call, Wire.serialize(status));
     } catch (IOException e) {
       return Reply.refused("member " + address + " cannot serialize its status: " + e);
     }

@@ -10,10 +10,13 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /**
- * The only thing the master sends to members: a kind, the master's version, an opaque payload
- * and its signature. It is {@link IdentifiedDataSerializable}, so Hazelcast reads it field by
- * field without Java serialization; the payload is only deserialised by the member after the
- * signature checks out. The member's answer is a {@code byte[]} in the format of {@link Reply}.
+ * The only thing the master sends to members: a kind, the master's version, a session and a
+ * counter, and a body. The body of a {@link #HELLO} is the master's challenge; the body of every
+ * other call is encrypted and authenticated with the session's key (AES-GCM, bound to the kind,
+ * call id, version, session and counter), so that a member without the cluster secret reads
+ * nothing and a member refuses any call it did not get from a master holding the secret, or got
+ * already. It is {@link IdentifiedDataSerializable}, so Hazelcast reads it field by field without
+ * Java serialization. The member's answer is a {@code byte[]} in the format of {@link Reply}.
  */
 public final class SignedCall implements Callable<byte[]>, IdentifiedDataSerializable,
     HazelcastInstanceAware {
@@ -24,38 +27,60 @@ public final class SignedCall implements Callable<byte[]>, IdentifiedDataSeriali
   public static final byte TASK = 1;
   /** Reports the member's status. */
   public static final byte STATUS = 2;
+  /** Opens a session: the master's challenge, which the member answers with its proof. */
+  public static final byte HELLO = 3;
 
   private byte kind;
   private String callId;
   private String version;
-  private byte[] payload;
-  private byte[] signature;
+  private String session;
+  private long counter;
+  private byte[] body;
   private transient HazelcastInstance instance;
 
   /** For Hazelcast's factory. */
   public SignedCall() {}
 
   /**
-   * A call signed with {@code signer}.
+   * A call.
    *
-   * @param kind {@link #TASK} or {@link #STATUS}
+   * @param kind {@link #TASK}, {@link #STATUS} or {@link #HELLO}
    * @param callId identifies one dispatch of a task: the member runs a call id once, and a
    *     repeated call (after the master lost its connection) waits for the first one's reply
    * @param version the master's Starmap version
-   * @param payload the serialized request
-   * @param signer the signer of the cluster secret
+   * @param session the session's id ({@code ""} for a {@link #HELLO})
+   * @param counter the call's number in its session, never used twice
+   * @param body the challenge of a {@link #HELLO}, else the encrypted request
    */
-  public SignedCall(byte kind, String callId, String version, byte[] payload,
-      Wire.Signer signer) {
+  public SignedCall(byte kind, String callId, String version, String session, long counter,
+      byte[] body) {
     this.kind = kind;
     this.callId = callId;
     this.version = version;
-    this.payload = payload;
-    this.signature = signer.sign(signedParts());
+    this.session = session;
+    this.counter = counter;
+    this.body = body;
   }
 
-  byte[][] signedParts() {
-    return new byte[][] {{kind}, Wire.utf8(callId), Wire.utf8(version), payload};
+  /**
+   * A call whose request is encrypted with {@code session}'s key for the member.
+   *
+   * @param kind {@link #TASK} or {@link #STATUS}
+   * @param callId the call id
+   * @param version the master's Starmap version
+   * @param session the master's session with the member
+   * @param plain the serialized request
+   */
+  public static SignedCall sealed(byte kind, String callId, String version,
+      Handshake.Session session, byte[] plain) {
+    long counter = session.nextCounter();
+    byte[] aad = ClusterCrypto.aad("call", kind, callId, version, session.id(), counter);
+    return new SignedCall(kind, callId, version, session.id(), counter,
+        ClusterCrypto.seal(session.keys().toMember(), counter, aad, plain));
+  }
+
+  byte[] aad() {
+    return ClusterCrypto.aad("call", kind, callId, version, session, counter);
   }
 
   byte kind() {
@@ -70,12 +95,16 @@ public final class SignedCall implements Callable<byte[]>, IdentifiedDataSeriali
     return version;
   }
 
-  byte[] payload() {
-    return payload;
+  String session() {
+    return session;
   }
 
-  byte[] signature() {
-    return signature;
+  long counter() {
+    return counter;
+  }
+
+  byte[] body() {
+    return body;
   }
 
   @Override
@@ -85,7 +114,9 @@ public final class SignedCall implements Callable<byte[]>, IdentifiedDataSeriali
       return Reply.refused("this member runs no Starmap worker (it is not a Starmap member, or it"
           + " is shutting down)");
     }
-    return runtime.handle(this);
+    com.hazelcast.cluster.Member self = instance.getCluster().getLocalMember();
+    return runtime.handle(this, self.getUuid() + "|" + self.getAddress().getHost() + ":"
+        + self.getAddress().getPort());
   }
 
   @Override
@@ -108,8 +139,9 @@ public final class SignedCall implements Callable<byte[]>, IdentifiedDataSeriali
     out.writeByte(kind);
     out.writeString(callId);
     out.writeString(version);
-    out.writeByteArray(payload);
-    out.writeByteArray(signature);
+    out.writeString(session);
+    out.writeLong(counter);
+    out.writeByteArray(body);
   }
 
   @Override
@@ -117,8 +149,9 @@ public final class SignedCall implements Callable<byte[]>, IdentifiedDataSeriali
     kind = in.readByte();
     callId = in.readString();
     version = in.readString();
-    payload = in.readByteArray();
-    signature = in.readByteArray();
+    session = in.readString();
+    counter = in.readLong();
+    body = in.readByteArray();
   }
 
   /** Creates Starmap's serializable types for Hazelcast. */

@@ -8,18 +8,14 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * What travels between master and members: Java-serialized requests and replies, signed with an
- * HMAC of the cluster's shared secret and read back through an allow-list. Serialising here, to
- * {@code byte[]}, rather than letting Hazelcast do it, is what lets the executor count the bytes
- * exactly and check the signature before a single object is created from them.
+ * What travels between master and members: Java-serialized requests and replies, encrypted
+ * ({@link ClusterCrypto}) and read back through an allow-list. Serialising here, to {@code
+ * byte[]}, rather than letting Hazelcast do it, is what lets the executor count the bytes exactly
+ * and authenticate them before a single object is created from them.
  */
 public final class Wire {
   /**
@@ -31,10 +27,6 @@ public final class Wire {
       "java.lang.*", "java.lang.invoke.SerializedLambda", "java.util.*",
       "java.util.concurrent.*", "java.util.concurrent.atomic.*", "java.time.*", "java.math.*",
       "java.net.URI", "java.io.*", "java.nio.file.*", "java.sql.*", "io.starmap.**");
-
-  private static final String HMAC = "HmacSHA256";
-  /** Length of a signature in bytes. */
-  public static final int MAC_LENGTH = 32;
 
   private Wire() {}
 
@@ -76,7 +68,7 @@ public final class Wire {
     }
   }
 
-  /** A part of an array, read or signed without copying it. */
+  /** A part of an array, read without copying it. */
   public record Slice(byte[] array, int offset, int length) {}
 
   /** Reads {@code bytes} back through {@code filter}; names the class it rejects. */
@@ -153,70 +145,6 @@ public final class Wire {
       }
     };
     return filter.checkInput(info) != ObjectInputFilter.Status.REJECTED;
-  }
-
-  /** Signs and verifies with HMAC-SHA256 of a shared secret. Thread-safe. */
-  public static final class Signer {
-    private final Mac prototype;
-
-    /** A signer keyed by {@code secret}. */
-    public Signer(String secret) {
-      try {
-        prototype = Mac.getInstance(HMAC);
-        prototype.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC));
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
-      }
-    }
-
-    /** The signature of the concatenation of {@code parts} (each length-prefixed). */
-    public byte[] sign(byte[]... parts) {
-      Slice[] slices = new Slice[parts.length];
-      for (int i = 0; i < parts.length; i++) {
-        slices[i] = new Slice(parts[i], 0, parts[i].length);
-      }
-      return sign(slices);
-    }
-
-    /** The signature of the concatenation of {@code parts} (each length-prefixed). */
-    public byte[] sign(Slice... parts) {
-      Mac mac = fresh();
-      for (Slice part : parts) {
-        int n = part.length();
-        mac.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-        mac.update(part.array(), part.offset(), n);
-      }
-      return mac.doFinal();
-    }
-
-    /** Whether {@code signature} is the signature of {@code parts}, in constant time. */
-    public boolean verify(byte[] signature, byte[]... parts) {
-      return signature != null && MessageDigest.isEqual(signature, sign(parts));
-    }
-
-    /** Whether {@code signature} signs a kind byte and a slice, in constant time. */
-    public boolean verify(byte[] signature, byte[] kind, Slice payload) {
-      return signature != null && MessageDigest.isEqual(signature,
-          sign(new Slice(kind, 0, kind.length), payload));
-    }
-
-    /** The signature of a text, as hex (for member attributes). */
-    public String signText(String text) {
-      byte[] mac = sign(text.getBytes(StandardCharsets.UTF_8));
-      StringBuilder sb = new StringBuilder(mac.length * 2);
-      for (byte b : mac) {
-        sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-      }
-      return sb.toString();
-    }
-
-    private Mac fresh() {
-      try {
-        return (Mac) prototype.clone();
-      } catch (CloneNotSupportedException e) {
-        throw new IllegalStateException("HMAC-SHA256 cannot be cloned in this JVM", e);
-      }
-    }
   }
 
   /** UTF-8 bytes of {@code s}. */

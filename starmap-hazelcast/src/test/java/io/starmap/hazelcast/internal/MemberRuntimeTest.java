@@ -10,15 +10,21 @@ import io.starmap.core.spi.TaskReply;
 import io.starmap.core.spi.TaskRequest;
 import io.starmap.hazelcast.RemoteTaskException;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 
-/** The member's checks, in this JVM: signature, version, allow-list, exceptions, call ids. */
+/**
+ * The member's checks, in this JVM: handshake, encryption, replays, version, allow-list,
+ * exceptions, call ids.
+ */
 class MemberRuntimeTest {
   private static final String SECRET = "the-cluster-secret";
   private final MemberRuntime member = new MemberRuntime(SECRET, List.of(), "1.0", "host:1", 2);
-  private final Wire.Signer signer = new Wire.Signer(SECRET);
+  private static final String SELF = UUID.randomUUID() + "|127.0.0.1:5701";
+  private final ClusterCrypto crypto = new ClusterCrypto(SECRET);
+  private final Handshake.Session session = handshake(member, crypto, SELF);
   static final AtomicInteger RUNS = new AtomicInteger();
 
   /** Counts its runs in this JVM. */
@@ -60,10 +66,25 @@ class MemberRuntimeTest {
     }
   }
 
-  private byte[] call(String callId, String version, Object payload, Wire.Signer by)
+  /** The master's side of a handshake with {@code runtime}, which is {@code self}. */
+  static Handshake.Session handshake(MemberRuntime runtime, ClusterCrypto master, String self) {
+    byte[] challenge = Handshake.challenge();
+    Reply r = Reply.parse(runtime.handle(new SignedCall(SignedCall.HELLO, Handshake.CALL_ID,
+        "1.0", "", 0, challenge), self));
+    assertThat(r.refusal()).isNull();
+    return Handshake.verify(master, challenge, r.helloAnswer(), self, "1.0");
+  }
+
+  private byte[] call(String callId, String version, Object payload, Handshake.Session in)
       throws Exception {
-    return member.handle(new SignedCall(SignedCall.TASK, callId, version, Wire.serialize(payload),
-        by));
+    return member.handle(SignedCall.sealed(SignedCall.TASK, callId, version, in,
+        Wire.serialize(payload)), SELF);
+  }
+
+  private Object read(byte[] answer, String callId) throws Exception {
+    byte[] plain = Reply.parse(answer).open(session, SignedCall.TASK, callId, "1.0");
+    assertThat(plain).as("the reply decrypts").isNotNull();
+    return Wire.deserialize(plain, Wire.filter(List.of()));
   }
 
   private static TaskRequest<Integer, Integer> request(Task<Integer, Integer> task, int x) {
@@ -71,28 +92,77 @@ class MemberRuntimeTest {
   }
 
   @Test
-  void runsASignedTaskAndSignsTheReply() throws Exception {
-    Reply r = Reply.parse(call("a", "1.0", request(new Count(), 41), signer));
-    assertThat(r.refusal()).isNull();
-    assertThat(r.verifiedBy(signer)).isTrue();
-    assertThat(r.verifiedBy(new Wire.Signer("another-secret"))).isFalse();
-    TaskReply reply = (TaskReply) r.read(Wire.filter(List.of()));
+  void runsATaskOfItsSessionAndEncryptsTheReplyForThisCallOnly() throws Exception {
+    byte[] answer = call("a", "1.0", request(new Count(), 41), session);
+    TaskReply reply = (TaskReply) read(answer, "a");
     assertThat(reply.value()).isEqualTo(42);
     assertThat(reply.metrics().workerId()).isEqualTo("host:1");
+    assertThat(Reply.parse(answer).open(session, SignedCall.TASK, "another-call", "1.0"))
+        .as("the reply of call a read as the reply of another call").isNull();
   }
 
   @Test
-  void refusesACallSignedWithAnotherSecretBeforeReadingIt() throws Exception {
+  void aProofIsGoodForItsChallengeItsMemberAndTheSecretOnly() {
+    byte[] challenge = Handshake.challenge();
+    byte[] answer = Reply.parse(member.handle(new SignedCall(SignedCall.HELLO, Handshake.CALL_ID,
+        "1.0", "", 0, challenge), SELF)).helloAnswer();
+    assertThat(Handshake.verify(crypto, challenge, answer, SELF, "1.0")).isNotNull();
+    assertThat(Handshake.verify(crypto, Handshake.challenge(), answer, SELF, "1.0"))
+        .as("the answer to another challenge").isNull();
+    assertThat(Handshake.verify(crypto, challenge, answer,
+        UUID.randomUUID() + "|127.0.0.1:5702", "1.0")).as("relayed by another member").isNull();
+    assertThat(Handshake.verify(new ClusterCrypto("not-the-secret"), challenge, answer, SELF,
+        "1.0")).as("checked with another secret").isNull();
+  }
+
+  @Test
+  void refusesACallSealedWithAnotherSecretBeforeReadingIt() throws Exception {
     int before = RUNS.get();
-    Reply r = Reply.parse(call("b", "1.0", request(new Count(), 1),
-        new Wire.Signer("not-the-secret")));
-    assertThat(r.refusal()).contains("signature does not match its cluster secret");
+    ClusterCrypto other = new ClusterCrypto("not-the-secret");
+    Handshake.Session forged = new Handshake.Session(session.id(),
+        other.session(Handshake.challenge(), Handshake.challenge(), SELF), "host:1", 2,
+        new java.util.concurrent.atomic.AtomicLong());
+    Reply r = Reply.parse(call("b", "1.0", request(new Count(), 1), forged));
+    assertThat(r.refusal()).contains("does not decrypt");
     assertThat(RUNS.get()).isEqualTo(before);
   }
 
   @Test
+  void aReplayedCallIsRefusedUnrunEvenAfterItsReplyWasForgotten() throws Exception {
+    SignedCall captured = SignedCall.sealed(SignedCall.TASK, "r", "1.0", session,
+        Wire.serialize(request(new Count(), 1)));
+    assertThat(Reply.parse(member.handle(captured, SELF)).refusal()).isNull();
+    int before = RUNS.get();
+    assertThat(Reply.parse(member.handle(captured, SELF)).refusal()).contains("used before");
+    // Far more calls than the window later, the captured one is still refused.
+    for (int i = 0; i < MemberSessions.WINDOW + 10; i++) {
+      session.nextCounter();
+    }
+    member.handle(SignedCall.sealed(SignedCall.STATUS, "s", "1.0", session, new byte[0]), SELF);
+    assertThat(Reply.parse(member.handle(captured, SELF)).refusal()).contains("used before");
+    assertThat(RUNS.get()).isEqualTo(before);
+  }
+
+  @Test
+  void aCallOfAnUnknownSessionIsRefused() throws Exception {
+    Handshake.Session unknown = new Handshake.Session("no-such-session", session.keys(),
+        "host:1", 2, new java.util.concurrent.atomic.AtomicLong());
+    assertThat(Reply.parse(call("u", "1.0", request(new Count(), 1), unknown)).refusal())
+        .contains("session it does not know");
+  }
+
+  @Test
+  void hkdfMatchesRfc5869TestCase1() {
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    byte[] okm = ClusterCrypto.hkdf(hex.parseHex("000102030405060708090a0b0c"),
+        hex.parseHex("0b".repeat(22)), hex.parseHex("f0f1f2f3f4f5f6f7f8f9"), 42);
+    assertThat(hex.formatHex(okm)).isEqualTo("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c"
+        + "5db02d56ecc4c5bf34007208d5b887185865");
+  }
+
+  @Test
   void refusesAMasterOfAnotherVersion() throws Exception {
-    assertThat(Reply.parse(call("c", "2.0", request(new Count(), 1), signer)).refusal())
+    assertThat(Reply.parse(call("c", "2.0", request(new Count(), 1), session)).refusal())
         .contains("runs Starmap 1.0").contains("runs Starmap 2.0");
   }
 
@@ -101,20 +171,20 @@ class MemberRuntimeTest {
     // Signed, so it gets as far as the allow-list: java.util.logging is not in it.
     TaskRequest<Object, Object> r = new TaskRequest<>("run", "t", 1,
         (Task<Object, Object>) (a, c) -> a, Level.INFO, 1.0);
-    assertThat(Reply.parse(call("d", "1.0", r, signer)).refusal())
+    assertThat(Reply.parse(call("d", "1.0", r, session)).refusal())
         .contains("class java.util.logging.Level is not in the deserialization allow-list")
         .contains("--allow 'java.util.logging.**'");
     MemberRuntime allowing = new MemberRuntime(SECRET, List.of("java.util.logging.Level"), "1.0",
         "host:1", 1);
-    Reply ok = Reply.parse(allowing.handle(new SignedCall(SignedCall.TASK, "e", "1.0",
-        Wire.serialize(r), signer)));
+    Handshake.Session s = handshake(allowing, crypto, SELF);
+    Reply ok = Reply.parse(allowing.handle(SignedCall.sealed(SignedCall.TASK, "e", "1.0", s,
+        Wire.serialize(r)), SELF));
     assertThat(ok.refusal()).isNull();
   }
 
   @Test
   void anExceptionThatCannotTravelIsCopiedWithItsClassMessageAndStackTrace() throws Exception {
-    Reply r = Reply.parse(call("f", "1.0", request(new Odd(), 1), signer));
-    TaskReply reply = (TaskReply) r.read(Wire.filter(List.of()));
+    TaskReply reply = (TaskReply) read(call("f", "1.0", request(new Odd(), 1), session), "f");
     assertThat(reply.error()).isInstanceOf(RemoteTaskException.class)
         .hasMessage(UnusualException.class.getName() + ": unusual SEVERE");
     assertThat(((RemoteTaskException) reply.error()).originalClassName())
@@ -128,19 +198,19 @@ class MemberRuntimeTest {
   @Test
   void aRepeatedCallIdGetsTheFirstReplyWithoutRunningAgain() throws Exception {
     int before = RUNS.get();
-    byte[] first = call("same", "1.0", request(new Count(), 1), signer);
-    byte[] second = call("same", "1.0", request(new Count(), 1), signer);
+    byte[] first = call("same", "1.0", request(new Count(), 1), session);
+    byte[] second = call("same", "1.0", request(new Count(), 1), session);
     assertThat(second).isEqualTo(first);
     assertThat(RUNS.get()).isEqualTo(before + 1);
   }
 
   @Test
   void aTamperedPayloadIsRefused() throws Exception {
-    SignedCall good = new SignedCall(SignedCall.TASK, "g", "1.0",
-        Wire.serialize(request(new Count(), 1)), signer);
-    byte[] payload = good.payload();
-    payload[payload.length - 1] ^= 1;
-    assertThat(Reply.parse(member.handle(good)).refusal()).contains("signature does not match");
+    SignedCall good = SignedCall.sealed(SignedCall.TASK, "g", "1.0", session,
+        Wire.serialize(request(new Count(), 1)));
+    byte[] body = good.body();
+    body[body.length - 1] ^= 1;
+    assertThat(Reply.parse(member.handle(good, SELF)).refusal()).contains("does not decrypt");
   }
 
   @Test
