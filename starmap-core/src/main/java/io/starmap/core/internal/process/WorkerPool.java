@@ -6,6 +6,7 @@ import io.starmap.core.TaskMetrics;
 import io.starmap.core.TaskStatus;
 import io.starmap.core.WorkerLostException;
 import io.starmap.core.internal.Host;
+import io.starmap.core.internal.OwnerOnly;
 import io.starmap.core.spi.Codec;
 import io.starmap.core.spi.TaskExecutor.ReplySink;
 import io.starmap.core.spi.TaskReply;
@@ -142,6 +143,8 @@ final class WorkerPool {
     boolean replacementStarted;
     boolean stopQueued;
     String startFailure;
+    /** Its launcher's @argfile, deleted once the JVM has read it (it connects) or has died. */
+    volatile Path argFile;
 
     Worker(String name) {
       this.name = name;
@@ -162,7 +165,8 @@ final class WorkerPool {
   final String id;
   private final Codec codec;
   private final ServerSocket server;
-  private final Path argFile;
+  /** The @argfile's content: the class path, kept off the command line that ps shows. */
+  private final String argFileContent;
   private final List<String> commandPrefix;
   private final List<Worker> workers = new CopyOnWriteArrayList<>();
   private final Map<String, Worker> byToken = new HashMap<>();
@@ -186,8 +190,8 @@ final class WorkerPool {
     this.id = "p" + POOLS.incrementAndGet();
     this.codec = Codecs.create(config.codec(), config.allowedPackages());
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    this.argFile = writeArgFile();
-    this.commandPrefix = command(config, argFile);
+    this.argFileContent = argFileContent();
+    this.commandPrefix = command(config);
   }
 
   /** Starts a pool and waits until every worker is ready, or fails naming what went wrong. */
@@ -265,17 +269,43 @@ final class WorkerPool {
     return b;
   }
 
-  private static Path writeArgFile() throws IOException {
+  private static String argFileContent() {
     String classPath = System.getProperty("java.class.path", "");
-    Path file = Files.createTempFile("starmap-worker-", ".args");
-    file.toFile().deleteOnExit();
     // An @argfile keeps long class paths out of the command line; quotes protect spaces.
     String quoted = classPath.replace("\\", "\\\\").replace("\"", "\\\"");
-    Files.writeString(file, "-cp\n\"" + quoted + "\"\n", StandardCharsets.UTF_8);
+    return "-cp\n\"" + quoted + "\"\n";
+  }
+
+  /**
+   * One @argfile per worker JVM, owner-only from its creation (it names the class path, which
+   * may say where the user's code lives). It is deleted as soon as that JVM has read it, not at
+   * the master's exit: a master killed with SIGKILL runs no exit hook, and left one per run.
+   */
+  private Path writeArgFile() throws IOException {
+    Path file = Files.createTempFile("starmap-worker-", ".args", OwnerOnly.fileAttributes());
+    try {
+      Files.writeString(file, argFileContent, StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(file);
+      throw e;
+    }
     return file;
   }
 
-  private static List<String> command(PoolConfig config, Path argFile) {
+  /** Deletes the worker's @argfile if it still exists; a failure only costs a temporary file. */
+  private static void deleteArgFile(Worker w) {
+    Path file = w.argFile;
+    if (file != null) {
+      w.argFile = null;
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.log(Level.DEBUG, () -> "cannot delete " + file + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static List<String> command(PoolConfig config) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBinary());
     if (Runtime.version().feature() >= 22) {
@@ -294,7 +324,6 @@ final class WorkerPool {
       cmd.add("-XX:+UseSerialGC");
     }
     cmd.addAll(config.jvmOptions());
-    cmd.add("@" + argFile);
     return cmd;
   }
 
@@ -324,9 +353,13 @@ final class WorkerPool {
   private void launch(Worker w, List<String> cmd) {
     Process process;
     try {
+      w.argFile = writeArgFile();
+      // The @argfile goes last among the launcher's options: before the main class.
+      cmd.add(commandPrefix.size() + 1, "@" + w.argFile);
       ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
       process = builder.start();
     } catch (IOException | RuntimeException e) {
+      deleteArgFile(w);
       synchronized (this) {
         w.startFailure = "cannot run " + cmd.get(0) + ": " + e.getMessage();
         lastStartFailure = w.startFailure;
@@ -419,6 +452,7 @@ final class WorkerPool {
         socket.close(); // not one of ours
         return;
       }
+      deleteArgFile(w); // its JVM runs its main: the launcher has read the file
       DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
       if (in.readByte() != Wire.HELLO) {
         throw new IOException("expected HELLO from " + w.name);
@@ -829,6 +863,7 @@ final class WorkerPool {
         }
       }
     }
+    deleteArgFile(w);
     int code = w.process.exitValue();
     List<Runnable> deliveries = new ArrayList<>();
     synchronized (this) {
@@ -1061,10 +1096,8 @@ final class WorkerPool {
     } catch (IOException ignored) {
       // nothing listens any more either way
     }
-    try {
-      Files.deleteIfExists(argFile);
-    } catch (IOException ignored) {
-      // deleteOnExit will have a second try
+    for (Worker w : workers) {
+      deleteArgFile(w);
     }
     failPendingLocked("the pool " + id + " was stopped");
     notifyAll();
