@@ -1,5 +1,6 @@
 package io.starmap.store;
 
+import io.starmap.core.internal.OwnerOnly;
 import io.starmap.store.internal.Sql;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,6 +74,7 @@ public final class CalcArchive {
     try {
       tmpDb = Files.createTempFile(store.home(), ".dump-", ".sqlite");
       Files.delete(tmpDb);
+      OwnerOnly.createFileIfMissing(tmpDb); // 0600, as its -wal and -shm files then
       try (Sql target = Sql.open(tmpDb)) {
         // the schema exists now; rows are copied through an attachment
       }
@@ -101,7 +103,9 @@ public final class CalcArchive {
         throw new IllegalStateException("cannot finish the dump database " + attached + ": "
             + e.getMessage(), e);
       }
-      try (OutputStream out = Files.newOutputStream(tmpZip);
+      // 0600 from its creation: the archive holds the calculations' data
+      Files.deleteIfExists(tmpZip);
+      try (OutputStream out = OwnerOnly.newOutputStream(tmpZip);
            ZipOutputStream z = new ZipOutputStream(out)) {
         z.putNextEntry(new ZipEntry("MANIFEST"));
         z.write((MAGIC + "\nformat 1\nschema " + Sql.SCHEMA_VERSION + "\ncalcs " + in
@@ -170,9 +174,10 @@ public final class CalcArchive {
         throw new IllegalArgumentException(zip + " has no calcs.sqlite: not a complete Starmap"
             + " archive");
       }
-      tmpDb = Files.createTempFile(home, ".restore-", ".sqlite");
-      try (InputStream in = z.getInputStream(db)) {
-        Files.copy(in, tmpDb, StandardCopyOption.REPLACE_EXISTING);
+      tmpDb = Files.createTempFile(home, ".restore-", ".sqlite", OwnerOnly.fileAttributes());
+      try (InputStream in = z.getInputStream(db);
+          OutputStream out = OwnerOnly.newOutputStream(tmpDb)) {
+        in.transferTo(out);
       }
       try (Sql check = Sql.open(tmpDb)) {
         // opening validates the schema version (a newer one is refused)
@@ -282,8 +287,10 @@ public final class CalcArchive {
   private static void writeNew(ZipFile z, ZipEntry entry, Path target, long oldId, long newId)
       throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".restore");
-    try (InputStream in = z.getInputStream(entry)) {
-      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+    Files.deleteIfExists(tmp); // a new file, so that it is made 0600
+    try (InputStream in = z.getInputStream(entry);
+        OutputStream out = OwnerOnly.newOutputStream(tmp)) {
+      in.transferTo(out);
     }
     try {
       H5Group root = Datastore.read(tmp);

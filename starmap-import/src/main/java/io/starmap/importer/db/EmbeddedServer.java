@@ -1,5 +1,6 @@
 package io.starmap.importer.db;
 
+import io.starmap.core.internal.OwnerOnly;
 import io.starmap.importer.db.internal.FileLocks;
 import io.starmap.importer.db.internal.PgBinaries;
 import java.io.File;
@@ -202,7 +203,7 @@ public final class EmbeddedServer {
 
   private <T> T locked(Body<T> body) {
     try {
-      Files.createDirectories(dir);
+      OwnerOnly.createDirectories(dir);
       return FileLocks.withLock(dir.resolve("server.lock"), body::run);
     } catch (IOException e) {
       throw new DatabaseUnavailableException("embedded PostgreSQL in " + dir + ": " + e, e);
@@ -368,6 +369,7 @@ public final class EmbeddedServer {
     pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
     pb.environment().put("LC_ALL", "C");
     try {
+      OwnerOnly.createFileIfMissing(log);
       Files.writeString(log, "# " + Instant.now() + " " + String.join(" ", cmd) + "\n",
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       Process p = pb.start();
@@ -470,7 +472,7 @@ public final class EmbeddedServer {
   // ---------------------------------------------------------------- leases
 
   private Path leases() throws IOException {
-    return Files.createDirectories(dir.resolve("leases"));
+    return OwnerOnly.createDirectories(dir.resolve("leases"));
   }
 
   private Path takeLease() throws IOException {
@@ -520,6 +522,8 @@ public final class EmbeddedServer {
 
   private static void write(Path file, String text) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    OwnerOnly.createFileIfMissing(tmp);
     Files.writeString(tmp, text);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
