@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
@@ -88,7 +89,10 @@ public final class OwnerOnly {
   /**
    * Takes group and others' permissions off Starmap's home when they have any (a home made by an
    * earlier version as 0755): everything in it is private to its owner. A no-op where permissions
-   * are not POSIX.
+   * are not POSIX, and where the file system refuses to change them (a FAT or SMB mount, whose
+   * mount options decide who reads it): Starmap still works there.
+   *
+   * @throws IOException when the directory's permissions cannot be read
    */
   public static void restrictDirectory(Path dir) throws IOException {
     if (!POSIX) {
@@ -103,7 +107,11 @@ public final class OwnerOnly {
     if (perms.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
       Set<PosixFilePermission> kept = EnumSet.copyOf(perms);
       kept.removeAll(GROUP_OR_OTHERS);
-      view.setPermissions(kept);
+      try {
+        view.setPermissions(kept);
+      } catch (FileSystemException e) {
+        // not ours to change (another owner, a file system without modes): used as it is
+      }
     }
   }
 }
