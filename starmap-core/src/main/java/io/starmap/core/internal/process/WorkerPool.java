@@ -64,6 +64,7 @@ final class WorkerPool {
   private static final int MAX_START_FAILURES = 3;
   private static final long DRAIN_MILLIS = 2_000;
   private static final long STEAL_AFTER_NANOS = 5_000_000;
+  static final String ENV_CLASS_PATH_MAX = "starmap.processes.envClassPathMax";
   static final ExecutorService HOUSEKEEPING = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "starmap-processes-housekeeping");
     t.setDaemon(true);
@@ -165,7 +166,9 @@ final class WorkerPool {
   final String id;
   private final Codec codec;
   private final ServerSocket server;
-  /** The @argfile's content: the class path, kept off the command line that ps shows. */
+  /** The class path of the workers: this JVM's. */
+  private final String classPath = System.getProperty("java.class.path", "");
+  /** The @argfile's content for a class path too long for the environment; else null. */
   private final String argFileContent;
   private final List<String> commandPrefix;
   private final List<Worker> workers = new CopyOnWriteArrayList<>();
@@ -190,7 +193,8 @@ final class WorkerPool {
     this.id = "p" + POOLS.incrementAndGet();
     this.codec = Codecs.create(config.codec(), config.allowedPackages());
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    this.argFileContent = argFileContent();
+    this.argFileContent = classPath.length() > envClassPathMax() ? argFileContent(classPath)
+        : null;
     this.commandPrefix = command(config);
   }
 
@@ -269,17 +273,28 @@ final class WorkerPool {
     return b;
   }
 
-  private static String argFileContent() {
-    String classPath = System.getProperty("java.class.path", "");
+  /**
+   * The longest class path passed in the workers' environment ({@code CLASSPATH}, which only
+   * their owner can read in /proc, and which leaves no file behind whenever the master dies):
+   * within what every platform allows one variable (32 K characters on Windows, 128 KB on Linux).
+   * A longer one goes in an @argfile. The system property {@value #ENV_CLASS_PATH_MAX} changes it
+   * (tests use it to take the @argfile's way).
+   */
+  private static int envClassPathMax() {
+    return Integer.getInteger(ENV_CLASS_PATH_MAX, 30_000);
+  }
+
+  private static String argFileContent(String classPath) {
     // An @argfile keeps long class paths out of the command line; quotes protect spaces.
     String quoted = classPath.replace("\\", "\\\\").replace("\"", "\\\"");
     return "-cp\n\"" + quoted + "\"\n";
   }
 
   /**
-   * One @argfile per worker JVM, owner-only from its creation (it names the class path, which
-   * may say where the user's code lives). It is deleted as soon as that JVM has read it, not at
-   * the master's exit: a master killed with SIGKILL runs no exit hook, and left one per run.
+   * One @argfile per worker JVM, for a class path too long for the environment; owner-only from
+   * its creation (it names the class path, which may say where the user's code lives). The worker
+   * deletes it as it starts, and the master once the worker has connected or died, not at the
+   * master's exit: a master killed with SIGKILL runs no exit hook, and left one per run.
    */
   private Path writeArgFile() throws IOException {
     Path file = Files.createTempFile("starmap-worker-", ".args", OwnerOnly.fileAttributes());
@@ -353,10 +368,16 @@ final class WorkerPool {
   private void launch(Worker w, List<String> cmd) {
     Process process;
     try {
-      w.argFile = writeArgFile();
-      // The @argfile goes last among the launcher's options: before the main class.
-      cmd.add(commandPrefix.size() + 1, "@" + w.argFile);
       ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+      if (argFileContent == null) {
+        builder.environment().put("CLASSPATH", classPath);
+      } else {
+        w.argFile = writeArgFile();
+        // The @argfile goes last among the launcher's options: before the main class. The
+        // worker deletes it as it starts, which a master killed meanwhile cannot do.
+        cmd.add(commandPrefix.size() + 1, "-D" + WorkerMain.ARG_FILE_PROPERTY + "=" + w.argFile);
+        cmd.add(commandPrefix.size() + 2, "@" + w.argFile);
+      }
       process = builder.start();
     } catch (IOException | RuntimeException e) {
       deleteArgFile(w);
