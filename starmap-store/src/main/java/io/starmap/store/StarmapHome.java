@@ -35,10 +35,10 @@ public final class StarmapHome {
   }
 
   /**
-   * The home directory from {@code env} ({@code STARMAP_HOME}, else {@code $HOME/.starmap}), created
-   * if missing. It is private to its owner: created 0700, and an existing one that others may read
-   * (0755, as earlier versions made it) is made 0700, since it holds input rows, results and the
-   * embedded database.
+   * The home directory from {@code env} ({@code STARMAP_HOME}, else {@code $HOME/.starmap}),
+   * created if missing. It is private to its owner: created 0700, and an existing one that others
+   * may read (0755, as earlier versions made it) is made 0700, since it holds input rows, results
+   * and the embedded database.
    */
   public static Path resolve(Map<String, String> env) {
     String configured = env.get("STARMAP_HOME");

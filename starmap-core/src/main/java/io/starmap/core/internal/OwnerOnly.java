@@ -19,9 +19,9 @@ import java.util.Set;
 
 /**
  * Files and directories that only their owner may read: what Starmap writes holds input rows,
- * results and class paths. The permissions are given at creation (never a chmod after writing, which
- * leaves a window where others may open the file); on file systems without POSIX permissions the
- * files are created as the platform does.
+ * results and class paths. The permissions are given at creation (never a chmod after writing,
+ * which leaves a window where others may open the file); on file systems without POSIX
+ * permissions the files are created as the platform does.
  */
 public final class OwnerOnly {
   private static final boolean POSIX =
