@@ -1,5 +1,6 @@
 package io.starmap.cli;
 
+import io.starmap.core.internal.OwnerOnly;
 import io.starmap.core.Bytes;
 import io.starmap.core.StarmapException;
 import io.starmap.hazelcast.ClusterExecutor;
@@ -176,6 +177,11 @@ final class WorkersCommand implements Runnable {
           Integer.toString(perMember)));
       if (!allow.isEmpty()) {
         cmd.addAll(List.of("--allow", String.join(",", allow)));
+      }
+      try {
+        OwnerOnly.createFileIfMissing(log); // the member's output may quote task data
+      } catch (IOException e) {
+        throw new UserException("cannot create " + log + ": " + e.getMessage(), e);
       }
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -46,6 +46,17 @@ class BenchImportCommandTest {
         "--exercise", "one worker=--workers 1", "--markdown", md.toString(), "--format", "csv");
 
     assertThat(rc).as(err.toString()).isZero();
+    // its logs and scripts, which may be in STARMAP_HOME, are the user's only
+    for (String sub : new String[] {"logs", "scripts"}) {
+      try (var files = java.nio.file.Files.walk(tmp.resolve("bench").resolve(sub))) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          String mode = java.nio.file.attribute.PosixFilePermissions.toString(
+              java.nio.file.Files.getPosixFilePermissions(f));
+          assertThat(mode).as(f.toString())
+              .isEqualTo(java.nio.file.Files.isDirectory(f) ? "rwx------" : "rw-------");
+        }
+      }
+    }
     List<String> lines = new ArrayList<>(Arrays.asList(out.toString().strip().split("\n")));
     assertThat(lines.remove(0)).isEqualTo("shape,group,case,files,rows,runs,best s,median s,"
         + "rows/s,x best psql,x psql median,target,verdict");

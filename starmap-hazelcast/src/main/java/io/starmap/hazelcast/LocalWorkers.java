@@ -1,5 +1,6 @@
 package io.starmap.hazelcast;
 
+import io.starmap.core.internal.OwnerOnly;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -85,7 +86,7 @@ public final class LocalWorkers {
   /** Records {@code cluster} in {@code dir}; the secret file is readable by its owner only. */
   public static void writeCluster(Path dir, Cluster cluster) {
     try {
-      Files.createDirectories(dir);
+      OwnerOnly.createDirectories(dir);
       Path secret = dir.resolve("secret");
       Files.deleteIfExists(secret);
       try {
@@ -162,7 +163,9 @@ public final class LocalWorkers {
   private static void store(Properties p, Path file) {
     try {
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      Files.deleteIfExists(tmp); // a new file, so that it is made 0600
+      try (Writer w = new java.io.OutputStreamWriter(OwnerOnly.newOutputStream(tmp),
+          StandardCharsets.UTF_8)) {
         p.store(w, "written by starmap workers start");
       }
       Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,

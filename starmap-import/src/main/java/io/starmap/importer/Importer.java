@@ -7,6 +7,7 @@ import io.starmap.core.Run;
 import io.starmap.core.Starmap;
 import io.starmap.core.Task;
 import io.starmap.core.TaskFailedException;
+import io.starmap.core.internal.OwnerOnly;
 import io.starmap.importer.internal.ConnectionPool;
 import io.starmap.importer.internal.CopyRunner;
 import io.starmap.importer.internal.CopyTask;
@@ -501,9 +502,10 @@ public final class Importer {
   private static OutputStream openRejects(Path p) {
     try {
       if (p.getParent() != null) {
-        Files.createDirectories(p.getParent());
+        OwnerOnly.createDirectories(p.getParent());
       }
-      OutputStream out = new BufferedOutputStream(Files.newOutputStream(p));
+      // owner-only from its creation: it holds raw input rows
+      OutputStream out = new BufferedOutputStream(OwnerOnly.newOutputStream(p), 1 << 16);
       out.write("file,line,reason,record\n".getBytes(StandardCharsets.UTF_8));
       return out;
     } catch (IOException e) {
@@ -511,7 +513,10 @@ public final class Importer {
     }
   }
 
-  /** One CSV row per reject; the record is the original bytes, quoted, without its newline. */
+  /**
+   * One CSV row per reject; the record is the original bytes, quoted, without its newline, copied
+   * from the input file through a small buffer (a bad line may be longer than the heap).
+   */
   private static void writeRejects(OutputStream out, List<TaskResult.Reject> rejects,
       ImportListener l) {
     try {
@@ -520,22 +525,7 @@ public final class Importer {
         out.write((',' + Long.toString(r.line()) + ',').getBytes(StandardCharsets.UTF_8));
         out.write(csv(r.reason()).getBytes(StandardCharsets.UTF_8));
         out.write(',');
-        out.write('"');
-        byte[] b = r.record();
-        int len = b.length;
-        if (len > 0 && b[len - 1] == '\n') {
-          len--;
-        }
-        if (len > 0 && b[len - 1] == '\r') {
-          len--;
-        }
-        for (int i = 0; i < len; i++) {
-          if (b[i] == '"') {
-            out.write('"');
-          }
-          out.write(b[i]);
-        }
-        out.write('"');
+        r.writeRecordTo(out);
         out.write('\n');
         l.onMessage("rejected " + r.file() + ":" + r.line() + ": " + r.reason());
       }

@@ -1,5 +1,6 @@
 package io.starmap.store;
 
+import io.starmap.core.internal.OwnerOnly;
 import io.starmap.store.internal.Sql;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,6 +70,7 @@ public final class CalcArchive {
     try {
       tmpDb = Files.createTempFile(store.home(), ".dump-", ".sqlite");
       Files.delete(tmpDb);
+      OwnerOnly.createFileIfMissing(tmpDb); // 0600, as its -wal and -shm files then
       try (Sql target = Sql.open(tmpDb)) {
         // the schema exists now; rows are copied through an attachment
       }
@@ -97,7 +99,9 @@ public final class CalcArchive {
         throw new IllegalStateException("cannot finish the dump database " + attached + ": "
             + e.getMessage(), e);
       }
-      try (OutputStream out = Files.newOutputStream(tmpZip);
+      // 0600 from its creation: the archive holds the calculations' data
+      Files.deleteIfExists(tmpZip);
+      try (OutputStream out = OwnerOnly.newOutputStream(tmpZip);
            ZipOutputStream z = new ZipOutputStream(out)) {
         z.putNextEntry(new ZipEntry("MANIFEST"));
         z.write((MAGIC + "\nformat 1\nschema " + Sql.SCHEMA_VERSION + "\ncalcs " + in
@@ -136,7 +140,7 @@ public final class CalcArchive {
     try (ZipFile z = new ZipFile(zip.toFile())) {
       ArchiveEntries entries = ArchiveEntries.check(z, zip, home);
       long cap = ArchiveEntries.entryCap(home);
-      tmpDb = Files.createTempFile(home, ".restore-", ".sqlite");
+      tmpDb = Files.createTempFile(home, ".restore-", ".sqlite", OwnerOnly.fileAttributes());
       ArchiveEntries.copyCapped(z, entries.db(), tmpDb, cap, zip);
       try (Sql check = Sql.open(tmpDb)) {
         // opening validates the schema version (a newer one is refused)
@@ -268,6 +272,7 @@ public final class CalcArchive {
   private static void writeNew(ZipFile z, ZipEntry entry, Path target, long oldId, long newId,
       long cap, Path zip) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".restore");
+    Files.deleteIfExists(tmp); // a new file, so that it is made 0600
     boolean moved = false;
     try {
       ArchiveEntries.copyCapped(z, entry, tmp, cap, zip);

@@ -1,5 +1,6 @@
 package io.starmap.store;
 
+import io.starmap.core.internal.OwnerOnly;
 import io.starmap.store.internal.Sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,7 +51,10 @@ public final class CalculationStore implements AutoCloseable {
   /** Opens the store in {@code home} (usually {@link StarmapHome#resolve()}), creating it. */
   public static CalculationStore open(Path home) {
     try {
-      Files.createDirectories(home);
+      OwnerOnly.createDirectories(home);
+      OwnerOnly.restrictDirectory(home);
+      // SQLite creates its -wal and -shm files with the database's mode: 0600 for all three
+      OwnerOnly.createFileIfMissing(home.resolve("db.sqlite"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the Starmap home " + home + ": "
           + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.starmap.store;
 
+import io.starmap.core.internal.OwnerOnly;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.Attribute;
@@ -156,6 +157,7 @@ public final class Datastore {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       Files.deleteIfExists(tmp);
+      OwnerOnly.createFileIfMissing(tmp); // the writer truncates it and keeps its 0600
       try (WritableHdfFile hdf = HdfFile.write(tmp)) {
         write(root, hdf);
       }

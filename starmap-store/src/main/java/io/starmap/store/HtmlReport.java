@@ -1,7 +1,9 @@
 package io.starmap.store;
 
+import io.starmap.core.internal.OwnerOnly;
 import io.starmap.core.Bytes;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +47,12 @@ public final class HtmlReport {
     try {
       Path abs = file.toAbsolutePath();
       Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-      Files.writeString(tmp, html, StandardCharsets.UTF_8);
+      // 0600 from its creation, as a new file and in place of an old one: it shows the run's
+      // data; the directory, the user's, is left as it is
+      Files.deleteIfExists(tmp);
+      try (OutputStream out = OwnerOnly.newOutputStream(tmp)) {
+        out.write(html.getBytes(StandardCharsets.UTF_8));
+      }
       Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
       return Files.size(abs);
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.starmap.store;
 
+import io.starmap.core.internal.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,7 +10,8 @@ import java.util.Map;
 /**
  * Where Starmap keeps its state: {@code $STARMAP_HOME}, else {@code ~/.starmap}. It holds {@code
  * db.sqlite} (the calculations), {@code calc_<id>.hdf5} (one datastore per calculation), rejects
- * of imports, and {@code pg/} (the embedded PostgreSQL).
+ * of imports, and {@code pg/} (the embedded PostgreSQL). It and every file Starmap writes in it are
+ * readable by their owner only (0700 and 0600 where permissions are POSIX).
  */
 public final class StarmapHome {
   private StarmapHome() {}
@@ -33,8 +35,10 @@ public final class StarmapHome {
   }
 
   /**
-   * The home directory from {@code env} ({@code STARMAP_HOME}, else {@code $HOME/.starmap}), created
-   * if missing.
+   * The home directory from {@code env} ({@code STARMAP_HOME}, else {@code $HOME/.starmap}),
+   * created if missing. It is private to its owner: created 0700, and an existing one that others
+   * may read (0755, as earlier versions made it) is made 0700, since it holds input rows, results
+   * and the embedded database.
    */
   public static Path resolve(Map<String, String> env) {
     String configured = env.get("STARMAP_HOME");
@@ -42,7 +46,8 @@ public final class StarmapHome {
         ? Path.of(configured)
         : Path.of(userHome(env), ".starmap");
     try {
-      Files.createDirectories(home);
+      OwnerOnly.createDirectories(home);
+      OwnerOnly.restrictDirectory(home);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create STARMAP_HOME " + home.toAbsolutePath()
           + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.starmap.cli.bench;
 
+import io.starmap.core.internal.OwnerOnly;
 import io.starmap.importer.db.DatabaseUrl;
 import io.starmap.importer.gen.PriceGenerator;
 import java.io.BufferedReader;
@@ -200,8 +201,8 @@ public final class ImportBench {
     Path logs = config.benchDir.resolve("logs");
     Path scripts = config.benchDir.resolve("scripts");
     try {
-      Files.createDirectories(logs);
-      Files.createDirectories(scripts);
+      OwnerOnly.createDirectories(logs);
+      OwnerOnly.createDirectories(scripts);
     } catch (IOException e) {
       throw new BenchException("cannot create " + config.benchDir + ": " + e.getMessage(), e);
     }
@@ -427,7 +428,7 @@ public final class ImportBench {
     List<List<Path>> bins = balance(data, n);
     List<List<String>> cmds = new ArrayList<>();
     try {
-      Files.createDirectories(dir);
+      OwnerOnly.createDirectories(dir);
       for (int i = 0; i < bins.size(); i++) {
         Path script = dir.resolve("copy-" + n + "-" + i + ".sql");
         StringBuilder sb = new StringBuilder();
@@ -435,7 +436,7 @@ public final class ImportBench {
           sb.append("\\copy ").append(config.table).append(" from ")
               .append(quote(f.toString())).append(" with (format csv)\n");
         }
-        Files.writeString(script, sb);
+        writeOwnerOnly(script, sb);
         cmds.add(psqlCommand(List.of("-f", script.toString())));
       }
     } catch (IOException e) {
@@ -454,7 +455,7 @@ public final class ImportBench {
     String copy = "COPY " + config.table + " FROM STDIN WITH (FORMAT csv)";
     List<List<String>> cmds = new ArrayList<>();
     try {
-      Files.createDirectories(dir);
+      OwnerOnly.createDirectories(dir);
       if (data.files.size() == 1) {
         Path f = data.files.get(0);
         long[] cuts = lineCuts(f, n);
@@ -472,7 +473,7 @@ public final class ImportBench {
           for (Path f : bins.get(i)) {
             sb.append(f).append('\0');
           }
-          Files.writeString(list, sb);
+          writeOwnerOnly(list, sb);
           cmds.add(List.of("/bin/sh", "-c", "xargs -0 cat < " + shq(list) + " | "
               + psqlShell(copy)));
         }
@@ -610,7 +611,7 @@ public final class ImportBench {
           deleteTree(dir);
         }
         var report = gen.writeTo(dir);
-        Files.writeString(complete, report.files() + " files, " + report.rows() + " rows, "
+        writeOwnerOnly(complete, report.files() + " files, " + report.rows() + " rows, "
             + report.bytes() + " bytes\n");
         log.accept(String.format(Locale.ROOT, "  %d files, %.1f MB in %.1f s", report.files(),
             report.bytes() / 1e6, report.elapsed().toMillis() / 1e3));
@@ -801,5 +802,13 @@ public final class ImportBench {
 
   private static String slug(String s) {
     return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+  }
+
+  /** Writes {@code text} as a new file, mode 600 from its creation (it may be in the home). */
+  private static void writeOwnerOnly(Path file, CharSequence text) throws IOException {
+    Files.deleteIfExists(file);
+    try (var out = OwnerOnly.newOutputStream(file)) {
+      out.write(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
   }
 }

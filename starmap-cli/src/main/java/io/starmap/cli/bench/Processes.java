@@ -1,5 +1,6 @@
 package io.starmap.cli.bench;
 
+import io.starmap.core.internal.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ final class Processes {
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().putAll(env);
     try {
+      OwnerOnly.createFileIfMissing(log); // mode 600: logs go in the home
       Process p = pb.start();
       RUNNING.add(p);
       p.onExit().thenRun(() -> RUNNING.remove(p));

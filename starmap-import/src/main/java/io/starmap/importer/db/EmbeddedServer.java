@@ -1,5 +1,6 @@
 package io.starmap.importer.db;
 
+import io.starmap.core.internal.OwnerOnly;
 import io.starmap.importer.db.internal.FileLocks;
 import io.starmap.importer.db.internal.PgBinaries;
 import java.io.File;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -213,9 +213,7 @@ public final class EmbeddedServer {
   private <T> T locked(Body<T> body) {
     try {
       // Only the owner may enter: the password file and the rejected rows of imports are here.
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rwx------")));
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      OwnerOnly.createDirectories(dir);
       return FileLocks.withLock(dir.resolve("server.lock"), body::run);
     } catch (IOException e) {
       throw new DatabaseUnavailableException("embedded PostgreSQL in " + dir + ": " + e, e);
@@ -427,6 +425,7 @@ public final class EmbeddedServer {
     pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
     pb.environment().put("LC_ALL", "C");
     try {
+      OwnerOnly.createFileIfMissing(log);
       Files.writeString(log, "# " + Instant.now() + " " + String.join(" ", cmd) + "\n",
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       Process p = pb.start();
@@ -534,7 +533,7 @@ public final class EmbeddedServer {
   // ---------------------------------------------------------------- leases
 
   private Path leases() throws IOException {
-    return Files.createDirectories(dir.resolve("leases"));
+    return OwnerOnly.createDirectories(dir.resolve("leases"));
   }
 
   private Path takeLease() throws IOException {
@@ -584,6 +583,8 @@ public final class EmbeddedServer {
 
   private static void write(Path file, String text) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    OwnerOnly.createFileIfMissing(tmp);
     Files.writeString(tmp, text);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }

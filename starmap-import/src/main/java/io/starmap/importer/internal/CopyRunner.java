@@ -32,7 +32,8 @@ public final class CopyRunner {
   private static final byte[] NEWLINE = {'\n'};
   private static final byte[] CRLF = {'\r', '\n'};
   private static final Pattern LINE = Pattern.compile("line (\\d+)(?:, column ([^:]+))?");
-  private static final int MAX_REJECT_BYTES = 1 << 24;
+  /** The server's reason is kept to this length: it may quote a whole bad value. */
+  private static final int MAX_REASON_CHARS = 1_000;
   // Runs of this JVM that are stopping: their tasks that have not started yet start no COPY.
   private static final java.util.Set<String> STOPPING =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -789,6 +790,10 @@ public final class CopyRunner {
 
   private static String reason(ServerErrorMessage sem) {
     String msg = Objects.requireNonNullElse(sem.getMessage(), "rejected by the server");
+    if (msg.length() > MAX_REASON_CHARS) {
+      // "invalid input syntax for type integer: "..."" quotes the value, which may be megabytes
+      msg = msg.substring(0, MAX_REASON_CHARS) + "... (" + msg.length() + " characters)";
+    }
     Matcher m = sem.getWhere() == null ? null : LINE.matcher(sem.getWhere());
     if (m != null && m.find() && m.group(2) != null) {
       msg += " (column " + m.group(2).strip() + ")";
@@ -1053,7 +1058,7 @@ public final class CopyRunner {
       } else {
         long[] split = middle(o, a, to);
         if (split == null) {
-          reject(o, a, Math.min(to, a + MAX_REJECT_BYTES), line, reason);
+          reject(o, a, to, line, reason); // one record left: all of it
           return;
         }
         loadRange(o, a, split[0], line, null);
@@ -1093,13 +1098,9 @@ public final class CopyRunner {
     return null;
   }
 
-  private void reject(Opened o, long from, long to, long line, String reason) throws IOException {
-    int len = (int) Math.min(to - from, MAX_REJECT_BYTES);
-    byte[] record = new byte[Math.max(0, len)];
-    try (PieceReader r = PieceReader.open(o.piece, from, from + len, null)) {
-      r.fill(record, 0, len);
-    }
-    rejects.add(new TaskResult.Reject(o.piece.file(), line, reason, record));
+  /** Notes a bad record by its place: its bytes go from the input to the rejects file. */
+  private void reject(Opened o, long from, long to, long line, String reason) {
+    rejects.add(new TaskResult.Reject(o.piece.file(), line, reason, o.piece, from, to));
     if (rejects.size() > task.maxErrors()) {
       throw new BadInputException(o.piece.file(), line, reason + "; more than "
           + task.maxErrors() + " bad rows (--max-errors " + task.maxErrors() + ")");

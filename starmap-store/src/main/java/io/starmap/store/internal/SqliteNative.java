@@ -1,6 +1,8 @@
 package io.starmap.store.internal;
 
+import io.starmap.core.internal.OwnerOnly;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,13 +69,16 @@ final class SqliteNative {
     if (Files.isRegularFile(lib)) {
       return lib;
     }
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, NAME, ".tmp");
+    OwnerOnly.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, NAME, ".tmp", OwnerOnly.fileAttributes());
     try (InputStream in = org.sqlite.JDBC.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         return null;
       }
-      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      // into the 0600 file made above (Files.copy would make a new one with the usual mode)
+      try (OutputStream out = OwnerOnly.newOutputStream(tmp)) {
+        in.transferTo(out);
+      }
       // Atomic, so that two processes starting at once never load a half-written library.
       Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE);
       return lib;

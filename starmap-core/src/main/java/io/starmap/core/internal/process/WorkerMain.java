@@ -23,6 +23,8 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,6 +74,9 @@ public final class WorkerMain {
   }
 
   /** Runs a worker; see the class comment for the arguments. */
+  /** The system property that names the worker's @argfile, for it to delete at its start. */
+  static final String ARG_FILE_PROPERTY = "starmap.worker.argfile";
+
   public static void main(String[] args) throws Exception {
     long t0 = System.nanoTime();
     if (args.length < 5) {
@@ -79,6 +84,7 @@ public final class WorkerMain {
           + " <allowed packages, comma-separated>");
       System.exit(2);
     }
+    deleteArgFile();
     // Class loading and first-time initialization of the task path take most of a worker's start:
     // they run on their own thread while the main thread sets up the watches and connects.
     Thread warmUp = new Thread(WorkerMain::warmUp, "starmap-worker-warm-up");
@@ -93,6 +99,27 @@ public final class WorkerMain {
     WorkerMain worker = new WorkerMain(args[0], Codecs.create(args[2], Codecs.rules(args[4])),
         Long.parseLong(args[3]));
     worker.run(Integer.parseInt(handshake[0]), handshake[1], t0, warmUp);
+  }
+
+  /**
+   * Deletes the launcher's @argfile, read by now: the master deletes it too once this worker has
+   * connected, but a master killed while its workers start would leave it behind. Only a file
+   * named as the master names them is deleted.
+   */
+  private static void deleteArgFile() {
+    String file = System.getProperty(ARG_FILE_PROPERTY);
+    if (file == null) {
+      return;
+    }
+    Path path = Path.of(file);
+    String name = path.getFileName().toString();
+    if (name.startsWith("starmap-worker-") && name.endsWith(".args")) {
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException | RuntimeException e) {
+        // the master deletes it once this worker has connected
+      }
+    }
   }
 
   private void run(int port, String token, long t0, Thread warmUp) throws IOException {

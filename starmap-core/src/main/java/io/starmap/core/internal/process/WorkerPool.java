@@ -6,6 +6,7 @@ import io.starmap.core.TaskMetrics;
 import io.starmap.core.TaskStatus;
 import io.starmap.core.WorkerLostException;
 import io.starmap.core.internal.Host;
+import io.starmap.core.internal.OwnerOnly;
 import io.starmap.core.spi.Codec;
 import io.starmap.core.spi.TaskExecutor.ReplySink;
 import io.starmap.core.spi.TaskReply;
@@ -63,6 +64,7 @@ final class WorkerPool {
   private static final int MAX_START_FAILURES = 3;
   private static final long DRAIN_MILLIS = 2_000;
   private static final long STEAL_AFTER_NANOS = 5_000_000;
+  static final String ENV_CLASS_PATH_MAX = "starmap.processes.envClassPathMax";
   static final ExecutorService HOUSEKEEPING = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "starmap-processes-housekeeping");
     t.setDaemon(true);
@@ -142,6 +144,8 @@ final class WorkerPool {
     boolean replacementStarted;
     boolean stopQueued;
     String startFailure;
+    /** Its launcher's @argfile, deleted once the JVM has read it (it connects) or has died. */
+    volatile Path argFile;
 
     Worker(String name) {
       this.name = name;
@@ -162,7 +166,10 @@ final class WorkerPool {
   final String id;
   private final Codec codec;
   private final ServerSocket server;
-  private final Path argFile;
+  /** The class path of the workers: this JVM's. */
+  private final String classPath = System.getProperty("java.class.path", "");
+  /** The @argfile's content for a class path too long for the environment; else null. */
+  private final String argFileContent;
   private final List<String> commandPrefix;
   private final List<Worker> workers = new CopyOnWriteArrayList<>();
   private final Map<String, Worker> byToken = new HashMap<>();
@@ -186,8 +193,9 @@ final class WorkerPool {
     this.id = "p" + POOLS.incrementAndGet();
     this.codec = Codecs.create(config.codec(), config.allowedPackages());
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    this.argFile = writeArgFile();
-    this.commandPrefix = command(config, argFile);
+    this.argFileContent = classPath.length() > envClassPathMax() ? argFileContent(classPath)
+        : null;
+    this.commandPrefix = command(config);
   }
 
   /** Starts a pool and waits until every worker is ready, or fails naming what went wrong. */
@@ -265,17 +273,54 @@ final class WorkerPool {
     return b;
   }
 
-  private static Path writeArgFile() throws IOException {
-    String classPath = System.getProperty("java.class.path", "");
-    Path file = Files.createTempFile("starmap-worker-", ".args");
-    file.toFile().deleteOnExit();
+  /**
+   * The longest class path passed in the workers' environment ({@code CLASSPATH}, which only
+   * their owner can read in /proc, and which leaves no file behind whenever the master dies):
+   * within what every platform allows one variable (32 K characters on Windows, 128 KB on Linux).
+   * A longer one goes in an @argfile. The system property {@value #ENV_CLASS_PATH_MAX} changes it
+   * (tests use it to take the @argfile's way).
+   */
+  private static int envClassPathMax() {
+    return Integer.getInteger(ENV_CLASS_PATH_MAX, 30_000);
+  }
+
+  private static String argFileContent(String classPath) {
     // An @argfile keeps long class paths out of the command line; quotes protect spaces.
     String quoted = classPath.replace("\\", "\\\\").replace("\"", "\\\"");
-    Files.writeString(file, "-cp\n\"" + quoted + "\"\n", StandardCharsets.UTF_8);
+    return "-cp\n\"" + quoted + "\"\n";
+  }
+
+  /**
+   * One @argfile per worker JVM, for a class path too long for the environment; owner-only from
+   * its creation (it names the class path, which may say where the user's code lives). The worker
+   * deletes it as it starts, and the master once the worker has connected or died, not at the
+   * master's exit: a master killed with SIGKILL runs no exit hook, and left one per run.
+   */
+  private Path writeArgFile() throws IOException {
+    Path file = Files.createTempFile("starmap-worker-", ".args", OwnerOnly.fileAttributes());
+    try {
+      Files.writeString(file, argFileContent, StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(file);
+      throw e;
+    }
     return file;
   }
 
-  private static List<String> command(PoolConfig config, Path argFile) {
+  /** Deletes the worker's @argfile if it still exists; a failure only costs a temporary file. */
+  private static void deleteArgFile(Worker w) {
+    Path file = w.argFile;
+    if (file != null) {
+      w.argFile = null;
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.log(Level.DEBUG, () -> "cannot delete " + file + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static List<String> command(PoolConfig config) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBinary());
     if (Runtime.version().feature() >= 22) {
@@ -294,7 +339,6 @@ final class WorkerPool {
       cmd.add("-XX:+UseSerialGC");
     }
     cmd.addAll(config.jvmOptions());
-    cmd.add("@" + argFile);
     return cmd;
   }
 
@@ -325,8 +369,18 @@ final class WorkerPool {
     Process process;
     try {
       ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+      if (argFileContent == null) {
+        builder.environment().put("CLASSPATH", classPath);
+      } else {
+        w.argFile = writeArgFile();
+        // The @argfile goes last among the launcher's options: before the main class. The
+        // worker deletes it as it starts, which a master killed meanwhile cannot do.
+        cmd.add(commandPrefix.size() + 1, "-D" + WorkerMain.ARG_FILE_PROPERTY + "=" + w.argFile);
+        cmd.add(commandPrefix.size() + 2, "@" + w.argFile);
+      }
       process = builder.start();
     } catch (IOException | RuntimeException e) {
+      deleteArgFile(w);
       synchronized (this) {
         w.startFailure = "cannot run " + cmd.get(0) + ": " + e.getMessage();
         lastStartFailure = w.startFailure;
@@ -419,6 +473,7 @@ final class WorkerPool {
         socket.close(); // not one of ours
         return;
       }
+      deleteArgFile(w); // its JVM runs its main: the launcher has read the file
       DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
       if (in.readByte() != Wire.HELLO) {
         throw new IOException("expected HELLO from " + w.name);
@@ -829,6 +884,7 @@ final class WorkerPool {
         }
       }
     }
+    deleteArgFile(w);
     int code = w.process.exitValue();
     List<Runnable> deliveries = new ArrayList<>();
     synchronized (this) {
@@ -1061,10 +1117,8 @@ final class WorkerPool {
     } catch (IOException ignored) {
       // nothing listens any more either way
     }
-    try {
-      Files.deleteIfExists(argFile);
-    } catch (IOException ignored) {
-      // deleteOnExit will have a second try
+    for (Worker w : workers) {
+      deleteArgFile(w);
     }
     failPendingLocked("the pool " + id + " was stopped");
     notifyAll();

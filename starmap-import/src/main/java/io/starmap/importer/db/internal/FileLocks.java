@@ -1,5 +1,6 @@
 package io.starmap.importer.db.internal;
 
+import io.starmap.core.internal.OwnerOnly;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -31,8 +32,8 @@ public final class FileLocks {
     Path key = lockFile.toAbsolutePath().normalize();
     ReentrantLock jvm = IN_JVM.computeIfAbsent(key, k -> new ReentrantLock());
     jvm.lock();
-    try (FileChannel ch = FileChannel.open(key, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    try (FileChannel ch = FileChannel.open(key, java.util.Set.of(StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE), OwnerOnly.fileAttributes());
         FileLock lock = ch.lock()) {
       assert lock.isValid();
       return body.run();
