@@ -36,6 +36,9 @@ public final class TaskFailedException extends StarmapException {
       return "unknown cause";
     }
     String message = cause.getMessage();
+    if (cause instanceof RemoteTaskException) {
+      return message; // already "original class: message (why)"
+    }
     return cause.getClass().getName() + (message == null ? "" : ": " + message);
   }
 

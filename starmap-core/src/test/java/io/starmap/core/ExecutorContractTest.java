@@ -2,6 +2,7 @@ package io.starmap.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -72,6 +73,11 @@ public abstract class ExecutorContractTest {
    */
   protected boolean stopsItsThreadsWhenTheRunEnds() {
     return true;
+  }
+
+  /** True for an executor that runs tasks in other JVMs, so that failures travel serialized. */
+  protected boolean runsTasksInOtherJvms() {
+    return false;
   }
 
   /** A builder for {@code task} on the executor under test, with its options and workers. */
@@ -357,6 +363,67 @@ public abstract class ExecutorContractTest {
       assertThat(million.pulled()).isLessThanOrEqualTo(10 + k);
     }
     assertThat(million.pulled()).isLessThanOrEqualTo(10 + k);
+  }
+
+  /** Throws an application's exception: {@link ContractFailure} or {@code AcmeFailure}. */
+  public static final class Throws implements Task<Integer, Integer> {
+    private static final long serialVersionUID = 1L;
+    private final boolean acme;
+
+    Throws(boolean acme) {
+      this.acme = acme;
+    }
+
+    @Override
+    public Integer call(Integer x, TaskContext<Integer> ctx) {
+      throw acme ? new com.example.acme.AcmeFailure("acme broke on " + x)
+          : new ContractFailure("contract broke on " + x);
+    }
+  }
+
+  /** An exception of the tests' own package, which every executor lets travel as itself. */
+  public static final class ContractFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ContractFailure(String message) {
+      super(message);
+    }
+  }
+
+  @Test
+  void anExceptionOfAnAllowedClassArrivesAsItselfOnEveryExecutor() {
+    Starmap<Integer, Integer> sm = this.<Integer, Integer>builder("throws", new Throws(false))
+        .build();
+    assertThatThrownBy(() -> sm.reduce(range(1), 0, Integer::sum))
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining(ContractFailure.class.getName() + ": contract broke on 0")
+        .cause().isExactlyInstanceOf(ContractFailure.class).hasMessage("contract broke on 0");
+  }
+
+  @Test
+  void anExceptionThatCannotTravelArrivesAsOneRemoteTaskExceptionThatSaysHowToAllowIt() {
+    Starmap<Integer, Integer> sm = this.<Integer, Integer>builder("throws", new Throws(true))
+        .build();
+    Throwable thrown = catchThrowable(() -> sm.reduce(range(1), 0, Integer::sum));
+    assertThat(thrown).isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("com.example.acme.AcmeFailure: acme broke on 0");
+    Throwable cause = thrown.getCause();
+    if (!runsTasksInOtherJvms()) {
+      assertThat(cause).isExactlyInstanceOf(com.example.acme.AcmeFailure.class);
+      return;
+    }
+    // The same type on every executor that crosses JVMs, a StarmapException like the rest.
+    assertThat(cause).isExactlyInstanceOf(RemoteTaskException.class)
+        .isInstanceOf(StarmapException.class)
+        .hasMessageStartingWith("com.example.acme.AcmeFailure: acme broke on 0 (sent as a copy")
+        .hasMessageContaining("allow").hasMessageContaining("com.example.acme");
+    RemoteTaskException remote = (RemoteTaskException) cause;
+    assertThat(remote.originalClassName()).isEqualTo("com.example.acme.AcmeFailure");
+    assertThat(remote.originalMessage()).isEqualTo("acme broke on 0");
+    assertThat(remote.getStackTrace()).as("the remote frames")
+        .anySatisfy(f -> assertThat(f.getClassName()).isEqualTo(Throws.class.getName()));
+    // Said once: the failure's message does not repeat the copy's type or its reason.
+    assertThat(thrown.getMessage()).doesNotContain(RemoteTaskException.class.getSimpleName());
   }
 
   @Test

@@ -19,4 +19,9 @@ class ProcessesExecutorContractTest extends ExecutorContractTest {
   protected boolean stopsItsThreadsWhenTheRunEnds() {
     return false; // the pool, its reader threads and its workers stay for the next run
   }
+
+  @Override
+  protected boolean runsTasksInOtherJvms() {
+    return true;
+  }
 }

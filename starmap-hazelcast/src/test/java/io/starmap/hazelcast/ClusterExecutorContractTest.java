@@ -38,4 +38,9 @@ class ClusterExecutorContractTest extends ExecutorContractTest {
   protected int workers() {
     return 4;
   }
+
+  @Override
+  protected boolean runsTasksInOtherJvms() {
+    return true;
+  }
 }

@@ -1,6 +1,7 @@
 package io.starmap.hazelcast.internal;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.starmap.core.RemoteTaskException;
 import io.starmap.core.StarmapException;
 import io.starmap.core.TaskMetrics;
 import io.starmap.core.TaskStatus;
@@ -8,13 +9,10 @@ import io.starmap.core.spi.TaskReply;
 import io.starmap.core.spi.TaskRequest;
 import io.starmap.core.spi.TaskRunner;
 import io.starmap.hazelcast.MemberStatus;
-import io.starmap.hazelcast.RemoteTaskException;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -246,29 +244,25 @@ public final class MemberRuntime {
     }
   }
 
-  /** {@code error} if the master can read it back, else a {@link RemoteTaskException} copy. */
+  /**
+   * {@code error} if the master can read it back, else a {@link RemoteTaskException} copy that
+   * says why and how to allow the class.
+   */
   Throwable portable(Throwable error) {
     try {
       Wire.deserialize(Wire.serialize(error), filter);
       return error;
+    } catch (Wire.RejectedClassException e) {
+      String pattern = packagePattern(e.className());
+      return RemoteTaskException.copyOf(error, "sent as a copy: " + e.getMessage()
+          + "; to receive it as itself, start the members with --allow '" + pattern
+          + "' and give the master the option allow=" + pattern + " (or STARMAP_CLUSTER_ALLOW)");
+    } catch (java.io.NotSerializableException e) {
+      return RemoteTaskException.copyOf(error, "sent as a copy: it cannot be serialized ("
+          + e.getMessage() + ")");
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      return copy(error, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+      return RemoteTaskException.copyOf(error, "sent as a copy: " + e);
     }
-  }
-
-  private static Throwable copy(Throwable t, Set<Throwable> seen) {
-    seen.add(t);
-    RemoteTaskException c = new RemoteTaskException(t.getClass().getName(), t.getMessage());
-    c.setStackTrace(t.getStackTrace());
-    if (t.getCause() != null && !seen.contains(t.getCause())) {
-      c.initCause(copy(t.getCause(), seen));
-    }
-    for (Throwable s : t.getSuppressed()) {
-      if (!seen.contains(s)) {
-        c.addSuppressed(copy(s, seen));
-      }
-    }
-    return c;
   }
 
   private byte[] status(Handshake.Session session, SignedCall call) {

@@ -2,6 +2,7 @@ package io.starmap.core.internal.process;
 
 import io.starmap.core.Bytes;
 import io.starmap.core.MemoryLimitExceededException;
+import io.starmap.core.RemoteTaskException;
 import io.starmap.core.StarmapException;
 import io.starmap.core.Task;
 import io.starmap.core.TaskMetrics;
@@ -337,7 +338,8 @@ public final class WorkerMain {
     try {
       return codec.encode(error);
     } catch (RuntimeException e) {
-      return codec.encode(RemoteTaskException.of(error));
+      // The master could not read it back: a copy that says why, and how to allow the class.
+      return codec.encode(RemoteTaskException.copyOf(error, "sent as a copy: " + e.getMessage()));
     }
   }
 

@@ -3,6 +3,7 @@ package io.starmap.core.internal.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.starmap.core.RemoteTaskException;
 import io.starmap.core.StarmapException;
 import io.starmap.core.Task;
 import io.starmap.core.TaskContext;
@@ -112,7 +113,7 @@ class JavaSerializationCodecTest {
   void unsendableExceptionsBecomeSubstitutesWithTheSameTrace() {
     IllegalStateException cause = new IllegalStateException("inner");
     RuntimeException original = new RuntimeException("outer", cause);
-    RemoteTaskException copy = RemoteTaskException.of(original);
+    RemoteTaskException copy = RemoteTaskException.copyOf(original, null);
     assertThat(copy.originalClassName()).isEqualTo(RuntimeException.class.getName());
     assertThat(copy).hasMessage("java.lang.RuntimeException: outer");
     assertThat(copy.getStackTrace()).isEqualTo(original.getStackTrace());

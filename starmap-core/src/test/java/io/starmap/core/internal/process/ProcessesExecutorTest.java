@@ -7,6 +7,7 @@ import io.starmap.core.FailurePolicy;
 import io.starmap.core.Outcome;
 import io.starmap.core.ProcessPoolInfo;
 import io.starmap.core.ProcessPools;
+import io.starmap.core.RemoteTaskException;
 import io.starmap.core.Run;
 import io.starmap.core.Starmap;
 import io.starmap.core.StarmapException;
