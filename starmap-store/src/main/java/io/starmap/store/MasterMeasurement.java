@@ -1,8 +1,7 @@
 package io.starmap.store;
 
 import io.starmap.core.Monitor;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import io.starmap.core.internal.ThreadMeter;
 
 /**
  * One operation of the master (reading inputs, reducing, saving) measured on the thread that
@@ -10,8 +9,6 @@ import java.lang.management.ThreadMXBean;
  * adds one call to the calculation's performance rows.
  */
 final class MasterMeasurement implements Monitor.Measurement {
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
   private final Calculation calc;
   private final String operation;
   private final long wall0;
@@ -23,8 +20,8 @@ final class MasterMeasurement implements Monitor.Measurement {
   MasterMeasurement(Calculation calc, String operation) {
     this.calc = calc;
     this.operation = operation;
-    this.cpu0 = cpuNanos();
-    this.alloc0 = allocatedBytes();
+    this.cpu0 = ThreadMeter.cpuNanos();
+    this.alloc0 = ThreadMeter.allocatedBytes();
     this.wall0 = System.nanoTime();
   }
 
@@ -41,26 +38,7 @@ final class MasterMeasurement implements Monitor.Measurement {
     }
     closed = true;
     long wall = System.nanoTime() - wall0;
-    calc.masterOperation(operation, 1, wall, Math.max(0, cpuNanos() - cpu0),
-        Math.max(0, allocatedBytes() - alloc0), count);
-  }
-
-  // Instrumentation never breaks the main path: a JVM without these clocks records zeros.
-  private static long cpuNanos() {
-    try {
-      long t = THREADS.getCurrentThreadCpuTime();
-      return Math.max(t, 0);
-    } catch (UnsupportedOperationException e) {
-      return 0;
-    }
-  }
-
-  private static long allocatedBytes() {
-    try {
-      return THREADS instanceof com.sun.management.ThreadMXBean sun
-          ? Math.max(sun.getCurrentThreadAllocatedBytes(), 0) : 0;
-    } catch (UnsupportedOperationException e) {
-      return 0;
-    }
+    calc.masterOperation(operation, 1, wall, Math.max(0, ThreadMeter.cpuNanos() - cpu0),
+        Math.max(0, ThreadMeter.allocatedBytes() - alloc0), count);
   }
 }
