@@ -15,39 +15,45 @@ import java.util.Map;
 public final class Encodings {
   private Encodings() {}
 
-  /** PostgreSQL encoding name to the JDK charset that reads the same bytes. */
-  private static final Map<String, String> PG_TO_JAVA = new LinkedHashMap<>();
-  /** Normalised spellings (PostgreSQL's names, the JDK's names and aliases) to PostgreSQL's. */
-  private static final Map<String, String> ALIASES = new LinkedHashMap<>();
+  /** PostgreSQL's name of each encoding, and the JDK charset that reads the same bytes. */
+  private static final String[][] TABLE = {
+      {"UTF8", "UTF-8"}, {"SQL_ASCII", "US-ASCII"}, {"LATIN1", "ISO-8859-1"},
+      {"LATIN2", "ISO-8859-2"}, {"LATIN3", "ISO-8859-3"}, {"LATIN4", "ISO-8859-4"},
+      {"LATIN5", "ISO-8859-9"}, {"LATIN7", "ISO-8859-13"}, {"LATIN9", "ISO-8859-15"},
+      {"ISO_8859_5", "ISO-8859-5"}, {"ISO_8859_6", "ISO-8859-6"}, {"ISO_8859_7", "ISO-8859-7"},
+      {"ISO_8859_8", "ISO-8859-8"}, {"WIN866", "IBM866"}, {"WIN874", "x-windows-874"},
+      {"WIN1250", "windows-1250"}, {"WIN1251", "windows-1251"}, {"WIN1252", "windows-1252"},
+      {"WIN1253", "windows-1253"}, {"WIN1254", "windows-1254"}, {"WIN1255", "windows-1255"},
+      {"WIN1256", "windows-1256"}, {"WIN1257", "windows-1257"}, {"WIN1258", "windows-1258"},
+      {"KOI8R", "KOI8-R"}, {"KOI8U", "KOI8-U"}, {"EUC_JP", "EUC-JP"}, {"EUC_KR", "EUC-KR"},
+      {"EUC_CN", "GB2312"}, {"SJIS", "Shift_JIS"}, {"BIG5", "Big5"}, {"GBK", "GBK"},
+      {"GB18030", "GB18030"}, {"UHC", "x-windows-949"}, {"LATIN6", "ISO-8859-10"},
+      {"LATIN8", "ISO-8859-14"}, {"LATIN10", "ISO-8859-16"}, {"JOHAB", "x-Johab"},
+      {"EUC_TW", "x-EUC-TW"}};
 
-  static {
-    String[][] table = {
-        {"UTF8", "UTF-8"}, {"SQL_ASCII", "US-ASCII"}, {"LATIN1", "ISO-8859-1"},
-        {"LATIN2", "ISO-8859-2"}, {"LATIN3", "ISO-8859-3"}, {"LATIN4", "ISO-8859-4"},
-        {"LATIN5", "ISO-8859-9"}, {"LATIN7", "ISO-8859-13"}, {"LATIN9", "ISO-8859-15"},
-        {"ISO_8859_5", "ISO-8859-5"}, {"ISO_8859_6", "ISO-8859-6"}, {"ISO_8859_7", "ISO-8859-7"},
-        {"ISO_8859_8", "ISO-8859-8"}, {"WIN866", "IBM866"}, {"WIN874", "x-windows-874"},
-        {"WIN1250", "windows-1250"}, {"WIN1251", "windows-1251"}, {"WIN1252", "windows-1252"},
-        {"WIN1253", "windows-1253"}, {"WIN1254", "windows-1254"}, {"WIN1255", "windows-1255"},
-        {"WIN1256", "windows-1256"}, {"WIN1257", "windows-1257"}, {"WIN1258", "windows-1258"},
-        {"KOI8R", "KOI8-R"}, {"KOI8U", "KOI8-U"}, {"EUC_JP", "EUC-JP"}, {"EUC_KR", "EUC-KR"},
-        {"EUC_CN", "GB2312"}, {"SJIS", "Shift_JIS"}, {"BIG5", "Big5"}, {"GBK", "GBK"},
-        {"GB18030", "GB18030"}, {"UHC", "x-windows-949"}, {"LATIN6", "ISO-8859-10"},
-        {"LATIN8", "ISO-8859-14"}, {"LATIN10", "ISO-8859-16"}, {"JOHAB", "x-Johab"},
-        {"EUC_TW", "x-EUC-TW"}};
-    for (String[] row : table) {
-      if (!Charset.isSupported(row[1])) {
-        continue; // a trimmed JDK without the extended charsets
+  /**
+   * Every spelling of every encoding (PostgreSQL's names, the JDK's names and their aliases) to
+   * PostgreSQL's name. Made only for a name that is not one of the table's own: it loads every
+   * charset of the table, which an import of UTF-8 files (nearly all of them) should not pay for at
+   * each start.
+   */
+  private static final class Aliases {
+    static final Map<String, String> ALL = new LinkedHashMap<>();
+
+    static {
+      for (String[] row : TABLE) {
+        if (!Charset.isSupported(row[1])) {
+          continue; // a trimmed JDK without the extended charsets
+        }
+        Charset cs = Charset.forName(row[1]);
+        ALL.putIfAbsent(normal(row[0]), row[0]);
+        ALL.putIfAbsent(normal(cs.name()), row[0]);
+        for (String alias : cs.aliases()) {
+          ALL.putIfAbsent(normal(alias), row[0]);
+        }
       }
-      Charset cs = Charset.forName(row[1]);
-      PG_TO_JAVA.put(row[0], cs.name());
-      ALIASES.putIfAbsent(normal(row[0]), row[0]);
-      ALIASES.putIfAbsent(normal(cs.name()), row[0]);
-      for (String alias : cs.aliases()) {
-        ALIASES.putIfAbsent(normal(alias), row[0]);
-      }
+      ALL.put(normal("ASCII"), "SQL_ASCII");
     }
-    ALIASES.put(normal("ASCII"), "SQL_ASCII");
   }
 
   private static String normal(String name) {
@@ -65,7 +71,12 @@ public final class Encodings {
       throw new IllegalArgumentException("encoding must not be blank");
     }
     String n = normal(name);
-    String pg = ALIASES.get(n);
+    for (String[] row : TABLE) {
+      if (n.equals(normal(row[0])) || n.equals(normal(row[1]))) {
+        return row[0];
+      }
+    }
+    String pg = Aliases.ALL.get(n);
     if (pg != null) {
       return pg;
     }
@@ -74,8 +85,8 @@ public final class Encodings {
           + " is not supported by PostgreSQL COPY; convert the files to UTF-8");
     }
     throw new IllegalArgumentException("unknown encoding " + quoted(name) + "; known: "
-        + String.join(", ", PG_TO_JAVA.keySet()) + " (or their usual names, e.g. UTF-8,"
-        + " ISO-8859-1, windows-1252)");
+        + String.join(", ", known()) + " (or their usual names, e.g. UTF-8, ISO-8859-1,"
+        + " windows-1252)");
   }
 
   /**
@@ -86,11 +97,18 @@ public final class Encodings {
     if (pgName.equals("SQL_ASCII")) {
       return StandardCharsets.UTF_8;
     }
-    String java = PG_TO_JAVA.get(pgName);
-    if (java == null) {
-      throw new IllegalArgumentException("unknown encoding " + quoted(pgName));
+    for (String[] row : TABLE) {
+      if (row[0].equals(pgName) && Charset.isSupported(row[1])) {
+        return Charset.forName(row[1]);
+      }
     }
-    return Charset.forName(java);
+    throw new IllegalArgumentException("unknown encoding " + quoted(pgName));
+  }
+
+  /** PostgreSQL's names of the encodings that this JDK can read too. */
+  private static java.util.List<String> known() {
+    return java.util.Arrays.stream(TABLE).filter(row -> Charset.isSupported(row[1]))
+        .map(row -> row[0]).toList();
   }
 
   /** {@code 'a''b'}: the name quoted so that a quote or a blank inside it stays visible. */

@@ -86,6 +86,15 @@ class EmbeddedServerSecurityTest {
           "select 6 * 7"));
       assertThat(owner.exit()).as("the owner's psql: %s", owner).isZero();
       assertThat(owner.output().strip()).isEqualTo("42");
+      // The role's verifier has the few iterations that a 256-bit random password needs (each
+      // connection pays them), and psql and pgjdbc both accept it.
+      try (Connection c = db.connect(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("select rolpassword from pg_authid where rolname = '"
+              + EmbeddedServer.USER + "'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1))
+            .startsWith("SCRAM-SHA-256$" + EmbeddedAuth.SCRAM_ITERATIONS + ":");
+      }
     }
   }
 
