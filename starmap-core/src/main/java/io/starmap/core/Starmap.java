@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  */
 public final class Starmap<A, R> {
   /** The default in-flight bound per worker, reached only by tasks much shorter than 1 ms. */
-  static final int ADAPTIVE_WINDOW_PER_WORKER = Integer.getInteger("starmap.windowPerWorker", 64);
+  static final int ADAPTIVE_WINDOW_PER_WORKER = 64;
 
   private final Builder<A, R> b;
 
