@@ -55,9 +55,35 @@ class MalformedCsvTest {
     new Random(8).nextBytes(junk);
     Files.write(f, junk);
     Child.Result r = importFile(f, "garbage");
-    // the first record (line 1, possibly longer when a random quote opens) is no valid row:
-    // random bytes are not UTF-8 within a few bytes, and hold a newline every 256 bytes or so
-    assertCleanFailure(r, "garbage.csv", "1: ");
+    // Every piece of random bytes is bad (not UTF-8 within a few bytes); the pieces load in
+    // parallel, so the failure named is that of whichever piece failed first. It must name a
+    // line of the file where the record holding the bytes it quotes starts.
+    assertCleanFailure(r, "garbage.csv", "");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "garbage\\.csv:(\\d+): invalid byte sequence for encoding \"UTF8\": ((?:0x[0-9a-f]{2} ?)+)")
+        .matcher(r.output());
+    assertThat(m.find()).as(r.output()).isTrue();
+    long line = Long.parseLong(m.group(1));
+    long start = 0;
+    for (long n = 1; n < line; start++) {
+      if (junk[(int) start] == '\n') {
+        n++;
+      }
+    }
+    String[] hex = m.group(2).trim().split(" ");
+    byte[] bad = new byte[hex.length];
+    for (int i = 0; i < hex.length; i++) {
+      bad[i] = (byte) Integer.parseInt(hex[i].substring(2), 16);
+    }
+    int at = -1;
+    for (int i = (int) start; i + bad.length <= junk.length && i < start + 256; i++) {
+      if (Arrays.equals(junk, i, i + bad.length, bad, 0, bad.length)) {
+        at = i;
+        break;
+      }
+    }
+    assertThat(at).as("the bytes %s in the record that starts at line %d (byte %d)",
+        m.group(2), line, start).isGreaterThanOrEqualTo(0);
   }
 
   @Test
