@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -87,16 +85,7 @@ public final class LocalWorkers {
   public static void writeCluster(Path dir, Cluster cluster) {
     try {
       OwnerOnly.createDirectories(dir);
-      Path secret = dir.resolve("secret");
-      Files.deleteIfExists(secret);
-      try {
-        Files.createFile(secret, PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(secret);
-      }
-      Files.writeString(secret, cluster.secret() + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.TRUNCATE_EXISTING);
+      OwnerOnly.writeString(dir.resolve("secret"), cluster.secret() + "\n");
       Properties p = new Properties();
       p.setProperty("cluster", cluster.name());
       p.setProperty("join", String.join(",", cluster.join()));

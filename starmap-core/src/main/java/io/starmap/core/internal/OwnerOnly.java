@@ -71,6 +71,21 @@ public final class OwnerOnly {
   }
 
   /**
+   * Replaces {@code file} with {@code text} (UTF-8) atomically: written to a new 0600 file beside
+   * it, then renamed, so that a reader sees the old content or the new one, and others never see
+   * either.
+   */
+  public static void writeString(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, fileAttributes());
+    Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8,
+        StandardOpenOption.TRUNCATE_EXISTING);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
    * Opens {@code file} for writing (by default created or truncated); a file it creates is 0600.
    * An existing file keeps its mode.
    */

@@ -1,13 +1,12 @@
 package io.starmap.importer.db;
 
+import io.starmap.core.internal.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -80,7 +79,8 @@ final class EmbeddedAuth {
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);
     String pw = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    writePrivate(pendingFile(), "127.0.0.1:*:*:" + EmbeddedServer.USER + ":" + pw + "\n");
+    OwnerOnly.writeString(pendingFile(), "127.0.0.1:*:*:" + EmbeddedServer.USER + ":" + pw
+        + "\n");
     return pw;
   }
 
@@ -91,7 +91,7 @@ final class EmbeddedAuth {
    */
   Path pwFile(String password) throws IOException {
     Path f = dir.resolve("initdb.pw");
-    writePrivate(f, scramVerifier(password) + "\n");
+    OwnerOnly.writeString(f, scramVerifier(password) + "\n");
     return f;
   }
 
@@ -127,10 +127,7 @@ final class EmbeddedAuth {
 
   /** Replaces {@code pg_hba.conf} of {@code data} with Starmap's. */
   void writeHba(Path data) throws IOException {
-    Path tmp = data.resolve("pg_hba.conf.tmp");
-    writePrivate(tmp, HBA);
-    Files.move(tmp, data.resolve("pg_hba.conf"), StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    OwnerOnly.writeString(data.resolve("pg_hba.conf"), HBA);
   }
 
   /** Makes a pending password the password (once the cluster has it). */
@@ -162,16 +159,6 @@ final class EmbeddedAuth {
     } catch (NoSuchFileException e) {
       return null;
     }
-  }
-
-  /** Writes {@code text} to {@code file}, created 0600: never readable by others, even briefly. */
-  static void writePrivate(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /**

@@ -134,7 +134,8 @@ public final class EmbeddedServer {
     return locked(() -> {
       long t0 = System.nanoTime();
       boolean started = ensureRunning();
-      write(dir.resolve("pinned"), ProcessHandle.current().pid() + " " + Instant.now() + "\n");
+      OwnerOnly.writeString(dir.resolve("pinned"),
+          ProcessHandle.current().pid() + " " + Instant.now() + "\n");
       return status(postmaster(), started ? elapsedMillis(t0) : -1);
     });
   }
@@ -501,7 +502,7 @@ public final class EmbeddedServer {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    write(dir.resolve("port"), port + "\n");
+    OwnerOnly.writeString(dir.resolve("port"), port + "\n");
     return port;
   }
 
@@ -540,8 +541,8 @@ public final class EmbeddedServer {
     ProcessHandle me = ProcessHandle.current();
     Path lease = leases().resolve(me.pid() + "-" + LEASE_SEQ.incrementAndGet() + "-"
         + UUID.randomUUID().toString().substring(0, 8));
-    write(lease, me.pid() + " " + me.info().startInstant().map(Instant::toEpochMilli).orElse(0L)
-        + "\n");
+    OwnerOnly.writeString(lease, me.pid() + " "
+        + me.info().startInstant().map(Instant::toEpochMilli).orElse(0L) + "\n");
     return lease;
   }
 
@@ -580,14 +581,6 @@ public final class EmbeddedServer {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  private static void write(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    OwnerOnly.createFileIfMissing(tmp);
-    Files.writeString(tmp, text);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
 
   private static void deleteTree(Path p) throws IOException {
     if (Files.exists(p)) {
