@@ -1,7 +1,7 @@
 package io.starmap.bench;
 
-import io.starmap.core.ProcessPools;
 import io.starmap.core.Starmap;
+import io.starmap.core.processes.ProcessPools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,8 +1,8 @@
 package io.starmap.bench;
 
-import io.starmap.core.ProcessPoolInfo;
-import io.starmap.core.ProcessPools;
 import io.starmap.core.Starmap;
+import io.starmap.core.processes.ProcessPoolInfo;
+import io.starmap.core.processes.ProcessPools;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -73,7 +73,7 @@ public class TaskOverheadBenchmark {
     onVirtual = Starmap.<Integer, Integer>builder("trivial", (x, ctx) -> x + 1)
         .executor("virtual").workers(WORKERS).recorder(recorder)
         .progress(p -> progressed += p.done()).build();
-    io.starmap.core.ProcessPools.warmUp(WORKERS, java.util.Map.of());
+    io.starmap.core.processes.ProcessPools.warmUp(WORKERS, java.util.Map.of());
     onProcesses = Starmap.<Integer, Integer>builder("trivial", new Increment())
         .executor("processes").workers(WORKERS).recorder(recorder)
         .progress(p -> progressed += p.done()).build();
@@ -91,7 +91,7 @@ public class TaskOverheadBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     bare.shutdownNow();
-    io.starmap.core.ProcessPools.shutdown();
+    io.starmap.core.processes.ProcessPools.shutdown();
   }
 
   /** A bare pool: submit every task, take every result in completion order. */

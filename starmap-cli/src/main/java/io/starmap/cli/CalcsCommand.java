@@ -9,10 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code starmap calcs}: the calculations of {@code $STARMAP_HOME}. */
 @Command(name = "calcs", description = "List, search, delete, purge, abort, dump and restore"
@@ -133,7 +133,7 @@ final class CalcsCommand implements Runnable {
       print(t);
       if (!force && !victims.isEmpty()) {
         err().println("Nothing deleted: run again with --force to delete these "
-            + victims.size() + " calculations (" + io.starmap.core.Bytes.human(freed) + ").");
+            + victims.size() + " calculations (" + io.starmap.core.internal.util.Bytes.human(freed) + ").");
         err().flush();
       }
       return 0;

@@ -1,6 +1,6 @@
 package io.starmap.cli;
 
-import io.starmap.core.Bytes;
+import io.starmap.core.internal.util.Bytes;
 import io.starmap.store.CalculationStore;
 import io.starmap.store.HtmlReport;
 import java.nio.file.Path;

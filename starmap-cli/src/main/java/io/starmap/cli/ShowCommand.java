@@ -1,14 +1,14 @@
 package io.starmap.cli;
 
-import io.starmap.core.Bytes;
+import io.starmap.core.internal.util.Bytes;
 import io.starmap.store.CalcRecord;
 import io.starmap.store.CalculationStore;
 import io.starmap.store.Views;
 import java.util.Locale;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code starmap show}: the views of one calculation, also while it runs. */
 @Command(name = "show", description = "Show a view of a calculation (works while it runs).",

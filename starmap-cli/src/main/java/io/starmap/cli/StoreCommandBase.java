@@ -1,6 +1,6 @@
 package io.starmap.cli;
 
-import io.starmap.core.Bytes;
+import io.starmap.core.internal.util.Bytes;
 import io.starmap.store.CalcRecord;
 import io.starmap.store.CalculationStore;
 import io.starmap.store.StarmapHome;
@@ -10,9 +10,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * What the commands that read the calculation store share: {@code --format}, opening the store of

@@ -1,8 +1,8 @@
 package io.starmap.cli;
 
-import io.starmap.core.internal.OwnerOnly;
-import io.starmap.core.Bytes;
 import io.starmap.core.StarmapException;
+import io.starmap.core.internal.util.Bytes;
+import io.starmap.core.internal.util.OwnerOnly;
 import io.starmap.hazelcast.ClusterExecutor;
 import io.starmap.hazelcast.ClusterSettings;
 import io.starmap.hazelcast.LocalWorkers;
@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

@@ -1,5 +1,7 @@
 package io.starmap.core;
 
+import io.starmap.core.internal.util.Bytes;
+
 /**
  * What a run did, counted by the master.
  *

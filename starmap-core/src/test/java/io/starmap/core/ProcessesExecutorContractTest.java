@@ -1,5 +1,6 @@
 package io.starmap.core;
 
+import io.starmap.core.processes.ProcessPools;
 import org.junit.jupiter.api.AfterAll;
 
 /** The executor contract on {@code processes}: tasks run in two worker JVMs. */

@@ -15,7 +15,6 @@ import io.starmap.core.StarmapException;
 import io.starmap.core.TaskMetrics;
 import io.starmap.core.TaskStatus;
 import io.starmap.core.WorkerLostException;
-import io.starmap.core.internal.PoolExecutor;
 import io.starmap.core.spi.TaskExecutor;
 import io.starmap.core.spi.TaskReply;
 import io.starmap.core.spi.TaskRequest;
@@ -87,7 +86,7 @@ public final class ClusterExecutor implements TaskExecutor {
   private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
   private final ExecutorService callbacks;
   private final ScheduledExecutorService timer;
-  private final PoolExecutor local;
+  private final TaskExecutor local;
   private final Target localTarget;
   private final int workers;
   private volatile boolean closed;
@@ -155,7 +154,7 @@ public final class ClusterExecutor implements TaskExecutor {
         Thread.ofPlatform().daemon().name("starmap-cluster-timer").factory());
     if (settings.includeMaster()) {
       int cores = Runtime.getRuntime().availableProcessors();
-      this.local = PoolExecutor.threads(cores);
+      this.local = TaskExecutor.threads(cores);
       this.localTarget = new Target(null, "master", "the master", cores, null);
     } else {
       this.local = null;

@@ -1,6 +1,6 @@
 package io.starmap.hazelcast;
 
-import io.starmap.core.internal.OwnerOnly;
+import io.starmap.core.internal.util.OwnerOnly;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;

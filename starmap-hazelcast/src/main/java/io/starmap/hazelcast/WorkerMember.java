@@ -5,7 +5,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import io.starmap.core.StarmapException;
-import io.starmap.core.internal.Host;
+import io.starmap.core.spi.TaskRunner;
 import io.starmap.hazelcast.internal.Attributes;
 import io.starmap.hazelcast.internal.ClusterCrypto;
 import io.starmap.hazelcast.internal.HazelcastSetup;
@@ -73,7 +73,7 @@ public final class WorkerMember implements AutoCloseable {
       java.util.function.Consumer<com.hazelcast.config.Config> adjust) {
     HazelcastSetup.quietLogging(Level.WARNING);
     String version = StarmapVersion.current();
-    String workerId = Host.NAME + ":" + Host.PID;
+    String workerId = TaskRunner.processId();
     MemberRuntime runtime = new MemberRuntime(settings.secret(), settings.allow(), version,
         workerId, settings.threads());
     Map<String, String> attributes = Attributes.of(new ClusterCrypto(settings.secret()), version,

@@ -2,7 +2,7 @@ package io.starmap.importer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.starmap.core.ProcessPools;
+import io.starmap.core.processes.ProcessPools;
 import io.starmap.importer.testing.PostgresExtension;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -114,7 +114,7 @@ record ArchiveEntries(ZipEntry db, Map<Long, ZipEntry> datastores) {
       throws IOException {
     byte[] buf = new byte[1 << 16];
     long total = 0;
-    try (OutputStream out = io.starmap.core.internal.OwnerOnly.newOutputStream(target)) {
+    try (OutputStream out = io.starmap.core.internal.util.OwnerOnly.newOutputStream(target)) {
       while (true) {
         // one byte more than the limit allows tells an overflow, and is not written
         int n = in.read(buf, 0, (int) Math.min(buf.length, limit - total + 1));

@@ -329,7 +329,7 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
       size = Files.size(datastore);
       double secs = (System.nanoTime() - t0) / 1e9;
       log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
-          "Stored %s on %s in %.2f seconds", io.starmap.core.Bytes.human(size), datastore, secs));
+          "Stored %s on %s in %.2f seconds", io.starmap.core.internal.util.Bytes.human(size), datastore, secs));
     } catch (IOException | RuntimeException e) {
       log(System.Logger.Level.ERROR, "the datastore " + datastore + " could not be written: "
           + e.getMessage());

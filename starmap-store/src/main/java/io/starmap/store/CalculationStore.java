@@ -1,6 +1,6 @@
 package io.starmap.store;
 
-import io.starmap.core.internal.OwnerOnly;
+import io.starmap.core.internal.util.OwnerOnly;
 import io.starmap.store.internal.Sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,5 @@
 package io.starmap.store;
 
-import io.starmap.core.internal.OwnerOnly;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.Attribute;
@@ -10,6 +9,7 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.api.WritableGroup;
 import io.jhdf.api.WritableNode;
+import io.starmap.core.internal.util.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Array;

@@ -1,7 +1,7 @@
 package io.starmap.store;
 
-import io.starmap.core.internal.OwnerOnly;
-import io.starmap.core.Bytes;
+import io.starmap.core.internal.util.Bytes;
+import io.starmap.core.internal.util.OwnerOnly;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package io.starmap.store;
 
 import io.starmap.core.Monitor;
-import io.starmap.core.internal.ThreadMeter;
+import io.starmap.core.internal.util.ThreadMeter;
 
 /**
  * One operation of the master (reading inputs, reducing, saving) measured on the thread that

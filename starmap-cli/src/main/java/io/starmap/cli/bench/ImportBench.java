@@ -1,6 +1,6 @@
 package io.starmap.cli.bench;
 
-import io.starmap.core.internal.OwnerOnly;
+import io.starmap.core.internal.util.OwnerOnly;
 import io.starmap.importer.db.DatabaseUrl;
 import io.starmap.importer.gen.PriceGenerator;
 import java.io.BufferedReader;

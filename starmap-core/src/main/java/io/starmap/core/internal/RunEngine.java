@@ -196,9 +196,11 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
             new TaskRequest<>(runId, s.name(), taskNo, s.task(), args, weight), replies::add);
       } catch (RuntimeException e) {
         inFlight.remove(taskNo);
-        StarmapException failure = new StarmapException("cannot submit task " + s.name() + "#"
-            + taskNo + "(" + summary + ") to the " + s.executor().name() + " executor: "
-            + e.getMessage(), e);
+        // An executor's own StarmapException already names the task and says why: wrapping it
+        // would only repeat its message one level down.
+        StarmapException failure = e instanceof StarmapException own ? own
+            : new StarmapException("cannot submit task " + s.name() + "#" + taskNo + "("
+                + summary + ") to the " + s.executor().name() + " executor: " + e.getMessage(), e);
         finish(RunSummary.Status.FAILED, failure);
         throw failure;
       }
@@ -336,7 +338,7 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
       softWarned = true;
       String message = String.format(Locale.ROOT,
           "%s: the heap holds %s of %s (%.0f%%), above the soft limit of %.0f%%", s.name(),
-          io.starmap.core.Bytes.human(used), io.starmap.core.Bytes.human(max),
+          io.starmap.core.internal.util.Bytes.human(used), io.starmap.core.internal.util.Bytes.human(max),
           100.0 * used / max, 100 * guard.softFraction());
       LOG.log(Level.WARNING, message);
       record(r -> r.log(Level.WARNING, message));
@@ -346,8 +348,8 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
           Locale.ROOT,
           "memory guard stopped %s after task #%d: the heap holds %s of %s (%.0f%%), above the"
               + " hard limit of %.0f%%; raise -Xmx, lower the workers or reduce what each task"
-              + " returns", s.name(), taskNo, io.starmap.core.Bytes.human(used),
-          io.starmap.core.Bytes.human(max), 100.0 * used / max, 100 * guard.hardFraction()));
+              + " returns", s.name(), taskNo, io.starmap.core.internal.util.Bytes.human(used),
+          io.starmap.core.internal.util.Bytes.human(max), 100.0 * used / max, 100 * guard.hardFraction()));
       finish(RunSummary.Status.FAILED, error);
       throw error;
     }

@@ -3,6 +3,7 @@ package io.starmap.core.internal;
 import io.starmap.core.Monitor;
 import io.starmap.core.OperationStats;
 import io.starmap.core.TaskContext;
+import io.starmap.core.internal.util.ThreadMeter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

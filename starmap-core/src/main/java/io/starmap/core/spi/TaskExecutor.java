@@ -20,6 +20,18 @@ package io.starmap.core.spi;
  */
 public interface TaskExecutor extends AutoCloseable {
 
+  /**
+   * The built-in {@code threads} executor, for an executor that also runs some tasks in the
+   * caller's JVM (the cluster runs them on the master when asked to).
+   *
+   * @param workers how many platform threads run tasks at once; positive
+   * @return a new executor, which its caller closes
+   * @throws IllegalArgumentException if {@code workers} is not positive
+   */
+  static TaskExecutor threads(int workers) {
+    return io.starmap.core.internal.PoolExecutor.threads(workers);
+  }
+
   /** The executor's name, as users select it: {@code no}, {@code threads}, ... */
   String name();
 

@@ -4,10 +4,11 @@ import io.starmap.core.OperationStats;
 import io.starmap.core.TaskMetrics;
 import io.starmap.core.TaskStatus;
 import io.starmap.core.internal.CpuSampler;
+import io.starmap.core.internal.Host;
 import io.starmap.core.internal.Jfr;
 import io.starmap.core.internal.TaskEvent;
 import io.starmap.core.internal.TaskMonitor;
-import io.starmap.core.internal.ThreadMeter;
+import io.starmap.core.internal.util.ThreadMeter;
 
 /**
  * Runs one task where it executes, with the instrumentation every executor shares: wall and CPU
@@ -16,6 +17,17 @@ import io.starmap.core.internal.ThreadMeter;
  */
 public final class TaskRunner {
   private TaskRunner() {}
+
+  /**
+   * This JVM as task records name it. An executor whose JVM runs tasks on several threads appends
+   * {@code /thread} to tell them apart, as the built-in ones do.
+   *
+   * @return {@code host:pid}: the {@code HOSTNAME} variable (else the local host's name) and this
+   *     process's id
+   */
+  public static String processId() {
+    return Host.NAME + ":" + Host.PID;
+  }
 
   /**
    * Runs {@code request} in the current thread.

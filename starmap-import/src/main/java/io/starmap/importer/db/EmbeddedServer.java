@@ -1,6 +1,6 @@
 package io.starmap.importer.db;
 
-import io.starmap.core.internal.OwnerOnly;
+import io.starmap.core.internal.util.OwnerOnly;
 import io.starmap.importer.db.internal.FileLocks;
 import io.starmap.importer.db.internal.PgBinaries;
 import java.io.File;
@@ -633,12 +633,30 @@ public final class EmbeddedServer {
       if (uid != 0) {
         return false;
       }
-      if (!io.zonky.test.db.postgres.util.LinuxUtils.isUnshareAvailable()) {
+      if (!works("unshare", "-U", "true")) {
         throw new DatabaseUnavailableException("PostgreSQL refuses to run as root, and 'unshare -U'"
             + " (which would run it as an unprivileged user) does not work here: run starmap as"
             + " another user, or pass --db URL of a PostgreSQL server");
       }
       return true;
+    }
+
+    /** Whether {@code command} runs and exits with 0 within ten seconds. */
+    private static boolean works(String... command) {
+      try {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+          return p.exitValue() == 0;
+        }
+        p.destroyForcibly();
+        return false;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
   }
 

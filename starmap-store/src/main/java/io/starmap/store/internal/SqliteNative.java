@@ -1,9 +1,9 @@
 package io.starmap.store.internal;
 
-import io.starmap.core.internal.OwnerOnly;
+import io.starmap.core.internal.util.OwnerOnly;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -75,7 +75,11 @@ public final class JavaSerializationCodec implements Codec {
     try (ObjectOutputStream out = new CheckingOutputStream(bytes, allowed)) {
       out.writeObject(value);
     } catch (NotAllowedException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
+      // Only a way out of writeObject: its message and stack trace are the whole story, and a
+      // cause would print the same message twice.
+      IllegalArgumentException refused = new IllegalArgumentException(e.getMessage());
+      refused.setStackTrace(e.getStackTrace());
+      throw refused;
     } catch (NotSerializableException e) {
       throw new IllegalArgumentException("class " + e.getMessage() + " is not Serializable", e);
     } catch (IOException | RuntimeException e) {

@@ -1,6 +1,6 @@
 package io.starmap.core.internal.process;
 
-import io.starmap.core.ProcessPoolInfo;
+import io.starmap.core.processes.ProcessPoolInfo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;

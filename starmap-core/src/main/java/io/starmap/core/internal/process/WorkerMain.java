@@ -1,6 +1,5 @@
 package io.starmap.core.internal.process;
 
-import io.starmap.core.Bytes;
 import io.starmap.core.MemoryLimitExceededException;
 import io.starmap.core.RemoteTaskException;
 import io.starmap.core.StarmapException;
@@ -8,6 +7,7 @@ import io.starmap.core.Task;
 import io.starmap.core.TaskMetrics;
 import io.starmap.core.TaskStatus;
 import io.starmap.core.internal.Host;
+import io.starmap.core.internal.util.Bytes;
 import io.starmap.core.spi.Codec;
 import io.starmap.core.spi.TaskReply;
 import io.starmap.core.spi.TaskRequest;

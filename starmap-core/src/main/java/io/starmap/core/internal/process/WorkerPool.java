@@ -6,7 +6,8 @@ import io.starmap.core.TaskMetrics;
 import io.starmap.core.TaskStatus;
 import io.starmap.core.WorkerLostException;
 import io.starmap.core.internal.Host;
-import io.starmap.core.internal.OwnerOnly;
+import io.starmap.core.internal.util.OwnerOnly;
+import io.starmap.core.processes.ProcessPools;
 import io.starmap.core.spi.Codec;
 import io.starmap.core.spi.TaskExecutor.ReplySink;
 import io.starmap.core.spi.TaskReply;
@@ -166,9 +167,9 @@ final class WorkerPool {
   final String id;
   private final Codec codec;
   private final ServerSocket server;
-  /** The class path of the workers: this JVM's. */
-  private final String classPath = System.getProperty("java.class.path", "");
-  /** The @argfile's content for a class path too long for the environment; else null. */
+  /** Where the workers find the code: this JVM's paths. */
+  private final WorkerPaths paths = WorkerPaths.ofThisJvm();
+  /** The @argfile's content, for paths that cannot travel in the environment; else null. */
   private final String argFileContent;
   private final List<String> commandPrefix;
   private final List<Worker> workers = new CopyOnWriteArrayList<>();
@@ -193,9 +194,8 @@ final class WorkerPool {
     this.id = "p" + POOLS.incrementAndGet();
     this.codec = Codecs.create(config.codec(), config.allowedPackages());
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    this.argFileContent = classPath.length() > envClassPathMax() ? argFileContent(classPath)
-        : null;
-    this.commandPrefix = command(config);
+    this.argFileContent = paths.inEnvironment(envClassPathMax()) ? null : paths.argFileContent();
+    this.commandPrefix = command(config, paths);
   }
 
   /** Starts a pool and waits until every worker is ready, or fails naming what went wrong. */
@@ -284,12 +284,6 @@ final class WorkerPool {
     return Integer.getInteger(ENV_CLASS_PATH_MAX, 30_000);
   }
 
-  private static String argFileContent(String classPath) {
-    // An @argfile keeps long class paths out of the command line; quotes protect spaces.
-    String quoted = classPath.replace("\\", "\\\\").replace("\"", "\\\"");
-    return "-cp\n\"" + quoted + "\"\n";
-  }
-
   /**
    * One @argfile per worker JVM, for a class path too long for the environment; owner-only from
    * its creation (it names the class path, which may say where the user's code lives). The worker
@@ -320,11 +314,11 @@ final class WorkerPool {
     }
   }
 
-  private static List<String> command(PoolConfig config) {
+  private static List<String> command(PoolConfig config, WorkerPaths paths) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBinary());
     if (Runtime.version().feature() >= 22) {
-      cmd.add("--enable-native-access=ALL-UNNAMED"); // for prctl, without a warning
+      cmd.add(paths.nativeAccess()); // for prctl, without a warning
     }
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       // Module flags change what the code may do; other flags (agents, ports) must not be copied.
@@ -356,7 +350,7 @@ final class WorkerPool {
     List<String> cmd = new ArrayList<>(commandPrefix);
     // The marker comes first among the properties so that ps and /proc show it plainly.
     cmd.add(1, "-Dstarmap.worker=" + Host.PID + "." + w.name);
-    cmd.add(WorkerMain.class.getName());
+    cmd.addAll(paths.mainClass());
     cmd.add(w.name);
     cmd.add(String.valueOf(Host.PID));
     cmd.add(config.codec());
@@ -370,8 +364,9 @@ final class WorkerPool {
     try {
       ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
       if (argFileContent == null) {
-        builder.environment().put("CLASSPATH", classPath);
+        builder.environment().put("CLASSPATH", paths.classPath());
       } else {
+        builder.environment().remove("CLASSPATH"); // the @argfile says it all
         w.argFile = writeArgFile();
         // The @argfile goes last among the launcher's options: before the main class. The
         // worker deletes it as it starts, which a master killed meanwhile cannot do.
@@ -525,7 +520,8 @@ final class WorkerPool {
     }
     synchronized (this) {
       if (closed) {
-        throw new StarmapException("the processes pool " + id + " is stopped");
+        throw new StarmapException("cannot run task " + request.taskName() + "#"
+            + request.taskNo() + ": the processes pool " + id + " is stopped");
       }
       pending.addLast(new Outgoing(nextSeq++, request, definition, args, sink));
       assignLocked();

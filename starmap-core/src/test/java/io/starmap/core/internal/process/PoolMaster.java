@@ -1,7 +1,7 @@
 package io.starmap.core.internal.process;
 
-import io.starmap.core.ProcessPools;
 import io.starmap.core.Starmap;
+import io.starmap.core.processes.ProcessPools;
 import java.util.List;
 import java.util.Map;
 

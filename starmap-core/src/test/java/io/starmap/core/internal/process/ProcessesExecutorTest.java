@@ -2,17 +2,18 @@ package io.starmap.core.internal.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.starmap.core.FailurePolicy;
 import io.starmap.core.Outcome;
-import io.starmap.core.ProcessPoolInfo;
-import io.starmap.core.ProcessPools;
 import io.starmap.core.RemoteTaskException;
 import io.starmap.core.Run;
 import io.starmap.core.Starmap;
 import io.starmap.core.StarmapException;
 import io.starmap.core.TaskFailedException;
 import io.starmap.core.TaskMetrics;
+import io.starmap.core.processes.ProcessPoolInfo;
+import io.starmap.core.processes.ProcessPools;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,6 +156,26 @@ class ProcessesExecutorTest {
         .isInstanceOf(StarmapException.class)
         .hasMessageContaining("javax.management.Attribute")
         .hasMessageContaining("allowedPackages=javax.management");
+  }
+
+  @Test
+  void aRefusedFunctionSaysWhyOnceNotOnEveryLevelOfTheChain() {
+    Object outside = new javax.management.Attribute("a", 1); // captured: sent with the lambda
+    Starmap<Integer, Integer> starmap = Starmap.<Integer, Integer>builder("capture",
+        (x, ctx) -> x + outside.hashCode()).executor("processes").workers(1).build();
+    Throwable thrown = catchThrowable(() -> starmap.reduce(List.of(1), 0, Integer::sum));
+    assertThat(thrown).isInstanceOf(StarmapException.class)
+        .hasMessageContaining("function of task capture")
+        .hasMessageContaining("allowedPackages=javax.management");
+    int levels = 0;
+    int saying = 0;
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      levels++;
+      saying += t.getMessage() != null && t.getMessage().contains("allow-list") ? 1 : 0;
+    }
+    // The failure with its context, then the codec's refusal: nothing in between repeats them.
+    assertThat(levels).as("levels of the chain").isEqualTo(2);
+    assertThat(saying).as("levels that repeat the reason").isEqualTo(2);
   }
 
   @Test

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.starmap.core.MemoryLimitExceededException;
-import io.starmap.core.ProcessPoolInfo;
-import io.starmap.core.ProcessPools;
 import io.starmap.core.Starmap;
 import io.starmap.core.TaskFailedException;
 import io.starmap.core.WorkerLostException;
+import io.starmap.core.processes.ProcessPoolInfo;
+import io.starmap.core.processes.ProcessPools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

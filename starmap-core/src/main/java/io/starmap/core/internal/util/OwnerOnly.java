@@ -1,4 +1,4 @@
-package io.starmap.core.internal;
+package io.starmap.core.internal.util;
 
 import java.io.IOException;
 import java.io.OutputStream;

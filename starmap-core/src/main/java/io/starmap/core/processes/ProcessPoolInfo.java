@@ -1,4 +1,4 @@
-package io.starmap.core;
+package io.starmap.core.processes;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.starmap.core;
+package io.starmap.core.internal.util;
 
 import java.util.Locale;
 

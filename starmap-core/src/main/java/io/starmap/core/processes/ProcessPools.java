@@ -1,4 +1,4 @@
-package io.starmap.core;
+package io.starmap.core.processes;
 
 import io.starmap.core.internal.process.Pools;
 import java.util.List;

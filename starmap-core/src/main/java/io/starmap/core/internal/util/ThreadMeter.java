@@ -1,4 +1,4 @@
-package io.starmap.core.internal;
+package io.starmap.core.internal.util;
 
 import java.lang.management.ManagementFactory;
 
