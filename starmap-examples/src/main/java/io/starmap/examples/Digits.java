@@ -1,0 +1,41 @@
+package io.starmap.examples;
+
+import io.starmap.core.AccumMap;
+import io.starmap.core.Task;
+import java.util.List;
+
+/**
+ * The task that the examples share: it looks at one number and returns what it saw as an {@link
+ * AccumMap}, which the master adds up. The same task runs on threads, in worker processes and on
+ * a cluster, so it is a {@link Task} (serializable), and it captures nothing.
+ */
+public final class Digits {
+  private Digits() {}
+
+  /**
+   * Counts one number: {@code numbers} (1 per task), {@code total} (the number itself), {@code
+   * lastDigits} (how many numbers end in 0..9, an array added element by element) and {@code
+   * workers} (where the task ran, a list that the reduce concatenates).
+   */
+  public static final Task<Integer, AccumMap> TASK = (n, ctx) -> {
+    long[] lastDigits = new long[10];
+    try (var m = ctx.measure("digit sum")) {   // a named operation, timed inside the task
+      lastDigits[n % 10] = 1;
+      m.count(1);                               // what a rate is made of: here, one number
+    }
+    return AccumMap.of("numbers", 1L, "total", (long) n, "lastDigits", lastDigits,
+        "workers", List.of(ctx.workerId()));
+  };
+
+  /** One line for a reduced map: {@code numbers=1000 total=500500 lastDigits=[100, ...]}. */
+  public static String describe(AccumMap sum) {
+    return "numbers=" + sum.get("numbers") + " total=" + sum.get("total")
+        + " lastDigits=" + java.util.Arrays.toString((long[]) sum.get("lastDigits"));
+  }
+
+  /** Where the tasks ran, each place once, in order: {@code host:pid/thread} or a member. */
+  public static List<String> workers(AccumMap sum) {
+    return ((List<?>) sum.get("workers")).stream().map(String::valueOf).distinct().sorted()
+        .toList();
+  }
+}
