@@ -39,5 +39,6 @@ public final class ClusterExample {
     System.out.println(Digits.describe(sum));
     System.out.println("executor=" + digits.executorName() + " workers=" + digits.workers());
     System.out.println("ran on " + Digits.workers(sum));
+    System.out.println("tasks per worker " + sum.get("perWorker"));
   }
 }

@@ -23,11 +23,12 @@ public final class ReduceExample {
         .build();
 
     // AccumMap::plus returns a new map, so a shared identity is safe; numbers are added, the
-    // long[] is added element by element and the lists of workers are concatenated.
+    // long[] element by element, and the nested maps per worker are merged key by key.
     AccumMap sum = digits.reduce(numbers, AccumMap.empty(), AccumMap::plus);
 
     System.out.println(Digits.describe(sum));
     System.out.println("executor=" + digits.executorName() + " workers=" + digits.workers());
     System.out.println("ran on " + Digits.workers(sum));
+    System.out.println("tasks per worker " + sum.get("perWorker"));
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class ClusterExampleTest {
       // The members' class path is this JVM's: it holds the examples' classes (the task).
       Jvm.Result start = Jvm.run(home, Duration.ofMinutes(3), Jvm.CLI, "workers", "start",
           "--count", "1", "--threads", "2", "--port", Integer.toString(freePort()),
-          "--heap", "256m");
+          "--heap", "256m", "--cluster", "starmap-examples-" + UUID.randomUUID());
       assertThat(start.exit()).as(start.output()).isZero();
       List<LocalWorkers.Member> members = LocalWorkers.members(workers);
       assertThat(members).hasSize(1);
@@ -42,6 +43,7 @@ class ClusterExampleTest {
       // every task ran in the member's JVM, none in the example's
       assertThat(r.output()).containsPattern("ran on \\[[^\\]]*:" + memberPid + "\\b")
           .doesNotContainPattern("ran on \\[[^\\]]*:" + r.pid() + "\\b");
+      assertThat(ExamplesTest.tasksPerWorker(r.output())).isEqualTo(1000);
     } finally {
       Jvm.Result stop = Jvm.run(home, Duration.ofMinutes(1), Jvm.CLI, "workers", "stop");
       for (LocalWorkers.Member m : LocalWorkers.members(workers)) {

@@ -32,6 +32,15 @@ class ExamplesTest {
     assertThat(r.output()).contains(SUMS).contains("executor=threads workers=4");
     // the tasks ran on threads of the example's own JVM, as host:pid/thread
     assertThat(r.output()).containsPattern("ran on \\[[^\\]]*:" + r.pid() + "/");
+    assertThat(tasksPerWorker(r.output())).isEqualTo(1000);
+  }
+
+  /** The sum of the counts of the example's {@code tasks per worker {w1=250, ...}} line. */
+  static long tasksPerWorker(String output) {
+    Matcher line = Pattern.compile("tasks per worker \\{(.*)}").matcher(output);
+    assertThat(line.find()).as(output).isTrue();
+    return Pattern.compile("=(\\d+)").matcher(line.group(1)).results()
+        .mapToLong(m -> Long.parseLong(m.group(1))).sum();
   }
 
   @Test
@@ -71,7 +80,7 @@ class ExamplesTest {
     // the tasks' operations (1000 tasks) and the master's (no task) side by side
     assertThat(perf.output()).contains("calc " + calc + " (complete)")
         .containsPattern("total digits +\\| +[0-9.]+ +\\| +[0-9.]+ +\\| +[0-9.]+ +\\| +1000")
-        .containsPattern("digit sum .*\\| +1000 ")
+        .containsPattern("last digit .*\\| +1000 ")
         .containsPattern("reading .*\\| +0 ")
         .containsPattern("saving .*\\| +0 ");
 

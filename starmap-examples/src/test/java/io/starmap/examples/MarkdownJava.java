@@ -36,7 +36,8 @@ final class MarkdownJava {
   private static final Pattern TYPE_DECLARATION = Pattern.compile(
       "^(@\\w+ +)*((public|abstract|final|sealed|non-sealed|static) +)*"
           + "(class|record|interface|enum) +(\\w+).*");
-  private static final Pattern IMPORT = Pattern.compile("^import +(static +)?[\\w.]+(\\.\\*)? *;.*");
+  private static final Pattern IMPORT =
+      Pattern.compile("^import +(static +)?[\\w.]+(\\.\\*)? *;.*");
 
   private MarkdownJava() {}
 
