@@ -45,11 +45,11 @@ public final class ProcessesExample {
     } catch (TaskFailedException e) {
       // "task parse#2(three) failed on <host>:<worker pid>/...: java.lang.NumberFormatException..."
       System.out.println("caught: " + e.getMessage());
-      if (e.getCause() instanceof NumberFormatException nfe) {
-        // the worker's exception itself, with the frames of the worker JVM
-        System.out.println("the worker's stack trace:");
-        nfe.printStackTrace(System.out);
-      }
+      // The cause is the worker's NumberFormatException itself, with the worker JVM's frames:
+      // catch (or test with instanceof) the exceptions of your task as on any other executor.
+      Throwable cause = e.getCause();
+      System.out.println("the worker's " + cause.getClass().getSimpleName() + ":");
+      cause.printStackTrace(System.out);
     }
 
     Task<String, Integer> record = (line, ctx) -> {
