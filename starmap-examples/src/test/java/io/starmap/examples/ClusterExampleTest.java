@@ -12,7 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterExampleTest {
   @TempDir Path dir;
 
-  @Test
-  void theSameTaskRunsOnTheLocalWorkers() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Jvm.Paths.class)
+  void theSameTaskRunsOnTheLocalWorkers(Jvm.Paths paths) throws Exception {
     Path home = Files.createDirectories(dir.resolve("home"));
     Path workers = LocalWorkers.directory(Map.of("STARMAP_HOME", home.toString()));
     try {
@@ -37,7 +39,8 @@ class ClusterExampleTest {
       assertThat(members).hasSize(1);
       long memberPid = members.get(0).pid();
 
-      Jvm.Result r = Jvm.run(home, Duration.ofMinutes(2), ClusterExample.class.getName());
+      Jvm.Result r = Jvm.run(paths, home, Duration.ofMinutes(2), ClusterExample.class.getName());
+      ExamplesTest.assertQuiet(r);
       assertThat(r.exit()).as(r.output()).isZero();
       assertThat(r.output()).contains(ExamplesTest.SUMS).contains("executor=cluster workers=2");
       // every task ran in the member's JVM, none in the example's

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,20 +20,33 @@ class ExamplesTest {
   static final String SUMS = "numbers=1000 total=500500 lastDigits=[100, 100, 100, 100, 100, 100,"
       + " 100, 100, 100, 100]";
 
+  /** A stack frame's module, if any ({@code io.starmap.core@0.1.0/}). */
+  static final String MODULE = "(?:[\\w.@-]+/)?";
+
   @TempDir Path dir;
 
   Path home() throws Exception {
     return Files.createDirectories(dir.resolve("home"));
   }
 
-  @Test
-  void reduceOnThreadsAddsTheMapsOfAllTasks() throws Exception {
-    Jvm.Result r = Jvm.run(home(), TIMEOUT, ReduceExample.class.getName());
+  @ParameterizedTest
+  @EnumSource(Jvm.Paths.class)
+  void reduceOnThreadsAddsTheMapsOfAllTasks(Jvm.Paths paths) throws Exception {
+    Jvm.Result r = Jvm.run(paths, home(), TIMEOUT, ReduceExample.class.getName());
+    assertQuiet(r);
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(r.output()).contains(SUMS).contains("executor=threads workers=4");
     // the tasks ran on threads of the example's own JVM, as host:pid/thread
     assertThat(r.output()).containsPattern("ran on \\[[^\\]]*:" + r.pid() + "/");
     assertThat(tasksPerWorker(r.output())).isEqualTo(1000);
+  }
+
+  /**
+   * Nothing printed by the JVM or by Starmap's dependencies into the user's program: no JVM
+   * warning (native access, {@code Unsafe}), no SLF4J notice.
+   */
+  static void assertQuiet(Jvm.Result r) {
+    assertThat(r.output()).as(r.output()).doesNotContainPattern("(?m)^(WARNING|SLF4J)");
   }
 
   /** The sum of the counts of the example's {@code tasks per worker {w1=250, ...}} line. */
@@ -43,9 +57,11 @@ class ExamplesTest {
         .mapToLong(m -> Long.parseLong(m.group(1))).sum();
   }
 
-  @Test
-  void aTaskThatFailsInAWorkerJvmIsCaughtWithTheWorkersStackTrace() throws Exception {
-    Jvm.Result r = Jvm.run(home(), TIMEOUT, ProcessesExample.class.getName());
+  @ParameterizedTest
+  @EnumSource(Jvm.Paths.class)
+  void aTaskThatFailsInAWorkerJvmIsCaughtWithTheWorkersStackTrace(Jvm.Paths paths) throws Exception {
+    Jvm.Result r = Jvm.run(paths, home(), TIMEOUT, ProcessesExample.class.getName());
+    assertQuiet(r);
     assertThat(r.exit()).as(r.output()).isZero();
     String out = r.output();
     Matcher caught = Pattern.compile("caught: task parse#2\\(three\\) failed on [^:]+:(\\d+)")
@@ -54,21 +70,24 @@ class ExamplesTest {
     // thrown in a worker JVM, not in the example's: another pid, and the worker's own frames
     assertThat(Long.parseLong(caught.group(1))).as(out).isNotEqualTo(r.pid());
     assertThat(out).contains("java.lang.NumberFormatException: For input string: \"three\"")
-        .containsPattern("at io\\.starmap\\.examples\\.ProcessesExample\\.parse"
+        // a frame names its module on the module path: at io.starmap.examples/io.starmap...
+        .containsPattern("at " + MODULE + "io\\.starmap\\.examples\\.ProcessesExample\\.parse"
             + "\\(ProcessesExample\\.java:\\d+\\)")
-        .contains("at io.starmap.core.internal.process.WorkerMain");
+        .containsPattern("at " + MODULE + "io\\.starmap\\.core\\.internal\\.process\\.WorkerMain");
     // the exception that cannot travel arrives as a copy with its class name and stack trace
     assertThat(out).contains("remote io.starmap.examples.ProcessesExample$LedgerException:"
         + " the ledger refused a")
         .containsPattern("RemoteTaskException: io\\.starmap\\.examples\\.ProcessesExample"
             + "\\$LedgerException: the ledger refused a")
-        .containsPattern("at io\\.starmap\\.examples\\.ProcessesExample\\.lambda\\$main\\$");
+        .containsPattern("at " + MODULE + "io\\.starmap\\.examples\\.ProcessesExample\\.lambda\\$main\\$");
   }
 
-  @Test
-  void aRecordedCalculationIsExplainedByShowPerformanceAndReport() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Jvm.Paths.class)
+  void aRecordedCalculationIsExplainedByShowPerformanceAndReport(Jvm.Paths paths) throws Exception {
     Path home = home();
-    Jvm.Result r = Jvm.run(home, TIMEOUT, CalculationExample.class.getName());
+    Jvm.Result r = Jvm.run(paths, home, TIMEOUT, CalculationExample.class.getName());
+    assertQuiet(r);
     assertThat(r.exit()).as(r.output()).isZero();
     Matcher id = Pattern.compile("calculation (\\d+)").matcher(r.output());
     assertThat(id.find()).as(r.output()).isTrue();

@@ -20,6 +20,17 @@ final class Jvm {
 
   private Jvm() {}
 
+  /** How a program finds Starmap and the examples: as a user may run them, both work. */
+  enum Paths {
+    /** {@code java -cp PATH MAIN}: everything in the unnamed module. */
+    CLASS_PATH,
+    /**
+     * {@code java -p PATH -m io.starmap.examples/MAIN}: Starmap's modules and the examples as named
+     * modules, the other jars as automatic ones; only what the descriptors export is reachable.
+     */
+    MODULE_PATH
+  }
+
   /** The starmap CLI's entry point, as bin/starmap runs it. */
   static final String CLI = "io.starmap.cli.Main";
 
@@ -29,17 +40,31 @@ final class Jvm {
    */
   static Result run(Path home, Duration timeout, String mainClass, String... args)
       throws IOException, InterruptedException {
+    return run(Paths.CLASS_PATH, home, timeout, mainClass, args);
+  }
+
+  /** Runs an example's {@code mainClass} as {@link #run(Path, Duration, String, String...)}, on {@code paths}. */
+  static Result run(Paths paths, Path home, Duration timeout, String mainClass, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Short programs: start fast. The SQLite driver loads a native library (JDK 24+ warns).
-    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-        "--enable-native-access=ALL-UNNAMED"));
+    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
+    cmd.add("--enable-native-access="
+        + (paths == Paths.CLASS_PATH ? "ALL-UNNAMED" : "org.xerial.sqlitejdbc"));
     if (Runtime.version().feature() >= 23) {
       cmd.add("--sun-misc-unsafe-memory-access=allow"); // Hazelcast's shaded jctools
     }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(mainClass);
+    if (paths == Paths.CLASS_PATH) {
+      cmd.add("-cp");
+      cmd.add(System.getProperty("java.class.path"));
+      cmd.add(mainClass);
+    } else {
+      cmd.add("-p");
+      cmd.add(modulePath());
+      cmd.add("-m");
+      cmd.add("io.starmap.examples/" + mainClass);
+    }
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile(home.getParent(), "jvm-", ".log");
     ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -58,5 +83,13 @@ final class Jvm {
     String out = Files.readString(log, StandardCharsets.UTF_8);
     Files.delete(log);
     return new Result(p.pid(), p.exitValue(), out);
+  }
+
+  /** The examples' classes and their run-time jars, as Maven listed them for this module. */
+  private static String modulePath() throws IOException {
+    Path target = Path.of("target");
+    String jars = Files.readString(target.resolve("runtime-path.txt"), StandardCharsets.UTF_8)
+        .strip();
+    return target.resolve("classes").toAbsolutePath() + java.io.File.pathSeparator + jars;
   }
 }
