@@ -102,8 +102,8 @@ public final class TestsRan {
     List<String> problems =
         check(classes, ran, exclusions(root.resolve("bin/lib/tests-not-run.txt")));
     if (!problems.isEmpty()) {
-      System.err.println("bin/test: test classes that exist but did not run (list one skipped on"
-          + " purpose in bin/lib/tests-not-run.txt, with its reason):");
+      System.err.println("bin/test: test classes did not run (one skipped on purpose goes in"
+          + " bin/lib/tests-not-run.txt, with its reason):");
       problems.forEach(p -> System.err.println("  " + p));
       System.exit(1);
     }
@@ -170,8 +170,8 @@ public final class TestsRan {
       return ran.contains(c.topLevel()) ? "" : "it runs with " + c.topLevel() + ", which did not run";
     }
     if (!named) {
-      return "it has test methods but its name ends in none of " + KINDS
-          + ", which surefire selects";
+      return "it has test methods, but surefire selects only names ending in "
+          + String.join(", ", KINDS) + ": rename it";
     }
     return tests ? "no report of it in target/surefire-reports from this build"
         : "its name makes it a test class, but it has no test methods";
