@@ -76,12 +76,20 @@ public final class RemoteTaskException extends StarmapException {
     return c;
   }
 
-  /** The class name of the exception the task threw. */
+  /**
+   * The class name of the exception the task threw.
+   *
+   * @return the fully qualified class name, such as {@code java.lang.IllegalStateException}
+   */
   public String originalClassName() {
     return originalClassName;
   }
 
-  /** The message of the exception the task threw, or null. */
+  /**
+   * The message of the exception the task threw, or null.
+   *
+   * @return the original message, or null when the exception had none
+   */
   public String originalMessage() {
     return originalMessage;
   }
