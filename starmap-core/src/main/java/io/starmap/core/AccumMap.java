@@ -45,6 +45,7 @@ import java.util.Set;
  */
 public final class AccumMap implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** The entries, in insertion order. */
   private final LinkedHashMap<String, Object> values = new LinkedHashMap<>();
 
   /** An empty map. */

@@ -19,7 +19,9 @@ public final class RemoteTaskException extends StarmapException {
   private static final long serialVersionUID = 1L;
   private static final int MAX_DEPTH = 20;
 
+  /** The class name of the exception the task threw. */
   private final String originalClassName;
+  /** The message of the exception the task threw, or null. */
   private final String originalMessage;
 
   /**

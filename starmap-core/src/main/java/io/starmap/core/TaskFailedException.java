@@ -7,8 +7,11 @@ package io.starmap.core;
  */
 public final class TaskFailedException extends StarmapException {
   private static final long serialVersionUID = 1L;
+  /** The failed task's number in its run. */
   private final long taskNo;
+  /** The failed task's name. */
   private final String taskName;
+  /** Where the failed task ran. */
   private final String workerId;
 
   /**

@@ -7,8 +7,11 @@ package io.starmap.importer;
  */
 public class BadInputException extends ImportException {
   private static final long serialVersionUID = 1L;
+  /** The file as the user named it. */
   private final String file;
+  /** The 1-based physical line where the bad record starts, or 0 when not known. */
   private final long line;
+  /** What is wrong with the record. */
   private final String reason;
 
   /**

@@ -225,7 +225,16 @@ public final class PriceGenerator {
     return z ^ (z >>> 31);
   }
 
-  /** The options that decide the bytes; serializable so that a task can carry them. */
+  /**
+   * The options that decide the bytes; serializable so that a task can carry them.
+   *
+   * @param days the number of business days
+   * @param securities the number of securities
+   * @param seed the seed of the values
+   * @param filesPerDay the number of files per day (ignored for a single file)
+   * @param singleFile whether every row goes into {@code prices.csv}
+   * @param start the first date
+   */
   private record Settings(int days, int securities, long seed, int filesPerDay,
       boolean singleFile, LocalDate start) implements Serializable {
 
