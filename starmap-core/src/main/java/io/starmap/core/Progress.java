@@ -18,7 +18,7 @@ public record Progress(
   /**
    * Done over total when the total is known, else done over submitted; 0 to 100.
    *
-   * @return the percentage done, from 0 to 100; 0 before anything is submitted
+   * @return the percentage done, from 0 to 100; 100 when there is nothing to do
    */
   public double percent() {
     long denominator = total >= 0 ? total : submitted;
@@ -28,8 +28,8 @@ public record Progress(
   /**
    * Estimated nanoseconds to the end from the mean rate so far, or -1 when unknown.
    *
-   * @return the estimated remaining time in nanoseconds, or -1 before the first outcome or
-   *     without a known total
+   * @return the estimated remaining time in nanoseconds; -1 before the first outcome, 0 once
+   *     everything known is done
    */
   public long etaNanos() {
     long denominator = total >= 0 ? total : submitted;

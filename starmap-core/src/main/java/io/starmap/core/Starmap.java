@@ -234,9 +234,9 @@ public final class Starmap<A, R> {
     /**
      * Runs on the executor named {@code name} ({@code no}, {@code threads}, {@code virtual}...).
      *
-     * @param name an executor name known to the built-in executors or an {@code ExecutorProvider};
-     *     checked by {@link #build}
+     * @param name an executor name known to the built-in executors or an {@code ExecutorProvider}
      * @return this builder
+     * @throws IllegalArgumentException when the name is blank or unknown, listing the known ones
      */
     public Builder<A, R> executor(String name) {
       if (name == null || name.isBlank()) {

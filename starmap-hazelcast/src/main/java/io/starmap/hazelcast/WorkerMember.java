@@ -137,7 +137,8 @@ public final class WorkerMember implements AutoCloseable {
   /**
    * Waits until the member shuts down (by {@link #close}, a signal or the cluster).
    *
-   * @throws InterruptedException when the waiting thread is interrupted first; the member still runs
+   * @throws InterruptedException when the waiting thread is interrupted first; the member still
+   *     runs
    */
   public void awaitShutdown() throws InterruptedException {
     down.await();

@@ -477,7 +477,7 @@ public final class ImportOptions {
     /**
      * Where rejected rows are written.
      *
-     * @param file the rejects file; replaced when it exists
+     * @param file the file the rejected rows are written to
      * @return this builder
      */
     public Builder rejects(Path file) {

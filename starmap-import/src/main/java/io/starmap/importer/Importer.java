@@ -92,7 +92,7 @@ public final class Importer {
    *
    * @param db the database to import into; it stays open
    * @param o what to import and how
-   * @param listener told of progress and messages, on the calling thread; not null
+   * @param listener told of progress and messages; not null
    * @return what the import did
    */
   public static ImportReport run(io.starmap.importer.db.Database db, ImportOptions o,
@@ -105,7 +105,7 @@ public final class Importer {
    *
    * @param target the PostgreSQL to import into
    * @param o what to import and how
-   * @param listener told of progress and messages, on the calling thread; not null
+   * @param listener told of progress and messages; not null
    * @return what the import did; {@link ImportReport#accountingBalances()} holds
    * @throws BadInputException at the first bad row when no bad rows are allowed
    * @throws ImportException when the import cannot be done or stopped (its {@link

@@ -36,7 +36,8 @@ public enum CalcStatus {
   /**
    * The status named {@code label}, in any case.
    *
-   * @param label a status name, such as {@code failed} or {@code FAILED}; surrounding blanks ignored
+   * @param label a status name, such as {@code failed} or {@code FAILED}; surrounding blanks are
+   *     ignored
    * @return the status of that name
    * @throws IllegalArgumentException naming the label and the known ones when it is unknown
    */

@@ -74,6 +74,7 @@ public final class HtmlReport {
    * @param store the store that holds the calculation
    * @param id the calculation's id
    * @return a whole HTML page, with no external resources
+   * @throws java.util.NoSuchElementException when there is no such calculation
    */
   public static String render(CalculationStore store, long id) {
     Views v = store.views();

@@ -24,7 +24,8 @@ public interface Codec {
    * Encodes {@code value}.
    *
    * @param value the argument, result or exception to send to another process; may be null
-   * @return the encoded bytes, which {@link #decode} of the same codec turns back into an equal value
+   * @return the encoded bytes, which {@link #decode} of the same codec turns back into an
+   *     equivalent value
    * @throws IllegalArgumentException naming the class that cannot be encoded or is not allowed
    */
   byte[] encode(Object value);

@@ -414,8 +414,8 @@ public final class PriceGenerator {
      * The generator.
      *
      * @return the generator; the builder can be reused
-     * @throws IllegalArgumentException when the settings do not fit together, such as more files per
-     *     day than securities
+     * @throws IllegalArgumentException when the settings do not fit together, such as more files
+     *     per day than securities
      */
     public PriceGenerator build() {
       if (singleFile && filesPerDay != 1) {
