@@ -12,7 +12,9 @@ public interface ExecutorProvider {
   /**
    * The name users select, such as {@code processes} or {@code cluster}.
    *
-   * @return the executor name this provider answers to; unique among the providers found
+   * @return the executor name this provider answers to; the built-in {@code no}, {@code threads}
+   *     and {@code virtual} take their names first, and of two providers with one name the first
+   *     found is used
    */
   String name();
 
