@@ -45,12 +45,17 @@ import java.util.Set;
  */
 public final class AccumMap implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** The entries, in insertion order. */
   private final LinkedHashMap<String, Object> values = new LinkedHashMap<>();
 
   /** An empty map. */
   public AccumMap() {}
 
-  /** A new empty map: the identity of {@link #plus} and {@link #add}. */
+  /**
+   * A new empty map: the identity of {@link #plus} and {@link #add}.
+   *
+   * @return a fresh, mutable map with no keys, which the caller owns
+   */
   public static AccumMap empty() {
     return new AccumMap();
   }
@@ -59,6 +64,9 @@ public final class AccumMap implements Serializable {
    * A map of the given key-value pairs, in order: {@code AccumMap.of("rows", 10L, "sizes", new
    * long[] {3, 4})}.
    *
+   * @param keysAndValues alternating keys (non-null strings) and addable values; empty gives an
+   *     empty map
+   * @return a new mutable map holding the pairs in argument order
    * @throws IllegalArgumentException for an odd number of arguments, a key that is not a string,
    *     a repeated key or a value that cannot be added
    */
@@ -85,6 +93,9 @@ public final class AccumMap implements Serializable {
    * Sets {@code key} to {@code value}, replacing what was there. The value itself is stored (an
    * array is not copied); a {@code Map} with string keys is stored as a nested {@code AccumMap}.
    *
+   * @param key the name to set; not null
+   * @param value an addable value (number, primitive array, list, {@code AccumMap} or map with
+   *     string keys); stored as is, not copied
    * @return this map
    * @throws IllegalArgumentException when {@code value} is not addable
    */
@@ -94,37 +105,67 @@ public final class AccumMap implements Serializable {
     return this;
   }
 
-  /** The value of {@code key}, or null. */
+  /**
+   * The value of {@code key}, or null.
+   *
+   * @param key the name to look up
+   * @return the stored value itself (not a copy), or null when the key is absent
+   */
   public Object get(String key) {
     return values.get(key);
   }
 
-  /** True when {@code key} has a value. */
+  /**
+   * True when {@code key} has a value.
+   *
+   * @param key the name to look up
+   * @return true when the key is present
+   */
   public boolean containsKey(String key) {
     return values.containsKey(key);
   }
 
-  /** The keys, in insertion order; unmodifiable. */
+  /**
+   * The keys, in insertion order; unmodifiable.
+   *
+   * @return the live key set, in insertion order; it cannot be modified through this view
+   */
   public Set<String> keySet() {
     return Collections.unmodifiableSet(values.keySet());
   }
 
-  /** A read-only view of the entries; arrays and lists inside are the stored ones. */
+  /**
+   * A read-only view of the entries; arrays and lists inside are the stored ones.
+   *
+   * @return an unmodifiable view that follows later changes of this map
+   */
   public Map<String, Object> asMap() {
     return Collections.unmodifiableMap(values);
   }
 
-  /** How many keys. */
+  /**
+   * How many keys.
+   *
+   * @return the number of keys, 0 or more
+   */
   public int size() {
     return values.size();
   }
 
-  /** True when there are no keys. */
+  /**
+   * True when there are no keys.
+   *
+   * @return true when {@link #size()} is 0
+   */
   public boolean isEmpty() {
     return values.isEmpty();
   }
 
-  /** A deep copy: arrays, lists and nested maps are copied. */
+  /**
+   * A deep copy: arrays, lists and nested maps are copied.
+   *
+   * @return a new map that shares no mutable value with this one
+   */
   public AccumMap copy() {
     AccumMap c = new AccumMap();
     values.forEach((k, v) -> c.values.put(k, deepCopy(v)));
@@ -134,6 +175,8 @@ public final class AccumMap implements Serializable {
   /**
    * A new map with the keys of both, the shared ones added; neither operand changes.
    *
+   * @param other the map to add to this one; not null, not changed
+   * @return a new map; this map and {@code other} are unchanged
    * @throws IllegalArgumentException when a shared key holds values that cannot be added
    */
   public AccumMap plus(AccumMap other) {
@@ -144,6 +187,9 @@ public final class AccumMap implements Serializable {
    * Adds {@code other} into this map, in place, and returns this map. If it throws, keys before
    * the failing one have been added.
    *
+   * @param other the map to add into this one; not null, not changed, and none of its arrays,
+   *     lists or maps is stored here
+   * @return this map, for chaining and for use as a reduce accumulator
    * @throws IllegalArgumentException when a shared key holds values that cannot be added
    */
   public AccumMap add(AccumMap other) {

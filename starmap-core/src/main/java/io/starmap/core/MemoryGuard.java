@@ -30,12 +30,20 @@ public record MemoryGuard(double softFraction, double hardFraction) {
     }
   }
 
-  /** The default: warn at 90% of the heap, stop at 99%. */
+  /**
+   * The default: warn at 90% of the heap, stop at 99%.
+   *
+   * @return a guard with a soft fraction of 0.90 and a hard fraction of 0.99
+   */
   public static MemoryGuard defaults() {
     return new MemoryGuard(0.90, 0.99);
   }
 
-  /** Never warns, never stops (1.0 of the heap is never exceeded by a live JVM). */
+  /**
+   * Never warns, never stops (1.0 of the heap is never exceeded by a live JVM).
+   *
+   * @return a guard with both fractions at 1.0
+   */
   public static MemoryGuard disabled() {
     return new MemoryGuard(1.0, 1.0);
   }

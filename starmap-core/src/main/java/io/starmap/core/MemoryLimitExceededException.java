@@ -7,7 +7,11 @@ package io.starmap.core;
 public final class MemoryLimitExceededException extends StarmapException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates the exception. */
+  /**
+   * Creates the exception.
+   *
+   * @param message which limit was exceeded, by how much, and what was running
+   */
   public MemoryLimitExceededException(String message) {
     super(message);
   }

@@ -17,19 +17,33 @@ public interface Monitor {
    */
   Measurement measure(String operation);
 
-  /** Adds {@code count} to the user count of {@code operation} without timing anything. */
+  /**
+   * Adds {@code count} to the user count of {@code operation} without timing anything.
+   *
+   * @param operation the operation's name; not blank
+   * @param count the amount to add, such as rows or bytes handled
+   */
   void count(String operation, long count);
 
   /** An open measurement of one operation. Closing it twice has no effect. */
   interface Measurement extends AutoCloseable {
-    /** Adds to the user count of this operation (for example the rows it handled). */
+    /**
+     * Adds to the user count of this operation (for example the rows it handled).
+     *
+     * @param n the amount to add, such as rows or bytes handled
+     * @return this measurement
+     */
     Measurement count(long n);
 
     @Override
     void close();
   }
 
-  /** A monitor that records nothing, for code that is called outside a starmap. */
+  /**
+   * A monitor that records nothing, for code that is called outside a starmap.
+   *
+   * @return a monitor whose measurements cost nothing and are forgotten
+   */
   static Monitor none() {
     return NoMonitor.INSTANCE;
   }

@@ -28,7 +28,11 @@ public record Outcome<R>(
     operations = List.copyOf(operations);
   }
 
-  /** True when the task returned a value. */
+  /**
+   * True when the task returned a value.
+   *
+   * @return true on success, false when the task threw
+   */
   public boolean succeeded() {
     return metrics.status() == TaskStatus.SUCCEEDED;
   }
@@ -36,6 +40,7 @@ public record Outcome<R>(
   /**
    * The value of a successful task.
    *
+   * @return the task's result; may be null when the task returned null
    * @throws TaskFailedException when the task failed
    */
   public R get() {

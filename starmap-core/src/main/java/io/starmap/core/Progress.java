@@ -15,13 +15,22 @@ public record Progress(
     String taskName, long submitted, long done, long failed, long inFlight, long total,
     long elapsedNanos) {
 
-  /** Done over total when the total is known, else done over submitted; 0 to 100. */
+  /**
+   * Done over total when the total is known, else done over submitted; 0 to 100.
+   *
+   * @return the percentage done, from 0 to 100; 100 when there is nothing to do
+   */
   public double percent() {
     long denominator = total >= 0 ? total : submitted;
     return denominator == 0 ? 100.0 : 100.0 * done / denominator;
   }
 
-  /** Estimated nanoseconds to the end from the mean rate so far, or -1 when unknown. */
+  /**
+   * Estimated nanoseconds to the end from the mean rate so far, or -1 when unknown.
+   *
+   * @return the estimated remaining time in nanoseconds; -1 before the first outcome, 0 once
+   *     everything known is done
+   */
   public long etaNanos() {
     long denominator = total >= 0 ? total : submitted;
     if (done == 0 || denominator <= done) {
@@ -33,6 +42,8 @@ public record Progress(
   /**
    * One line for a log or a terminal, as OpenQuake logs it: {@code count 37% [37 of 100 done, 1
    * failed, 4 in flight] ETA 12 s}; without a known total, {@code count 37 done [...]}.
+   *
+   * @return a single line without a line terminator
    */
   public String line() {
     StringBuilder sb = new StringBuilder(taskName).append(' ');

@@ -6,10 +6,18 @@ package io.starmap.core;
  */
 @FunctionalInterface
 public interface ProgressListener {
-  /** Called after each outcome. */
+  /**
+   * Called after each outcome.
+   *
+   * @param progress the counts after the latest outcome; never null
+   */
   void onProgress(Progress progress);
 
-  /** A listener that does nothing. */
+  /**
+   * A listener that does nothing.
+   *
+   * @return a listener whose {@code onProgress} does nothing
+   */
   static ProgressListener none() {
     return p -> {};
   }
@@ -19,6 +27,7 @@ public interface ProgressListener {
    * known total, every 100th outcome), and the last one: what a log can bear.
    *
    * @param listener receives the selected progress
+   * @return a listener that forwards a subset of the progress to {@code listener}
    */
   static ProgressListener everyPercent(ProgressListener listener) {
     java.util.Objects.requireNonNull(listener, "listener");

@@ -11,19 +11,42 @@ import java.util.List;
  */
 public interface Recorder {
 
-  /** A run started. */
+  /**
+   * A run started.
+   *
+   * @param info the run's name, executor, workers and start time
+   */
   default void runStarted(RunInfo info) {}
 
-  /** A task ended (successfully or not), with its monitored operations. */
+  /**
+   * A task ended (successfully or not), with its monitored operations.
+   *
+   * @param metrics what the task cost and how it ended
+   * @param operations the operations the task measured with its monitor; empty when none
+   */
   default void taskCompleted(TaskMetrics metrics, List<OperationStats> operations) {}
 
-  /** A line for the calculation's log. */
+  /**
+   * A line for the calculation's log.
+   *
+   * @param level the severity of the line
+   * @param message the line, without a line terminator
+   */
   default void log(System.Logger.Level level, String message) {}
 
-  /** The run ended; {@code failure} is null when it completed. */
+  /**
+   * The run ended; {@code failure} is null when it completed.
+   *
+   * @param summary the counts and times of the run
+   * @param failure the exception that ended the run early, or null when it completed
+   */
   default void runEnded(RunSummary summary, Throwable failure) {}
 
-  /** A recorder that keeps nothing. */
+  /**
+   * A recorder that keeps nothing.
+   *
+   * @return a recorder whose methods all do nothing
+   */
   static Recorder none() {
     return NoRecorder.INSTANCE;
   }

@@ -19,7 +19,9 @@ public final class RemoteTaskException extends StarmapException {
   private static final long serialVersionUID = 1L;
   private static final int MAX_DEPTH = 20;
 
+  /** The class name of the exception the task threw. */
   private final String originalClassName;
+  /** The message of the exception the task threw, or null. */
   private final String originalMessage;
 
   /**
@@ -76,12 +78,20 @@ public final class RemoteTaskException extends StarmapException {
     return c;
   }
 
-  /** The class name of the exception the task threw. */
+  /**
+   * The class name of the exception the task threw.
+   *
+   * @return the fully qualified class name, such as {@code java.lang.IllegalStateException}
+   */
   public String originalClassName() {
     return originalClassName;
   }
 
-  /** The message of the exception the task threw, or null. */
+  /**
+   * The message of the exception the task threw, or null.
+   *
+   * @return the original message, or null when the exception had none
+   */
   public String originalMessage() {
     return originalMessage;
   }

@@ -35,12 +35,16 @@ public interface Run<R> extends Iterable<Outcome<R>>, AutoCloseable {
    * @param identity the initial accumulator, for example an empty {@code AccumMap}
    * @param accumulator combines the accumulator with one value; associative for results that do
    *     not depend on completion order
+   * @param <T> the accumulator's type
+   * @return the accumulator after every successful value was folded in
    */
   <T> T reduce(T identity, BiFunction<T, ? super R, T> accumulator);
 
   /**
    * What the run did so far; final once the outcomes are consumed or the run is closed. Its
    * status is meaningful only then (before, it reads {@code ABORTED}).
+   *
+   * @return the counts, times and status of the run so far
    */
   RunSummary summary();
 

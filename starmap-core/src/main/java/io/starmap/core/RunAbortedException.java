@@ -7,7 +7,12 @@ package io.starmap.core;
 public final class RunAbortedException extends StarmapException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates the exception. */
+  /**
+   * Creates the exception.
+   *
+   * @param message why the run stopped, and how many tasks were done
+   * @param cause the interruption or failure that stopped it; may be null
+   */
   public RunAbortedException(String message, Throwable cause) {
     super(message, cause);
   }

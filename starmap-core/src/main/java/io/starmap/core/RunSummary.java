@@ -34,7 +34,11 @@ public record RunSummary(
     ABORTED
   }
 
-  /** The log line of the talk: what was sent and received. */
+  /**
+   * The log line of the talk: what was sent and received.
+   *
+   * @return one line such as {@code Sent 10 count tasks, 1.2 KB; received 10 results, 800 B}
+   */
   public String transferLine() {
     return "Sent " + submitted + " " + taskName + " tasks, " + Bytes.human(bytesSent)
         + "; received " + (succeeded + failed) + " results, " + Bytes.human(bytesReceived);

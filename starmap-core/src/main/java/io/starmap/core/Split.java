@@ -44,7 +44,11 @@ public final class Split {
       items = List.copyOf(items);
     }
 
-    /** How many items. */
+    /**
+     * How many items.
+     *
+     * @return the number of items, 1 or more
+     */
     public int size() {
       return items.size();
     }
@@ -70,6 +74,8 @@ public final class Split {
    * @param hint the number of blocks wanted; not negative
    * @param weight the weight of an item; not negative
    * @param key the key of an item; items of different keys never share a block
+   * @param <T> the item type
+   * @return the blocks, grouped by key in order of first appearance; empty when every item weighs 0
    */
   public static <T> List<Block<T>> inBlocks(Collection<? extends T> items, int hint,
       ToDoubleFunction<? super T> weight, Function<? super T, ?> key) {
@@ -98,7 +104,15 @@ public final class Split {
     return blocks;
   }
 
-  /** {@link #inBlocks(Collection, int, ToDoubleFunction, Function)} with one key for all. */
+  /**
+   * {@link #inBlocks(Collection, int, ToDoubleFunction, Function)} with one key for all.
+   *
+   * @param <T> the item type
+   * @param items the items; read once
+   * @param hint the number of blocks wanted; not negative
+   * @param weight the weight of an item; not negative
+   * @return the blocks, in item order; empty when every item weighs 0
+   */
   public static <T> List<Block<T>> inBlocks(Collection<? extends T> items, int hint,
       ToDoubleFunction<? super T> weight) {
     return inBlocks(items, hint, weight, item -> null);
@@ -115,6 +129,8 @@ public final class Split {
    * @param key the key of an item
    * @param heaviestFirst sort the items by decreasing weight first (this reads them all; ties
    *     keep their order), so the slowest tasks start first
+   * @param <T> the item type
+   * @return an iterable of blocks, made anew on each {@code iterator()} call
    */
   public static <T> Iterable<Block<T>> byMaxWeight(Iterable<? extends T> items, double maxWeight,
       ToDoubleFunction<? super T> weight, Function<? super T, ?> key, boolean heaviestFirst) {
@@ -139,7 +155,15 @@ public final class Split {
     };
   }
 
-  /** {@link #byMaxWeight(Iterable, double, ToDoubleFunction, Function, boolean)} with one key. */
+  /**
+   * {@link #byMaxWeight(Iterable, double, ToDoubleFunction, Function, boolean)} with one key.
+   *
+   * @param <T> the item type
+   * @param items the items; read again on each {@code iterator()} call
+   * @param maxWeight the maximum weight of a block; positive
+   * @param weight the weight of an item; not negative
+   * @return an iterable of blocks, in item order, made anew on each {@code iterator()} call
+   */
   public static <T> Iterable<Block<T>> byMaxWeight(Iterable<? extends T> items, double maxWeight,
       ToDoubleFunction<? super T> weight) {
     return byMaxWeight(items, maxWeight, weight, item -> null, false);

@@ -54,6 +54,9 @@ public final class Starmap<A, R> {
    *
    * @param name the task's name, as the records and views show it; not blank
    * @param task the function to apply
+   * @param <A> the type of a task's argument
+   * @param <R> the type of a task's result
+   * @return a new builder with the default settings
    */
   public static <A, R> Builder<A, R> builder(String name, Task<A, R> task) {
     return new Builder<>(name, task);
@@ -73,12 +76,22 @@ public final class Starmap<A, R> {
     return new Builder<>(name, Task.of(function));
   }
 
-  /** A run over the values of {@code args}; its size is known, so progress has a total. */
+  /**
+   * A run over the values of {@code args}; its size is known, so progress has a total.
+   *
+   * @param args the arguments, one task each; not null; read as tasks are submitted
+   * @return the run; close it (try-with-resources) to stop what is still in flight
+   */
   public Run<R> submit(Collection<? extends A> args) {
     return start(args.iterator(), args.size());
   }
 
-  /** A run over {@code args}, pulled lazily as tasks are submitted. */
+  /**
+   * A run over {@code args}, pulled lazily as tasks are submitted.
+   *
+   * @param args the arguments, one task each; not null; iterated once
+   * @return the run; close it (try-with-resources) to stop what is still in flight
+   */
   public Run<R> submit(Iterable<? extends A> args) {
     if (args instanceof Collection<? extends A> c) {
       return submit(c);
@@ -86,7 +99,12 @@ public final class Starmap<A, R> {
     return start(args.iterator(), -1);
   }
 
-  /** A run over {@code args}, pulled lazily as tasks are submitted. */
+  /**
+   * A run over {@code args}, pulled lazily as tasks are submitted.
+   *
+   * @param args the arguments, one task each; not null; consumed once
+   * @return the run; close it (try-with-resources) to stop what is still in flight
+   */
   public Run<R> submit(Stream<? extends A> args) {
     return start(args.iterator(), -1);
   }
@@ -96,6 +114,10 @@ public final class Starmap<A, R> {
    *
    * @param identity the initial accumulator
    * @param accumulator folds one result into the accumulator
+   * @param <T> the accumulator's type
+   * @param args the arguments, one task each; not null; iterated once
+   * @return the accumulator after every successful result was folded in
+   * @throws TaskFailedException under {@link FailurePolicy#FAIL_FAST}, for the first failed task
    */
   public <T> T reduce(Iterable<? extends A> args, T identity,
       BiFunction<T, ? super R, T> accumulator) {
@@ -140,12 +162,20 @@ public final class Starmap<A, R> {
     return String.valueOf(args);
   }
 
-  /** The executor name this starmap runs on. */
+  /**
+   * The executor name this starmap runs on.
+   *
+   * @return the executor's name, such as {@code threads} or {@code processes}
+   */
   public String executorName() {
     return b.sharedExecutor != null ? b.sharedExecutor.name() : b.resolvedExecutor();
   }
 
-  /** The number of workers this starmap runs on (1 for {@code no}). */
+  /**
+   * The number of workers this starmap runs on (1 for {@code no}).
+   *
+   * @return the number of tasks that run at once; 1 or more
+   */
   public int workers() {
     if (b.sharedExecutor != null) {
       return b.sharedExecutor.workers();
@@ -156,6 +186,9 @@ public final class Starmap<A, R> {
   /**
    * Configures a {@link Starmap}. Every setter validates its value at once and names it in the
    * error message; {@link #build} checks the whole.
+   *
+   * @param <A> the type of a task's argument
+   * @param <R> the type of a task's result
    */
   public static final class Builder<A, R> {
     private final String name;
@@ -198,7 +231,13 @@ public final class Starmap<A, R> {
       return c;
     }
 
-    /** Runs on the executor named {@code name} ({@code no}, {@code threads}, {@code virtual}...). */
+    /**
+     * Runs on the executor named {@code name} ({@code no}, {@code threads}, {@code virtual}...).
+     *
+     * @param name an executor name known to the built-in executors or an {@code ExecutorProvider}
+     * @return this builder
+     * @throws IllegalArgumentException when the name is blank or unknown, listing the known ones
+     */
     public Builder<A, R> executor(String name) {
       if (name == null || name.isBlank()) {
         throw new IllegalArgumentException("executor name must not be blank: '" + name + "'");
@@ -214,13 +253,21 @@ public final class Starmap<A, R> {
     /**
      * Runs on an executor that the caller owns and closes (for example a pool of worker
      * processes kept across runs). The run does not close it.
+     *
+     * @param shared an open executor; not null
+     * @return this builder
      */
     public Builder<A, R> executor(TaskExecutor shared) {
       this.sharedExecutor = Objects.requireNonNull(shared, "executor");
       return this;
     }
 
-    /** How many tasks run at once; default {@code STARMAP_WORKERS}, else the number of cores. */
+    /**
+     * How many tasks run at once; default {@code STARMAP_WORKERS}, else the number of cores.
+     *
+     * @param workers the number of workers; 1 or more
+     * @return this builder
+     */
     public Builder<A, R> workers(int workers) {
       if (workers < 1) {
         throw new IllegalArgumentException("workers must be positive, got " + workers);
@@ -235,6 +282,9 @@ public final class Starmap<A, R> {
      * growing up to {@code 64 x workers} for shorter ones, so that the work queued ahead of the
      * workers lasts about a millisecond (short tasks are then handed over in batches, which keeps
      * their cost low on a busy machine); 1 for {@code no}. Setting it fixes the bound.
+     *
+     * @param maxInFlight the fixed bound; 1 or more
+     * @return this builder
      */
     public Builder<A, R> maxInFlight(int maxInFlight) {
       if (maxInFlight < 1) {
@@ -244,31 +294,56 @@ public final class Starmap<A, R> {
       return this;
     }
 
-    /** What to do when a task fails; default {@link FailurePolicy#FAIL_FAST}. */
+    /**
+     * What to do when a task fails; default {@link FailurePolicy#FAIL_FAST}.
+     *
+     * @param policy the failure policy; not null
+     * @return this builder
+     */
     public Builder<A, R> failurePolicy(FailurePolicy policy) {
       this.policy = Objects.requireNonNull(policy, "failurePolicy");
       return this;
     }
 
-    /** The memory limits; default {@link MemoryGuard#defaults()}. */
+    /**
+     * The memory limits; default {@link MemoryGuard#defaults()}.
+     *
+     * @param guard the memory limits; not null
+     * @return this builder
+     */
     public Builder<A, R> memoryGuard(MemoryGuard guard) {
       this.guard = Objects.requireNonNull(guard, "memoryGuard");
       return this;
     }
 
-    /** Where the records of each run go; default nowhere. */
+    /**
+     * Where the records of each run go; default nowhere.
+     *
+     * @param recorder the recorder that receives the run's events; not null
+     * @return this builder
+     */
     public Builder<A, R> recorder(Recorder recorder) {
       this.recorder = Objects.requireNonNull(recorder, "recorder");
       return this;
     }
 
-    /** Who hears of progress; default nobody. */
+    /**
+     * Who hears of progress; default nobody.
+     *
+     * @param progress the listener called after each outcome, on the consuming thread; not null
+     * @return this builder
+     */
     public Builder<A, R> progress(ProgressListener progress) {
       this.progress = Objects.requireNonNull(progress, "progress");
       return this;
     }
 
-    /** The weight of an argument, recorded with its task; default 1. */
+    /**
+     * The weight of an argument, recorded with its task; default 1.
+     *
+     * @param weight gives a non-negative weight for an argument; not null
+     * @return this builder
+     */
     public Builder<A, R> weight(ToDoubleFunction<? super A> weight) {
       this.weight = Objects.requireNonNull(weight, "weight");
       return this;
@@ -278,20 +353,34 @@ public final class Starmap<A, R> {
      * How an argument is named in errors, outcomes and records (cut to 120 characters); by
      * default {@code String.valueOf}, except that collections, maps and arrays of more than 8
      * elements are named by their type and size, so that big arguments are never rendered whole.
+     *
+     * @param describe gives the name of an argument; not null
+     * @return this builder
      */
     public Builder<A, R> describe(Function<? super A, String> describe) {
       this.describe = Objects.requireNonNull(describe, "describe");
       return this;
     }
 
-    /** An executor-specific option, such as {@code jvmOptions} for {@code processes}. */
+    /**
+     * An executor-specific option, such as {@code jvmOptions} for {@code processes}.
+     *
+     * @param key the option's name; not blank
+     * @param value the option's value; not null
+     * @return this builder
+     */
     public Builder<A, R> option(String key, String value) {
       options.put(Objects.requireNonNull(key, "option key"),
           Objects.requireNonNull(value, "value of option " + key));
       return this;
     }
 
-    /** Reads {@code STARMAP_EXECUTOR} and {@code STARMAP_WORKERS} from {@code env} (for tests). */
+    /**
+     * Reads {@code STARMAP_EXECUTOR} and {@code STARMAP_WORKERS} from {@code env} (for tests).
+     *
+     * @param env the variables to read in place of {@link System#getenv()}; not null
+     * @return this builder
+     */
     public Builder<A, R> environment(Map<String, String> env) {
       this.env = Map.copyOf(env);
       return this;
@@ -332,7 +421,11 @@ public final class Starmap<A, R> {
       return Runtime.getRuntime().availableProcessors();
     }
 
-    /** A starmap with this configuration; the builder can be reused. */
+    /**
+     * A starmap with this configuration; the builder can be reused.
+     *
+     * @return a new starmap, independent of later changes to this builder
+     */
     public Starmap<A, R> build() {
       resolvedExecutor();
       resolvedWorkers();

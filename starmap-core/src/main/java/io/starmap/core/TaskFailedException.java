@@ -7,8 +7,11 @@ package io.starmap.core;
  */
 public final class TaskFailedException extends StarmapException {
   private static final long serialVersionUID = 1L;
+  /** The failed task's number in its run. */
   private final long taskNo;
+  /** The failed task's name. */
   private final String taskName;
+  /** Where the failed task ran. */
   private final String workerId;
 
   /**
@@ -42,17 +45,29 @@ public final class TaskFailedException extends StarmapException {
     return cause.getClass().getName() + (message == null ? "" : ": " + message);
   }
 
-  /** The failed task's number. */
+  /**
+   * The failed task's number.
+   *
+   * @return the task's number in its run, 0 or more
+   */
   public long taskNo() {
     return taskNo;
   }
 
-  /** The failed task's name. */
+  /**
+   * The failed task's name.
+   *
+   * @return the task's name, as given to the starmap
+   */
   public String taskName() {
     return taskName;
   }
 
-  /** Where the failed task ran. */
+  /**
+   * Where the failed task ran.
+   *
+   * @return the worker id, such as {@code host:pid/thread} or a cluster member
+   */
   public String workerId() {
     return workerId;
   }

@@ -37,19 +37,37 @@ public record TaskMetrics(
     TaskStatus status)
     implements Serializable {
 
-  /** This record with the transfer sizes measured by a serializing executor. */
+  /**
+   * This record with the transfer sizes measured by a serializing executor.
+   *
+   * @param sent the serialized size of the argument sent to the worker, in bytes
+   * @param received the serialized size of the result received from the worker, in bytes
+   * @return a copy with {@code bytesSent} and {@code bytesReceived} set; this record is unchanged
+   */
   public TaskMetrics withTransfer(long sent, long received) {
     return new TaskMetrics(taskNo, taskName, weight, workerId, startEpochMillis, wallNanos,
         cpuNanos, allocatedBytes, sent, received, rssBytes, peakRssBytes, status);
   }
 
-  /** This record with the worker's memory measured by a process executor. */
+  /**
+   * This record with the worker's memory measured by a process executor.
+   *
+   * @param rss the worker process's resident memory after the task, in bytes; 0 when unknown
+   * @param peakRss the worker process's peak resident memory during the task, in bytes; 0 when
+   *     unknown
+   * @return a copy with {@code rssBytes} and {@code peakRssBytes} set; this record is unchanged
+   */
   public TaskMetrics withMemory(long rss, long peakRss) {
     return new TaskMetrics(taskNo, taskName, weight, workerId, startEpochMillis, wallNanos,
         cpuNanos, allocatedBytes, bytesSent, bytesReceived, rss, peakRss, status);
   }
 
-  /** This record with another worker id. */
+  /**
+   * This record with another worker id.
+   *
+   * @param worker the new worker id, such as {@code host:pid/thread} or a cluster member
+   * @return a copy with {@code workerId} replaced; this record is unchanged
+   */
   public TaskMetrics withWorkerId(String worker) {
     return new TaskMetrics(taskNo, taskName, weight, worker, startEpochMillis, wallNanos,
         cpuNanos, allocatedBytes, bytesSent, bytesReceived, rssBytes, peakRssBytes, status);

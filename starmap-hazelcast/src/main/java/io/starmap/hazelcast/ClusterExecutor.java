@@ -180,6 +180,8 @@ public final class ClusterExecutor implements TaskExecutor {
   /**
    * Connects to the cluster and waits for {@code settings.minMembers()} usable members.
    *
+   * @param settings where the cluster is, its name, its secret and how long to wait
+   * @return a connected executor; close it to disconnect (the members keep running)
    * @throws StarmapException when the cluster cannot be reached, or not enough usable members
    *     joined in time (the message gives every refused member and why)
    */
@@ -205,6 +207,8 @@ public final class ClusterExecutor implements TaskExecutor {
   /**
    * The status of every member of the cluster, usable or refused, without running a task.
    *
+   * @param settings where the cluster is, its name and its secret
+   * @return one status per data member, usable or refused; refused ones give their reason
    * @throws StarmapException when the cluster cannot be reached
    */
   public static List<MemberStatus> status(ClusterSettings settings) {
@@ -320,7 +324,11 @@ public final class ClusterExecutor implements TaskExecutor {
     return workers;
   }
 
-  /** The settings this executor connected with. */
+  /**
+   * The settings this executor connected with.
+   *
+   * @return the validated settings given to {@link #connect}
+   */
   public ClusterSettings settings() {
     return settings;
   }
@@ -599,12 +607,18 @@ public final class ClusterExecutor implements TaskExecutor {
   /**
    * The status of every data member: usable ones answer a status call of their session, refused
    * ones are listed with the reason.
+   *
+   * @return one status per data member; refused members carry their reason in {@code state}
    */
   public List<MemberStatus> members() {
     return view.members();
   }
 
-  /** The members tasks are sent to, {@code host:port (host:pid)}. */
+  /**
+   * The members tasks are sent to, {@code host:port (host:pid)}.
+   *
+   * @return the usable members, as {@code host:port (host:pid)}; empty when none is usable
+   */
   public Set<String> usableMembers() {
     return view.usableMembers();
   }

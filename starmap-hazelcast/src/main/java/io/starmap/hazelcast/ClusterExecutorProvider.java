@@ -15,6 +15,9 @@ import java.util.Map;
  * workers} the starmap asks for is not used, since the members decide how many tasks they run.
  */
 public final class ClusterExecutorProvider implements ExecutorProvider {
+  /** Creates the provider; {@link java.util.ServiceLoader} calls this, and it connects nothing. */
+  public ClusterExecutorProvider() {}
+
   @Override
   public String name() {
     return "cluster";

@@ -63,23 +63,49 @@ public record ClusterSettings(String cluster, List<String> join, String secret,
     allow = List.copyOf(Objects.requireNonNull(allow, "allow"));
   }
 
-  /** Settings for {@code cluster} at {@code join} with {@code secret}, other values default. */
+  /**
+   * Settings for {@code cluster} at {@code join} with {@code secret}, other values default.
+   *
+   * @param cluster the cluster name; not blank
+   * @param join {@code host:port} of one or more members
+   * @param secret the shared secret, at least 8 characters
+   * @return validated settings waiting 30 s for one usable member, master not running tasks, no
+   *     extra allow-list pattern
+   * @throws IllegalArgumentException naming the bad value
+   */
   public static ClusterSettings of(String cluster, List<String> join, String secret) {
     return new ClusterSettings(cluster, join, secret, false, 1, Duration.ofSeconds(30),
         List.of());
   }
 
-  /** These settings waiting for {@code n} members. */
+  /**
+   * These settings waiting for {@code n} members.
+   *
+   * @param n the number of usable members to wait for; 1 or more
+   * @return a copy with {@code minMembers} set; these settings are unchanged
+   * @throws IllegalArgumentException when {@code n} is less than 1
+   */
   public ClusterSettings withMinMembers(int n) {
     return new ClusterSettings(cluster, join, secret, includeMaster, n, waitFor, allow);
   }
 
-  /** These settings waiting at most {@code d} for members. */
+  /**
+   * These settings waiting at most {@code d} for members.
+   *
+   * @param d the longest wait; not negative
+   * @return a copy with {@code waitFor} set; these settings are unchanged
+   * @throws IllegalArgumentException when {@code d} is negative
+   */
   public ClusterSettings withWait(Duration d) {
     return new ClusterSettings(cluster, join, secret, includeMaster, minMembers, d, allow);
   }
 
-  /** These settings with the master running tasks too, or not. */
+  /**
+   * These settings with the master running tasks too, or not.
+   *
+   * @param include true for the master to run tasks on its own threads as well
+   * @return a copy with {@code includeMaster} set; these settings are unchanged
+   */
   public ClusterSettings withIncludeMaster(boolean include) {
     return new ClusterSettings(cluster, join, secret, include, minMembers, waitFor, allow);
   }
@@ -88,6 +114,9 @@ public record ClusterSettings(String cluster, List<String> join, String secret,
    * Settings from executor options, then {@code env}, then the local workers' record under
    * {@code $STARMAP_HOME/workers}, then the defaults.
    *
+   * @param options the executor options, by the names of the table above; not null
+   * @param env the environment, usually {@link System#getenv()}; not null
+   * @return validated settings
    * @throws IllegalArgumentException naming the bad or missing value
    */
   public static ClusterSettings from(Map<String, String> options, Map<String, String> env) {
@@ -111,7 +140,12 @@ public record ClusterSettings(String cluster, List<String> join, String secret,
         Duration.ofSeconds(waitSeconds), split(allow));
   }
 
-  /** The comma-separated items of {@code text}, trimmed, without empty ones. */
+  /**
+   * The comma-separated items of {@code text}, trimmed, without empty ones.
+   *
+   * @param text comma-separated items; null or blank gives an empty list
+   * @return the items, in order; a new mutable list
+   */
   public static List<String> split(String text) {
     List<String> items = new ArrayList<>();
     if (text != null) {

@@ -49,7 +49,12 @@ public final class LocalWorkers {
    * @param startedMillis when it was started
    */
   public record Member(long pid, int port, Path log, long startedMillis) {
-    /** Whether its process still runs. */
+    /**
+     * Whether its process still runs.
+     *
+     * @return true while the recorded pid is a live process that is not a zombie; false once it
+     *     exited, even if the record remains
+     */
     public boolean alive() {
       return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
     }
@@ -58,6 +63,9 @@ public final class LocalWorkers {
   /**
    * {@code $STARMAP_HOME/workers} (or {@code ~/.starmap/workers}); not created. The system
    * property {@code starmap.home} (set by tests and embedding programs) wins over {@code env}.
+   *
+   * @param env the environment to read {@code STARMAP_HOME} from, usually {@link System#getenv()}
+   * @return the absolute, normalized path of the workers directory, which may not exist
    */
   public static Path directory(Map<String, String> env) {
     String home = System.getProperty("starmap.home");
@@ -69,7 +77,13 @@ public final class LocalWorkers {
     return base.resolve("workers").toAbsolutePath().normalize();
   }
 
-  /** The recorded cluster, if {@code workers start} recorded one in {@code dir}. */
+  /**
+   * The recorded cluster, if {@code workers start} recorded one in {@code dir}.
+   *
+   * @param dir the workers directory, as {@link #directory} gives it
+   * @return the recorded cluster, or empty when its properties file or its secret file is missing
+   * @throws java.io.UncheckedIOException when a record exists but cannot be read
+   */
   public static Optional<Cluster> readCluster(Path dir) {
     Path file = dir.resolve("cluster.properties");
     Path secret = dir.resolve("secret");
@@ -81,7 +95,13 @@ public final class LocalWorkers {
         ClusterSettings.split(p.getProperty("join", "")), WorkerMember.readSecret(secret)));
   }
 
-  /** Records {@code cluster} in {@code dir}; the secret file is readable by its owner only. */
+  /**
+   * Records {@code cluster} in {@code dir}; the secret file is readable by its owner only.
+   *
+   * @param dir the workers directory; created (owner-only) when missing
+   * @param cluster the cluster to record, replacing a previous record
+   * @throws java.io.UncheckedIOException naming {@code dir} when it cannot be written
+   */
   public static void writeCluster(Path dir, Cluster cluster) {
     try {
       OwnerOnly.createDirectories(dir);
@@ -95,7 +115,13 @@ public final class LocalWorkers {
     }
   }
 
-  /** Records a started member. */
+  /**
+   * Records a started member.
+   *
+   * @param dir the workers directory; it must exist
+   * @param m the member, recorded in {@code member-<port>.properties}, replacing one on that port
+   * @throws java.io.UncheckedIOException when the record cannot be written
+   */
   public static void writeMember(Path dir, Member m) {
     Properties p = new Properties();
     p.setProperty("pid", Long.toString(m.pid()));
@@ -105,7 +131,13 @@ public final class LocalWorkers {
     store(p, dir.resolve("member-" + m.port() + ".properties"));
   }
 
-  /** The recorded members, by port. */
+  /**
+   * The recorded members, by port.
+   *
+   * @param dir the workers directory; a missing directory has no members
+   * @return the members, sorted by port; half-written records are skipped; a new mutable list
+   * @throws java.io.UncheckedIOException naming {@code dir} when it cannot be listed
+   */
   public static List<Member> members(Path dir) {
     List<Member> members = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
@@ -129,7 +161,13 @@ public final class LocalWorkers {
     return members;
   }
 
-  /** Forgets a member. */
+  /**
+   * Forgets a member.
+   *
+   * @param dir the workers directory
+   * @param m the member whose record is deleted; no error when it has none
+   * @throws java.io.UncheckedIOException naming the member's port when its record cannot be deleted
+   */
   public static void removeMember(Path dir, Member m) {
     try {
       Files.deleteIfExists(dir.resolve("member-" + m.port() + ".properties"));

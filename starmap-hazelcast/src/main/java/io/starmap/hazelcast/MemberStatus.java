@@ -31,7 +31,11 @@ public record MemberStatus(
     long uptimeMillis)
     implements Serializable {
 
-  /** Whether the master runs tasks on this member. */
+  /**
+   * Whether the master runs tasks on this member.
+   *
+   * @return true when {@code state} is {@code ok}; false for a refused member
+   */
   public boolean usable() {
     return "ok".equals(state);
   }

@@ -59,6 +59,8 @@ public final class WorkerMember implements AutoCloseable {
   /**
    * Starts a member and joins the cluster.
    *
+   * @param settings how to run the member; validated already by their constructor
+   * @return the running member; close it to leave the cluster
    * @throws StarmapException when the member cannot start (port taken, bad interface)
    */
   public static WorkerMember start(WorkerSettings settings) {
@@ -105,22 +107,39 @@ public final class WorkerMember implements AutoCloseable {
     return member;
   }
 
-  /** The member's address, {@code host:port}. */
+  /**
+   * The member's address, {@code host:port}.
+   *
+   * @return the address other members and masters reach this one at, {@code host:port}
+   */
   public String address() {
     return address;
   }
 
-  /** The member's worker id, {@code host:pid}. */
+  /**
+   * The member's worker id, {@code host:pid}.
+   *
+   * @return the worker id that task records of this member carry, {@code host:pid}
+   */
   public String workerId() {
     return workerId;
   }
 
-  /** The number of members in the cluster as this member sees it. */
+  /**
+   * The number of members in the cluster as this member sees it.
+   *
+   * @return the number of members, this one included; 1 or more
+   */
   public int clusterSize() {
     return instance.getCluster().getMembers().size();
   }
 
-  /** Waits until the member shuts down (by {@link #close}, a signal or the cluster). */
+  /**
+   * Waits until the member shuts down (by {@link #close}, a signal or the cluster).
+   *
+   * @throws InterruptedException when the waiting thread is interrupted first; the member still
+   *     runs
+   */
   public void awaitShutdown() throws InterruptedException {
     down.await();
   }
@@ -136,6 +155,11 @@ public final class WorkerMember implements AutoCloseable {
    * --join HOST:PORT,... --threads N --allow PATTERN,... --secret-file FILE --exit-on-stdin-eof};
    * the secret comes from {@code --secret-file} or {@code STARMAP_CLUSTER_SECRET}. For scripts
    * and tests; people use {@code starmap worker}.
+   *
+   * @param args the arguments above; an unknown one or one without its value is refused
+   * @throws Exception an {@link IllegalArgumentException} for a bad argument or setting, a
+   *     {@link StarmapException} when the member cannot start or its secret file cannot be read, an
+   *     {@link InterruptedException} when the main thread is interrupted while the member runs
    */
   public static void main(String[] args) throws Exception {
     String cluster = env("STARMAP_CLUSTER_NAME", ClusterSettings.DEFAULT_CLUSTER);
@@ -181,7 +205,14 @@ public final class WorkerMember implements AutoCloseable {
     member.awaitShutdown();
   }
 
-  /** Reads a secret file (its first line, trimmed). */
+  /**
+   * Reads a secret file (its first line, trimmed).
+   *
+   * @param file the secret file, such as the one {@code starmap workers start} wrote
+   * @return the secret: the file's first line without surrounding white space; may be empty, which
+   *     the settings then refuse
+   * @throws StarmapException naming the file when it cannot be read
+   */
   public static String readSecret(Path file) {
     try {
       String text = Files.readString(file, StandardCharsets.UTF_8).strip();

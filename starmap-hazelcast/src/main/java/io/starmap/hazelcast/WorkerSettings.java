@@ -53,23 +53,49 @@ public record WorkerSettings(String cluster, String bind, int port, List<String>
     allow = List.copyOf(Objects.requireNonNull(allow, "allow"));
   }
 
-  /** Settings with the defaults: 127.0.0.1, port 5701 and up, one thread per core. */
+  /**
+   * Settings with the defaults: 127.0.0.1, port 5701 and up, one thread per core.
+   *
+   * @param cluster the cluster name; not blank
+   * @param secret the shared secret, at least 8 characters
+   * @return validated settings binding 127.0.0.1 on the first free port from 5701, joining
+   *     nothing, one thread per available processor, no extra allow-list pattern
+   * @throws IllegalArgumentException naming the bad value
+   */
   public static WorkerSettings of(String cluster, String secret) {
     return new WorkerSettings(cluster, "127.0.0.1", 0, List.of(), secret,
         Runtime.getRuntime().availableProcessors(), List.of());
   }
 
-  /** These settings on another port. */
+  /**
+   * These settings on another port.
+   *
+   * @param newPort the port, or 0 for the first free one from 5701
+   * @return a validated copy; these settings are unchanged
+   * @throws IllegalArgumentException when the port is outside 0 to 65535
+   */
   public WorkerSettings withPort(int newPort) {
     return new WorkerSettings(cluster, bind, newPort, join, secret, threads, allow);
   }
 
-  /** These settings joining other members. */
+  /**
+   * These settings joining other members.
+   *
+   * @param newJoin {@code host[:port]} of members to join; empty to join none
+   * @return a validated copy; these settings are unchanged
+   * @throws IllegalArgumentException naming a malformed address
+   */
   public WorkerSettings withJoin(List<String> newJoin) {
     return new WorkerSettings(cluster, bind, port, newJoin, secret, threads, allow);
   }
 
-  /** These settings with another number of threads. */
+  /**
+   * These settings with another number of threads.
+   *
+   * @param newThreads how many tasks the member runs at once; 1 or more
+   * @return a validated copy; these settings are unchanged
+   * @throws IllegalArgumentException when {@code newThreads} is less than 1
+   */
   public WorkerSettings withThreads(int newThreads) {
     return new WorkerSettings(cluster, bind, port, join, secret, newThreads, allow);
   }

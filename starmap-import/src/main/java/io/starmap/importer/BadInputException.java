@@ -7,8 +7,11 @@ package io.starmap.importer;
  */
 public class BadInputException extends ImportException {
   private static final long serialVersionUID = 1L;
+  /** The file as the user named it. */
   private final String file;
+  /** The 1-based physical line where the bad record starts, or 0 when not known. */
   private final long line;
+  /** What is wrong with the record. */
   private final String reason;
 
   /**
@@ -25,17 +28,29 @@ public class BadInputException extends ImportException {
     this.reason = reason;
   }
 
-  /** The file. */
+  /**
+   * The file.
+   *
+   * @return the input file, as it was given or found
+   */
   public String file() {
     return file;
   }
 
-  /** The 1-based line where the bad record starts, 0 when not known. */
+  /**
+   * The 1-based line where the bad record starts, 0 when not known.
+   *
+   * @return the line number, 1 or more, or 0
+   */
   public long line() {
     return line;
   }
 
-  /** What is wrong. */
+  /**
+   * What is wrong.
+   *
+   * @return a one-line description of the problem
+   */
   public String reason() {
     return reason;
   }

@@ -6,13 +6,25 @@ package io.starmap.importer;
  */
 public interface ImportListener {
 
-  /** After each task. */
+  /**
+   * After each task.
+   *
+   * @param progress the counts after the task; never null
+   */
   void onProgress(ImportProgress progress);
 
-  /** A line worth telling the user or the calculation's log (plan, header decision, rejects). */
+  /**
+   * A line worth telling the user or the calculation's log (plan, header decision, rejects).
+   *
+   * @param message one line, without a line terminator
+   */
   default void onMessage(String message) {}
 
-  /** A listener that ignores everything. */
+  /**
+   * A listener that ignores everything.
+   *
+   * @return a listener whose methods do nothing
+   */
   static ImportListener none() {
     return p -> {};
   }

@@ -66,102 +66,185 @@ public final class ImportOptions {
     recorder = b.recorder;
   }
 
-  /** Starts options for an import into {@code table} ({@code name} or {@code schema.name}). */
+  /**
+   * Starts options for an import into {@code table} ({@code name} or {@code schema.name}).
+   *
+   * @param table the target table, {@code name} or {@code schema.name}, each part 1 to 63 bytes
+   *     in UTF-8 without NUL
+   * @return a builder with the defaults
+   * @throws IllegalArgumentException naming the table when its name is not acceptable
+   */
   public static Builder builder(String table) {
     return new Builder(table);
   }
 
-  /** The target table as given ({@code name} or {@code schema.name}). */
+  /**
+   * The target table as given ({@code name} or {@code schema.name}).
+   *
+   * @return the table name, not quoted or normalized
+   */
   public String table() {
     return table;
   }
 
-  /** Files, directories and globs to read. */
+  /**
+   * Files, directories and globs to read.
+   *
+   * @return the paths in the order they were added; not empty
+   */
   public List<String> paths() {
     return paths;
   }
 
-  /** Column definitions for creating the table when it is missing, or null. */
+  /**
+   * Column definitions for creating the table when it is missing, or null.
+   *
+   * @return what follows {@code CREATE TABLE name (}, or null to require an existing table
+   */
   public String create() {
     return create;
   }
 
-  /** Whether files have a header. */
+  /**
+   * Whether files have a header.
+   *
+   * @return {@link Header#AUTO} unless set
+   */
   public Header header() {
     return header;
   }
 
-  /** The field delimiter. */
+  /**
+   * The field delimiter.
+   *
+   * @return one ASCII character; {@code ,} unless set
+   */
   public char delimiter() {
     return delimiter;
   }
 
-  /** The quote character. */
+  /**
+   * The quote character.
+   *
+   * @return one ASCII character; {@code "} unless set
+   */
   public char quote() {
     return quote;
   }
 
-  /** The escape character inside quoted fields (the quote itself by default). */
+  /**
+   * The escape character inside quoted fields (the quote itself by default).
+   *
+   * @return one ASCII character, or the quote character when none was set
+   */
   public char escape() {
     return escape;
   }
 
-  /** The unquoted string that means NULL ({@code ""} by default, as in PostgreSQL CSV). */
+  /**
+   * The unquoted string that means NULL ({@code ""} by default, as in PostgreSQL CSV).
+   *
+   * @return the NULL marker; never contains the delimiter, the quote or a newline
+   */
   public String nullString() {
     return nullString;
   }
 
-  /** The files' encoding, as a PostgreSQL encoding name ({@code UTF8} by default). */
+  /**
+   * The files' encoding, as a PostgreSQL encoding name ({@code UTF8} by default).
+   *
+   * @return the PostgreSQL name of the encoding, such as {@code UTF8} or {@code LATIN1}
+   */
   public String encoding() {
     return encoding;
   }
 
-  /** The executor name, or null for the importer's default. */
+  /**
+   * The executor name, or null for the importer's default.
+   *
+   * @return the executor name, or null
+   */
   public String executor() {
     return executor;
   }
 
-  /** The number of workers, or 0 for the default. */
+  /**
+   * The number of workers, or 0 for the default.
+   *
+   * @return a positive number of workers, or 0
+   */
   public int workers() {
     return workers;
   }
 
-  /** How many bad rows may be skipped (0: stop at the first). */
+  /**
+   * How many bad rows may be skipped (0: stop at the first).
+   *
+   * @return the number of bad rows tolerated, 0 or more
+   */
   public long maxErrors() {
     return maxErrors;
   }
 
-  /** Where rejected rows go, or null for the default. */
+  /**
+   * Where rejected rows go, or null for the default.
+   *
+   * @return the rejects file, or null
+   */
   public Path rejects() {
     return rejects;
   }
 
-  /** The most megabytes one task loads. */
+  /**
+   * The most megabytes one task loads.
+   *
+   * @return the task size in megabytes (10^6 bytes), 1 or more; 64 unless set
+   */
   public int taskSizeMb() {
     return taskSizeMb;
   }
 
-  /** Connection per worker or one shared. */
+  /**
+   * Connection per worker or one shared.
+   *
+   * @return {@link Connections#PER_WORKER} unless set
+   */
   public Connections connections() {
     return connections;
   }
 
-  /** Reload pieces even when the ledger says they were loaded. */
+  /**
+   * Reload pieces even when the ledger says they were loaded.
+   *
+   * @return true to reload pieces the ledger lists as loaded
+   */
   public boolean force() {
     return force;
   }
 
-  /** The calculation this import belongs to (written to the ledger), or -1. */
+  /**
+   * The calculation this import belongs to (written to the ledger), or -1.
+   *
+   * @return the calculation id, or -1 when the import belongs to none
+   */
   public long calcId() {
     return calcId;
   }
 
-  /** How rows travel: binary (default, falls back to text by itself) or CSV text. */
+  /**
+   * How rows travel: binary (default, falls back to text by itself) or CSV text.
+   *
+   * @return {@link CopyFormat#BINARY} unless set
+   */
   public CopyFormat copyFormat() {
     return copyFormat;
   }
 
-  /** Where the run's records go (a calculation), never null. */
+  /**
+   * Where the run's records go (a calculation), never null.
+   *
+   * @return the recorder; {@link Recorder#none()} unless set
+   */
   public Recorder recorder() {
     return recorder;
   }
@@ -220,7 +303,13 @@ public final class ImportOptions {
       this.table = table;
     }
 
-    /** Adds files, directories or globs ({@code *.csv}, {@code data/**.csv.gz}). */
+    /**
+     * Adds files, directories or globs ({@code *.csv}, {@code data/**.csv.gz}).
+     *
+     * @param more files, directories or globs; each not blank
+     * @return this builder
+     * @throws IllegalArgumentException naming a blank path
+     */
     public Builder paths(List<String> more) {
       for (String p : Objects.requireNonNull(more, "paths")) {
         path(p);
@@ -228,7 +317,13 @@ public final class ImportOptions {
       return this;
     }
 
-    /** Adds one file, directory or glob. */
+    /**
+     * Adds one file, directory or glob.
+     *
+     * @param path a file, directory or glob; not blank
+     * @return this builder
+     * @throws IllegalArgumentException when {@code path} is null or blank
+     */
     public Builder path(String path) {
       if (path == null || path.isBlank()) {
         throw new IllegalArgumentException("path must not be blank: '" + path + "'");
@@ -241,6 +336,10 @@ public final class ImportOptions {
      * Creates the table with these columns ({@code "code text, \"Last Name\" text"}) when it is
      * missing: what follows {@code CREATE TABLE name (} in psql, checked by the server, which
      * refuses anything but one CREATE TABLE statement.
+     *
+     * @param columns the column definitions, or null to require an existing table
+     * @return this builder
+     * @throws IllegalArgumentException when {@code columns} is blank or contains NUL
      */
     public Builder create(String columns) {
       if (columns != null && columns.isBlank()) {
@@ -253,31 +352,61 @@ public final class ImportOptions {
       return this;
     }
 
-    /** Whether the files have a header; default {@link Header#AUTO}. */
+    /**
+     * Whether the files have a header; default {@link Header#AUTO}.
+     *
+     * @param header whether files have a header, or {@link Header#AUTO} to decide from the first
+     *     line; not null
+     * @return this builder
+     */
     public Builder header(Header header) {
       this.header = Objects.requireNonNull(header, "header");
       return this;
     }
 
-    /** The field delimiter; default {@code ,}. */
+    /**
+     * The field delimiter; default {@code ,}.
+     *
+     * @param c one ASCII character other than NUL and newline
+     * @return this builder
+     * @throws IllegalArgumentException naming the character when it is not acceptable
+     */
     public Builder delimiter(char c) {
       this.delimiter = singleByte("delimiter", c);
       return this;
     }
 
-    /** The quote character; default {@code "}. */
+    /**
+     * The quote character; default {@code "}.
+     *
+     * @param c one ASCII character other than NUL and newline
+     * @return this builder
+     * @throws IllegalArgumentException naming the character when it is not acceptable
+     */
     public Builder quote(char c) {
       this.quote = singleByte("quote", c);
       return this;
     }
 
-    /** The escape character inside quoted fields; default the quote character. */
+    /**
+     * The escape character inside quoted fields; default the quote character.
+     *
+     * @param c one ASCII character other than NUL and newline
+     * @return this builder
+     * @throws IllegalArgumentException naming the character when it is not acceptable
+     */
     public Builder escape(char c) {
       this.escape = singleByte("escape", c);
       return this;
     }
 
-    /** The unquoted string read as NULL; default empty. */
+    /**
+     * The unquoted string read as NULL; default empty.
+     *
+     * @param s the NULL marker, possibly empty; not null, without a newline
+     * @return this builder
+     * @throws IllegalArgumentException when {@code s} contains a newline
+     */
     public Builder nullString(String s) {
       Objects.requireNonNull(s, "null string");
       if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
@@ -290,13 +419,23 @@ public final class ImportOptions {
     /**
      * The files' encoding: a PostgreSQL name ({@code UTF8}, {@code LATIN1}, {@code WIN1252}) or a
      * Java name ({@code UTF-8}, {@code ISO-8859-1}, {@code windows-1252}); default UTF-8.
+     *
+     * @param name a PostgreSQL or Java encoding name
+     * @return this builder
+     * @throws IllegalArgumentException naming the encoding when it is unknown or not supported
      */
     public Builder encoding(String name) {
       this.encoding = pgEncoding(name);
       return this;
     }
 
-    /** The executor ({@code no}, {@code threads}, {@code virtual}, {@code processes}...). */
+    /**
+     * The executor ({@code no}, {@code threads}, {@code virtual}, {@code processes}...).
+     *
+     * @param name an executor name; not blank
+     * @return this builder
+     * @throws IllegalArgumentException when {@code name} is blank
+     */
     public Builder executor(String name) {
       if (name != null && name.isBlank()) {
         throw new IllegalArgumentException("executor must not be blank");
@@ -305,7 +444,13 @@ public final class ImportOptions {
       return this;
     }
 
-    /** The number of workers (parallel COPY streams). */
+    /**
+     * The number of workers (parallel COPY streams).
+     *
+     * @param n the number of parallel COPY streams; 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException when {@code n} is less than 1
+     */
     public Builder workers(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("workers must be positive, got " + n);
@@ -314,7 +459,13 @@ public final class ImportOptions {
       return this;
     }
 
-    /** How many bad rows may be skipped and rejected; default 0 (stop at the first). */
+    /**
+     * How many bad rows may be skipped and rejected; default 0 (stop at the first).
+     *
+     * @param n the number of bad rows tolerated; 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException when {@code n} is negative
+     */
     public Builder maxErrors(long n) {
       if (n < 0) {
         throw new IllegalArgumentException("max errors must be 0 or more, got " + n);
@@ -323,13 +474,24 @@ public final class ImportOptions {
       return this;
     }
 
-    /** Where rejected rows are written. */
+    /**
+     * Where rejected rows are written.
+     *
+     * @param file the file the rejected rows are written to
+     * @return this builder
+     */
     public Builder rejects(Path file) {
       this.rejects = file;
       return this;
     }
 
-    /** The most megabytes one task loads (big files are split, tiny ones grouped); default 64. */
+    /**
+     * The most megabytes one task loads (big files are split, tiny ones grouped); default 64.
+     *
+     * @param mb the task size in megabytes (10^6 bytes); 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException when {@code mb} is less than 1
+     */
     public Builder taskSizeMb(int mb) {
       if (mb < 1) {
         throw new IllegalArgumentException("task size must be at least 1 MB, got " + mb);
@@ -338,37 +500,68 @@ public final class ImportOptions {
       return this;
     }
 
-    /** Connection per worker (default) or shared. */
+    /**
+     * Connection per worker (default) or shared.
+     *
+     * @param c how tasks get their connections; not null
+     * @return this builder
+     */
     public Builder connections(Connections c) {
       this.connections = Objects.requireNonNull(c, "connections");
       return this;
     }
 
-    /** Reload pieces the ledger says were loaded already. */
+    /**
+     * Reload pieces the ledger says were loaded already.
+     *
+     * @param force true to reload pieces the ledger lists as loaded
+     * @return this builder
+     */
     public Builder force(boolean force) {
       this.force = force;
       return this;
     }
 
-    /** The calculation id written to the ledger. */
+    /**
+     * The calculation id written to the ledger.
+     *
+     * @param id the calculation id, or -1 for none
+     * @return this builder
+     */
     public Builder calcId(long id) {
       this.calcId = id;
       return this;
     }
 
-    /** Binary COPY (default) or CSV text passthrough. */
+    /**
+     * Binary COPY (default) or CSV text passthrough.
+     *
+     * @param format how rows travel to the server; not null
+     * @return this builder
+     */
     public Builder copyFormat(CopyFormat format) {
       this.copyFormat = Objects.requireNonNull(format, "copy format");
       return this;
     }
 
-    /** Where the run's records go (a calculation). */
+    /**
+     * Where the run's records go (a calculation).
+     *
+     * @param recorder where the run's records go; not null
+     * @return this builder
+     */
     public Builder recorder(Recorder recorder) {
       this.recorder = Objects.requireNonNull(recorder, "recorder");
       return this;
     }
 
-    /** The options; checks that there is something to import and that the CSV chars differ. */
+    /**
+     * The options; checks that there is something to import and that the CSV chars differ.
+     *
+     * @return immutable options; the builder can be reused
+     * @throws IllegalArgumentException when no path was given, or the delimiter, quote, escape and
+     *     NULL marker clash
+     */
     public ImportOptions build() {
       if (paths.isEmpty()) {
         throw new IllegalArgumentException("no input: give at least one file, directory or glob");

@@ -15,12 +15,20 @@ public record ImportProgress(
     long tasksDone, long tasksTotal, long bytesDone, long bytesTotal, long rowsLoaded,
     long rowsRejected, long elapsedNanos) {
 
-  /** Fraction of the bytes done, 0 to 1. */
+  /**
+   * Fraction of the bytes done, 0 to 1.
+   *
+   * @return the fraction of the planned input bytes done, 1 when nothing is planned
+   */
   public double fraction() {
     return bytesTotal <= 0 ? 1.0 : Math.min(1.0, (double) bytesDone / bytesTotal);
   }
 
-  /** Estimated nanoseconds left from the byte rate so far, or -1 when unknown. */
+  /**
+   * Estimated nanoseconds left from the byte rate so far, or -1 when unknown.
+   *
+   * @return the estimated remaining time in nanoseconds, or -1 before the first bytes are done
+   */
   public long etaNanos() {
     if (bytesDone <= 0) {
       return -1;

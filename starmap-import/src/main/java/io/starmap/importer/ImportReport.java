@@ -31,17 +31,29 @@ public record ImportReport(
     long wallNanos, String executor, int workers, boolean headerUsed, long calcId,
     Path rejectsPath) {
 
-  /** Rows loaded per second of wall time. */
+  /**
+   * Rows loaded per second of wall time.
+   *
+   * @return rows loaded per second; 0 when no time was measured
+   */
   public double rowsPerSecond() {
     return wallNanos <= 0 ? 0 : rowsLoaded * 1e9 / wallNanos;
   }
 
-  /** Input megabytes (10^6) loaded per second of wall time. */
+  /**
+   * Input megabytes (10^6) loaded per second of wall time.
+   *
+   * @return megabytes loaded per second; 0 when no time was measured
+   */
   public double megabytesPerSecond() {
     return wallNanos <= 0 ? 0 : bytes * 1e3 / wallNanos;
   }
 
-  /** True when read = loaded + rejected + skipped. */
+  /**
+   * True when read = loaded + rejected + skipped.
+   *
+   * @return true when every row read is accounted for
+   */
   public boolean accountingBalances() {
     return rowsRead == rowsLoaded + rowsRejected + rowsSkipped;
   }

@@ -69,12 +69,18 @@ public final class Importer {
    * Starts listing the files of a directory that an import may be given, in the background: a
    * command line can call it before it has parsed its options (a run whose input is exactly this
    * path then takes the listing; otherwise it is not used). Not a directory: nothing happens.
+   *
+   * @param path a command line's input path, as given; anything that is not a directory is ignored
    */
   public static void listAhead(String path) {
     FileSet.prefetch(path);
   }
 
-  /** The default number of workers: one COPY stream per core. */
+  /**
+   * The default number of workers: one COPY stream per core.
+   *
+   * @return the number of available processors
+   */
   public static int defaultWorkers() {
     return Runtime.getRuntime().availableProcessors();
   }
@@ -83,6 +89,11 @@ public final class Importer {
    * Imports into {@code db} (the embedded PostgreSQL or any other, see {@link
    * io.starmap.importer.db.Databases#open}); the same as {@link #run(PgTarget, ImportOptions,
    * ImportListener)} with {@link PgTarget#of(io.starmap.importer.db.Database)}.
+   *
+   * @param db the database to import into; it stays open
+   * @param o what to import and how
+   * @param listener told of progress and messages; not null
+   * @return what the import did
    */
   public static ImportReport run(io.starmap.importer.db.Database db, ImportOptions o,
       ImportListener listener) {
@@ -92,6 +103,10 @@ public final class Importer {
   /**
    * Imports.
    *
+   * @param target the PostgreSQL to import into
+   * @param o what to import and how
+   * @param listener told of progress and messages; not null
+   * @return what the import did; {@link ImportReport#accountingBalances()} holds
    * @throws BadInputException at the first bad row when no bad rows are allowed
    * @throws ImportException when the import cannot be done or stopped (its {@link
    *     ImportException#report()} tells what was committed before)

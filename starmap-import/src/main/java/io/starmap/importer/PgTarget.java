@@ -29,12 +29,24 @@ public record PgTarget(String jdbcUrl, String user, String password) implements 
     }
   }
 
-  /** A target from a URL that carries its own credentials, if any. */
+  /**
+   * A target from a URL that carries its own credentials, if any.
+   *
+   * @param jdbcUrl a {@code jdbc:postgresql://...} URL, with or without user and password
+   * @return a target without separate credentials
+   * @throws IllegalArgumentException when the URL is not a PostgreSQL JDBC URL
+   */
   public static PgTarget of(String jdbcUrl) {
     return new PgTarget(jdbcUrl, null, null);
   }
 
-  /** The target of a {@link io.starmap.importer.db.Database} (the embedded one or a URL's). */
+  /**
+   * The target of a {@link io.starmap.importer.db.Database} (the embedded one or a URL's).
+   *
+   * @param db an open database, embedded or from a URL
+   * @return a target for its workers: the embedded server's password file is named, never copied;
+   *     another server's password is resolved here, once, and carried with the target
+   */
   public static PgTarget of(io.starmap.importer.db.Database db) {
     DatabaseUrl url = db.url();
     String passfile = url.params().get(DatabaseUrl.PASSFILE);
@@ -49,7 +61,12 @@ public record PgTarget(String jdbcUrl, String user, String password) implements 
     return new PgTarget(url.jdbcUrl(), url.user(), url.resolvedPassword().orElse(null));
   }
 
-  /** Opens a new connection. */
+  /**
+   * Opens a new connection.
+   *
+   * @return a new connection, which the caller closes
+   * @throws SQLException when the server cannot be reached or refuses the login
+   */
   public Connection connect() throws SQLException {
     Properties p = new Properties();
     if (user != null) {
@@ -70,7 +87,11 @@ public record PgTarget(String jdbcUrl, String user, String password) implements 
     return DriverManager.getConnection(url, p);
   }
 
-  /** The URL without any password, for messages and records. */
+  /**
+   * The URL without any password, for messages and records.
+   *
+   * @return the URL with any password masked, followed by the user when one is set
+   */
   public String redacted() {
     return io.starmap.store.Secrets.redactWith(jdbcUrl, password)
         + (user != null ? " (user " + user + ")" : "");

@@ -36,10 +36,21 @@ public final class CalcArchive {
 
   private CalcArchive() {}
 
-  /** What a dump wrote. */
+  /**
+   * What a dump wrote.
+   *
+   * @param zip the archive written
+   * @param ids the archived calculations' ids, in order
+   * @param bytes the archive's size in bytes
+   */
   public record Dumped(Path zip, List<Long> ids, long bytes) {}
 
-  /** What a restore did: archived id to new id, in order. */
+  /**
+   * What a restore did: archived id to new id, in order.
+   *
+   * @param zip the archive read
+   * @param ids each archived id mapped to its new id, in archive order
+   */
   public record Restored(Path zip, Map<Long, Long> ids) {}
 
   static Dumped dump(CalculationStore store, Path zip, List<Long> requested) {

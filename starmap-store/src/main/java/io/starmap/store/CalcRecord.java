@@ -29,7 +29,11 @@ public record CalcRecord(
     long pid, String executor, int workers, String parameters, Instant start, Instant stop,
     Path datastore, long sizeBytes, long peakMemoryBytes, String error) {
 
-  /** How long it ran, or has run so far. */
+  /**
+   * How long it ran, or has run so far.
+   *
+   * @return the time from start to stop, or to now while the calculation runs
+   */
   public Duration duration() {
     return Duration.between(start, stop == null ? Instant.now() : stop);
   }

@@ -106,17 +106,29 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
     }
   }
 
-  /** The calculation's id. */
+  /**
+   * The calculation's id.
+   *
+   * @return the calculation's positive id in its store
+   */
   public long id() {
     return id;
   }
 
-  /** Where its HDF5 datastore is written when it ends. */
+  /**
+   * Where its HDF5 datastore is written when it ends.
+   *
+   * @return the path of the HDF5 file, which exists only once the calculation has ended
+   */
   public Path datastorePath() {
     return datastore;
   }
 
-  /** The store it belongs to. */
+  /**
+   * The store it belongs to.
+   *
+   * @return the store that started the calculation
+   */
   public CalculationStore store() {
     return store;
   }
@@ -125,6 +137,11 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
    * Keeps {@code value} in the datastore under {@code key} (a group path such as {@code
    * results/summary}); read it back with {@link Datastore#read(Path, String, H5Readable)}. The
    * value writes itself now, so later changes to it are not recorded.
+   *
+   * @param key the group path; not one of the store's own groups
+   * @param value the object to keep; it writes itself into a group now
+   * @throws IllegalArgumentException when {@code key} names one of the store's own groups
+   * @throws IllegalStateException when the calculation has ended
    */
   public void put(String key, H5Writable value) {
     String first = key.replaceAll("^/+", "").split("/")[0];
@@ -269,6 +286,8 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
   /**
    * Marks the calculation failed with {@code error}'s stack trace, or aborted when the error is
    * an interrupt or an aborted run; the datastore is written and the record closed.
+   *
+   * @param error why the calculation failed; its stack trace is recorded with secrets masked
    */
   public void fail(Throwable error) {
     boolean interrupted = false;

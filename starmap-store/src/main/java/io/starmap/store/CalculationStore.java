@@ -48,7 +48,14 @@ public final class CalculationStore implements AutoCloseable {
     this.sql = sql;
   }
 
-  /** Opens the store in {@code home} (usually {@link StarmapHome#resolve()}), creating it. */
+  /**
+   * Opens the store in {@code home} (usually {@link StarmapHome#resolve()}), creating it.
+   *
+   * @param home the Starmap home; created owner-only when missing, made owner-only when others
+   *     could read it
+   * @return the open store; calculations left executing by dead processes are marked failed
+   * @throws java.io.UncheckedIOException naming {@code home} when it cannot be created
+   */
   public static CalculationStore open(Path home) {
     try {
       OwnerOnly.createDirectories(home);
@@ -65,17 +72,30 @@ public final class CalculationStore implements AutoCloseable {
     return store;
   }
 
-  /** The home directory. */
+  /**
+   * The home directory.
+   *
+   * @return the absolute, normalized home directory
+   */
   public Path home() {
     return home;
   }
 
-  /** The database file. */
+  /**
+   * The database file.
+   *
+   * @return the SQLite database file, {@code db.sqlite} in the home
+   */
   public Path databasePath() {
     return home.resolve("db.sqlite");
   }
 
-  /** Where the datastore of calculation {@code id} lives. */
+  /**
+   * Where the datastore of calculation {@code id} lives.
+   *
+   * @param id the calculation's id
+   * @return the path of its HDF5 file, {@code calc_<id>.hdf5} in the home, whether it exists or not
+   */
   public Path datastorePath(long id) {
     return home.resolve("calc_" + id + ".hdf5");
   }
@@ -87,6 +107,8 @@ public final class CalculationStore implements AutoCloseable {
    * @param kind what runs, such as {@code import}; not blank
    * @param description what it is about (secrets are removed before it is stored)
    * @param parameters its settings; {@code executor} and {@code workers} fill those columns
+   * @return the new calculation, executing; close it, or {@link Calculation#fail} it, at the end
+   * @throws IllegalArgumentException when {@code kind} is blank
    */
   public Calculation start(String kind, String description, Map<String, String> parameters) {
     if (kind == null || kind.isBlank()) {
@@ -115,13 +137,24 @@ public final class CalculationStore implements AutoCloseable {
     return new Calculation(this, id, ds, now);
   }
 
-  /** The calculation {@code id}, if it exists. */
+  /**
+   * The calculation {@code id}, if it exists.
+   *
+   * @param id the calculation's id
+   * @return its record, or empty when there is no such calculation
+   */
   public Optional<CalcRecord> find(long id) {
     List<CalcRecord> r = sql.query("SELECT * FROM calc WHERE id = ?", this::record, id);
     return r.isEmpty() ? Optional.empty() : Optional.of(r.get(0));
   }
 
-  /** The calculation {@code id}; throws {@link NoSuchElementException} naming it if missing. */
+  /**
+   * The calculation {@code id}; throws {@link NoSuchElementException} naming it if missing.
+   *
+   * @param id the calculation's id
+   * @return its record
+   * @throws java.util.NoSuchElementException when there is no such calculation
+   */
   public CalcRecord get(long id) {
     return find(id).orElseThrow(() -> new NoSuchElementException("there is no calculation "
         + id + " in " + databasePath()));
@@ -130,6 +163,11 @@ public final class CalculationStore implements AutoCloseable {
   /**
    * The id meant by {@code spec}: a positive number, {@code last}, or a negative number counting
    * back from the last ({@code -1} is the last, {@code -2} the one before).
+   *
+   * @param spec the text a person gave, such as {@code 12}, {@code last} or {@code -2}
+   * @return the positive id of an existing calculation
+   * @throws IllegalArgumentException when {@code spec} is not a number, {@code last} or is 0
+   * @throws java.util.NoSuchElementException when no calculation has that id or position
    */
   public long resolveId(String spec) {
     String s = spec == null ? "" : spec.strip();
@@ -162,7 +200,14 @@ public final class CalculationStore implements AutoCloseable {
     return ids.get(0);
   }
 
-  /** The latest calculations, newest first; {@code status} null for all. */
+  /**
+   * The latest calculations, newest first; {@code status} null for all.
+   *
+   * @param limit the most records to return; positive
+   * @param status the status to keep, or null for every status
+   * @return at most {@code limit} records, newest first
+   * @throws IllegalArgumentException when {@code limit} is not positive
+   */
   public List<CalcRecord> list(int limit, CalcStatus status) {
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive, not " + limit);
@@ -173,7 +218,12 @@ public final class CalculationStore implements AutoCloseable {
             status.label(), limit);
   }
 
-  /** Calculations whose description, kind or parameters contain {@code text}, newest first. */
+  /**
+   * Calculations whose description, kind or parameters contain {@code text}, newest first.
+   *
+   * @param text the text to look for, as written: {@code %} and {@code _} match only themselves
+   * @return the matching records, newest first
+   */
   public List<CalcRecord> search(String text) {
     String like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     return sql.query("""
@@ -187,7 +237,11 @@ public final class CalculationStore implements AutoCloseable {
    * Deletes calculation {@code id}: its rows and its datastore. A calculation that is executing
    * in a live process is refused: abort it first.
    *
+   * @param id the calculation's id
    * @return the deleted record
+   * @throws java.util.NoSuchElementException when there is no such calculation
+   * @throws IllegalStateException when the calculation is executing in a live process
+   * @throws java.io.UncheckedIOException when its rows were deleted but not its datastore
    */
   public CalcRecord delete(long id) {
     CalcRecord c = get(id);
@@ -222,6 +276,11 @@ public final class CalculationStore implements AutoCloseable {
    * The calculations a purge would delete: the failed and aborted ones if {@code failed}, and
    * those that ended more than {@code olderThan} ago if it is not null. Executing calculations
    * are never purged.
+   *
+   * @param failed true to include the failed and aborted calculations
+   * @param olderThan the age beyond which ended calculations are included, or null
+   * @return the calculations a purge would delete, oldest first
+   * @throws IllegalArgumentException when neither {@code failed} nor {@code olderThan} is given
    */
   public List<CalcRecord> purgeCandidates(boolean failed, Duration olderThan) {
     if (!failed && olderThan == null) {
@@ -241,13 +300,24 @@ public final class CalculationStore implements AutoCloseable {
     return out;
   }
 
-  /** What {@link #abort} did. */
+  /**
+   * What {@link #abort} did.
+   *
+   * @param before the calculation as it was before the abort
+   * @param marked whether this call marked it aborted (false when it had ended already)
+   * @param signalled whether its process was asked to terminate
+   * @param detail one line that tells what happened to its process
+   */
   public record AbortResult(CalcRecord before, boolean marked, boolean signalled, String detail) {}
 
   /**
    * Aborts calculation {@code id}: marks it aborted and, when its process lives on this host (and
    * is not this process), asks that process to terminate. A calculation that has ended is left as
    * it is.
+   *
+   * @param id the calculation's id
+   * @return what was done
+   * @throws java.util.NoSuchElementException when there is no such calculation
    */
   public AbortResult abort(long id) {
     CalcRecord c = get(id);
@@ -283,17 +353,32 @@ public final class CalculationStore implements AutoCloseable {
     return new AbortResult(c, changed > 0, signalled, detail);
   }
 
-  /** The views of this store's calculations (tables as data, live while they run). */
+  /**
+   * The views of this store's calculations (tables as data, live while they run).
+   *
+   * @return the views; they read the database on each call
+   */
   public Views views() {
     return new Views(this);
   }
 
-  /** Writes calculations {@code ids} (all the ended ones if empty) into a zip archive. */
+  /**
+   * Writes calculations {@code ids} (all the ended ones if empty) into a zip archive.
+   *
+   * @param zip the archive to write
+   * @param ids the calculations to archive; empty for every ended one
+   * @return what was written
+   */
   public CalcArchive.Dumped dump(Path zip, List<Long> ids) {
     return CalcArchive.dump(this, zip, ids);
   }
 
-  /** Restores the calculations of a zip made by {@link #dump}, under new ids. */
+  /**
+   * Restores the calculations of a zip made by {@link #dump}, under new ids.
+   *
+   * @param zip an archive made by {@link #dump}
+   * @return the archived ids and the new ids they were restored under
+   */
   public CalcArchive.Restored restore(Path zip) {
     return CalcArchive.restore(this, zip);
   }

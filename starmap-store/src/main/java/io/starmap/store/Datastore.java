@@ -40,7 +40,14 @@ public final class Datastore {
 
   private Datastore() {}
 
-  /** The whole file as a tree of groups. */
+  /**
+   * The whole file as a tree of groups.
+   *
+   * @param file an HDF5 file, usually a calculation's datastore
+   * @return the root group {@code /}, with every group, dataset and attribute read into memory
+   * @throws java.io.UncheckedIOException when the file does not exist
+   * @throws IllegalStateException naming the file when it cannot be read as HDF5
+   */
   public static H5Group read(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new UncheckedIOException(new java.io.FileNotFoundException("no datastore " + file));
@@ -55,7 +62,16 @@ public final class Datastore {
     }
   }
 
-  /** The object stored under {@code key} (a group path such as {@code results/summary}). */
+  /**
+   * The object stored under {@code key} (a group path such as {@code results/summary}).
+   *
+   * @param <T> the type of the stored object
+   * @param file an HDF5 file, usually a calculation's datastore
+   * @param key the group path the object was stored under
+   * @param reader rebuilds the object from its group
+   * @return the object
+   * @throws java.util.NoSuchElementException when there is no group {@code key}
+   */
   public static <T> T read(Path file, String key, H5Readable<T> reader) {
     return reader.readFrom(read(file).child(key));
   }

@@ -22,17 +22,31 @@ public final class H5Group {
   private final Map<String, Object> attributes = new LinkedHashMap<>();
   private final Map<String, H5Group> groups = new LinkedHashMap<>();
 
-  /** An empty group named {@code name} ({@code "/"} for a root). */
+  /**
+   * An empty group named {@code name} ({@code "/"} for a root).
+   *
+   * @param name the group's name or path as HDF5 shows it
+   */
   public H5Group(String name) {
     this.name = name;
   }
 
-  /** This group's name. */
+  /**
+   * This group's name.
+   *
+   * @return the name given at creation
+   */
   public String name() {
     return name;
   }
 
-  /** The child group {@code path} ({@code a/b} nests), created when missing. */
+  /**
+   * The child group {@code path} ({@code a/b} nests), created when missing.
+   *
+   * @param path one name or several joined by {@code /}; each name not blank
+   * @return the existing or new child group
+   * @throws IllegalArgumentException when a name is blank or is a dataset of its parent
+   */
   public H5Group group(String path) {
     H5Group g = this;
     for (String part : split(path)) {
@@ -46,22 +60,50 @@ public final class H5Group {
     return g;
   }
 
-  /** An int64 dataset. */
+  /**
+   * An int64 dataset.
+   *
+   * @param dataset the dataset's name; not blank, no {@code /}
+   * @param values the values; copied
+   * @return this group
+   * @throws IllegalArgumentException when the name is bad or is a child group's
+   */
   public H5Group put(String dataset, long[] values) {
     return putArray(dataset, values.clone());
   }
 
-  /** An int64 dataset from ints. */
+  /**
+   * An int64 dataset from ints.
+   *
+   * @param dataset the dataset's name; not blank, no {@code /}
+   * @param values the values; copied as longs
+   * @return this group
+   * @throws IllegalArgumentException when the name is bad or is a child group's
+   */
   public H5Group put(String dataset, int[] values) {
     return putArray(dataset, Arrays.stream(values).asLongStream().toArray());
   }
 
-  /** A float64 dataset. */
+  /**
+   * A float64 dataset.
+   *
+   * @param dataset the dataset's name; not blank, no {@code /}
+   * @param values the values; copied
+   * @return this group
+   * @throws IllegalArgumentException when the name is bad or is a child group's
+   */
   public H5Group put(String dataset, double[] values) {
     return putArray(dataset, values.clone());
   }
 
-  /** A fixed-length UTF-8 string dataset; nulls are written as empty strings. */
+  /**
+   * A fixed-length UTF-8 string dataset; nulls are written as empty strings.
+   *
+   * @param dataset the dataset's name; not blank, no {@code /}
+   * @param values the values; copied
+   * @return this group
+   * @throws IllegalArgumentException when the name is bad or is a child group's
+   */
   public H5Group put(String dataset, String[] values) {
     String[] copy = new String[values.length];
     for (int i = 0; i < values.length; i++) {
@@ -70,7 +112,14 @@ public final class H5Group {
     return putArray(dataset, copy);
   }
 
-  /** A uint8 dataset of 0 and 1 (booleans as uint8, which every HDF5 reader understands). */
+  /**
+   * A uint8 dataset of 0 and 1 (booleans as uint8, which every HDF5 reader understands).
+   *
+   * @param dataset the dataset's name; not blank, no {@code /}
+   * @param values the values; copied as 0 and 1
+   * @return this group
+   * @throws IllegalArgumentException when the name is bad or is a child group's
+   */
   public H5Group put(String dataset, boolean[] values) {
     byte[] b = new byte[values.length];
     for (int i = 0; i < values.length; i++) {
@@ -79,7 +128,14 @@ public final class H5Group {
     return putArray(dataset, b);
   }
 
-  /** A uint8 dataset. */
+  /**
+   * A uint8 dataset.
+   *
+   * @param dataset the dataset's name; not blank, no {@code /}
+   * @param values the values; copied
+   * @return this group
+   * @throws IllegalArgumentException when the name is bad or is a child group's
+   */
   public H5Group put(String dataset, byte[] values) {
     return putArray(dataset, values.clone());
   }
@@ -98,6 +154,12 @@ public final class H5Group {
    * Boolean} (stored as 0/1), or a {@code long[]}/{@code double[]}. A name {@code
    * dataset.attribute} whose prefix is a dataset of this group ({@code "time_sec.units"}) goes to
    * that dataset, as read back.
+   *
+   * @param attribute the attribute's name, or {@code dataset.attribute} for a dataset's
+   * @param value a value of one of the types above; replaces an earlier one of that name
+   * @return this group
+   * @throws IllegalArgumentException naming the attribute when the value is null or of another
+   *     type
    */
   public H5Group attr(String attribute, Object value) {
     check(attribute);
@@ -119,27 +181,50 @@ public final class H5Group {
     return this;
   }
 
-  /** The names of the datasets, in insertion order. */
+  /**
+   * The names of the datasets, in insertion order.
+   *
+   * @return the live dataset names; unmodifiable
+   */
   public Set<String> datasetNames() {
     return Collections.unmodifiableSet(datasets.keySet());
   }
 
-  /** The names of the child groups, in insertion order. */
+  /**
+   * The names of the child groups, in insertion order.
+   *
+   * @return the live child group names; unmodifiable
+   */
   public Set<String> groupNames() {
     return Collections.unmodifiableSet(groups.keySet());
   }
 
-  /** The attributes (values as stored: String, Long, Double, long[], double[]). */
+  /**
+   * The attributes (values as stored: String, Long, Double, long[], double[]).
+   *
+   * @return the live attributes, by name; unmodifiable
+   */
   public Map<String, Object> attributes() {
     return Collections.unmodifiableMap(attributes);
   }
 
-  /** Whether a dataset, group or attribute named {@code key} exists here. */
+  /**
+   * Whether a dataset, group or attribute named {@code key} exists here.
+   *
+   * @param key a dataset, group or attribute name
+   * @return true when this group has one of that name
+   */
   public boolean has(String key) {
     return datasets.containsKey(key) || groups.containsKey(key) || attributes.containsKey(key);
   }
 
-  /** The child group {@code path}, which must exist. */
+  /**
+   * The child group {@code path}, which must exist.
+   *
+   * @param path one name or several joined by {@code /}
+   * @return the existing child group
+   * @throws java.util.NoSuchElementException naming the missing group and the ones there are
+   */
   public H5Group child(String path) {
     H5Group g = this;
     for (String part : split(path)) {
@@ -153,7 +238,13 @@ public final class H5Group {
     return g;
   }
 
-  /** The raw array of a dataset (long[], double[], String[] or byte[]). */
+  /**
+   * The raw array of a dataset (long[], double[], String[] or byte[]).
+   *
+   * @param dataset the dataset's name
+   * @return the stored array itself, not a copy
+   * @throws java.util.NoSuchElementException naming the missing dataset
+   */
   public Object dataset(String dataset) {
     Object v = datasets.get(dataset);
     if (v == null) {
@@ -163,7 +254,14 @@ public final class H5Group {
     return v;
   }
 
-  /** A dataset as longs (integer datasets of any width, uint8 included). */
+  /**
+   * A dataset as longs (integer datasets of any width, uint8 included).
+   *
+   * @param dataset the dataset's name
+   * @return a new array; uint8 values are read unsigned, doubles are truncated toward zero
+   * @throws java.util.NoSuchElementException naming the missing dataset
+   * @throws IllegalArgumentException when the dataset holds strings
+   */
   public long[] longs(String dataset) {
     return switch (dataset(dataset)) {
       case long[] a -> a.clone();
@@ -180,7 +278,14 @@ public final class H5Group {
     };
   }
 
-  /** A dataset as doubles. */
+  /**
+   * A dataset as doubles.
+   *
+   * @param dataset the dataset's name
+   * @return a new array; integers are converted
+   * @throws java.util.NoSuchElementException naming the missing dataset
+   * @throws IllegalArgumentException when the dataset holds strings
+   */
   public double[] doubles(String dataset) {
     return switch (dataset(dataset)) {
       case double[] a -> a.clone();
@@ -197,7 +302,14 @@ public final class H5Group {
     };
   }
 
-  /** A string dataset. */
+  /**
+   * A string dataset.
+   *
+   * @param dataset the dataset's name
+   * @return a copy of the stored array
+   * @throws java.util.NoSuchElementException naming the missing dataset
+   * @throws IllegalArgumentException when the dataset does not hold strings
+   */
   public String[] strings(String dataset) {
     if (dataset(dataset) instanceof String[] a) {
       return a.clone();
@@ -206,7 +318,14 @@ public final class H5Group {
         + " does not hold strings");
   }
 
-  /** A uint8 dataset as booleans (non-zero is true). */
+  /**
+   * A uint8 dataset as booleans (non-zero is true).
+   *
+   * @param dataset the dataset's name
+   * @return a new array
+   * @throws java.util.NoSuchElementException naming the missing dataset
+   * @throws IllegalArgumentException when the dataset holds strings
+   */
   public boolean[] booleans(String dataset) {
     long[] v = longs(dataset);
     boolean[] out = new boolean[v.length];
@@ -216,13 +335,26 @@ public final class H5Group {
     return out;
   }
 
-  /** A string attribute. */
+  /**
+   * A string attribute.
+   *
+   * @param attribute the attribute's name
+   * @return a string value as is, another value as {@link String#valueOf(Object)} gives it
+   * @throws java.util.NoSuchElementException naming the missing attribute
+   */
   public String attrString(String attribute) {
     Object v = attr(attribute);
     return v instanceof String s ? s : String.valueOf(v);
   }
 
-  /** A numeric attribute as a long. */
+  /**
+   * A numeric attribute as a long.
+   *
+   * @param attribute the attribute's name
+   * @return the value as a long
+   * @throws java.util.NoSuchElementException naming the missing attribute
+   * @throws NumberFormatException when the value is a string that is not a number
+   */
   public long attrLong(String attribute) {
     Object v = attr(attribute);
     if (v instanceof Number n) {
@@ -231,7 +363,14 @@ public final class H5Group {
     return Long.parseLong(v.toString());
   }
 
-  /** A numeric attribute as a double. */
+  /**
+   * A numeric attribute as a double.
+   *
+   * @param attribute the attribute's name
+   * @return the value as a double
+   * @throws java.util.NoSuchElementException naming the missing attribute
+   * @throws NumberFormatException when the value is a string that is not a number
+   */
   public double attrDouble(String attribute) {
     Object v = attr(attribute);
     if (v instanceof Number n) {

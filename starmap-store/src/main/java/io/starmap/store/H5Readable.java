@@ -8,6 +8,11 @@ package io.starmap.store;
  */
 @FunctionalInterface
 public interface H5Readable<T> {
-  /** The object stored in {@code group}. */
+  /**
+   * The object stored in {@code group}.
+   *
+   * @param group the group the object's {@link H5Writable#writeTo} wrote
+   * @return the object rebuilt from the group
+   */
   T readFrom(H5Group group);
 }

@@ -41,28 +41,54 @@ public record H5Table(Map<String, Object> columns) implements H5Writable {
     columns = java.util.Collections.unmodifiableMap(copy);
   }
 
-  /** A builder of a table, column by column. */
+  /**
+   * A builder of a table, column by column.
+   *
+   * @return a new builder without columns
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The number of rows. */
+  /**
+   * The number of rows.
+   *
+   * @return the length of every column; 0 for a table without columns
+   */
   public int rows() {
     return columns.isEmpty() ? 0 : java.lang.reflect.Array.getLength(columns.values().iterator()
         .next());
   }
 
-  /** A long column. */
+  /**
+   * A long column.
+   *
+   * @param column the column's name
+   * @return the stored array itself, not a copy
+   * @throws IllegalArgumentException naming the missing column
+   */
   public long[] longs(String column) {
     return (long[]) column(column);
   }
 
-  /** A double column. */
+  /**
+   * A double column.
+   *
+   * @param column the column's name
+   * @return the stored array itself, not a copy
+   * @throws IllegalArgumentException naming the missing column
+   */
   public double[] doubles(String column) {
     return (double[]) column(column);
   }
 
-  /** A string column. */
+  /**
+   * A string column.
+   *
+   * @param column the column's name
+   * @return the stored array itself, not a copy
+   * @throws IllegalArgumentException naming the missing column
+   */
   public String[] strings(String column) {
     return (String[]) column(column);
   }
@@ -90,7 +116,12 @@ public record H5Table(Map<String, Object> columns) implements H5Writable {
     }
   }
 
-  /** The table {@link #writeTo} wrote into {@code group}. */
+  /**
+   * The table {@link #writeTo} wrote into {@code group}.
+   *
+   * @param group the group the table was written into
+   * @return the table, its columns in the recorded order
+   */
   public static H5Table readFrom(H5Group group) {
     List<String> names = group.has("__columns__") && !group.attrString("__columns__").isEmpty()
         ? Arrays.asList(group.attrString("__columns__").split(","))
@@ -113,25 +144,48 @@ public record H5Table(Map<String, Object> columns) implements H5Writable {
 
     private Builder() {}
 
-    /** Adds an int64 column. */
+    /**
+     * Adds an int64 column.
+     *
+     * @param name the column's name, unique in the table
+     * @param values the column's values
+     * @return this builder
+     */
     public Builder column(String name, long... values) {
       columns.put(name, values.clone());
       return this;
     }
 
-    /** Adds a float64 column. */
+    /**
+     * Adds a float64 column.
+     *
+     * @param name the column's name, unique in the table
+     * @param values the column's values
+     * @return this builder
+     */
     public Builder column(String name, double... values) {
       columns.put(name, values.clone());
       return this;
     }
 
-    /** Adds a string column. */
+    /**
+     * Adds a string column.
+     *
+     * @param name the column's name, unique in the table
+     * @param values the column's values
+     * @return this builder
+     */
     public Builder column(String name, String... values) {
       columns.put(name, values.clone());
       return this;
     }
 
-    /** The table; throws if the columns differ in length. */
+    /**
+     * The table; throws if the columns differ in length.
+     *
+     * @return the table
+     * @throws IllegalArgumentException naming the first column whose length differs
+     */
     public H5Table build() {
       return new H5Table(columns);
     }

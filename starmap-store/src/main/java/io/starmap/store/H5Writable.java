@@ -12,6 +12,10 @@ package io.starmap.store;
  */
 @FunctionalInterface
 public interface H5Writable {
-  /** Writes this object's datasets and attributes into {@code group}. */
+  /**
+   * Writes this object's datasets and attributes into {@code group}.
+   *
+   * @param group an empty group, named after the key the object is stored under
+   */
   void writeTo(H5Group group);
 }

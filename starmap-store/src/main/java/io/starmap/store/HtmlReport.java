@@ -41,7 +41,15 @@ public final class HtmlReport {
 
   private HtmlReport() {}
 
-  /** Writes the report of calculation {@code id} to {@code file}; returns the bytes written. */
+  /**
+   * Writes the report of calculation {@code id} to {@code file}; returns the bytes written.
+   *
+   * @param store the store that holds the calculation
+   * @param id the calculation's id
+   * @param file the HTML file to write, replaced when it exists
+   * @return the number of bytes written
+   * @throws java.io.UncheckedIOException naming the file when it cannot be written
+   */
   public static long write(CalculationStore store, long id, Path file) {
     String html = render(store, id);
     try {
@@ -60,7 +68,14 @@ public final class HtmlReport {
     }
   }
 
-  /** The report of calculation {@code id} as an HTML page. */
+  /**
+   * The report of calculation {@code id} as an HTML page.
+   *
+   * @param store the store that holds the calculation
+   * @param id the calculation's id
+   * @return a whole HTML page, with no external resources
+   * @throws java.util.NoSuchElementException when there is no such calculation
+   */
   public static String render(CalculationStore store, long id) {
     Views v = store.views();
     Views.Performance perf = v.performance(id);

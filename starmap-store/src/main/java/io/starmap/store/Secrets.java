@@ -28,7 +28,12 @@ public final class Secrets {
 
   private Secrets() {}
 
-  /** {@code text} with every password replaced by {@value #MASK}; null stays null. */
+  /**
+   * {@code text} with every password replaced by {@value #MASK}; null stays null.
+   *
+   * @param text any text, such as a URL, a command line or an error message; may be null
+   * @return the text with passwords masked, or the same text when it holds none
+   */
   public static String redact(String text) {
     if (text == null || text.isEmpty()) {
       return text;
@@ -48,6 +53,10 @@ public final class Secrets {
    * known secret replaced by {@value #MASK}, as written and percent-encoded: the form for any text
    * that may quote a password whose value is known (an error about the URL that holds it, a
    * server's message). Null, empty and blank secrets are ignored.
+   *
+   * @param text any text; may be null
+   * @param secrets the known secrets to mask, such as a resolved password
+   * @return the redacted text
    */
   public static String redactWith(String text, String... secrets) {
     if (text == null || text.isEmpty()) {
@@ -65,7 +74,14 @@ public final class Secrets {
     return redact(out);
   }
 
-  /** The value of a setting named {@code key}, masked entirely when the key names a secret. */
+  /**
+   * The value of a setting named {@code key}, masked entirely when the key names a secret.
+   *
+   * @param key the setting's name, such as {@code password} or {@code url}
+   * @param value the setting's value; may be null
+   * @return {@value #MASK} when the key names a secret and the value is not null, else the value
+   *     redacted as by {@link #redact(String)}
+   */
   public static String redact(String key, String value) {
     if (key != null && SECRET_KEY.matcher(key).matches()) {
       return value == null ? null : MASK;

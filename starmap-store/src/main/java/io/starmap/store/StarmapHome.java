@@ -19,6 +19,10 @@ public final class StarmapHome {
   /**
    * The home directory from the system property {@code starmap.home} (set by tests and embedding
    * programs), else from the process environment; created if missing.
+   *
+   * @return the absolute, normalized home directory, which exists and is private to its owner
+   * @throws java.io.UncheckedIOException naming the directory when it cannot be created or
+   *     restricted
    */
   public static Path resolve() {
     String property = System.getProperty("starmap.home");
@@ -39,6 +43,12 @@ public final class StarmapHome {
    * created if missing. It is private to its owner: created 0700, and an existing one that others
    * may read (0755, as earlier versions made it) is made 0700, since it holds input rows, results
    * and the embedded database.
+   *
+   * @param env the environment to read {@code STARMAP_HOME} and {@code HOME} from, usually
+   *     {@link System#getenv()}
+   * @return the absolute, normalized home directory, which exists and is private to its owner
+   * @throws java.io.UncheckedIOException naming the directory when it cannot be created or
+   *     restricted
    */
   public static Path resolve(Map<String, String> env) {
     String configured = env.get("STARMAP_HOME");

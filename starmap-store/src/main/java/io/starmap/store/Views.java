@@ -19,7 +19,18 @@ public final class Views {
     this.sql = store.sql();
   }
 
-  /** One operation, summed over the tasks and runs of a calculation. */
+  /**
+   * One operation, summed over the tasks and runs of a calculation.
+   *
+   * @param operation the operation's name, as given to the monitor
+   * @param timeSec the wall time, in seconds
+   * @param cpuSec the CPU time, in seconds
+   * @param allocatedMb the bytes allocated, in megabytes (10^6)
+   * @param calls how many times it was measured
+   * @param counts the sum of its user counts (rows, bytes...)
+   * @param tasks how many tasks measured it
+   * @param maxTimeSec the longest wall time of one task's measurements, in seconds
+   */
   public record OperationRow(String operation, double timeSec, double cpuSec, double allocatedMb,
       long calls, long counts, long tasks, double maxTimeSec) {}
 
@@ -34,11 +45,39 @@ public final class Views {
   public record Performance(CalcRecord calc, long peakMemoryBytes,
       List<OperationRow> operations) {}
 
-  /** Time per task name: count, mean, stddev as % of the mean, min, max and slowfac = max/mean. */
+  /**
+   * Time per task name: count, mean, stddev as % of the mean, min, max and slowfac = max/mean.
+   *
+   * @param taskName the task's name
+   * @param count how many tasks
+   * @param meanSec the mean wall time, in seconds
+   * @param stddevPercent the standard deviation of the wall time, as a percentage of the mean
+   * @param minSec the shortest wall time, in seconds
+   * @param maxSec the longest wall time, in seconds
+   * @param slowfac the longest wall time over the mean; 0 when the mean is 0
+   */
   public record TaskInfoRow(String taskName, long count, double meanSec, double stddevPercent,
       double minSec, double maxSec, double slowfac) {}
 
-  /** One task as recorded. */
+  /**
+   * One task as recorded.
+   *
+   * @param run the run's number in the calculation
+   * @param taskNo the task's number in its run
+   * @param taskName the task's name
+   * @param worker where it ran
+   * @param start when it started
+   * @param durationSec its wall time, in seconds
+   * @param cpuSec its CPU time, in seconds
+   * @param allocatedMb the bytes it allocated, in megabytes (10^6)
+   * @param weight the weight of its argument
+   * @param sentBytes the serialized bytes of its argument sent to the worker
+   * @param receivedBytes the serialized bytes of its result received from the worker
+   * @param rssBytes the worker process's resident memory after it (0 when unknown)
+   * @param peakRssBytes the worker process's peak resident memory (0 when unknown)
+   * @param heapBytes the master's heap in use when its outcome was recorded
+   * @param status how it ended, such as {@code succeeded} or {@code failed}
+   */
   public record TaskRow(int run, long taskNo, String taskName, String worker, Instant start,
       double durationSec, double cpuSec, double allocatedMb, double weight, long sentBytes,
       long receivedBytes, long rssBytes, long peakRssBytes, long heapBytes, String status) {}
@@ -46,19 +85,56 @@ public final class Views {
   /**
    * Data transfer per task name: the serialized arguments sent to workers and the results
    * received (both 0 for executors that share memory, such as {@code threads}).
+   *
+   * @param taskName the task's name
+   * @param tasks how many tasks
+   * @param sentBytes the serialized bytes sent, summed over the tasks
+   * @param receivedBytes the serialized bytes received, summed over the tasks
+   * @param maxSentBytes the most bytes sent for one task
+   * @param maxReceivedBytes the most bytes received for one task
    */
   public record TransferRow(String taskName, long tasks, long sentBytes, long receivedBytes,
       long maxSentBytes, long maxReceivedBytes) {}
 
-  /** One line of a calculation's log. */
+  /**
+   * One line of a calculation's log.
+   *
+   * @param time when the line was logged
+   * @param level its level, such as {@code INFO} or {@code WARNING}
+   * @param message the line
+   */
   public record LogRow(Instant time, String level, String message) {}
 
-  /** One starmap run of a calculation. */
+  /**
+   * One starmap run of a calculation.
+   *
+   * @param run the run's number in the calculation
+   * @param taskName the name of its tasks
+   * @param executor the executor it ran on
+   * @param workers how many workers
+   * @param start when it started
+   * @param stop when it ended, or null while it runs
+   * @param submitted how many tasks were submitted
+   * @param succeeded how many succeeded
+   * @param failed how many failed
+   * @param cancelled how many were cancelled
+   * @param sentBytes the serialized bytes sent to workers
+   * @param receivedBytes the serialized bytes received from workers
+   * @param wallSec its wall time, in seconds
+   * @param peakHeapBytes the master's peak heap during the run
+   * @param status how it ended, such as {@code complete}
+   */
   public record RunRow(int run, String taskName, String executor, int workers, Instant start,
       Instant stop, long submitted, long succeeded, long failed, long cancelled, long sentBytes,
       long receivedBytes, double wallSec, long peakHeapBytes, String status) {}
 
-  /** The {@code performance} view of calculation {@code calcId}. */
+  /**
+   * The {@code performance} view of calculation {@code calcId}.
+   *
+   * @param calcId the calculation's id
+   * @return its operations and peak memory
+   * @throws java.util.NoSuchElementException when there is no such calculation
+   */
   public Performance performance(long calcId) {
     CalcRecord calc = store.get(calcId);
     List<OperationRow> ops = sql.query("""
@@ -76,7 +152,13 @@ public final class Views {
     return new Performance(calc, peak, ops);
   }
 
-  /** The {@code task_info} view: one row per task name, by total time. */
+  /**
+   * The {@code task_info} view: one row per task name, by total time.
+   *
+   * @param calcId the calculation's id
+   * @return one row per task name, the most total time first
+   * @throws java.util.NoSuchElementException when there is no such calculation
+   */
   public List<TaskInfoRow> taskInfo(long calcId) {
     store.get(calcId);
     return sql.query("""
@@ -98,6 +180,11 @@ public final class Views {
   /**
    * The tasks of calculation {@code calcId}: all of them in the order they ended, or the {@code
    * slowest} ones, slowest first, if it is positive.
+   *
+   * @param calcId the calculation's id
+   * @param slowest how many of the slowest tasks to return, or 0 (or less) for all
+   * @return the tasks
+   * @throws java.util.NoSuchElementException when there is no such calculation
    */
   public List<TaskRow> tasks(long calcId, int slowest) {
     store.get(calcId);
@@ -106,14 +193,20 @@ public final class Views {
     return sql.query("""
         SELECT run_no, task_no, name, worker, start_ms, wall_ns, cpu_ns, alloc, weight, sent,
           received, rss, peak_rss, heap, status
-        FROM task WHERE calc_id = ? """ + order,
+        FROM task WHERE calc_id = ?\s""" + order,
         rs -> new TaskRow(rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getString(4),
             Instant.ofEpochMilli(rs.getLong(5)), rs.getLong(6) / 1e9, rs.getLong(7) / 1e9,
             rs.getLong(8) / 1e6, rs.getDouble(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
             rs.getLong(13), rs.getLong(14), rs.getString(15)), calcId);
   }
 
-  /** The {@code transfer} view: bytes sent and received per task name. */
+  /**
+   * The {@code transfer} view: bytes sent and received per task name.
+   *
+   * @param calcId the calculation's id
+   * @return one row per task name, the most bytes first
+   * @throws java.util.NoSuchElementException when there is no such calculation
+   */
   public List<TransferRow> transfer(long calcId) {
     store.get(calcId);
     return sql.query("""
@@ -123,7 +216,13 @@ public final class Views {
             rs.getLong(5), rs.getLong(6)), calcId);
   }
 
-  /** The log of calculation {@code calcId}, oldest first. */
+  /**
+   * The log of calculation {@code calcId}, oldest first.
+   *
+   * @param calcId the calculation's id
+   * @return the log lines
+   * @throws java.util.NoSuchElementException when there is no such calculation
+   */
   public List<LogRow> log(long calcId) {
     store.get(calcId);
     return sql.query("SELECT time_ms, level, message FROM log WHERE calc_id = ? ORDER BY id",
@@ -131,7 +230,13 @@ public final class Views {
         calcId);
   }
 
-  /** The starmap runs of calculation {@code calcId}. */
+  /**
+   * The starmap runs of calculation {@code calcId}.
+   *
+   * @param calcId the calculation's id
+   * @return the runs, by run number
+   * @throws java.util.NoSuchElementException when there is no such calculation
+   */
   public List<RunRow> runs(long calcId) {
     store.get(calcId);
     List<RunRow> out = new ArrayList<>();

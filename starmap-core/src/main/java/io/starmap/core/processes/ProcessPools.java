@@ -1,5 +1,7 @@
 package io.starmap.core.processes;
 
+import io.starmap.core.StarmapException;
+import io.starmap.core.WorkerLostException;
 import io.starmap.core.internal.process.Pools;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,12 @@ public final class ProcessPools {
     return Pools.warmUp(workers, options);
   }
 
-  /** Every pool of this JVM, in the order they were started. */
+  /**
+   * The pools of this JVM.
+   *
+   * @return a snapshot of every pool not yet stopped, in the order they were started: their
+   *     workers' pids, start times, task counts and replacements
+   */
   public static List<ProcessPoolInfo> pools() {
     return Pools.all();
   }

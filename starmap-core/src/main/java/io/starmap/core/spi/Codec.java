@@ -13,12 +13,19 @@ package io.starmap.core.spi;
  */
 public interface Codec {
 
-  /** A short name for logs. */
+  /**
+   * A short name for logs.
+   *
+   * @return a short, stable name such as {@code java}, shown in logs and errors
+   */
   String name();
 
   /**
    * Encodes {@code value}.
    *
+   * @param value the argument, result or exception to send to another process; may be null
+   * @return the encoded bytes, which {@link #decode} of the same codec turns back into an
+   *     equivalent value
    * @throws IllegalArgumentException naming the class that cannot be encoded or is not allowed
    */
   byte[] encode(Object value);
@@ -26,6 +33,8 @@ public interface Codec {
   /**
    * Decodes what {@link #encode} produced, in another process.
    *
+   * @param bytes bytes produced by {@link #encode} of the same codec, possibly in another JVM
+   * @return the decoded value; null when null was encoded
    * @throws io.starmap.core.StarmapException naming the class that is refused or missing
    */
   Object decode(byte[] bytes);

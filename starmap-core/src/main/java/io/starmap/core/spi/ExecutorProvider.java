@@ -9,7 +9,13 @@ import java.util.Map;
  */
 public interface ExecutorProvider {
 
-  /** The name users select, such as {@code processes} or {@code cluster}. */
+  /**
+   * The name users select, such as {@code processes} or {@code cluster}.
+   *
+   * @return the executor name this provider answers to; the built-in {@code no}, {@code threads}
+   *     and {@code virtual} take their names first, and of two providers with one name the first
+   *     found is used
+   */
   String name();
 
   /**
@@ -19,6 +25,7 @@ public interface ExecutorProvider {
    *
    * @param workers how many tasks to run at once; positive
    * @param options executor-specific settings (such as {@code jvmOptions} or {@code join})
+   * @return a new executor, or a handle on a shared one; the caller closes it
    */
   TaskExecutor create(int workers, Map<String, String> options);
 }

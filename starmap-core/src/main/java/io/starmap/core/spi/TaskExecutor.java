@@ -32,13 +32,26 @@ public interface TaskExecutor extends AutoCloseable {
     return io.starmap.core.internal.PoolExecutor.threads(workers);
   }
 
-  /** The executor's name, as users select it: {@code no}, {@code threads}, ... */
+  /**
+   * The executor's name, as users select it: {@code no}, {@code threads}, ...
+   *
+   * @return the name the executor was selected by; not blank
+   */
   String name();
 
-  /** How many tasks it runs at once. */
+  /**
+   * How many tasks it runs at once.
+   *
+   * @return the number of tasks that can run at the same time; 1 or more
+   */
   int workers();
 
-  /** Runs {@code request} and passes its reply to {@code sink}. */
+  /**
+   * Runs {@code request} and passes its reply to {@code sink}.
+   *
+   * @param request the task to run, with its argument and its number in the run
+   * @param sink where the reply goes, exactly once per request, possibly on another thread
+   */
   void submit(TaskRequest<?, ?> request, ReplySink sink);
 
   /** Cancels every task submitted and not yet replied to; running ones are interrupted. */
@@ -51,7 +64,11 @@ public interface TaskExecutor extends AutoCloseable {
   /** Where replies go. Called from any thread. */
   @FunctionalInterface
   interface ReplySink {
-    /** Takes one reply. */
+    /**
+     * Takes one reply.
+     *
+     * @param reply the reply of one request; never null
+     */
     void accept(TaskReply reply);
   }
 }

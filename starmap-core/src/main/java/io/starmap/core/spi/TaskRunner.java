@@ -34,6 +34,8 @@ public final class TaskRunner {
    *
    * @param request the task
    * @param workerId where it runs, recorded in its metrics
+   * @param <A> the task's argument type
+   * @param <R> the task's result type
    * @return its reply; a task that throws gives a reply with the exception
    */
   public static <A, R> TaskReply run(TaskRequest<A, R> request, String workerId) {

@@ -9,17 +9,26 @@ import java.sql.Connection;
  */
 public interface Database extends AutoCloseable {
 
-  /** Where the database is; its {@code toString()} is redacted. */
+  /**
+   * Where the database is; its {@code toString()} is redacted.
+   *
+   * @return the database's URL; its password, if any, is masked by {@code toString()}
+   */
   DatabaseUrl url();
 
   /**
    * A new connection, owned by the caller.
    *
+   * @return a new connection
    * @throws DatabaseUnavailableException when the server cannot be reached or refuses the login
    */
   Connection connect();
 
-  /** Whether this is Starmap's embedded PostgreSQL. */
+  /**
+   * Whether this is Starmap's embedded PostgreSQL.
+   *
+   * @return true for the embedded server, false for a database given by URL
+   */
   boolean embedded();
 
   /** Releases this handle; connections already handed out stay the caller's to close. */

@@ -10,12 +10,21 @@ import io.starmap.core.StarmapException;
 public class DatabaseUnavailableException extends StarmapException {
   private static final long serialVersionUID = 1L;
 
-  /** An exception with a one-line message. */
+  /**
+   * An exception with a one-line message.
+   *
+   * @param message one line naming the server or URL (redacted) and what failed
+   */
   public DatabaseUnavailableException(String message) {
     super(message);
   }
 
-  /** An exception with a one-line message and its cause. */
+  /**
+   * An exception with a one-line message and its cause.
+   *
+   * @param message one line naming the server or URL (redacted) and what failed
+   * @param cause the driver's or the process's error; may be null
+   */
   public DatabaseUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }

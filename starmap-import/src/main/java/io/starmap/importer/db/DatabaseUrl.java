@@ -64,6 +64,8 @@ public record DatabaseUrl(String host, int port, String database, String user, S
   /**
    * Parses a database URL.
    *
+   * @param url a {@code postgresql://}, {@code postgres://} or {@code jdbc:postgresql://} URL
+   * @return the parsed URL
    * @throws IllegalArgumentException naming the redacted URL and what is wrong with it
    */
   public static DatabaseUrl parse(String url) {
@@ -262,6 +264,9 @@ public record DatabaseUrl(String host, int port, String database, String user, S
   /**
    * Hides the passwords of any text that looks like a database URL (also unparseable ones), with
    * the project's one rule for secrets ({@link Secrets#redact(String)}).
+   *
+   * @param url any text; null gives null
+   * @return the text with the password of every URL in it replaced by {@code ***}
    */
   public static String redact(String url) {
     return Secrets.redact(url);
@@ -271,12 +276,21 @@ public record DatabaseUrl(String host, int port, String database, String user, S
    * {@code text} with the passwords of any URL in it hidden, and also every occurrence of the
    * given passwords (as written and percent-encoded): the one function for any text that may
    * quote a known password.
+   *
+   * @param text any text
+   * @param passwords known passwords to mask as well; null or empty ones are ignored
+   * @return the text with those passwords masked
    */
   public static String redact(String text, String... passwords) {
     return Secrets.redactWith(text, passwords);
   }
 
-  /** This URL's password (see {@link #resolvedPassword()}) masked in {@code text}. */
+  /**
+   * This URL's password (see {@link #resolvedPassword()}) masked in {@code text}.
+   *
+   * @param text any text, such as a server's error message
+   * @return the text with this URL's password masked; unchanged when it has none
+   */
   public String redactIn(String text) {
     return redact(text, password, resolvedPassword().orElse(null));
   }
@@ -285,17 +299,30 @@ public record DatabaseUrl(String host, int port, String database, String user, S
    * The password to log in with: this URL's own, else the one psql would find (the {@code
    * passfile} parameter, {@code $PGPASSWORD}, {@code $PGPASSFILE} or {@code ~/.pgpass}, see
    * {@link PgPass}), else empty.
+   *
+   * @return the password, or empty when none is found; read from the files each time
    */
   public java.util.Optional<String> resolvedPassword() {
     return PgPass.resolve(this, System.getenv());
   }
 
-  /** This URL with {@code newPassword} (null: none) as its password. */
+  /**
+   * This URL with {@code newPassword} (null: none) as its password.
+   *
+   * @param newPassword the new password, or null for none
+   * @return a copy; this URL is unchanged
+   */
   public DatabaseUrl withPassword(String newPassword) {
     return new DatabaseUrl(host, port, database, user, newPassword, params);
   }
 
-  /** This URL with the parameter {@code key} set to {@code value}. */
+  /**
+   * This URL with the parameter {@code key} set to {@code value}.
+   *
+   * @param key the parameter's name, such as {@code sslmode}
+   * @param value its value; not null
+   * @return a copy with the parameter set or replaced; this URL is unchanged
+   */
   public DatabaseUrl withParam(String key, String value) {
     Map<String, String> p = new LinkedHashMap<>(params);
     p.put(key, value);
@@ -316,7 +343,11 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     return sb.toString();
   }
 
-  /** The JDBC URL, without user or password (they are in {@link #connectionProperties()}). */
+  /**
+   * The JDBC URL, without user or password (they are in {@link #connectionProperties()}).
+   *
+   * @return a {@code jdbc:postgresql://host:port/database} URL with the other parameters
+   */
   public String jdbcUrl() {
     return "jdbc:postgresql://" + hostPort() + "/" + encode(database) + query(jdbcParams());
   }
@@ -330,6 +361,8 @@ public record DatabaseUrl(String host, int port, String database, String user, S
   /**
    * The driver properties: user, the {@linkplain #resolvedPassword() resolved} password and the
    * URL's other parameters.
+   *
+   * @return new properties, owned by the caller
    */
   public Properties connectionProperties() {
     Properties p = new Properties();
@@ -341,12 +374,20 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     return p;
   }
 
-  /** The URL with the password replaced by {@code ***}: the form for messages, logs and records. */
+  /**
+   * The URL with the password replaced by {@code ***}: the form for messages, logs and records.
+   *
+   * @return the URL with its password masked
+   */
   public String redacted() {
     return url("***", params);
   }
 
-  /** A {@code postgresql://} URL that psql (libpq) and this class both accept, password included. */
+  /**
+   * A {@code postgresql://} URL that psql (libpq) and this class both accept, password included.
+   *
+   * @return the URL with its password in clear: never log it
+   */
   public String psqlUrl() {
     Map<String, String> libpq = new LinkedHashMap<>();
     params.forEach((k, v) -> {

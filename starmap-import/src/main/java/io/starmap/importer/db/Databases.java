@@ -25,6 +25,8 @@ public final class Databases {
    * Opens the database at {@code urlOrNull}, or the embedded one of {@code $STARMAP_HOME} when it is
    * null or blank.
    *
+   * @param urlOrNull a database URL, or null or blank for the embedded server
+   * @return an open database; close it when done
    * @throws IllegalArgumentException when the URL is malformed
    * @throws DatabaseUnavailableException when the embedded server cannot be started
    */
@@ -38,6 +40,12 @@ public final class Databases {
   /**
    * Opens the database at {@code urlOrNull}, or the embedded one under {@code starmapHome/pg} when
    * it is null or blank.
+   *
+   * @param urlOrNull a database URL, or null or blank for the embedded server
+   * @param starmapHome the Starmap home whose {@code pg} directory holds the embedded server
+   * @return an open database; close it when done
+   * @throws IllegalArgumentException when the URL is malformed
+   * @throws DatabaseUnavailableException when the embedded server cannot be started
    */
   public static Database open(String urlOrNull, Path starmapHome) {
     if (urlOrNull == null || urlOrNull.isBlank()) {
@@ -49,6 +57,9 @@ public final class Databases {
   /**
    * The database at a parsed URL: nothing is started or stopped, {@link Database#close()} does
    * nothing. Use it for a second database on a server that another {@link Database} manages.
+   *
+   * @param url the database's URL
+   * @return a database whose {@code close} does nothing
    */
   public static Database at(DatabaseUrl url) {
     return new RemoteDatabase(java.util.Objects.requireNonNull(url, "url"));

@@ -72,7 +72,13 @@ public final class EmbeddedServer {
     this.durable = durable;
   }
 
-  /** The embedded server of a Starmap home: data, binaries and state under {@code home/pg}. */
+  /**
+   * The embedded server of a Starmap home: data, binaries and state under {@code home/pg}.
+   *
+   * @param starmapHome the Starmap home directory, such as {@code ~/.starmap}
+   * @return the server of {@code starmapHome/pg}, durable, with binaries cached there; nothing is
+   *     started
+   */
   public static EmbeddedServer at(Path starmapHome) {
     Path pg = starmapHome.resolve("pg");
     return new EmbeddedServer(pg, pg, true);
@@ -81,12 +87,21 @@ public final class EmbeddedServer {
   /**
    * A server in {@code directory}, with binaries cached in {@code binariesCache} (which may be
    * shared by many directories). {@code durable = false} turns fsync off: for tests only.
+   *
+   * @param directory the server's state directory
+   * @param binariesCache where the PostgreSQL binaries are extracted
+   * @param durable false to turn fsync off
+   * @return the server of {@code directory}; nothing is started
    */
   public static EmbeddedServer in(Path directory, Path binariesCache, boolean durable) {
     return new EmbeddedServer(directory, binariesCache, durable);
   }
 
-  /** The directory of this server's state ({@code $STARMAP_HOME/pg}). */
+  /**
+   * The directory of this server's state ({@code $STARMAP_HOME/pg}).
+   *
+   * @return the absolute, normalized state directory
+   */
   public Path directory() {
     return dir;
   }
@@ -107,6 +122,8 @@ public final class EmbeddedServer {
     /**
      * The URL of the embedded database (valid while it runs): its password stays in the file that
      * its {@code passfile} parameter names, which psql and Starmap both read.
+     *
+     * @return the URL of the embedded database at this status's port
      */
     public DatabaseUrl url() {
       return urlAt(directory, port);
@@ -118,7 +135,11 @@ public final class EmbeddedServer {
         Map.of(DatabaseUrl.PASSFILE, new EmbeddedAuth(dir).passFile().toString()));
   }
 
-  /** The current state; cleans up leases of dead processes on the way. */
+  /**
+   * The current state; cleans up leases of dead processes on the way.
+   *
+   * @return the state of the server, read under the server's lock
+   */
   public Status status() {
     return locked(() -> {
       Postmaster pm = postmaster();
@@ -129,6 +150,9 @@ public final class EmbeddedServer {
   /**
    * Starts the server if needed and pins it: it stays up after this process ends, until {@link
    * #stop(boolean)}.
+   *
+   * @return the state after the start; its {@code startMillis} tells whether this call started it
+   * @throws DatabaseUnavailableException when the server cannot be started (its log is named)
    */
   public Status start() {
     return locked(() -> {
@@ -143,6 +167,9 @@ public final class EmbeddedServer {
   /**
    * Unpins the server and stops it unless other processes use it; {@code force} stops it anyway
    * (their connections are closed by the server).
+   *
+   * @param force true to stop the server even while other processes use it
+   * @return the state after the call
    */
   public Status stop(boolean force) {
     return locked(() -> {
@@ -159,6 +186,9 @@ public final class EmbeddedServer {
   /**
    * A handle on the running server (started if needed) that keeps it running until closed. Closing
    * the last handle of the last process stops the server, unless it is pinned.
+   *
+   * @return an open database; close it to drop the lease
+   * @throws DatabaseUnavailableException when the server cannot be started (its log is named)
    */
   public Database acquire() {
     return locked(() -> {

@@ -52,17 +52,30 @@ public final class PriceGenerator {
     this.workers = workers;
   }
 
-  /** Starts configuring a generator with the talk's defaults. */
+  /**
+   * Starts configuring a generator with the talk's defaults.
+   *
+   * @return a builder with the defaults: 522 days from {@link #DEFAULT_START}, 10,000 securities,
+   *     seed 42, one file per day, the {@code threads} executor
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The number of rows the data set has: days x securities. */
+  /**
+   * The number of rows the data set has: days x securities.
+   *
+   * @return the number of rows, over all files
+   */
   public long rows() {
     return (long) settings.days * settings.securities;
   }
 
-  /** The number of files the data set has. */
+  /**
+   * The number of files the data set has.
+   *
+   * @return the number of files that {@link #writeTo} writes, 1 or more
+   */
   public int fileCount() {
     return settings.singleFile ? 1 : settings.days * settings.filesPerDay;
   }
@@ -70,6 +83,8 @@ public final class PriceGenerator {
   /**
    * A short name that identifies the data set (not the executor that writes it), usable as a
    * directory name for a cache, e.g. {@code d522-s10000-seed42-k1}.
+   *
+   * @return a name made of the days, securities, seed, files per day and start date
    */
   public String key() {
     return "d" + settings.days + "-s" + settings.securities + "-seed" + settings.seed
@@ -77,7 +92,11 @@ public final class PriceGenerator {
         + (settings.start.equals(DEFAULT_START) ? "" : "-" + settings.start);
   }
 
-  /** The business days of the data set, in order. */
+  /**
+   * The business days of the data set, in order.
+   *
+   * @return the first {@code days} weekdays from the start date; holidays are not skipped
+   */
   public List<LocalDate> businessDays() {
     List<LocalDate> out = new ArrayList<>(settings.days);
     LocalDate d = settings.start;
@@ -90,7 +109,11 @@ public final class PriceGenerator {
     return out;
   }
 
-  /** The files to write, in name order (which is also row order). */
+  /**
+   * The files to write, in name order (which is also row order).
+   *
+   * @return one spec per file; a new list
+   */
   public List<FileSpec> files() {
     List<LocalDate> days = businessDays();
     List<FileSpec> out = new ArrayList<>();
@@ -116,6 +139,7 @@ public final class PriceGenerator {
    * Writes every file into {@code dir} (created if missing; existing files of the same names are
    * replaced), in parallel with a starmap on the configured executor.
    *
+   * @param dir the output directory
    * @return what was written
    * @throws UncheckedIOException naming the file that could not be written
    */
@@ -154,16 +178,34 @@ public final class PriceGenerator {
   /**
    * One file of the data set: the days {@code [fromDay, toDay)} and the securities {@code
    * [fromCode, toCode)}, written day by day, code by code.
+   *
+   * @param name the file name, such as {@code prices-2024-01-02.csv}
+   * @param fromDay the index of the first business day, inclusive
+   * @param toDay the index after the last business day (exclusive)
+   * @param fromCode the first security number, inclusive
+   * @param toCode the number after the last security (exclusive)
    */
   public record FileSpec(String name, int fromDay, int toDay, int fromCode, int toCode)
       implements Serializable {
-    /** The rows in this file. */
+    /**
+     * The rows in this file.
+     *
+     * @return {@code (toDay - fromDay) x (toCode - fromCode)}
+     */
     public long rows() {
       return (long) (toDay - fromDay) * (toCode - fromCode);
     }
   }
 
-  /** What {@link #writeTo} wrote. */
+  /**
+   * What {@link #writeTo} wrote.
+   *
+   * @param dir the directory the files were written to
+   * @param files how many files
+   * @param rows how many rows, over all files
+   * @param bytes how many bytes, over all files
+   * @param elapsed the wall time of the whole write
+   */
   public record GenerationReport(Path dir, int files, long rows, long bytes, Duration elapsed) {}
 
   /** The value of security {@code code} on business day {@code day} (0-based), in cents. */
@@ -183,7 +225,16 @@ public final class PriceGenerator {
     return z ^ (z >>> 31);
   }
 
-  /** The options that decide the bytes; serializable so that a task can carry them. */
+  /**
+   * The options that decide the bytes; serializable so that a task can carry them.
+   *
+   * @param days the number of business days
+   * @param securities the number of securities
+   * @param seed the seed of the values
+   * @param filesPerDay the number of files per day (ignored for a single file)
+   * @param singleFile whether every row goes into {@code prices.csv}
+   * @param start the first date
+   */
   private record Settings(int days, int securities, long seed, int filesPerDay,
       boolean singleFile, LocalDate start) implements Serializable {
 
@@ -250,7 +301,13 @@ public final class PriceGenerator {
 
     private Builder() {}
 
-    /** The number of business days, one file (or {@code filesPerDay} files) each; default 522. */
+    /**
+     * The number of business days, one file (or {@code filesPerDay} files) each; default 522.
+     *
+     * @param days the number of business days; 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException when {@code days} is less than 1
+     */
     public Builder days(int days) {
       if (days < 1) {
         throw new IllegalArgumentException("days must be positive, got " + days);
@@ -259,7 +316,13 @@ public final class PriceGenerator {
       return this;
     }
 
-    /** The number of securities, one row each per day; between 1 and 1,000,000; default 10,000. */
+    /**
+     * The number of securities, one row each per day; between 1 and 1,000,000; default 10,000.
+     *
+     * @param securities the number of securities
+     * @return this builder
+     * @throws IllegalArgumentException when {@code securities} is outside 1 to 1,000,000
+     */
     public Builder securities(int securities) {
       if (securities < 1 || securities > 1_000_000) {
         throw new IllegalArgumentException(
@@ -269,13 +332,24 @@ public final class PriceGenerator {
       return this;
     }
 
-    /** The seed of the values; default 42. */
+    /**
+     * The seed of the values; default 42.
+     *
+     * @param seed any value; the same seed gives the same files
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Splits each day into this many files of about equal rows; default 1. */
+    /**
+     * Splits each day into this many files of about equal rows; default 1.
+     *
+     * @param filesPerDay the number of files per day; 1 or more, at most the number of securities
+     * @return this builder
+     * @throws IllegalArgumentException when {@code filesPerDay} is less than 1
+     */
     public Builder filesPerDay(int filesPerDay) {
       if (filesPerDay < 1) {
         throw new IllegalArgumentException("files per day must be positive, got " + filesPerDay);
@@ -284,19 +358,35 @@ public final class PriceGenerator {
       return this;
     }
 
-    /** Writes all the rows into one file {@code prices.csv} instead of one per day. */
+    /**
+     * Writes all the rows into one file {@code prices.csv} instead of one per day.
+     *
+     * @param singleFile true for one file {@code prices.csv}
+     * @return this builder
+     */
     public Builder singleFile(boolean singleFile) {
       this.singleFile = singleFile;
       return this;
     }
 
-    /** The first date; weekends are skipped; default {@link #DEFAULT_START}. */
+    /**
+     * The first date; weekends are skipped; default {@link #DEFAULT_START}.
+     *
+     * @param start the first date; not null
+     * @return this builder
+     */
     public Builder start(LocalDate start) {
       this.start = Objects.requireNonNull(start, "start");
       return this;
     }
 
-    /** The starmap executor that writes the files; default {@code threads}. */
+    /**
+     * The starmap executor that writes the files; default {@code threads}.
+     *
+     * @param executor a starmap executor name; not blank
+     * @return this builder
+     * @throws IllegalArgumentException when {@code executor} is blank
+     */
     public Builder executor(String executor) {
       if (executor == null || executor.isBlank()) {
         throw new IllegalArgumentException("executor must not be blank: '" + executor + "'");
@@ -305,7 +395,13 @@ public final class PriceGenerator {
       return this;
     }
 
-    /** The number of files written at once; default the number of cores. */
+    /**
+     * The number of files written at once; default the number of cores.
+     *
+     * @param workers the number of files written at once; 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException when {@code workers} is less than 1
+     */
     public Builder workers(int workers) {
       if (workers < 1) {
         throw new IllegalArgumentException("workers must be positive, got " + workers);
@@ -314,7 +410,13 @@ public final class PriceGenerator {
       return this;
     }
 
-    /** The generator. */
+    /**
+     * The generator.
+     *
+     * @return the generator; the builder can be reused
+     * @throws IllegalArgumentException when the settings do not fit together, such as more files
+     *     per day than securities
+     */
     public PriceGenerator build() {
       if (singleFile && filesPerDay != 1) {
         throw new IllegalArgumentException(

@@ -74,10 +74,10 @@ public final class WorkerMain {
     this.memoryLimit = memoryLimit;
   }
 
-  /** Runs a worker; see the class comment for the arguments. */
   /** The system property that names the worker's @argfile, for it to delete at its start. */
   static final String ARG_FILE_PROPERTY = "starmap.worker.argfile";
 
+  /** Runs a worker; see the class comment for the arguments. */
   public static void main(String[] args) throws Exception {
     long t0 = System.nanoTime();
     if (args.length < 5) {
