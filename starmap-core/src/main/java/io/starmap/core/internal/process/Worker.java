@@ -39,6 +39,10 @@ final class Worker {
   /** Its last lines of output; guarded by itself. */
   private final ArrayDeque<String> lastLines = new ArrayDeque<>();
   State state = State.STARTING;
+  /**
+   * Its JVM and pid, set under the pool's lock once started; the writer and its reader also read
+   * {@code process} without the lock, and take null (not known yet) as nothing to kill.
+   */
   Process process;
   long pid = -1;
   long startNanos;
