@@ -14,12 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Starts worker JVMs: their command line, their class path (in the environment, or in an
- * owner-only @argfile when too long for it), the port and token they connect with, and the
- * thread that logs their output. It holds no lock and touches no state of the pool but the
- * worker's @argfile and output lines.
+ * Starts worker JVMs, and reaps them when the pool stops: their command line, their class path
+ * (in the environment, or in an owner-only @argfile when too long for it), the port and token
+ * they connect with, and the thread that logs their output. It holds no lock and touches no
+ * state of the pool but the worker's @argfile, output thread and output lines.
  */
 final class WorkerLauncher {
   private static final System.Logger LOG = System.getLogger("io.starmap.processes");
@@ -182,6 +183,22 @@ final class WorkerLauncher {
       }
     } catch (IOException e) {
       // the worker is gone; its death is handled by its exit
+    }
+  }
+
+  /** Waits up to 2 s in all for {@code processes} to exit, then kills the rest. */
+  static void reap(List<Process> processes) {
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    for (Process p : processes) {
+      try {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
     }
   }
 }

@@ -143,7 +143,7 @@ final class WorkerPool implements Acceptor.Workers {
             .findFirst().orElse(lastStartFailure != null ? lastStartFailure
                 : "timed out after " + config.startTimeout().toSeconds() + " s");
         List<Process> started = stopLocked();
-        HOUSEKEEPING.execute(() -> reap(started));
+        HOUSEKEEPING.execute(() -> WorkerLauncher.reap(started));
         throw new StarmapException("the processes executor could not start " + config.workers()
             + " worker JVMs: " + why + " (command: " + launcher.commandPrefix() + ")");
       }
@@ -152,7 +152,7 @@ final class WorkerPool implements Acceptor.Workers {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         List<Process> started = stopLocked();
-        HOUSEKEEPING.execute(() -> reap(started));
+        HOUSEKEEPING.execute(() -> WorkerLauncher.reap(started));
         throw new StarmapException("interrupted while starting worker JVMs", e);
       }
     }
@@ -339,23 +339,7 @@ final class WorkerPool implements Acceptor.Workers {
       }
       processes = stopLocked();
     }
-    reap(processes);
-  }
-
-  /** Waits up to 2 s in all for {@code processes} to exit, then kills the rest. */
-  private static void reap(List<Process> processes) {
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    for (Process p : processes) {
-      try {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        p.destroyForcibly();
-      }
-    }
+    WorkerLauncher.reap(processes);
   }
 
   private List<Process> stopLocked() {
