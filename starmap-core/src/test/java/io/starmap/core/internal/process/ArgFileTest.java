@@ -60,7 +60,7 @@ class ArgFileTest {
     String marker = UUID.randomUUID().toString();
     // every class path counts as too long for the environment
     Process master = startMaster(tmp, marker,
-        List.of("-D" + WorkerPool.ENV_CLASS_PATH_MAX + "=0"));
+        List.of("-D" + WorkerLauncher.ENV_CLASS_PATH_MAX + "=0"));
     try {
       String mode = null;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
