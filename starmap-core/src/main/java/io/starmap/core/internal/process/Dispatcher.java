@@ -44,22 +44,38 @@ final class Dispatcher {
     assignLocked();
   }
 
-  /** Sends waiting tasks to ready workers, fewest in flight first. */
+  /**
+   * Sends waiting tasks to ready workers, fewest in flight first. A worker is refilled once half
+   * its pipeline has drained, and then up to its depth: the tasks travel several to a write. Topped
+   * up one task per reply, every empty task cost a socket write and a wake-up on each side.
+   */
   void assignLocked() {
+    int refillBelow = pipelineDepth / 2;
+    boolean sent = false;
     while (!pending.isEmpty()) {
       Worker best = null;
       for (Worker w : workers) {
-        if (w.state == Worker.State.READY && w.outstanding.size() < pipelineDepth
-            && (best == null || w.outstanding.size() < best.outstanding.size())) {
+        int n = w.outstanding.size();
+        if (w.state == Worker.State.READY && n < pipelineDepth && (n <= refillBelow || w.refilling)
+            && (best == null || n < best.outstanding.size())) {
           best = w;
         }
       }
       if (best == null) {
-        return;
+        break;
       }
+      best.refilling = true;
+      sent = true;
       sendLocked(best, pending.pollFirst());
     }
-    stealLocked();
+    if (sent) {
+      for (Worker w : workers) {
+        w.refilling = false;
+      }
+    }
+    if (pending.isEmpty()) {
+      stealLocked();
+    }
   }
 
   /**

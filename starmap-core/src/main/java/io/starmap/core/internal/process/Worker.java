@@ -58,6 +58,8 @@ final class Worker {
   int cancelsSent;
   int drainsReceived;
   long lastProgressNanos;
+  /** Being topped up by the dispatcher's current pass (see {@code Dispatcher.assignLocked}). */
+  boolean refilling;
   boolean planned;
   boolean replacementStarted;
   boolean stopQueued;
