@@ -50,49 +50,13 @@ final class SvgCharts {
     int row = 18;
     int top = 10;
     int height = top + byWorker.size() * row + 40;
-    double plot = WIDTH - LEFT - RIGHT;
     StringBuilder s = svgOpen("timeline", height, "Task timeline: one row per worker");
-    double msPx = plot / (end * 1000);
     int y = top;
     for (Map.Entry<String, List<Views.TaskRow>> w : byWorker.entrySet()) {
       s.append("<text class=\"label\" x=\"").append(LEFT - 6).append("\" y=\"").append(y + 13)
           .append("\" text-anchor=\"end\">").append(esc(shortWorker(w.getKey())))
           .append("<title>").append(esc(w.getKey())).append("</title></text>\n");
-      List<Views.TaskRow> list = new ArrayList<>(w.getValue());
-      list.sort(Comparator.comparing(Views.TaskRow::start));
-      double curX = -1;
-      double curEnd = -1;
-      String curColor = null;
-      int merged = 0;
-      String title = null;
-      for (Views.TaskRow t : list) {
-        double x = LEFT + plot * ((t.start().toEpochMilli() - t0) / 1000.0) / end;
-        double x2 = Math.max(x + 0.5, LEFT + plot * ((t.start().toEpochMilli() - t0) / 1000.0
-            + t.durationSec()) / end);
-        String color = t.status().equals("succeeded") ? colors.get(t.taskName()) : "#d62728";
-        // tasks narrower than two pixels merge with their neighbour; wider ones keep a gap.
-        // Starts are known to the millisecond, so a gap below a millisecond is not idle time.
-        if (curColor != null && color.equals(curColor) && x - curEnd < Math.max(0.5, msPx)
-            && x2 - x < 2) {
-          curEnd = Math.max(curEnd, x2);
-          merged++;
-          continue;
-        }
-        if (curColor != null) {
-          rect(s, curX, y + 2, gap(curEnd - curX), row - 4, curColor, merged > 1
-              ? merged + " tasks" : title);
-        }
-        curX = x;
-        curEnd = x2;
-        curColor = color;
-        merged = 1;
-        title = t.taskName() + " #" + t.taskNo() + ": " + seconds(t.durationSec())
-            + (t.status().equals("succeeded") ? "" : " (" + t.status() + ")");
-      }
-      if (curColor != null) {
-        rect(s, curX, y + 2, gap(curEnd - curX), row - 4, curColor, merged > 1
-            ? merged + " tasks" : title);
-      }
+      workerRow(s, w.getValue(), y + 2, row - 4, t0, end, colors);
       y += row;
     }
     xAxis(s, y, end, "seconds since the calculation started");
@@ -102,6 +66,51 @@ final class SvgCharts {
         .append("\"></i>").append(esc(name)).append("</span> "));
     s.append("<span><i style=\"background:#d62728\"></i>failed or cancelled</span></p>\n");
     return s.toString();
+  }
+
+  /**
+   * One worker's tasks as bars at {@code y}, {@code height} high; tasks narrower than two pixels
+   * merge with their neighbour of the same colour.
+   */
+  private static void workerRow(StringBuilder s, List<Views.TaskRow> tasks, int y, int height,
+      long t0, double end, Map<String, String> colors) {
+    double plot = WIDTH - LEFT - RIGHT;
+    double msPx = plot / (end * 1000);
+    List<Views.TaskRow> list = new ArrayList<>(tasks);
+    list.sort(Comparator.comparing(Views.TaskRow::start));
+    double curX = -1;
+    double curEnd = -1;
+    String curColor = null;
+    int merged = 0;
+    String title = null;
+    for (Views.TaskRow t : list) {
+      double x = LEFT + plot * ((t.start().toEpochMilli() - t0) / 1000.0) / end;
+      double x2 = Math.max(x + 0.5, LEFT + plot * ((t.start().toEpochMilli() - t0) / 1000.0
+          + t.durationSec()) / end);
+      String color = t.status().equals("succeeded") ? colors.get(t.taskName()) : "#d62728";
+      // tasks narrower than two pixels merge with their neighbour; wider ones keep a gap.
+      // Starts are known to the millisecond, so a gap below a millisecond is not idle time.
+      if (curColor != null && color.equals(curColor) && x - curEnd < Math.max(0.5, msPx)
+          && x2 - x < 2) {
+        curEnd = Math.max(curEnd, x2);
+        merged++;
+        continue;
+      }
+      if (curColor != null) {
+        rect(s, curX, y, gap(curEnd - curX), height, curColor, merged > 1
+            ? merged + " tasks" : title);
+      }
+      curX = x;
+      curEnd = x2;
+      curColor = color;
+      merged = 1;
+      title = t.taskName() + " #" + t.taskNo() + ": " + seconds(t.durationSec())
+          + (t.status().equals("succeeded") ? "" : " (" + t.status() + ")");
+    }
+    if (curColor != null) {
+      rect(s, curX, y, gap(curEnd - curX), height, curColor, merged > 1
+          ? merged + " tasks" : title);
+    }
   }
 
   static String histogram(List<Views.TaskRow> tasks) {
