@@ -1,5 +1,6 @@
 package io.starmap.cli;
 
+import io.starmap.cli.bench.BenchConfig;
 import io.starmap.cli.bench.BenchException;
 import io.starmap.cli.bench.BenchMarkdown;
 import io.starmap.cli.bench.ImportBench;
@@ -124,7 +125,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
       PrintWriter err = spec.commandLine().getErr();
-      ImportBench.Config config;
+      BenchConfig config;
       try {
         config = config();
       } catch (IllegalArgumentException e) {
@@ -136,7 +137,7 @@ public final class BenchCommand implements Runnable {
       }
       ImportBench.Report report;
       try (Database database = db.open(err)) {
-        config = withUrl(config, database.url().psqlUrl());
+        config = config.toBuilder().url(database.url().psqlUrl()).build();
         report = new ImportBench(config, line -> {
           err.println(line);
           err.flush();
@@ -180,7 +181,7 @@ public final class BenchCommand implements Runnable {
           .map(a -> a.contains(" ") ? "'" + a + "'" : a).toList());
     }
 
-    ImportBench.Config config() {
+    BenchConfig config() {
       int cores = Runtime.getRuntime().availableProcessors();
       Map<String, List<String>> extra = new LinkedHashMap<>();
       for (String e : exercise) {
@@ -191,26 +192,27 @@ public final class BenchCommand implements Runnable {
         extra.put(e.substring(0, eq), words(e.substring(eq + 1)));
       }
       Path benchDir = dir != null ? dir : StarmapHome.resolve().resolve("bench");
-      return new ImportBench.Config(benchDir, "unset",
-          launcher != null ? words(launcher) : defaultLauncher(),
-          days != null ? days : quick ? 3 : 522,
-          securities != null ? securities : quick ? 400 : 10_000,
-          seed,
-          splitFilesPerDay != null ? splitFilesPerDay : quick ? 4 : 100,
-          shapes != null ? shapes : List.of(ImportBench.Shape.values()),
-          repeat != null ? repeat : quick ? 1 : 3,
-          maxStreams != null ? maxStreams : quick ? 2 : 2 * cores,
-          !noTalk, talkMaxFiles, !noExercises && !quick, extra, words(importArgs), table,
-          seed, home == null ? Map.of()
-              : Map.of("STARMAP_HOME", home.toAbsolutePath().toString()),
-          psql != null ? psql : ImportBench.findPsql());
-    }
-
-    private static ImportBench.Config withUrl(ImportBench.Config c, String url) {
-      return new ImportBench.Config(c.benchDir(), url, c.launcher(), c.days(), c.securities(),
-          c.seed(), c.splitFilesPerDay(), c.shapes(), c.repeat(), c.maxStreams(),
-          c.talkScripts(), c.talkMaxFiles(), c.exercises(), c.extraExercises(), c.importArgs(),
-          c.table(), c.orderSeed(), c.importEnv(), c.psql());
+      BenchConfig.Builder b = BenchConfig.builder(benchDir, "unset")
+          .launcher(launcher != null ? words(launcher) : defaultLauncher())
+          .days(days != null ? days : quick ? 3 : 522)
+          .securities(securities != null ? securities : quick ? 400 : 10_000)
+          .seed(seed)
+          .splitFilesPerDay(splitFilesPerDay != null ? splitFilesPerDay : quick ? 4 : 100)
+          .shapes(shapes != null ? shapes : List.of(ImportBench.Shape.values()))
+          .repeat(repeat != null ? repeat : quick ? 1 : 3)
+          .maxStreams(maxStreams != null ? maxStreams : quick ? 2 : 2 * cores)
+          .talkScripts(!noTalk)
+          .talkMaxFiles(talkMaxFiles)
+          .exercises(!noExercises && !quick)
+          .extraExercises(extra)
+          .importArgs(words(importArgs))
+          .table(table)
+          .importEnv(home == null ? Map.of()
+              : Map.of("STARMAP_HOME", home.toAbsolutePath().toString()));
+      if (psql != null) {
+        b.psql(psql);
+      }
+      return b.build();
     }
 
     private static List<String> words(String s) {

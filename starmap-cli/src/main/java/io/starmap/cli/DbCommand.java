@@ -1,8 +1,9 @@
 package io.starmap.cli;
 
+import io.starmap.embedded.EmbeddedServer;
+import io.starmap.embedded.EmbeddedServerException;
 import io.starmap.importer.db.DatabaseUnavailableException;
 import io.starmap.importer.db.DatabaseUrl;
-import io.starmap.importer.db.EmbeddedServer;
 import io.starmap.store.StarmapHome;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -38,7 +39,14 @@ final class DbCommand implements Runnable {
       return action.apply(server());
     } catch (DatabaseUnavailableException e) {
       throw new UserException(e.getMessage(), e);
+    } catch (EmbeddedServerException e) {
+      throw new UserException(EmbeddedDatabase.message(e), e);
     }
+  }
+
+  /** The URL of the embedded database of {@code st}, valid while it runs. */
+  static DatabaseUrl url(EmbeddedServer.Status st) {
+    return EmbeddedDatabase.url(server(), st.port());
   }
 
   private static String seconds(long millis) {
@@ -63,7 +71,7 @@ final class DbCommand implements Runnable {
       EmbeddedServer.Status st = call(EmbeddedServer::start);
       out.println("embedded PostgreSQL " + (st.startMillis() >= 0
           ? "started in " + seconds(st.startMillis()) : "already running")
-          + " at " + st.url().psqlUrl() + "; it stays up until 'starmap db stop'");
+          + " at " + url(st).psqlUrl() + "; it stays up until 'starmap db stop'");
       out.flush();
     }
   }
@@ -107,7 +115,7 @@ final class DbCommand implements Runnable {
       EmbeddedServer.Status st = call(EmbeddedServer::status);
       Table t = Table.of("state", "url", "pid", "kept_running", "users", "directory");
       t.row(st.running() ? "running" : "stopped",
-          st.running() ? st.url().psqlUrl() : null,
+          st.running() ? url(st).psqlUrl() : null,
           st.running() ? st.pid() : null,
           st.pinned(), st.users(), st.directory().toString());
       t.print(spec.commandLine().getOut(), formatOption.format);
@@ -145,7 +153,7 @@ final class DbCommand implements Runnable {
           throw new UserException("the embedded PostgreSQL is not running: start it with "
               + "'starmap db start'");
         }
-        url = st.url();
+        url = url(st);
       }
       PrintWriter out = spec.commandLine().getOut();
       out.println(jdbc ? jdbcWithCredentials(url) : url.psqlUrl());

@@ -103,7 +103,7 @@ public final class DbOption {
               + " (first use)...");
           err.flush();
         }
-        return Databases.open(null, home);
+        return EmbeddedDatabase.open(home);
       }
       return Databases.open(u);
     } catch (IllegalArgumentException e) {

@@ -80,7 +80,7 @@ final class ImportPrefetch {
     // A first use creates the embedded database and says so: that stays on the command's path.
     if (dbUrl != null || Files.exists(home.resolve("pg/data/PG_VERSION"))) {
       database = CompletableFuture.supplyAsync(
-          () -> dbUrl == null ? Databases.open(null, home) : Databases.open(dbUrl));
+          () -> dbUrl == null ? EmbeddedDatabase.open(home) : Databases.open(dbUrl));
       database.thenAccept(ImportPrefetch::warmUp);
     }
     CURRENT.set(new ImportPrefetch(store, database, dbUrl));

@@ -137,7 +137,7 @@ final class ClusterMembers {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       refuse(m, name + " was refused: it did not answer the handshake: "
-          + ClusterExecutor.unwrap(e));
+          + LossRecovery.unwrap(e));
     } finally {
       handshaking.remove(m.getUuid());
     }
@@ -191,7 +191,7 @@ final class ClusterMembers {
         throw new StarmapException("interrupted while asking the members for their status", e);
       } catch (ExecutionException | TimeoutException | IOException | ClassNotFoundException
           | RuntimeException e) {
-        all.add(unusable(m, "no status: " + ClusterExecutor.unwrap(e)));
+        all.add(unusable(m, "no status: " + LossRecovery.unwrap(e)));
       }
     }
     all.sort(Comparator.comparing(MemberStatus::address));

@@ -2,8 +2,8 @@ package io.starmap.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.starmap.embedded.EmbeddedServer;
 import io.starmap.importer.db.Database;
-import io.starmap.importer.db.EmbeddedServer;
 import io.starmap.importer.gen.PriceGenerator;
 import io.starmap.importer.testing.PostgresExtension;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ class DatabaseRestartTest {
   @BeforeAll
   static void start() throws Exception {
     server = EmbeddedServer.in(dir.resolve("pg"), PostgresExtension.binariesCache(), false);
-    lease = server.acquire();
+    lease = PostgresExtension.acquire(server);
     data = dir.resolve("prices");
     PriceGenerator.builder().days(DAYS).securities(SECURITIES).seed(7).build().writeTo(data);
     expected = Checksums.ofFiles(data);
@@ -76,7 +76,7 @@ class DatabaseRestartTest {
       server.stop(true); // closes every connection, mid-COPY
       Thread.sleep(500 + random.nextInt(1500));
       lease.close();
-      lease = server.acquire(); // the same port again
+      lease = PostgresExtension.acquire(server); // the same port again
       assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("the import ends").isTrue();
       String out = Files.readString(log, StandardCharsets.ISO_8859_1);
       if (p.exitValue() == 0) {

@@ -26,7 +26,7 @@ class ImportBenchTest {
     Files.writeString(f, sb);
     byte[] all = Files.readAllBytes(f);
     for (int n = 1; n <= 7; n++) {
-      long[] cuts = ImportBench.lineCuts(f, n);
+      long[] cuts = PsqlCases.lineCuts(f, n);
       assertThat(cuts).hasSize(n + 1);
       assertThat(cuts[0]).isZero();
       assertThat(cuts[n]).isEqualTo(all.length);
@@ -63,9 +63,26 @@ class ImportBenchTest {
         .isEmpty();
   }
 
-  private ImportBench.Config config(boolean exercises, Map<String, List<String>> extra) {
-    return new ImportBench.Config(tmp, "postgresql://localhost/x", List.of("starmap"), 2, 10, 1,
-        2, List.of(ImportBench.Shape.DEFAULT), 1, 2, false, 10, exercises, extra, List.of(),
-        "bench_price", 1, Map.of(), "psql");
+  private BenchConfig config(boolean exercises, Map<String, List<String>> extra) {
+    return BenchConfig.builder(tmp, "postgresql://localhost/x").launcher(List.of("starmap"))
+        .days(2).securities(10).seed(1).splitFilesPerDay(2)
+        .shapes(List.of(ImportBench.Shape.DEFAULT)).repeat(1).maxStreams(2).talkScripts(false)
+        .talkMaxFiles(10).exercises(exercises).extraExercises(extra).psql("psql").build();
+  }
+
+  @Test
+  void theBuilderHasTheCommandsDefaultsAndCopiesAConfiguration() {
+    BenchConfig c = BenchConfig.builder(tmp, "unset").launcher(List.of("starmap")).seed(7)
+        .psql("psql").build();
+    assertThat(c.days()).isEqualTo(522);
+    assertThat(c.securities()).isEqualTo(10_000);
+    assertThat(c.shapes()).containsExactly(ImportBench.Shape.values());
+    assertThat(c.table()).isEqualTo("bench_price");
+    assertThat(c.orderSeed()).as("the seed's, unless given").isEqualTo(7);
+    BenchConfig moved = c.toBuilder().url("postgresql://h/d").build();
+    assertThat(moved).isEqualTo(new BenchConfig(tmp, "postgresql://h/d", c.launcher(), c.days(),
+        c.securities(), c.seed(), c.splitFilesPerDay(), c.shapes(), c.repeat(), c.maxStreams(),
+        c.talkScripts(), c.talkMaxFiles(), c.exercises(), c.extraExercises(), c.importArgs(),
+        c.table(), c.orderSeed(), c.importEnv(), c.psql()));
   }
 }

@@ -1,19 +1,24 @@
 package io.starmap.importer.db;
 
-import io.starmap.store.StarmapHome;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 
 /**
- * The one way to get a {@link Database}: a URL for any reachable PostgreSQL, or nothing for the
- * embedded PostgreSQL under {@code $STARMAP_HOME/pg}, started on demand.
+ * The ways to get a {@link Database}: a URL for any reachable PostgreSQL, or a lease on a server
+ * that someone else starts and stops, such as Starmap's embedded PostgreSQL.
+ *
+ * <p>The embedded server is a module of its own ({@code io.starmap.embedded}), which this one does
+ * not depend on: its binaries are tens of MB that a user of their own server does not need. The
+ * caller that offers it (the command line, the tests) takes a lease there and passes its URL and
+ * its release to {@link #embedded}; a choice made by the caller, rather than found at run time
+ * (a service loader), fails at compile time when the module is missing, not at a user's first
+ * import.
  */
 public final class Databases {
   /** Seconds to wait for a TCP connection or a login before giving up. */
@@ -22,36 +27,19 @@ public final class Databases {
   private Databases() {}
 
   /**
-   * Opens the database at {@code urlOrNull}, or the embedded one of {@code $STARMAP_HOME} when it is
-   * null or blank.
+   * Opens the database at {@code url}.
    *
-   * @param urlOrNull a database URL, or null or blank for the embedded server
-   * @return an open database; close it when done
-   * @throws IllegalArgumentException when the URL is malformed
-   * @throws DatabaseUnavailableException when the embedded server cannot be started
+   * @param url a database URL ({@code postgresql://...}, {@code postgres://...} or {@code
+   *     jdbc:postgresql://...})
+   * @return an open database; close it when done (it does nothing)
+   * @throws IllegalArgumentException when the URL is blank or malformed
    */
-  public static Database open(String urlOrNull) {
-    if (urlOrNull == null || urlOrNull.isBlank()) {
-      return open(null, StarmapHome.resolve());
+  public static Database open(String url) {
+    if (url == null || url.isBlank()) {
+      throw new IllegalArgumentException("no database URL: give the URL of a PostgreSQL server"
+          + " (the embedded server is io.starmap.embedded.EmbeddedServer)");
     }
-    return new RemoteDatabase(DatabaseUrl.parse(urlOrNull));
-  }
-
-  /**
-   * Opens the database at {@code urlOrNull}, or the embedded one under {@code starmapHome/pg} when
-   * it is null or blank.
-   *
-   * @param urlOrNull a database URL, or null or blank for the embedded server
-   * @param starmapHome the Starmap home whose {@code pg} directory holds the embedded server
-   * @return an open database; close it when done
-   * @throws IllegalArgumentException when the URL is malformed
-   * @throws DatabaseUnavailableException when the embedded server cannot be started
-   */
-  public static Database open(String urlOrNull, Path starmapHome) {
-    if (urlOrNull == null || urlOrNull.isBlank()) {
-      return EmbeddedServer.at(starmapHome).acquire();
-    }
-    return new RemoteDatabase(DatabaseUrl.parse(urlOrNull));
+    return new RemoteDatabase(DatabaseUrl.parse(url));
   }
 
   /**
@@ -63,6 +51,19 @@ public final class Databases {
    */
   public static Database at(DatabaseUrl url) {
     return new RemoteDatabase(java.util.Objects.requireNonNull(url, "url"));
+  }
+
+  /**
+   * The database of a lease on the embedded PostgreSQL: {@link Database#embedded()} is true, and
+   * {@link Database#close()} runs {@code release} once, after which {@code connect} fails.
+   *
+   * @param url the URL of the leased server's database (its password in a {@code passfile})
+   * @param release what drops the lease, run by the first {@code close}
+   * @return a database that holds the lease until closed
+   */
+  public static Database embedded(DatabaseUrl url, Runnable release) {
+    return new LeasedDatabase(java.util.Objects.requireNonNull(url, "url"),
+        java.util.Objects.requireNonNull(release, "release"));
   }
 
   /** Connects with pgjdbc, turning failures into one line that names host, port and database. */
@@ -128,6 +129,49 @@ public final class Databases {
     @Override
     public String toString() {
       return url.redacted();
+    }
+  }
+
+  /** A lease on a server that its owner starts and stops: the embedded PostgreSQL. */
+  private static final class LeasedDatabase implements Database {
+    private final DatabaseUrl url;
+    private final Runnable release;
+    private final java.util.concurrent.atomic.AtomicBoolean closed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    LeasedDatabase(DatabaseUrl url, Runnable release) {
+      this.url = url;
+      this.release = release;
+    }
+
+    @Override
+    public DatabaseUrl url() {
+      return url;
+    }
+
+    @Override
+    public Connection connect() {
+      if (closed.get()) {
+        throw new IllegalStateException("embedded database " + url + " is closed");
+      }
+      return Databases.connect(url);
+    }
+
+    @Override
+    public boolean embedded() {
+      return true;
+    }
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        release.run();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "embedded " + url;
     }
   }
 }

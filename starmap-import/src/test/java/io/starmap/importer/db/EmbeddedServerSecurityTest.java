@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.starmap.importer.db.internal.PgBinaries;
+import io.starmap.embedded.EmbeddedServer;
+import io.starmap.embedded.internal.EmbeddedAuth;
+import io.starmap.embedded.internal.PgBinaries;
+import io.starmap.embedded.internal.PgCtl;
 import io.starmap.importer.testing.PostgresExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +48,7 @@ class EmbeddedServerSecurityTest {
     assumeTrue(onPath("setpriv") && onPath("psql"),
         "needs setpriv (util-linux) and psql (postgresql-client), which .ci/run installs");
     Path attackerHome = attackerHome();
-    try (Database db = server().acquire()) {
+    try (Database db = PostgresExtension.acquire(server())) {
       int port = db.url().port();
       Path passFile = Path.of(db.url().params().get(DatabaseUrl.PASSFILE));
       List<String> roles = new ArrayList<>(List.of(EmbeddedServer.USER));
@@ -100,7 +103,7 @@ class EmbeddedServerSecurityTest {
 
   @Test
   void theEmbeddedPasswordDoesNotTravelWithTasks() throws Exception {
-    try (Database db = server().acquire()) {
+    try (Database db = PostgresExtension.acquire(server())) {
       String password = passwordOf(Path.of(db.url().params().get(DatabaseUrl.PASSFILE)));
       io.starmap.importer.PgTarget target = io.starmap.importer.PgTarget.of(db);
       assertThat(target.password()).isNull();
@@ -124,13 +127,13 @@ class EmbeddedServerSecurityTest {
     old.start();
     old.insertRows(1000);
     old.stop();
-    try (Database db = server().acquire()) {
+    try (Database db = PostgresExtension.acquire(server())) {
       assertThat(count(db)).isEqualTo(1000);
       assertRefusedWithoutPassword(db.url());
     }
     String hba = Files.readString(pg.resolve("data/pg_hba.conf"));
     assertThat(hba.lines().filter(l -> !l.startsWith("#"))).noneMatch(l -> l.contains("trust"));
-    try (Database db = server().acquire()) {
+    try (Database db = PostgresExtension.acquire(server())) {
       assertThat(count(db)).as("after a second start").isEqualTo(1000);
     }
   }
@@ -141,7 +144,7 @@ class EmbeddedServerSecurityTest {
     OldCluster old = OldCluster.create(pg);
     old.start();
     old.insertRows(10);
-    try (Database db = server().acquire()) {
+    try (Database db = PostgresExtension.acquire(server())) {
       assertThat(count(db)).isEqualTo(10);
       assertRefusedWithoutPassword(db.url());
     } finally {
@@ -276,7 +279,7 @@ class EmbeddedServerSecurityTest {
 
     private void pg(String program, String... args) throws Exception {
       List<String> cmd = new ArrayList<>();
-      if (EmbeddedServer.Unshare.needed()) {
+      if (PgCtl.Unshare.needed()) {
         cmd.addAll(List.of("unshare", "-U"));
       }
       cmd.add(bin.resolve(program).toString());

@@ -1,9 +1,10 @@
 package io.starmap.importer.testing;
 
+import io.starmap.embedded.EmbeddedServer;
+import io.starmap.embedded.Lease;
 import io.starmap.importer.db.Database;
 import io.starmap.importer.db.DatabaseUrl;
 import io.starmap.importer.db.Databases;
-import io.starmap.importer.db.EmbeddedServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -55,7 +57,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
       try {
         Path dir = Files.createTempDirectory("starmap-test-pg-");
         EmbeddedServer server = EmbeddedServer.in(dir, binariesCache(), false);
-        Database admin = server.acquire();
+        Database admin = acquire(server);
         shared = new Shared(server, admin, dir);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           admin.close();
@@ -66,6 +68,17 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
       }
     }
     return shared;
+  }
+
+  /**
+   * A lease on {@code server} (started if needed) as the importer's {@link Database}, as the
+   * command line takes it: closing it drops the lease.
+   */
+  public static Database acquire(EmbeddedServer server) {
+    Lease lease = server.acquire();
+    return Databases.embedded(new DatabaseUrl(lease.host(), lease.port(), lease.user(),
+        lease.user(), null, Map.of(DatabaseUrl.PASSFILE, lease.passFile().toString())),
+        lease::close);
   }
 
   /** The embedded server behind every database of this JVM's tests. */

@@ -1,8 +1,7 @@
-package io.starmap.importer.db;
+package io.starmap.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.starmap.importer.testing.PostgresExtension;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -28,19 +27,19 @@ class EmbeddedServerTest {
   @TempDir Path dir;
 
   private EmbeddedServer server() {
-    return EmbeddedServer.in(dir.resolve("pg"), PostgresExtension.binariesCache(), false);
+    return EmbeddedServer.in(dir.resolve("pg"), TestServers.binariesCache(), false);
   }
 
-  private static String query(Database db, String sql) throws SQLException {
-    try (Connection c = db.connect(); Statement s = c.createStatement();
+  private static String query(Lease db, String sql) throws SQLException {
+    try (Connection c = TestServers.connect(db); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }
   }
 
-  private static void exec(Database db, String sql) throws SQLException {
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+  private static void exec(Lease db, String sql) throws SQLException {
+    try (Connection c = TestServers.connect(db); Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }
@@ -50,10 +49,9 @@ class EmbeddedServerTest {
     EmbeddedServer server = server();
     assertThat(server.status().running()).isFalse();
     int port;
-    try (Database db = server.acquire()) {
-      assertThat(db.embedded()).isTrue();
-      assertThat(db.url().host()).isEqualTo("127.0.0.1");
-      port = db.url().port();
+    try (Lease db = server.acquire()) {
+      assertThat(db.host()).isEqualTo("127.0.0.1");
+      port = db.port();
       assertThat(query(db, "select 41 + 1")).isEqualTo("42");
       assertThat(query(db, "show listen_addresses")).isEqualTo("127.0.0.1");
       exec(db, "create table kept(x int); insert into kept values (7)");
@@ -63,9 +61,9 @@ class EmbeddedServerTest {
       assertThat(st.port()).isEqualTo(port);
     }
     assertThat(server.status().running()).isFalse();
-    try (Database db = server.acquire()) {
+    try (Lease db = server.acquire()) {
       assertThat(query(db, "select x from kept")).isEqualTo("7");
-      assertThat(db.url().port()).as("the remembered port").isEqualTo(port);
+      assertThat(db.port()).as("the remembered port").isEqualTo(port);
     }
   }
 
@@ -73,23 +71,23 @@ class EmbeddedServerTest {
   void aTakenPortIsReplacedByAFreeOne() throws Exception {
     EmbeddedServer server = server();
     int first;
-    try (Database db = server.acquire()) {
-      first = db.url().port();
+    try (Lease db = server.acquire()) {
+      first = db.port();
     }
     try (java.net.ServerSocket taken = new java.net.ServerSocket(first, 1,
         java.net.InetAddress.getLoopbackAddress());
-        Database db = server.acquire()) {
+        Lease db = server.acquire()) {
       assertThat(taken.isBound()).isTrue();
-      assertThat(db.url().port()).isNotEqualTo(first);
+      assertThat(db.port()).isNotEqualTo(first);
       assertThat(query(db, "select 1")).isEqualTo("1");
     }
   }
 
   @Test
   void durableServerHasFsyncOn() throws Exception {
-    EmbeddedServer durable = EmbeddedServer.in(dir.resolve("pg"), PostgresExtension.binariesCache(),
+    EmbeddedServer durable = EmbeddedServer.in(dir.resolve("pg"), TestServers.binariesCache(),
         true);
-    try (Database db = durable.acquire()) {
+    try (Lease db = durable.acquire()) {
       assertThat(query(db, "show fsync")).isEqualTo("on");
       assertThat(query(db, "show synchronous_commit")).isEqualTo("on");
       assertThat(query(db, "show full_page_writes")).isEqualTo("on");
@@ -103,8 +101,8 @@ class EmbeddedServerTest {
     assertThat(started.running()).isTrue();
     assertThat(started.pinned()).isTrue();
     assertThat(started.startMillis()).isGreaterThan(0);
-    try (Database db = server.acquire()) {
-      assertThat(db.url().port()).isEqualTo(started.port());
+    try (Lease db = server.acquire()) {
+      assertThat(db.port()).isEqualTo(started.port());
     }
     assertThat(server.status().running()).isTrue();
     assertThat(server.start().startMillis()).as("already running").isEqualTo(-1);
@@ -117,14 +115,14 @@ class EmbeddedServerTest {
   void stopWaitsForUsersUnlessForced() throws Exception {
     EmbeddedServer server = server();
     server.start();
-    try (Database db = server.acquire()) {
+    try (Lease db = server.acquire()) {
       assertThat(server.stop(false).running()).as("still used").isTrue();
       assertThat(query(db, "select 1")).isEqualTo("1");
     }
     assertThat(server.status().running()).as("last user gone, not pinned").isFalse();
     server.start();
-    try (Database db = server.acquire()) {
-      assertThat(db.url().port()).isEqualTo(server.status().port());
+    try (Lease db = server.acquire()) {
+      assertThat(db.port()).isEqualTo(server.status().port());
       assertThat(server.stop(true).running()).as("forced").isFalse();
     }
   }
@@ -142,11 +140,11 @@ class EmbeddedServerTest {
       for (int i = 0; i < n; i++) {
         ports.add(pool.submit(() -> {
           go.await();
-          try (Database db = server.acquire()) {
+          try (Lease db = server.acquire()) {
             allIn.countDown();
             assertThat(query(db, "select 1")).isEqualTo("1");
             leave.await();
-            return db.url().port();
+            return db.port();
           }
         }));
       }
@@ -174,7 +172,7 @@ class EmbeddedServerTest {
       EmbeddedServer.Status st = server.status();
       assertThat(st.running()).isTrue();
       assertThat(st.users()).isEqualTo(1);
-      try (Database db = server.acquire()) {
+      try (Lease db = server.acquire()) {
         assertThat(server.status().users()).isEqualTo(2);
         assertThat(query(db, "select 1")).isEqualTo("1");
       }
@@ -183,8 +181,8 @@ class EmbeddedServerTest {
       // kill -9 left the server running and a dead lease; the next user reuses and then stops it.
       assertThat(server.status().users()).isZero();
       assertThat(server.status().running()).isTrue();
-      try (Database db = server.acquire()) {
-        assertThat(db.url().port()).isEqualTo(st.port());
+      try (Lease db = server.acquire()) {
+        assertThat(db.port()).isEqualTo(st.port());
         assertThat(query(db, "select 1")).isEqualTo("1");
       }
       assertThat(server.status().running()).isFalse();
@@ -196,9 +194,9 @@ class EmbeddedServerTest {
   @Test
   void killedServerIsRecovered() throws Exception {
     // Durable, so that a committed row survives the crash (it must, and does, in production).
-    EmbeddedServer server = EmbeddedServer.in(dir.resolve("pg"), PostgresExtension.binariesCache(),
+    EmbeddedServer server = EmbeddedServer.in(dir.resolve("pg"), TestServers.binariesCache(),
         true);
-    try (Database db = server.acquire()) {
+    try (Lease db = server.acquire()) {
       exec(db, "create table t(x int); insert into t values (1)");
       long pid = server.status().pid();
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -207,7 +205,7 @@ class EmbeddedServerTest {
     // postmaster.pid is left behind, naming a dead process.
     assertThat(dir.resolve("pg/data/postmaster.pid")).exists();
     assertThat(server.status().running()).isFalse();
-    try (Database db = server.acquire()) {
+    try (Lease db = server.acquire()) {
       assertThat(query(db, "select count(*) from t")).isEqualTo("1");
     }
   }
@@ -250,7 +248,7 @@ class EmbeddedServerTest {
     String java = ProcessHandle.current().info().command().orElse("java");
     return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         HoldLease.class.getName(), server.directory().toString(),
-        PostgresExtension.binariesCache().toString())
+        TestServers.binariesCache().toString())
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 

