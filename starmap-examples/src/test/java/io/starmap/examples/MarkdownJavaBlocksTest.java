@@ -26,8 +26,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Compiles every {@code ```java} block of the repository's {@code README.md} and of every {@code
- * *.md} under {@code docs/}, read from the files themselves, against this module's test class
+ * Compiles every {@code ```java} block of the repository's {@code README.md}, {@code
+ * CONTRIBUTING.md} and of every {@code *.md} under {@code docs/}, read from the files themselves, against this module's test class
  * path (the library modules, the CLI, JUnit and starmap-import's test jar). Fragments are wrapped
  * by the rule of {@link MarkdownJava}. A block that does not compile fails with its file and line
  * and the compiler's message.
@@ -52,10 +52,11 @@ class MarkdownJavaBlocksTest {
     return root;
   }
 
-  /** README.md and every *.md under docs/. */
+  /** README.md, CONTRIBUTING.md and every *.md under docs/. */
   static List<Path> documents() {
     List<Path> docs = new ArrayList<>();
     docs.add(root().resolve("README.md"));
+    docs.add(root().resolve("CONTRIBUTING.md"));
     try (Stream<Path> s = Files.walk(root().resolve("docs"))) {
       s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
     } catch (IOException e) {
@@ -68,10 +69,11 @@ class MarkdownJavaBlocksTest {
   Stream<DynamicTest> everyJavaBlockOfTheDocumentsCompiles() {
     List<MarkdownJava.Block> blocks = documents().stream()
         .flatMap(d -> MarkdownJava.blocks(d).stream()).toList();
-    // The README's own blocks (the core, the store, processes, cluster, tests): if none were
-    // found, the extraction is broken, not the README right.
+    // The README's example and the guides' (library, processes, cluster, tests): if fewer were
+    // found, the extraction is broken, not the documents right.
     assertThat(blocks.stream().filter(b -> b.file().endsWith("README.md")).count())
-        .isGreaterThanOrEqualTo(8);
+        .isGreaterThanOrEqualTo(1);
+    assertThat(blocks).hasSizeGreaterThanOrEqualTo(8);
     return blocks.stream().map(b -> DynamicTest.dynamicTest(b.where(), () -> {
       List<String> errors = compile(b);
       assertThat(errors).as("the ```java block at %s does not compile", b.where()).isEmpty();

@@ -36,7 +36,7 @@ class CrashTest {
   static final int DAYS = Sizes.pick(40, PriceGenerator.DEFAULT_DAYS);
   static final int SECURITIES = Sizes.pick(2_000, PriceGenerator.DEFAULT_SECURITIES);
   static final int MIN_KILLS = Sizes.pick(3, 20);
-  /** The promise: workers are gone within 2 s of their master's death (README, "No orphans"). */
+  /** The promise: workers are gone within 2 s of their master's death (docs/library.md, "No orphans"). */
   static final Duration ORPHAN_BOUND = Duration.ofSeconds(2);
   static final Duration BUDGET = Duration.ofSeconds(Sizes.pick(30, 1500));
 

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.stream.LongStream;
 
 /**
- * Measures what recording costs (not a test: run it by hand, see docs/parts/store-benchmarks.md):
+ * Measures what recording costs (not a test: run it by hand, see docs/benchmarks-history.md):
  * the wall time of a run of trivial tasks with and without a calculation as its recorder, the time
  * to write the datastore, its size, and the time and size of the HTML report.
  *
