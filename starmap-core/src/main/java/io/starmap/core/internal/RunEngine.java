@@ -23,7 +23,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
@@ -69,15 +68,13 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
   // Replies taken from the queue in one go: one lock round per batch, not per reply.
   private final ArrayDeque<TaskReply> taken = new ArrayDeque<>();
   private final InFlightWindow window;
+  private final HeapWatch heap;
   private State state = State.NEW;
   private boolean iterated;
   private Outcome<R> next;
   private long submitted, succeeded, failed, cancelled, subtasksAdded;
-  private long bytesSent, bytesReceived, peakHeap;
+  private long bytesSent, bytesReceived;
   private long t0, t1;
-  private long lastGcCheck;
-  private long lastMemoryCheck;
-  private boolean softWarned;
   private RunSummary.Status status;
   private boolean recorderBroken, progressBroken;
 
@@ -86,6 +83,7 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
     this.s = settings;
     this.source = source;
     this.sourceSize = size;
+    this.heap = new HeapWatch(settings.name(), settings.guard());
     int workers = settings.executor().workers();
     this.window = settings.adaptiveInFlight()
         ? InFlightWindow.adaptive(workers, Math.min(2 * workers, settings.maxInFlight()),
@@ -307,51 +305,13 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
   }
 
   private void checkMemory(long taskNo, long now) {
-    // Reading the heap costs about 0.1 us: once a millisecond is enough to see a trend long
-    // before the heap is full, and keeps the master cheap for streams of tiny tasks.
-    if (now - lastMemoryCheck < 1_000_000L && lastMemoryCheck != 0) {
-      return;
-    }
-    lastMemoryCheck = now;
-    Runtime rt = Runtime.getRuntime();
-    long max = rt.maxMemory();
-    long used = rt.totalMemory() - rt.freeMemory();
-    peakHeap = Math.max(peakHeap, used);
-    MemoryGuard guard = s.guard();
-    boolean overSoft = !softWarned && used > guard.softFraction() * max;
-    boolean overHard = used > guard.hardFraction() * max;
-    if (!overSoft && !overHard) {
-      return;
-    }
-    // Heap use counts garbage too: only what survives a collection is a real shortage. Above the
-    // hard limit the collection is always asked for (the alternative is to stop the run); above
-    // the soft limit at most once a second.
-    if (overHard || now - lastGcCheck > 1_000_000_000L) {
-      lastGcCheck = now;
-      System.gc();
-      used = rt.totalMemory() - rt.freeMemory();
-    } else {
-      return; // over the soft limit only, and collected less than a second ago: warn later
-    }
-    // The warning comes first, so that a run stopped at the hard limit was warned about.
-    if (!softWarned && used > guard.softFraction() * max) {
-      softWarned = true;
-      String message = String.format(Locale.ROOT,
-          "%s: the heap holds %s of %s (%.0f%%), above the soft limit of %.0f%%", s.name(),
-          io.starmap.core.internal.util.Bytes.human(used), io.starmap.core.internal.util.Bytes.human(max),
-          100.0 * used / max, 100 * guard.softFraction());
+    MemoryLimitExceededException stop = heap.check(taskNo, now, message -> {
       LOG.log(Level.WARNING, message);
       record(r -> r.log(Level.WARNING, message));
-    }
-    if (used > guard.hardFraction() * max) {
-      MemoryLimitExceededException error = new MemoryLimitExceededException(String.format(
-          Locale.ROOT,
-          "memory guard stopped %s after task #%d: the heap holds %s of %s (%.0f%%), above the"
-              + " hard limit of %.0f%%; raise -Xmx, lower the workers or reduce what each task"
-              + " returns", s.name(), taskNo, io.starmap.core.internal.util.Bytes.human(used),
-          io.starmap.core.internal.util.Bytes.human(max), 100.0 * used / max, 100 * guard.hardFraction()));
-      finish(RunSummary.Status.FAILED, error);
-      throw error;
+    });
+    if (stop != null) {
+      finish(RunSummary.Status.FAILED, stop);
+      throw stop;
     }
   }
 
@@ -387,7 +347,7 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
     long end = state == State.DONE ? t1 : System.nanoTime();
     return new RunSummary(runId, s.name(), s.executor().name(), s.executor().workers(), submitted,
         succeeded, failed, cancelled, bytesSent, bytesReceived, state == State.NEW ? 0 : end - t0,
-        peakHeap, status == null ? RunSummary.Status.ABORTED : status);
+        heap.peak(), status == null ? RunSummary.Status.ABORTED : status);
   }
 
   @Override

@@ -24,12 +24,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * N worker JVMs on the master's class path, started before any task and kept for the next runs.
- * The pool starts, takes in, replaces and stops its workers; its helpers do the rest: the
- * {@link WorkerLauncher} starts a JVM, the {@link Acceptor} checks who connects, the
- * {@link Dispatcher} decides which task goes where, the {@link FrameWriter} writes frames, a
- * {@link WorkerReader} per worker reads them, {@link WorkerDeaths} handles a worker's end and the
- * {@link DefinitionCache} holds the encoded task functions.
+ * N worker JVMs on the master's paths, started before any task and kept for the next runs. The
+ * pool starts, takes in, replaces and stops its workers; the {@link WorkerLauncher} starts a JVM,
+ * the {@link Acceptor} checks who connects, the {@link Dispatcher} decides which task goes where,
+ * the {@link FrameWriter} writes frames, a {@link WorkerReader} per worker reads them, {@link
+ * WorkerDeaths} handles a worker's end and the {@link DefinitionCache} holds task functions.
  *
  * <p>Locking. One lock, this pool's monitor, guards all the pool's state: the fields below, the
  * {@link Dispatcher}'s queue and counters, the {@link DefinitionCache}'s map, every
