@@ -28,6 +28,7 @@ import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
@@ -69,6 +70,10 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
   private final ArrayDeque<TaskReply> taken = new ArrayDeque<>();
   private final InFlightWindow window;
   private final HeapWatch heap;
+  private final Consumer<String> heapWarning = message -> {
+    LOG.log(Level.WARNING, message);
+    record(r -> r.log(Level.WARNING, message));
+  };
   private State state = State.NEW;
   private boolean iterated;
   private Outcome<R> next;
@@ -305,10 +310,7 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
   }
 
   private void checkMemory(long taskNo, long now) {
-    MemoryLimitExceededException stop = heap.check(taskNo, now, message -> {
-      LOG.log(Level.WARNING, message);
-      record(r -> r.log(Level.WARNING, message));
-    });
+    MemoryLimitExceededException stop = heap.check(taskNo, now, heapWarning);
     if (stop != null) {
       finish(RunSummary.Status.FAILED, stop);
       throw stop;
@@ -355,7 +357,7 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
     finish(RunSummary.Status.ABORTED, null);
   }
 
-  private void record(java.util.function.Consumer<Recorder> call) {
+  private void record(Consumer<Recorder> call) {
     if (recorderBroken) {
       return;
     }

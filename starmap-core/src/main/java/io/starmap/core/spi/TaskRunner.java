@@ -16,7 +16,21 @@ import io.starmap.core.internal.util.ThreadMeter;
  * subtasks, a JDK Flight Recorder event, and the exception (never thrown, always returned).
  */
 public final class TaskRunner {
+  /** Per thread, the last task name and its {@code total} operation's name. */
+  private static final ThreadLocal<String[]> TOTAL_NAME =
+      ThreadLocal.withInitial(() -> new String[2]);
+
   private TaskRunner() {}
+
+  /** {@code "total " + taskName}, without building the string again for each task of a stream. */
+  private static String totalName(String taskName) {
+    String[] last = TOTAL_NAME.get();
+    if (!taskName.equals(last[0])) {
+      last[1] = "total " + taskName;
+      last[0] = taskName;
+    }
+    return last[1];
+  }
 
   /**
    * This JVM as task records name it. An executor whose JVM runs tasks on several threads appends
@@ -73,7 +87,7 @@ public final class TaskRunner {
         : (error instanceof InterruptedException ? TaskStatus.CANCELLED : TaskStatus.FAILED);
     TaskMetrics metrics = new TaskMetrics(request.taskNo(), request.taskName(), request.weight(),
         workerId, startMillis, wall, cpu, alloc, 0, 0, 0, 0, status);
-    OperationStats total = new OperationStats(request.taskNo(), "total " + request.taskName(),
+    OperationStats total = new OperationStats(request.taskNo(), totalName(request.taskName()),
         1, wall, cpu, alloc, 0);
     if (event != null) {
       commit(event, request, workerId, cpu, alloc, error != null);
