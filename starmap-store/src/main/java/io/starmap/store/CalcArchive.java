@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,6 +55,34 @@ public final class CalcArchive {
   public record Restored(Path zip, Map<Long, Long> ids) {}
 
   static Dumped dump(CalculationStore store, Path zip, List<Long> requested) {
+    List<Long> ids = endedCalculations(store, requested);
+    Path tmpDb = null;
+    Path tmpZip = zip.toAbsolutePath().resolveSibling(zip.getFileName() + ".tmp");
+    try {
+      tmpDb = Files.createTempFile(store.home(), ".dump-", ".sqlite");
+      Files.delete(tmpDb);
+      OwnerOnly.createFileIfMissing(tmpDb); // 0600, as its -wal and -shm files then
+      String in = String.join(",", ids.stream().map(String::valueOf).toList());
+      copyRows(store, tmpDb, in);
+      // 0600 from its creation: the archive holds the calculations' data
+      Files.deleteIfExists(tmpZip);
+      try (OutputStream out = OwnerOnly.newOutputStream(tmpZip);
+           ZipOutputStream z = new ZipOutputStream(out)) {
+        writeEntries(store, z, tmpDb, ids, in);
+      }
+      Files.move(tmpZip, zip, StandardCopyOption.REPLACE_EXISTING);
+      return new Dumped(zip, List.copyOf(ids), Files.size(zip));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot dump calculations " + ids + " into " + zip + ": "
+          + e.getMessage(), e);
+    } finally {
+      deleteQuietly(tmpDb);
+      deleteQuietly(tmpZip);
+    }
+  }
+
+  /** The calculations to dump: those requested (each must have ended), or every ended one. */
+  private static List<Long> endedCalculations(CalculationStore store, List<Long> requested) {
     List<Long> ids = new ArrayList<>();
     if (requested.isEmpty()) {
       for (CalcRecord c : store.sql().query("SELECT * FROM calc WHERE status IN ('complete',"
@@ -76,68 +105,57 @@ public final class CalcArchive {
       throw new IllegalStateException("there are no ended calculations to dump in "
           + store.databasePath());
     }
-    Path tmpDb = null;
-    Path tmpZip = zip.toAbsolutePath().resolveSibling(zip.getFileName() + ".tmp");
-    try {
-      tmpDb = Files.createTempFile(store.home(), ".dump-", ".sqlite");
-      Files.delete(tmpDb);
-      OwnerOnly.createFileIfMissing(tmpDb); // 0600, as its -wal and -shm files then
-      try (Sql target = Sql.open(tmpDb)) {
-        // the schema exists now; rows are copied through an attachment
-      }
-      String attached = tmpDb.toString();
-      String in = String.join(",", ids.stream().map(String::valueOf).toList());
-      store.sql().withConnection(conn -> {
-        try (Statement st = conn.createStatement()) {
-          st.execute("ATTACH DATABASE '" + attached.replace("'", "''") + "' AS dump");
-          try {
-            st.execute("INSERT INTO dump.calc SELECT * FROM main.calc WHERE id IN (" + in + ")");
-            for (String t : CHILD_TABLES) {
-              st.execute("INSERT INTO dump." + t + " SELECT * FROM main." + t
-                  + " WHERE calc_id IN (" + in + ")");
-            }
-          } finally {
-            st.execute("DETACH DATABASE dump");
+    return ids;
+  }
+
+  /** Copies the rows of the calculations {@code in} (ids, comma-separated) into {@code db}. */
+  private static void copyRows(CalculationStore store, Path db, String in) {
+    try (Sql target = Sql.open(db)) {
+      // the schema exists now; rows are copied through an attachment
+    }
+    String attached = db.toString();
+    store.sql().withConnection(conn -> {
+      try (Statement st = conn.createStatement()) {
+        st.execute("ATTACH DATABASE '" + attached.replace("'", "''") + "' AS dump");
+        try {
+          st.execute("INSERT INTO dump.calc SELECT * FROM main.calc WHERE id IN (" + in + ")");
+          for (String t : CHILD_TABLES) {
+            st.execute("INSERT INTO dump." + t + " SELECT * FROM main." + t
+                + " WHERE calc_id IN (" + in + ")");
           }
-        }
-      });
-      // one self-contained file: the rows still in the attachment's write-ahead log go into it
-      try (var c = Sql.connect(Path.of(attached));
-           Statement st = c.createStatement()) {
-        st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-        st.execute("PRAGMA journal_mode = DELETE");
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException("cannot finish the dump database " + attached + ": "
-            + e.getMessage(), e);
-      }
-      // 0600 from its creation: the archive holds the calculations' data
-      Files.deleteIfExists(tmpZip);
-      try (OutputStream out = OwnerOnly.newOutputStream(tmpZip);
-           ZipOutputStream z = new ZipOutputStream(out)) {
-        z.putNextEntry(new ZipEntry("MANIFEST"));
-        z.write((MAGIC + "\nformat 1\nschema " + Sql.SCHEMA_VERSION + "\ncalcs " + in
-            + "\nhost " + CalculationStore.HOST + "\n").getBytes(StandardCharsets.UTF_8));
-        z.closeEntry();
-        z.putNextEntry(new ZipEntry("calcs.sqlite"));
-        Files.copy(tmpDb, z);
-        z.closeEntry();
-        for (long id : ids) {
-          Path ds = store.datastorePath(id);
-          if (Files.isRegularFile(ds)) {
-            z.putNextEntry(new ZipEntry(ds.getFileName().toString()));
-            Files.copy(ds, z);
-            z.closeEntry();
-          }
+        } finally {
+          st.execute("DETACH DATABASE dump");
         }
       }
-      Files.move(tmpZip, zip, StandardCopyOption.REPLACE_EXISTING);
-      return new Dumped(zip, List.copyOf(ids), Files.size(zip));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot dump calculations " + ids + " into " + zip + ": "
+    });
+    // one self-contained file: the rows still in the attachment's write-ahead log go into it
+    try (var c = Sql.connect(db);
+         Statement st = c.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      st.execute("PRAGMA journal_mode = DELETE");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot finish the dump database " + attached + ": "
           + e.getMessage(), e);
-    } finally {
-      deleteQuietly(tmpDb);
-      deleteQuietly(tmpZip);
+    }
+  }
+
+  /** The archive's entries: the manifest, the rows' database, each calculation's datastore. */
+  private static void writeEntries(CalculationStore store, ZipOutputStream z, Path db,
+      List<Long> ids, String in) throws IOException {
+    z.putNextEntry(new ZipEntry("MANIFEST"));
+    z.write((MAGIC + "\nformat 1\nschema " + Sql.SCHEMA_VERSION + "\ncalcs " + in
+        + "\nhost " + CalculationStore.HOST + "\n").getBytes(StandardCharsets.UTF_8));
+    z.closeEntry();
+    z.putNextEntry(new ZipEntry("calcs.sqlite"));
+    Files.copy(db, z);
+    z.closeEntry();
+    for (long id : ids) {
+      Path ds = store.datastorePath(id);
+      if (Files.isRegularFile(ds)) {
+        z.putNextEntry(new ZipEntry(ds.getFileName().toString()));
+        Files.copy(ds, z);
+        z.closeEntry();
+      }
     }
   }
 

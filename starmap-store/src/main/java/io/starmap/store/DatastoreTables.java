@@ -21,56 +21,34 @@ final class DatastoreTables {
             rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
             rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14),
             rs.getString(15)), calcId);
-    int n = rows.size();
-    long[] run = new long[n];
-    long[] taskNo = new long[n];
-    String[] name = new String[n];
-    double[] weight = new double[n];
-    String[] worker = new String[n];
-    double[] start = new double[n];
-    double[] duration = new double[n];
-    double[] cpu = new double[n];
-    double[] allocMb = new double[n];
-    long[] sent = new long[n];
-    long[] received = new long[n];
-    long[] rss = new long[n];
-    long[] peakRss = new long[n];
-    long[] heap = new long[n];
-    String[] status = new String[n];
-    boolean[] ok = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      Row r = rows.get(i);
-      run[i] = r.run();
-      taskNo[i] = r.taskNo();
-      name[i] = r.name();
-      weight[i] = r.weight();
-      worker[i] = r.worker();
-      start[i] = r.start() / 1000.0;
-      duration[i] = r.wall() / 1e9;
-      cpu[i] = r.cpu() / 1e9;
-      allocMb[i] = r.alloc() / 1e6;
-      sent[i] = r.sent();
-      received[i] = r.received();
-      rss[i] = r.rss();
-      peakRss[i] = r.peakRss();
-      heap[i] = r.heap();
-      status[i] = r.status();
-      ok[i] = r.status().equals("succeeded");
+    boolean[] ok = new boolean[rows.size()];
+    for (int i = 0; i < ok.length; i++) {
+      ok[i] = rows.get(i).status().equals("succeeded");
     }
     g.attr("__columns__", "taskname,task_no,run,weight,worker,start,duration,cpu,alloc_mb,sent,"
         + "received,rss,peak_rss,heap,status,ok");
-    g.put("taskname", name).put("task_no", taskNo).put("run", run).put("weight", weight)
-        .put("worker", worker)
-        .put("start", start).attr("start.units", "s since 1970-01-01 UTC")
-        .put("duration", duration).attr("duration.units", "s")
-        .put("cpu", cpu).attr("cpu.units", "s")
-        .put("alloc_mb", allocMb).attr("alloc_mb.units", "MB")
-        .put("sent", sent).attr("sent.units", "bytes")
-        .put("received", received).attr("received.units", "bytes")
-        .put("rss", rss).attr("rss.units", "bytes")
-        .put("peak_rss", peakRss).attr("peak_rss.units", "bytes")
-        .put("heap", heap).attr("heap.units", "bytes of the master's heap when the task ended")
-        .put("status", status)
+    g.put("taskname", rows.stream().map(Row::name).toArray(String[]::new))
+        .put("task_no", rows.stream().mapToLong(Row::taskNo).toArray())
+        .put("run", rows.stream().mapToLong(Row::run).toArray())
+        .put("weight", rows.stream().mapToDouble(Row::weight).toArray())
+        .put("worker", rows.stream().map(Row::worker).toArray(String[]::new))
+        .put("start", rows.stream().mapToDouble(r -> r.start() / 1000.0).toArray())
+        .attr("start.units", "s since 1970-01-01 UTC")
+        .put("duration", rows.stream().mapToDouble(r -> r.wall() / 1e9).toArray())
+        .attr("duration.units", "s")
+        .put("cpu", rows.stream().mapToDouble(r -> r.cpu() / 1e9).toArray())
+        .attr("cpu.units", "s")
+        .put("alloc_mb", rows.stream().mapToDouble(r -> r.alloc() / 1e6).toArray())
+        .attr("alloc_mb.units", "MB")
+        .put("sent", rows.stream().mapToLong(Row::sent).toArray()).attr("sent.units", "bytes")
+        .put("received", rows.stream().mapToLong(Row::received).toArray())
+        .attr("received.units", "bytes")
+        .put("rss", rows.stream().mapToLong(Row::rss).toArray()).attr("rss.units", "bytes")
+        .put("peak_rss", rows.stream().mapToLong(Row::peakRss).toArray())
+        .attr("peak_rss.units", "bytes")
+        .put("heap", rows.stream().mapToLong(Row::heap).toArray())
+        .attr("heap.units", "bytes of the master's heap when the task ended")
+        .put("status", rows.stream().map(Row::status).toArray(String[]::new))
         .put("ok", ok);
   }
 
