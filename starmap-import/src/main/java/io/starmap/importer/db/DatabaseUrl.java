@@ -162,6 +162,35 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     if (rest.contains(",")) {
       throw new IllegalArgumentException("several hosts are not supported");
     }
+    HostPort hostPort = hostPort(rest, jdbc);
+    Map<String, String> params = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : queryParameters(query).entrySet()) {
+      String k = e.getKey();
+      String v = e.getValue();
+      switch (k) {
+        case "user" -> user = v;
+        case "password" -> password = v;
+        case "dbname" -> path = v;
+        case "host", "port" -> throw new IllegalArgumentException(
+            "put the " + k + " in the authority part, not in the parameters");
+        default -> params.put(k, v);
+      }
+    }
+    String database = decode(path);
+    if (database.isEmpty()) {
+      database = user != null && !user.isEmpty() ? user : "postgres";
+    }
+    if (database.contains("/")) {
+      throw new IllegalArgumentException("database name '" + database + "' contains '/'");
+    }
+    return new DatabaseUrl(hostPort.host(), hostPort.port(), database,
+        user == null || user.isEmpty() ? null : user, password, params);
+  }
+
+  private record HostPort(String host, int port) {}
+
+  /** The host and port of an authority without its user: {@code host:port}, {@code [v6]:port}. */
+  private static HostPort hostPort(String rest, boolean jdbc) {
     String host;
     int port = DEFAULT_PORT;
     if (rest.startsWith("[")) {
@@ -193,35 +222,23 @@ public record DatabaseUrl(String host, int port, String database, String user, S
       }
       host = "localhost";
     }
-    Map<String, String> params = new LinkedHashMap<>();
-    if (!query.isEmpty()) {
-      for (String pair : query.split("&")) {
-        if (pair.isEmpty()) {
-          continue;
-        }
-        int eq = pair.indexOf('=');
-        String k = decode(eq >= 0 ? pair.substring(0, eq) : pair);
-        String v = eq < 0 ? "" : k.equals("password") ? decodeSecret(pair.substring(eq + 1))
-            : decode(pair.substring(eq + 1));
-        switch (k) {
-          case "user" -> user = v;
-          case "password" -> password = v;
-          case "dbname" -> path = v;
-          case "host", "port" -> throw new IllegalArgumentException(
-              "put the " + k + " in the authority part, not in the parameters");
-          default -> params.put(k, v);
-        }
+    return new HostPort(host, port);
+  }
+
+  /** The query's parameters, decoded, in order (a password's value as a secret). */
+  private static Map<String, String> queryParameters(String query) {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    for (String pair : query.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
       }
+      int eq = pair.indexOf('=');
+      String k = decode(eq >= 0 ? pair.substring(0, eq) : pair);
+      String v = eq < 0 ? "" : k.equals("password") ? decodeSecret(pair.substring(eq + 1))
+          : decode(pair.substring(eq + 1));
+      parameters.put(k, v);
     }
-    String database = decode(path);
-    if (database.isEmpty()) {
-      database = user != null && !user.isEmpty() ? user : "postgres";
-    }
-    if (database.contains("/")) {
-      throw new IllegalArgumentException("database name '" + database + "' contains '/'");
-    }
-    return new DatabaseUrl(host, port, database, user == null || user.isEmpty() ? null : user,
-        password, params);
+    return parameters;
   }
 
   private static int parsePort(String p) {
