@@ -34,11 +34,9 @@ public final class CopyRunner {
   private static final Pattern LINE = Pattern.compile("line (\\d+)(?:, column ([^:]+))?");
   /** The server's reason is kept to this length: it may quote a whole bad value. */
   private static final int MAX_REASON_CHARS = 1_000;
-  // Runs of this JVM that are stopping: their tasks that have not started yet start no COPY.
-  private static final java.util.Set<String> STOPPING =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final CopyTask task;
+  private final PendingHashes pending;
   private final Monitor monitor;
   private final Connection conn;
   private final CopyManager copyManager;
@@ -84,39 +82,27 @@ public final class CopyRunner {
   /** Whether to write the ledger rows so that taken keys are found (after a taken key). */
   private boolean exactLedger;
 
-  private CopyRunner(CopyTask task, Monitor monitor, Connection conn, List<Piece> pieces)
-      throws SQLException {
+  private CopyRunner(CopyTask task, Monitor monitor, Connection conn, List<Piece> pieces,
+      PendingHashes pending) throws SQLException {
     this.task = task;
+    this.pending = pending;
     this.pieces = pieces;
     this.monitor = monitor;
     this.conn = conn;
     this.copyManager = conn.unwrap(PGConnection.class).getCopyAPI();
     this.dialect = task.dialect();
-    this.charset = Encodings.charset(dialect.encoding());
+    this.charset = PgEncoding.charset(dialect.encoding());
     this.sharedScanner = new RecordScanner(dialect);
     this.tableColumnNames = task.tableColumns().stream().map(Sql.Column::name).toList();
   }
 
-  /**
-   * Makes the tasks of run {@code runKey} that start from now on in this JVM load nothing and
-   * return {@link TaskResult#NOT_STARTED}; tasks already running go on to their commit, so that
-   * the run can still take their outcomes (rows committed, bad rows skipped) into its report.
-   */
-  public static void stopRun(String runKey) {
-    STOPPING.add(runKey);
-  }
-
-  /** Forgets run {@code runKey}: it has ended. */
-  public static void forgetRun(String runKey) {
-    STOPPING.remove(runKey);
-  }
-
   /** The task function: runs wherever the executor puts it. */
-  public static TaskResult run(CopyTask task, TaskContext<CopyTask> ctx) throws Exception {
-    if (STOPPING.contains(task.runKey())) {
+  static TaskResult run(CopyTask task, TaskContext<CopyTask> ctx, RunState run)
+      throws Exception {
+    if (run.stopping()) {
       return TaskResult.NOT_STARTED;
     }
-    ConnectionPool pool = ConnectionPool.of(task.runKey(), task.target(), task.connections());
+    ConnectionPool pool = run.pool(task.target(), task.connections());
     Connection c;
     try (var m = ctx.measure("connect")) {
       c = pool.borrow();
@@ -131,7 +117,7 @@ public final class CopyRunner {
       boolean binary = task.binary() && pool.binaryWorthTrying();
       boolean exactLedger = false;
       while (true) {
-        CopyRunner runner = new CopyRunner(task, ctx, c, pieces);
+        CopyRunner runner = new CopyRunner(task, ctx, c, pieces, run.pendingHashes());
         runner.binary = binary;
         runner.exactLedger = exactLedger;
         TaskResult r;
@@ -276,7 +262,7 @@ public final class CopyRunner {
     /** The hash of the file: given by the plan, or digested while reading the whole file. */
     String hash() throws IOException, InterruptedException {
       if (piece.hash() != null) {
-        return Hashes.resolve(piece.hash());
+        return pending.resolve(piece.hash());
       }
       reader.drainDigest();
       return Hashes.hex(digest);
@@ -1102,8 +1088,8 @@ public final class CopyRunner {
   private void reject(Opened o, long from, long to, long line, String reason) {
     rejects.add(new TaskResult.Reject(o.piece.file(), line, reason, o.piece, from, to));
     if (rejects.size() > task.maxErrors()) {
-      throw new BadInputException(o.piece.file(), line, reason + "; more than "
-          + task.maxErrors() + " bad rows (--max-errors " + task.maxErrors() + ")");
+      throw new BadInputException(ImportException.Kind.TOO_MANY_BAD_ROWS, o.piece.file(), line,
+          reason + "; more than " + task.maxErrors() + " bad rows (the most allowed)");
     }
   }
 }

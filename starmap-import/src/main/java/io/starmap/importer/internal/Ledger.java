@@ -137,7 +137,7 @@ public final class Ledger {
     return out;
   }
 
-  /** Forgets the loaded ranges of {@code hashes} ({@code --force}). */
+  /** Forgets the loaded ranges of {@code hashes} (a forced reload). */
   public static void forget(Connection c, String table, Collection<String> hashes)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(

@@ -12,8 +12,8 @@ import java.util.Map;
  * outside this list is refused before anything runs, with the list in the message; it used to
  * reach the server (or fall back to UTF-8 silently on this side).
  */
-public final class Encodings {
-  private Encodings() {}
+public final class PgEncoding {
+  private PgEncoding() {}
 
   /** PostgreSQL's name of each encoding, and the JDK charset that reads the same bytes. */
   private static final String[][] TABLE = {
