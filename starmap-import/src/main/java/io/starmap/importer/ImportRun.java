@@ -1,6 +1,6 @@
 package io.starmap.importer;
 
-import io.starmap.importer.internal.CopyRunner;
+import io.starmap.importer.internal.CopyAttempt;
 import io.starmap.importer.internal.CopyTask;
 import io.starmap.importer.internal.Dialect;
 import io.starmap.importer.internal.FileSet;
@@ -183,7 +183,7 @@ final class ImportRun {
     boolean binary = o.copyFormat() == CopyFormat.BINARY;
     if (binary) {
       String why = !dialect.utf8() ? "the files are not UTF-8"
-          : p.columns().stream().filter(col -> !CopyRunner.binarySupported(col.type()))
+          : p.columns().stream().filter(col -> !CopyAttempt.binarySupported(col.type()))
               .map(col -> "column " + col.name() + " is " + col.type()).findFirst()
               .orElse(null);
       if (why != null) {

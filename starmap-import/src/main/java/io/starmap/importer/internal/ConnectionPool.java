@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * theirs until another run starts there or they exit.
  */
 public final class ConnectionPool {
-  /** After this many tasks of a run fell back from binary to text, its other tasks start as text. */
+  /** After this many of a run's tasks fell back from binary to text, the others start as text. */
   static final int FALLBACKS_BEFORE_TEXT = 3;
 
   private final PgTarget target;

@@ -31,6 +31,6 @@ public final class CopyFunction implements Task<CopyTask, TaskResult>, Idempoten
   @Override
   public TaskResult call(CopyTask task, TaskContext<CopyTask> ctx) throws Exception {
     RunState s = state != null ? state : LocalRuns.of(runId);
-    return CopyRunner.run(task, ctx, s);
+    return CopyAttempt.run(task, ctx, s);
   }
 }

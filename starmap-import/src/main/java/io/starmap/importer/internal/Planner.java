@@ -1,5 +1,6 @@
 package io.starmap.importer.internal;
 
+import io.starmap.importer.ImportException;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.security.MessageDigest;
@@ -8,8 +9,9 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
-import io.starmap.importer.ImportException;
 
 /**
  * Cuts the input into tasks: whole files when there are many, quote-aware byte-range splits of big
@@ -318,7 +320,7 @@ public final class Planner {
         long[] from = {0, 1}; // offset and line of the next piece
         Planner.scan(file, 0, file.size(), target, 1, settings, digest, (off, line) -> {
           if (closed) {
-            throw new java.util.concurrent.CancellationException("import stopped");
+            throw new CancellationException("import stopped");
           }
           found.add(piece(from[0], off, from[1], cols));
           from[0] = off;
@@ -358,7 +360,7 @@ public final class Planner {
     @Override
     public Piece next() {
       if (!hasNext()) {
-        throw new java.util.NoSuchElementException("no more pieces of " + file.name());
+        throw new NoSuchElementException("no more pieces of " + file.name());
       }
       Piece p = (Piece) head;
       head = null;

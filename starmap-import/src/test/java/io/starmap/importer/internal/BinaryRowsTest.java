@@ -25,7 +25,7 @@ class BinaryRowsTest {
   /** Encodes {@code csv} the way CopyRunner does, reading at most {@code chunk} bytes a time. */
   private static Encoded encode(List<String> types, Dialect d, byte[] csv, int chunk,
       int bufSize) throws BinaryRows.Unsupported {
-    BinaryRows.Out out = new BinaryRows.Out();
+    PgBinaryWriter.Out out = new PgBinaryWriter.Out();
     BinaryRows rows = new BinaryRows(types, d, out);
     byte[] buf = new byte[bufSize];
     java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
