@@ -115,12 +115,42 @@ final class BinaryRows {
     records++;
   }
 
-  /** Encodes the record at {@code p}; returns the index after its line end, or -1 if cut. */
+  /**
+   * Encodes the record at {@code p}; returns the index after its line end, or -1 if cut. One
+   * method with the field loop inside: a call per field measured about 3% slower.
+   */
   private int record(byte[] b, int p, int to) throws Unsupported {
     final int tupleStart = writer.startTuple(columns);
     for (int col = 0; col < columns; col++) {
-      int end = p < to ? field(b, p, to, kinds[col]) : -1;
-      if (end < 0 || end >= to) {
+      if (p >= to) {
+        writer.rewind(tupleStart);
+        return -1;
+      }
+      int end;
+      if (b[p] == quote) {
+        end = quoted(b, p + 1, to);
+        if (end < 0) {
+          writer.rewind(tupleStart);
+          return -1;
+        }
+        writer.encode(kinds[col], field, 0, fieldLen);
+      } else {
+        end = fieldEnd(b, p, to);
+        if (end >= to) {
+          writer.rewind(tupleStart);
+          return -1;
+        }
+        if (b[end] == quote) {
+          throw new Unsupported("a quote inside an unquoted field");
+        }
+        int len = end - p;
+        if (len == nullBytes.length && Arrays.equals(b, p, end, nullBytes, 0, len)) {
+          writer.nullField();
+        } else {
+          writer.encode(kinds[col], b, p, len);
+        }
+      }
+      if (end >= to) {
         writer.rewind(tupleStart);
         return -1;
       }
@@ -139,31 +169,6 @@ final class BinaryRows {
       }
     }
     throw new IllegalStateException("a table without columns");
-  }
-
-  /** Encodes the field at {@code p}; returns the index after it, or -1 if cut by {@code to}. */
-  private int field(byte[] b, int p, int to, PgBinaryWriter.Kind kind) throws Unsupported {
-    if (b[p] == quote) {
-      int q = quoted(b, p + 1, to);
-      if (q >= 0) {
-        writer.encode(kind, field, 0, fieldLen);
-      }
-      return q;
-    }
-    int end = fieldEnd(b, p, to);
-    if (end >= to) {
-      return -1;
-    }
-    if (b[end] == quote) {
-      throw new Unsupported("a quote inside an unquoted field");
-    }
-    int len = end - p;
-    if (len == nullBytes.length && Arrays.equals(b, p, end, nullBytes, 0, len)) {
-      writer.nullField();
-    } else {
-      writer.encode(kind, b, p, len);
-    }
-    return end;
   }
 
   /** After the last field, ending with {@code t} at {@code end}: the next record's start. */
