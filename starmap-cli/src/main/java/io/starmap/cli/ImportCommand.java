@@ -126,6 +126,9 @@ final class ImportCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (create != null && create.isBlank()) {
+      throw new UserException("--create needs column definitions, got ''", null, 2);
+    }
     ImportOptions.Builder b;
     try {
       b = ImportOptions.builder(table).paths(paths).create(create).header(header)
@@ -197,7 +200,7 @@ final class ImportCommand implements Callable<Integer> {
           if (e.report() != null) {
             summary(e.report(), calc.id()).print(out, formatOption.format);
           }
-          throw new UserException(e.getMessage()
+          throw new UserException(message(e, maxErrors)
               + (e instanceof BadInputException ? "" : " (calculation " + calc.id() + ")"), e);
         } catch (IllegalArgumentException e) {
           progress.finish();
@@ -235,6 +238,20 @@ final class ImportCommand implements Callable<Integer> {
     } catch (java.io.IOException | RuntimeException e) {
       // no archive then; the import itself succeeded
     }
+  }
+
+  /**
+   * The library's message, with the options that answer its kind of failure: the library names
+   * none (a Java caller has no flags).
+   */
+  static String message(ImportException e, long maxErrors) {
+    return e.getMessage() + switch (e.kind()) {
+      case TABLE_MISSING -> "; give --create \"col type, ...\" to create it";
+      case TOO_MANY_BAD_ROWS -> " (--max-errors " + maxErrors + ")";
+      case FILE_CHANGED_AFTER_PARTIAL_LOAD -> " (bad rows are allowed with --max-errors N,"
+          + " a forced reload is --force)";
+      case BAD_ROW, OTHER -> "";
+    };
   }
 
   private static Connections parseConnections(String s) {

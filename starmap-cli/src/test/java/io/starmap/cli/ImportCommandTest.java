@@ -2,6 +2,7 @@ package io.starmap.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.starmap.importer.ImportException;
 import io.starmap.importer.testing.PostgresExtension;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,6 +83,27 @@ class ImportCommandTest {
     assertThat(r.err()).endsWith("starmap: " + f
         + ":2: invalid input syntax for type numeric: \"x\" (column value)\n");
     assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void theLibrarysKindsOfFailureAreAnsweredWithTheOptions() throws IOException {
+    Path f = data.resolve("kinds.csv");
+    Files.writeString(f, "a,2024-01-01,1\nb,2024-01-02,x\nc,2024-01-03,y\n");
+    Cli.Result missing = importing(f.toString(), "--table", "nosuch", "--header", "no");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("table nosuch does not exist")
+        .contains("; give --create \"col type, ...\" to create it");
+    Cli.Result blank = importing(f.toString(), "--table", "nosuch", "--create", " ");
+    assertThat(blank.code()).isEqualTo(2);
+    assertThat(blank.err()).contains("--create needs column definitions");
+    Cli.Result budget = importing(f.toString(), "--table", "budget", "--create",
+        "code text, date date, value numeric", "--header", "no", "--max-errors", "1");
+    assertThat(budget.code()).isEqualTo(1);
+    assertThat(budget.err()).contains("more than 1 bad rows").contains("(--max-errors 1)");
+    assertThat(ImportCommand.message(new ImportException(
+        ImportException.Kind.FILE_CHANGED_AFTER_PARTIAL_LOAD, "f.csv has changed", null), 0))
+        .isEqualTo("f.csv has changed (bad rows are allowed with --max-errors N, a forced"
+            + " reload is --force)");
   }
 
   @Test

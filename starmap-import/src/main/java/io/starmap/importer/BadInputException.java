@@ -15,14 +15,27 @@ public class BadInputException extends ImportException {
   private final String reason;
 
   /**
-   * A bad record.
+   * A bad record, of kind {@link ImportException.Kind#BAD_ROW}.
    *
    * @param file the file as the user named it
    * @param line the 1-based physical line where the record starts, or 0 when not known
    * @param reason what is wrong
    */
   public BadInputException(String file, long line, String reason) {
-    super(file + (line > 0 ? ":" + line : "") + ": " + reason);
+    this(Kind.BAD_ROW, file, line, reason);
+  }
+
+  /**
+   * A bad record that stopped the import as a failure of kind {@code kind} (such as {@link
+   * ImportException.Kind#TOO_MANY_BAD_ROWS}).
+   *
+   * @param kind what kind of failure; not null
+   * @param file the file as the user named it
+   * @param line the 1-based physical line where the record starts, or 0 when not known
+   * @param reason what is wrong
+   */
+  public BadInputException(Kind kind, String file, long line, String reason) {
+    super(kind, file + (line > 0 ? ":" + line : "") + ": " + reason, null);
     this.file = file;
     this.line = line;
     this.reason = reason;

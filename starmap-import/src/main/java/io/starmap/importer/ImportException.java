@@ -1,30 +1,74 @@
 package io.starmap.importer;
 
+import java.util.Objects;
+
 /**
- * An import failed. The message says where ({@code file:line: reason} for bad input). When the
- * import had started, {@link #report()} tells what was loaded (and committed) before the failure.
+ * An import failed. The message says where ({@code file:line: reason} for bad input); {@link
+ * #kind()} says what kind of failure it is, for a caller that offers its own remedy (a command
+ * line names its options). When the import had started, {@link #report()} tells what was loaded
+ * (and committed) before the failure.
  */
 public class ImportException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  private final Kind kind;
   private transient ImportReport report;
 
+  /** What kind of failure an {@link ImportException} is, where a caller can do something. */
+  public enum Kind {
+    /** Any other failure: the message says what. */
+    OTHER,
+    /** A record of the input cannot be loaded and no bad rows are allowed. */
+    BAD_ROW,
+    /** The table does not exist and no column definitions were given to create it. */
+    TABLE_MISSING,
+    /** More bad rows than {@link ImportOptions#maxErrors()} allows. */
+    TOO_MANY_BAD_ROWS,
+    /**
+     * A file changed after an earlier import loaded part of it: loading the new version would
+     * load those rows twice. Put back the loaded version and allow bad rows, or delete the rows
+     * and reload with {@link ImportOptions#force()}.
+     */
+    FILE_CHANGED_AFTER_PARTIAL_LOAD
+  }
+
   /**
-   * An import failure.
+   * An import failure of kind {@link Kind#OTHER}.
    *
    * @param message what failed, naming the table, file or database involved
    */
   public ImportException(String message) {
-    super(message);
+    this(Kind.OTHER, message, null);
   }
 
   /**
-   * An import failure with its cause.
+   * An import failure of kind {@link Kind#OTHER} with its cause.
    *
    * @param message what failed, naming the table, file or database involved
    * @param cause the exception that stopped the import; may be null
    */
   public ImportException(String message, Throwable cause) {
+    this(Kind.OTHER, message, cause);
+  }
+
+  /**
+   * An import failure of a given kind.
+   *
+   * @param kind what kind of failure; not null
+   * @param message what failed, naming the table, file or database involved
+   * @param cause the exception that stopped the import; may be null
+   */
+  public ImportException(Kind kind, String message, Throwable cause) {
     super(message, cause);
+    this.kind = Objects.requireNonNull(kind, "kind");
+  }
+
+  /**
+   * What kind of failure this is.
+   *
+   * @return the kind; {@link Kind#OTHER} unless a caller can act on it
+   */
+  public Kind kind() {
+    return kind;
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.starmap.importer;
 
 import io.starmap.core.Recorder;
+import io.starmap.importer.internal.PgEncoding;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -295,7 +297,7 @@ public final class ImportOptions {
         // PostgreSQL silently cuts a longer name to 63 bytes: the rows would go to a table
         // of another name
         if (p.isEmpty() || p.indexOf('\0') >= 0
-            || p.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
+            || p.getBytes(StandardCharsets.UTF_8).length > 63) {
           throw new IllegalArgumentException("bad table name '" + table
               + "': each part must be 1 to 63 bytes (in UTF-8) without NUL");
         }
@@ -343,7 +345,8 @@ public final class ImportOptions {
      */
     public Builder create(String columns) {
       if (columns != null && columns.isBlank()) {
-        throw new IllegalArgumentException("--create needs column definitions, got ''");
+        throw new IllegalArgumentException("the column definitions to create the table must not"
+            + " be blank");
       }
       if (columns != null && columns.indexOf('\0') >= 0) {
         throw new IllegalArgumentException("the column definitions contain NUL");
@@ -590,7 +593,7 @@ public final class ImportOptions {
     }
 
     static String pgEncoding(String name) {
-      return io.starmap.importer.internal.Encodings.pgName(name);
+      return PgEncoding.pgName(name);
     }
   }
 }

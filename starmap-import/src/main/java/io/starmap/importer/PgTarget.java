@@ -1,6 +1,8 @@
 package io.starmap.importer;
 
+import io.starmap.importer.db.Database;
 import io.starmap.importer.db.DatabaseUrl;
+import io.starmap.store.Secrets;
 import java.io.Serializable;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +49,7 @@ public record PgTarget(String jdbcUrl, String user, String password) implements 
    * @return a target for its workers: the embedded server's password file is named, never copied;
    *     another server's password is resolved here, once, and carried with the target
    */
-  public static PgTarget of(io.starmap.importer.db.Database db) {
+  public static PgTarget of(Database db) {
     DatabaseUrl url = db.url();
     String passfile = url.params().get(DatabaseUrl.PASSFILE);
     if (url.password() == null && passfile != null) {
@@ -93,12 +95,12 @@ public record PgTarget(String jdbcUrl, String user, String password) implements 
    * @return the URL with any password masked, followed by the user when one is set
    */
   public String redacted() {
-    return io.starmap.store.Secrets.redactWith(jdbcUrl, password)
+    return Secrets.redactWith(jdbcUrl, password)
         + (user != null ? " (user " + user + ")" : "");
   }
 
   private static String redact(String url) {
-    return io.starmap.store.Secrets.redact(url);
+    return Secrets.redact(url);
   }
 
   @Override

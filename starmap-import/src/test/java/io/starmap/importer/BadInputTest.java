@@ -65,6 +65,24 @@ class BadInputTest {
   }
 
   @Test
+  void failuresCarryAKindAndNameNoCommandLineOption() throws IOException {
+    Path p = file("kinds.csv", "a,2024-01-01,1\nb,2024-01-02,x\n");
+    assertThatThrownBy(() -> Importer.run(DB, ImportOptions.builder("never_created")
+        .path(p.toString()).header(Header.NO).build(), ImportListener.none()))
+        .isInstanceOf(ImportException.class)
+        .hasMessageContaining("table never_created does not exist")
+        .hasMessageNotContaining("--")
+        .extracting(e -> ((ImportException) e).kind())
+        .isEqualTo(ImportException.Kind.TABLE_MISSING);
+    assertThatThrownBy(() -> Importer.run(DB, prices(p).build(), ImportListener.none()))
+        .isInstanceOf(BadInputException.class)
+        .extracting(e -> ((ImportException) e).kind())
+        .isEqualTo(ImportException.Kind.BAD_ROW);
+    assertThatThrownBy(() -> ImportOptions.builder("t").create(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("--");
+  }
+
+  @Test
   void lineNumbersCountPhysicalLinesOfMultiLineRecords() throws IOException {
     Path p = file("multi.csv", "a,\"multi\nline\nnote\",1\nb,ok,2\nc,ok,notanint\n");
     assertThatThrownBy(() -> Importer.run(DB, ImportOptions.builder("multi")
@@ -319,7 +337,9 @@ class BadInputTest {
       Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
           () -> Importer.run(DB, options, ImportListener.none()));
       assertThat(thrown).isInstanceOf(ImportException.class)
-          .hasMessageContaining("more than 2 bad rows (--max-errors 2)");
+          .hasMessageContaining("more than 2 bad rows").hasMessageNotContaining("--");
+      assertThat(((ImportException) thrown).kind())
+          .isEqualTo(ImportException.Kind.TOO_MANY_BAD_ROWS);
       ImportReport r = ((ImportException) thrown).report();
       long[] committed = ledger(table);
       // no file when no committed task skipped a row; else a header line, then a line per row
@@ -356,7 +376,10 @@ class BadInputTest {
         .isInstanceOf(ImportException.class)
         .hasMessageStartingWith(p + " has changed since an import loaded ")
         .hasMessageContaining("(" + committed + " rows, ")
-        .hasMessageContaining("put back the version that was loaded");
+        .hasMessageContaining("put back the version that was loaded")
+        .hasMessageNotContaining("--")
+        .extracting(e -> ((ImportException) e).kind())
+        .isEqualTo(ImportException.Kind.FILE_CHANGED_AFTER_PARTIAL_LOAD);
     assertThat(TestPg.count(DB, "SELECT count(*) FROM fixme")).isEqualTo(committed);
 
     // The way the message gives: the loaded version back, the bad row skipped into the rejects.
@@ -369,7 +392,7 @@ class BadInputTest {
     assertThat(TestPg.count(DB, "SELECT count(*) FROM fixme")).isEqualTo(199_999);
     assertThat(TestPg.count(DB, "SELECT count(DISTINCT code) FROM fixme")).isEqualTo(199_999);
 
-    // The other way: the new version loaded whole with --force; after that it is loaded.
+    // The other way: the new version loaded whole, forced; after that it is loaded.
     file("fixme.csv", original.replace(",1.5x\n", ",1.5\n"));
     TestPg.exec(DB, "TRUNCATE fixme");
     assertThat(Importer.run(DB, b.maxErrors(0).force(true).build(), ImportListener.none())

@@ -5,54 +5,29 @@ import io.starmap.importer.PgTarget;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The connections of one import run in this JVM. Per worker: a task borrows an idle connection or
- * opens one, so there are never more connections than tasks running at once (one per worker, kept
- * across its tasks, whatever kind of thread runs them). Shared: one connection that one task at a
- * time holds, so COPYs are serialised on it. Worker processes keep theirs until they exit.
+ * The connections of one import run in this JVM, part of its {@link RunState}. Per worker: a task
+ * borrows an idle connection or opens one, so there are never more connections than tasks running
+ * at once (one per worker, kept across its tasks, whatever kind of thread runs them). Shared: one
+ * connection that one task at a time holds, so COPYs are serialised on it. Worker processes keep
+ * theirs until another run starts there or they exit.
  */
 public final class ConnectionPool {
-  private static final ConcurrentHashMap<String, ConnectionPool> POOLS = new ConcurrentHashMap<>();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> POOLS.keySet().forEach(
-        ConnectionPool::closeRun), "starmap-import-pool-close"));
-  }
-
-  /** After this many tasks of a run fell back from binary to text, its other tasks start as text. */
+  /** After this many of a run's tasks fell back from binary to text, the others start as text. */
   static final int FALLBACKS_BEFORE_TEXT = 3;
 
   private final PgTarget target;
   private final Semaphore permits;
-  private final java.util.concurrent.atomic.AtomicInteger binaryFallbacks =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger binaryFallbacks = new AtomicInteger();
   private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
 
-  private ConnectionPool(PgTarget target, Connections mode) {
+  ConnectionPool(PgTarget target, Connections mode) {
     this.target = target;
     this.permits = mode == Connections.SHARED ? new Semaphore(1, true) : null;
-  }
-
-  /** The pool of run {@code runKey}, created on first use. */
-  public static ConnectionPool of(String runKey, PgTarget target, Connections mode) {
-    ConnectionPool p = POOLS.get(runKey);
-    if (p != null) {
-      return p;
-    }
-    // A worker process kept across runs never hears that a run ended: when a new run starts
-    // here, the idle connections of earlier runs are closed (a run still going reopens its own).
-    for (Map.Entry<String, ConnectionPool> e : POOLS.entrySet()) {
-      Connection c;
-      while ((c = e.getValue().idle.pollFirst()) != null) {
-        closeQuietly(c);
-      }
-    }
-    return POOLS.computeIfAbsent(runKey, k -> new ConnectionPool(target, mode));
   }
 
   /**
@@ -115,14 +90,11 @@ public final class ConnectionPool {
     }
   }
 
-  /** Closes the idle connections of a run (the master calls it when the run ends). */
-  public static void closeRun(String runKey) {
-    ConnectionPool p = POOLS.remove(runKey);
-    if (p != null) {
-      Connection c;
-      while ((c = p.idle.pollFirst()) != null) {
-        closeQuietly(c);
-      }
+  /** Closes the idle connections (the run ended, or another one started in this JVM). */
+  void closeIdle() {
+    Connection c;
+    while ((c = idle.pollFirst()) != null) {
+      closeQuietly(c);
     }
   }
 

@@ -9,7 +9,6 @@ import java.util.List;
  * The argument of one COPY task: everything a worker (in this JVM or another) needs to load its
  * pieces in one transaction. Its {@link #toString} never shows the password.
  *
- * @param runKey identifies the import run, for the worker's connection pool
  * @param target the database
  * @param table the quoted target table
  * @param ledgerName the table's canonical name ({@code schema.table}), for messages
@@ -24,7 +23,7 @@ import java.util.List;
  * @param binary whether to try binary COPY first (the task falls back to CSV text by itself)
  */
 public record CopyTask(
-    String runKey, PgTarget target, String table, String ledgerName, String ledgerKey,
+    PgTarget target, String table, String ledgerName, String ledgerKey,
     List<Sql.Column> tableColumns, Dialect dialect, List<Piece> pieces, long maxErrors,
     long calcId, Connections connections, boolean binary) implements Serializable {
 

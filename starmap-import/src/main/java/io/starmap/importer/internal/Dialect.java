@@ -1,6 +1,8 @@
 package io.starmap.importer.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Serializable;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,9 +37,9 @@ public record Dialect(byte delimiter, byte quote, byte escape, String nullString
   }
 
   /** The fields of one record (a header), unquoted; {@code bytes} holds the record. */
-  public List<String> fields(byte[] bytes, int len, java.nio.charset.Charset cs) {
+  public List<String> fields(byte[] bytes, int len, Charset cs) {
     List<String> out = new ArrayList<>();
-    java.io.ByteArrayOutputStream cur = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream cur = new ByteArrayOutputStream();
     boolean inQuote = false;
     int esc = effectiveEscape();
     int end = len;

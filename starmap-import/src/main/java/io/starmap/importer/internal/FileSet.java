@@ -4,25 +4,28 @@ import io.starmap.importer.ImportException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.FileVisitResult;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Expands files, directories (recursively, hidden files skipped) and globs into input files. */
 public final class FileSet {
   private FileSet() {}
 
   /** Directories being listed ahead of the run that will ask for them (see {@link #prefetch}). */
-  private static final java.util.concurrent.ConcurrentHashMap<String,
-      java.util.concurrent.CompletableFuture<List<InputFile>>> AHEAD =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String,
+      CompletableFuture<List<InputFile>>> AHEAD =
+      new ConcurrentHashMap<>();
 
   /**
    * Starts listing a directory in the background, for an {@link #expand} of exactly that path
@@ -34,8 +37,8 @@ public final class FileSet {
       return;
     }
     AHEAD.computeIfAbsent(path, p -> {
-      java.util.concurrent.CompletableFuture<List<InputFile>> f =
-          new java.util.concurrent.CompletableFuture<>();
+      CompletableFuture<List<InputFile>> f =
+          new CompletableFuture<>();
       Thread t = new Thread(() -> {
         try {
           f.complete(list(List.of(p)));
@@ -51,12 +54,12 @@ public final class FileSet {
 
   /** The input files of {@code paths}, in the order given, each directory's files sorted. */
   public static List<InputFile> expand(List<String> paths) {
-    java.util.concurrent.CompletableFuture<List<InputFile>> ahead =
+    CompletableFuture<List<InputFile>> ahead =
         paths.size() == 1 ? AHEAD.remove(paths.get(0)) : null;
     if (ahead != null) {
       try {
         return ahead.join();
-      } catch (java.util.concurrent.CompletionException e) {
+      } catch (CompletionException e) {
         if (e.getCause() instanceof RuntimeException re) {
           throw re;
         }

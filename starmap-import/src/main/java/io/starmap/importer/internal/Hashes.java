@@ -26,51 +26,6 @@ public final class Hashes {
     return HexFormat.of().formatHex(d.digest());
   }
 
-  private static final String PENDING = "pending:";
-  private static final java.util.concurrent.ConcurrentHashMap<String,
-      java.util.concurrent.CompletableFuture<String>> PENDING_HASHES =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * A stand-in for the hash of a file that a scan in this JVM is still reading; {@link #resolve}
-   * waits for the real one.
-   */
-  static String pending(String runKey, String path) {
-    String key = PENDING + runKey + ":" + path;
-    PENDING_HASHES.put(key, new java.util.concurrent.CompletableFuture<>());
-    return key;
-  }
-
-  static void complete(String pending, String hash) {
-    PENDING_HASHES.get(pending).complete(hash);
-  }
-
-  static void fail(String pending, Throwable why) {
-    PENDING_HASHES.get(pending).completeExceptionally(why);
-  }
-
-  /** The hash itself, or the one a pending hash stands for once its scan has read the file. */
-  static String resolve(String hash) throws IOException, InterruptedException {
-    if (hash == null || !hash.startsWith(PENDING)) {
-      return hash;
-    }
-    java.util.concurrent.CompletableFuture<String> f = PENDING_HASHES.get(hash);
-    if (f == null) {
-      throw new IllegalStateException("no scan in this JVM computes " + hash);
-    }
-    try {
-      return f.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IOException("the scan of the file failed: " + e.getCause().getMessage(),
-          e.getCause());
-    }
-  }
-
-  /** Forgets the pending hashes of a run that ended. */
-  public static void forgetRun(String runKey) {
-    PENDING_HASHES.keySet().removeIf(k -> k.startsWith(PENDING + runKey + ":"));
-  }
-
   /** The SHA-256 of a file's content. */
   public static String of(Path file) {
     return of(file, sha256(), new byte[1 << 16]);

@@ -1,18 +1,23 @@
 package io.starmap.importer.internal;
 
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -40,7 +45,7 @@ public final class Ledger {
 
   /** A row to write. */
   public record Entry(String hash, String file, long size, long start, long end, long rowsRead,
-      long rowsRejected) implements java.io.Serializable {}
+      long rowsRejected) implements Serializable {}
 
   /** Creates the ledger table when missing. */
   public static void ensure(Connection c) throws SQLException {
@@ -137,7 +142,7 @@ public final class Ledger {
     return out;
   }
 
-  /** Forgets the loaded ranges of {@code hashes} ({@code --force}). */
+  /** Forgets the loaded ranges of {@code hashes} (a forced reload). */
   public static void forget(Connection c, String table, Collection<String> hashes)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
@@ -165,12 +170,12 @@ public final class Ledger {
    *     null when a key was taken but which is not known: the caller must roll back and write
    *     the entries again with {@link #record}, which tells which ones
    */
-  public static java.util.Set<Integer> recordFast(Connection c, String table, long calcId,
+  public static Set<Integer> recordFast(Connection c, String table, long calcId,
       List<Entry> entries) throws SQLException {
     if (entries.isEmpty()) {
-      return java.util.Set.of();
+      return Set.of();
     }
-    java.util.Set<Key> keys = new java.util.HashSet<>(entries.size() * 2);
+    Set<Key> keys = new HashSet<>(entries.size() * 2);
     for (Entry e : entries) {
       if (!keys.add(new Key(e.hash(), e.start()))) {
         return record(c, table, calcId, entries);
@@ -192,7 +197,7 @@ public final class Ledger {
     try {
       in.writeToCopy(csv.buf, 0, csv.n);
       in.endCopy();
-      return java.util.Set.of();
+      return Set.of();
     } catch (SQLException e) {
       if (in.isActive()) {
         try {
@@ -294,7 +299,7 @@ public final class Ledger {
    * Many entries: COPY them into a temporary table, then one INSERT ... ON CONFLICT DO NOTHING
    * RETURNING tells which keys were free.
    */
-  private static java.util.Set<Integer> recordStaged(Connection c, String table, long calcId,
+  private static Set<Integer> recordStaged(Connection c, String table, long calcId,
       List<Entry> entries) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("CREATE TEMP TABLE IF NOT EXISTS starmap_ledger_stage (ord int,"
@@ -333,7 +338,7 @@ public final class Ledger {
       if (calcId >= 0) {
         ps.setLong(2, calcId);
       } else {
-        ps.setNull(2, java.sql.Types.BIGINT);
+        ps.setNull(2, Types.BIGINT);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -341,7 +346,7 @@ public final class Ledger {
         }
       }
     }
-    java.util.Set<Integer> taken = new java.util.TreeSet<>();
+    Set<Integer> taken = new TreeSet<>();
     for (int i = 0; i < entries.size(); i++) {
       String key = entries.get(i).hash() + "@" + entries.get(i).start();
       Integer left = inserted.get(key);
@@ -359,9 +364,9 @@ public final class Ledger {
    *
    * @return the indexes of entries whose key was taken already (nothing written for them)
    */
-  public static java.util.Set<Integer> record(Connection c, String table, long calcId,
+  public static Set<Integer> record(Connection c, String table, long calcId,
       List<Entry> entries) throws SQLException {
-    java.util.Set<Integer> taken = new java.util.TreeSet<>();
+    Set<Integer> taken = new TreeSet<>();
     if (entries.isEmpty()) {
       return taken;
     }
@@ -383,7 +388,7 @@ public final class Ledger {
         if (calcId >= 0) {
           ps.setLong(9, calcId);
         } else {
-          ps.setNull(9, java.sql.Types.BIGINT);
+          ps.setNull(9, Types.BIGINT);
         }
         ps.addBatch();
       }

@@ -1,5 +1,6 @@
 package io.starmap.importer.internal;
 
+import io.starmap.importer.ImportException;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.security.MessageDigest;
@@ -8,8 +9,9 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
-import io.starmap.importer.ImportException;
 
 /**
  * Cuts the input into tasks: whole files when there are many, quote-aware byte-range splits of big
@@ -49,13 +51,13 @@ public final class Planner {
   /**
    * What the planner needs besides the files.
    *
-   * @param streamKey when not null, big files whose hash is unknown are cut by a scan that runs
+   * @param pending when not null, big files whose hash is unknown are cut by a scan that runs
    *     while their first pieces load (only for executors in this JVM, where a task can wait for
-   *     the file's hash, see {@link Hashes#resolve}); the key names the run
+   *     the file's hash in its run's {@link PendingHashes})
    */
   public record Settings(Dialect dialect, Charset charset, boolean header,
       List<Sql.Column> tableColumns, String tableName, int workers, long maxTaskBytes,
-      String streamKey) {}
+      PendingHashes pending) {}
 
   /**
    * Plans the loading of {@code files}.
@@ -99,7 +101,7 @@ public final class Planner {
       InputFile f = g.f;
       boolean wholeFile = g.start == 0 && g.end == f.size();
       long len = g.end - g.start;
-      if (s.streamKey() != null && wholeFile && g.hash == null && !f.gzip()
+      if (s.pending() != null && wholeFile && g.hash == null && !f.gzip()
           && len > target + target / 2) {
         streamed.add(new StreamedSplit(f, target, s));
       } else if (f.gzip() || len <= target + target / 2) {
@@ -278,7 +280,7 @@ public final class Planner {
    * The pieces of one big file, cut by a scan in a background thread and handed out as they are
    * found, so loading starts after the first piece instead of after a scan of the whole file.
    * The file's hash, which the scan computes, is known only at its end: the pieces carry a
-   * pending hash that their tasks resolve before writing the ledger (see {@link Hashes}).
+   * pending hash that their tasks resolve before writing the ledger (see {@link PendingHashes}).
    */
   public static final class StreamedSplit implements Iterator<Piece>, AutoCloseable {
     private static final Object END = new Object();
@@ -294,7 +296,7 @@ public final class Planner {
       this.file = file;
       this.target = target;
       this.settings = settings;
-      this.hash = Hashes.pending(settings.streamKey(), file.path().toString());
+      this.hash = settings.pending().pending(file.path().toString());
     }
 
     /** About how many pieces the scan will find. */
@@ -318,17 +320,17 @@ public final class Planner {
         long[] from = {0, 1}; // offset and line of the next piece
         Planner.scan(file, 0, file.size(), target, 1, settings, digest, (off, line) -> {
           if (closed) {
-            throw new java.util.concurrent.CancellationException("import stopped");
+            throw new CancellationException("import stopped");
           }
           found.add(piece(from[0], off, from[1], cols));
           from[0] = off;
           from[1] = line;
         });
         found.add(piece(from[0], file.size(), from[1], cols));
-        Hashes.complete(hash, Hashes.hex(digest));
+        settings.pending().complete(hash, Hashes.hex(digest));
         found.add(END);
       } catch (IOException | RuntimeException e) {
-        Hashes.fail(hash, e);
+        settings.pending().fail(hash, e);
         found.add(e);
       }
     }
@@ -358,7 +360,7 @@ public final class Planner {
     @Override
     public Piece next() {
       if (!hasNext()) {
-        throw new java.util.NoSuchElementException("no more pieces of " + file.name());
+        throw new NoSuchElementException("no more pieces of " + file.name());
       }
       Piece p = (Piece) head;
       head = null;

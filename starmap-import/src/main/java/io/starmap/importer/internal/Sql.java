@@ -1,5 +1,6 @@
 package io.starmap.importer.internal;
 
+import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +19,7 @@ public final class Sql {
   private Sql() {}
 
   /** A table column: its name and its type as {@code format_type} shows it. */
-  public record Column(String name, String type) implements java.io.Serializable {}
+  public record Column(String name, String type) implements Serializable {}
 
   /** Quotes an identifier: {@code a"b} becomes {@code "a""b"}. */
   public static String ident(String name) {
@@ -41,10 +42,11 @@ public final class Sql {
     return "E'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
-  /** The quoted, possibly schema-qualified name of {@code table} ({@code name} or {@code s.name}). */
+  /** The quoted, maybe schema-qualified name of {@code table} ({@code name} or {@code s.name}). */
   public static String qualified(String table) {
     int dot = table.indexOf('.');
-    return dot < 0 ? ident(table) : ident(table.substring(0, dot)) + "." + ident(table.substring(dot + 1));
+    return dot < 0 ? ident(table)
+        : ident(table.substring(0, dot)) + "." + ident(table.substring(dot + 1));
   }
 
   /**
@@ -128,5 +130,21 @@ public final class Sql {
         return name == null ? null : new TableInfo(name, name + "#" + oid, cols, ledger);
       }
     }
+  }
+
+  /**
+   * The {@code COPY table (columns) FROM STDIN WITH options} statement: the one place that builds
+   * it, for text and binary COPY.
+   *
+   * @param table the quoted table
+   * @param columns the column names, quoted here
+   * @param with the options in parentheses
+   */
+  public static String copy(String table, List<String> columns, String with) {
+    StringBuilder sb = new StringBuilder("COPY ").append(table).append(" (");
+    for (int i = 0; i < columns.size(); i++) {
+      sb.append(i > 0 ? ", " : "").append(ident(columns.get(i)));
+    }
+    return sb.append(") FROM STDIN WITH ").append(with).toString();
   }
 }

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 class BinaryRowsTest {
   private static final Dialect CSV = new Dialect((byte) ',', (byte) '"', (byte) '"', "", "UTF8");
 
-  /** Encodes {@code csv} the way CopyRunner does, reading at most {@code chunk} bytes a time. */
+  /** Encodes {@code csv} the way BinaryCopy does, reading at most {@code chunk} bytes a time. */
   private static Encoded encode(List<String> types, Dialect d, byte[] csv, int chunk,
       int bufSize) throws BinaryRows.Unsupported {
-    BinaryRows.Out out = new BinaryRows.Out();
+    PgBinaryWriter.Out out = new PgBinaryWriter.Out();
     BinaryRows rows = new BinaryRows(types, d, out);
     byte[] buf = new byte[bufSize];
     java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();

@@ -19,9 +19,9 @@ class PlannerTest {
 
   @TempDir Path dir;
 
-  private static Planner.Settings settings(int workers, String streamKey) {
+  private static Planner.Settings settings(int workers, PendingHashes pending) {
     return new Planner.Settings(CSV, StandardCharsets.UTF_8, false,
-        List.of(new Sql.Column("a", "text")), "public.t", workers, 64 * MB, streamKey);
+        List.of(new Sql.Column("a", "text")), "public.t", workers, 64 * MB, pending);
   }
 
   @Test
@@ -84,8 +84,9 @@ class PlannerTest {
     Files.writeString(f, sb);
     InputFile in = new InputFile("streamed.csv", f, Files.size(f), false);
     Planner.Plan eager = Planner.plan(List.of(in), Map.of(), Map.of(), settings(2, null));
+    RunState run = new RunState("run-test");
     Planner.Plan streamed = Planner.plan(List.of(in), Map.of(), Map.of(),
-        settings(2, "run-test"));
+        settings(2, run.pendingHashes()));
     assertThat(streamed.tasks()).isEmpty();
     assertThat(streamed.streamed()).hasSize(1);
     Planner.StreamedSplit split = streamed.streamed().get(0);
@@ -100,6 +101,6 @@ class PlannerTest {
         .map(p -> new long[] {p.start(), p.end(), p.firstLine()}).toList();
     assertThat(cuts).containsExactlyElementsOf(expected);
     assertThat(split.estimatedPieces()).isBetween(cuts.size() - 2, cuts.size() + 2);
-    Hashes.forgetRun("run-test");
+    run.close();
   }
 }

@@ -2,7 +2,9 @@ package io.starmap.importer.internal;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -12,8 +14,8 @@ import java.util.Map;
  * outside this list is refused before anything runs, with the list in the message; it used to
  * reach the server (or fall back to UTF-8 silently on this side).
  */
-public final class Encodings {
-  private Encodings() {}
+public final class PgEncoding {
+  private PgEncoding() {}
 
   /** PostgreSQL's name of each encoding, and the JDK charset that reads the same bytes. */
   private static final String[][] TABLE = {
@@ -106,8 +108,8 @@ public final class Encodings {
   }
 
   /** PostgreSQL's names of the encodings that this JDK can read too. */
-  private static java.util.List<String> known() {
-    return java.util.Arrays.stream(TABLE).filter(row -> Charset.isSupported(row[1]))
+  private static List<String> known() {
+    return Arrays.stream(TABLE).filter(row -> Charset.isSupported(row[1]))
         .map(row -> row[0]).toList();
   }
 

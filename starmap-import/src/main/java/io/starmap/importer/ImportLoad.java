@@ -1,0 +1,167 @@
+package io.starmap.importer;
+
+import io.starmap.core.FailurePolicy;
+import io.starmap.core.Outcome;
+import io.starmap.core.Run;
+import io.starmap.core.Starmap;
+import io.starmap.core.TaskFailedException;
+import io.starmap.importer.internal.CopyFunction;
+import io.starmap.importer.internal.CopyTask;
+import io.starmap.importer.internal.Piece;
+import io.starmap.importer.internal.Planner;
+import io.starmap.importer.internal.RejectsFile;
+import io.starmap.importer.internal.RunState;
+import io.starmap.importer.internal.TaskResult;
+import io.starmap.importer.internal.TaskSource;
+import io.starmap.store.StarmapHome;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The load stage of an {@link ImportRun}: submits the plan's tasks to the executor, takes their
+ * outcomes in order (totals, rejected rows to the rejects file, progress), and stops the run at
+ * the first failure or when the bad rows pass the budget.
+ */
+final class ImportLoad {
+  private final ImportOptions o;
+  private final ImportListener listener;
+  private final RunState state;
+  private final Planner.Plan plan;
+  private final long t0;
+  private final Totals t = new Totals();
+  private final RejectsFile rejects;
+  private ImportException failure;
+
+  /** What the load did: its totals, its first failure (or null), where it ran. */
+  record Result(Totals totals, ImportException failure, Path rejectsPath, String executor,
+      int workers) {}
+
+  /** Counts of what the tasks did, as their outcomes come in. */
+  static final class Totals {
+    int tasks;
+    int pieces;
+    long read;
+    long loaded;
+    long rejected;
+    long bytes;
+    long bytesDone;
+    int piecesSkipped;
+    long rowsSkipped;
+
+    void add(TaskResult r, long taskBytes) {
+      tasks++;
+      bytesDone += taskBytes;
+      piecesSkipped += r.piecesSkipped();
+      rowsSkipped += r.rowsSkipped();
+      pieces += r.pieces();
+      read += r.rowsRead();
+      loaded += r.rowsLoaded();
+      rejected += r.rejects().size();
+      bytes += r.bytes();
+    }
+  }
+
+  ImportLoad(ImportOptions o, ImportListener listener, RunState state, Planner.Plan plan,
+      long t0) {
+    this.o = o;
+    this.listener = listener;
+    this.state = state;
+    this.plan = plan;
+    this.t0 = t0;
+    this.rejects = new RejectsFile(() -> o.rejects() != null ? o.rejects()
+        : defaultRejects(o.calcId()));
+  }
+
+  /** Runs the tasks; a failure is returned in the outcome, not thrown. */
+  Result run(Function<List<Piece>, CopyTask> toTask, String executor, int workers) {
+    Starmap<CopyTask, TaskResult> starmap = Starmap.builder("import", new CopyFunction(state))
+        .executor(executor).workers(workers).failurePolicy(FailurePolicy.COLLECT_ALL)
+        .recorder(o.recorder()).weight(task -> task.bytes() / 1e6)
+        .describe(CopyTask::describe).build();
+    TaskSource source = new TaskSource(plan, state, toTask);
+    plan.streamed().forEach(Planner.StreamedSplit::start);
+    try (Run<TaskResult> run = plan.taskCount() == 0 ? null : starmap.submit(source)) {
+      if (run != null) {
+        consume(run, source);
+      }
+    } catch (TaskFailedException e) {
+      failure = toImportException(e);
+    } catch (RuntimeException e) {
+      failure = e instanceof ImportException ie ? ie
+          : new ImportException("import into " + o.table() + " stopped: " + e.getMessage(), e);
+    } finally {
+      plan.streamed().forEach(Planner.StreamedSplit::close);
+      try {
+        rejects.close();
+      } catch (ImportException e) {
+        failure = failure != null ? failure : e;
+      }
+    }
+    return new Result(t, failure, rejects.path(), starmap.executorName(),
+        starmap.workers());
+  }
+
+  /**
+   * Takes the outcomes. After the first failure the run stops, but it still takes the outcomes of
+   * the tasks in flight: one may have committed while the failure came in (its rows are in the
+   * table and the ledger, so the report must count them and the rejects file must hold its bad
+   * rows: a re-run skips its pieces). In this JVM the tasks that have not started yet load
+   * nothing; a worker process or cluster member runs its queued ones (at most maxInFlight).
+   */
+  private void consume(Run<TaskResult> run, TaskSource source) {
+    for (Outcome<TaskResult> out : run) {
+      if (!out.succeeded()) {
+        if (failure == null) {
+          failure = toImportException(out.failure());
+          stop();
+        }
+        continue;
+      }
+      TaskResult r = out.value();
+      if (!r.started()) {
+        continue;
+      }
+      t.add(r, source.task(out.taskNo()).bytes());
+      rejects.write(r.rejects(), listener::onMessage);
+      if (t.rejected > o.maxErrors() && failure == null) {
+        failure = new ImportException(ImportException.Kind.TOO_MANY_BAD_ROWS, "more than "
+            + o.maxErrors() + " bad rows (the most allowed): stopped; the bad rows are in "
+            + rejects.path(), null);
+        stop();
+      }
+      listener.onProgress(new ImportProgress(t.tasks, Math.max(t.tasks, plan.taskCount()),
+          t.bytesDone, plan.bytesPlanned(), t.loaded, t.rejected, System.nanoTime() - t0));
+    }
+  }
+
+  /**
+   * No task starts after it; a big file's scan stops too (the tasks awaiting its hash then fail
+   * without committing, rather than wait for the rest of the file to be read).
+   */
+  private void stop() {
+    state.stop();
+    plan.streamed().forEach(Planner.StreamedSplit::close);
+  }
+
+  private static ImportException toImportException(TaskFailedException e) {
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof ImportException ie) {
+        return ie;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    return new ImportException("import task " + e.taskName() + "#" + e.taskNo() + " failed on "
+        + e.workerId() + ": " + cause.getMessage(), e);
+  }
+
+  private static Path defaultRejects(long calcId) {
+    Path home = StarmapHome.resolve();
+    String name = calcId >= 0 ? "calc_" + calcId + ".rejects"
+        : "import_" + System.currentTimeMillis() + ".rejects";
+    return home.resolve(name);
+  }
+}

@@ -1,0 +1,261 @@
+package io.starmap.importer;
+
+import io.starmap.importer.internal.CopyAttempt;
+import io.starmap.importer.internal.CopyTask;
+import io.starmap.importer.internal.Dialect;
+import io.starmap.importer.internal.FileSet;
+import io.starmap.importer.internal.Hashes;
+import io.starmap.importer.internal.HeaderDetection;
+import io.starmap.importer.internal.InputFile;
+import io.starmap.importer.internal.LedgerGate;
+import io.starmap.importer.internal.Ledger;
+import io.starmap.importer.internal.PgEncoding;
+import io.starmap.importer.internal.Piece;
+import io.starmap.importer.internal.Planner;
+import io.starmap.importer.internal.RunState;
+import io.starmap.importer.internal.Sql;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+
+/**
+ * One import, as its stages: {@link #prepare} (the table, the header, the ledger's gate), {@link
+ * #plan}, {@link ImportLoad load} and {@link #report}. Everything the run's tasks share in this
+ * JVM (whether it stops, the hashes of files still being scanned, its connections) is its own
+ * {@link RunState}, closed when it ends, so runs in one JVM never meet; see {@link RunState} for
+ * how a task in another JVM finds its run's state there.
+ */
+final class ImportRun {
+  /** Executors whose tasks run in this JVM. */
+  private static final Set<String> IN_THIS_JVM = Set.of("no", "threads", "virtual");
+
+  private final PgTarget target;
+  private final ImportOptions o;
+  private final ImportListener listener;
+  private final long t0 = System.nanoTime();
+  private final String executor;
+  private final int workers;
+  private final Dialect dialect;
+  private final Charset charset;
+
+  /** What the prepare stage found: the table, whether files have a header, the ledger's part. */
+  record Prepared(String tableName, List<Sql.Column> columns, String ledgerKey, boolean header,
+      Map<InputFile, String> hashes, Map<String, List<Ledger.Range>> loaded,
+      List<InputFile> files) {}
+
+  ImportRun(PgTarget target, ImportOptions o, ImportListener listener) {
+    this.target = target;
+    this.o = o;
+    this.listener = listener;
+    this.executor = o.executor() != null ? o.executor() : Importer.DEFAULT_EXECUTOR;
+    this.workers = o.workers() > 0 ? o.workers() : Importer.defaultWorkers();
+    this.dialect = new Dialect((byte) o.delimiter(), (byte) o.quote(), (byte) o.escape(),
+        o.nullString(), o.encoding());
+    this.charset = PgEncoding.charset(o.encoding());
+  }
+
+  ImportReport run() {
+    Prepared p;
+    Planner.Plan plan;
+    ImportLoad.Result done;
+    // the run's state closes (its connections, its scans' hashes) before the report is made
+    try (RunState state = new RunState(UUID.randomUUID().toString())) {
+      p = prepare();
+      plan = plan(p, state);
+      ImportLoad load = new ImportLoad(o, listener, state, plan, t0);
+      done = load.run(copyTask(p, state), executor, workers);
+    }
+    return report(p, plan, done);
+  }
+
+  /** Prepares: lists the files, creates the table if asked, decides the header, asks the ledger. */
+  private Prepared prepare() {
+    // Listing tens of thousands of files takes as long as connecting: both at once.
+    CompletableFuture<List<InputFile>> expanding = CompletableFuture.supplyAsync(
+        () -> FileSet.expand(o.paths()), r -> {
+          Thread t = new Thread(r, "starmap-import-files");
+          t.setDaemon(true);
+          t.start();
+        });
+    try (Connection c = connect(expanding)) {
+      List<InputFile> files = expanded(expanding);
+      // one round trip for the table and the ledger's existence, a second for the ledger's rows
+      Sql.TableInfo table = table(c);
+      boolean ledgerHasRows = false;
+      if (!table.ledgerExists()) {
+        Ledger.ensure(c);
+      } else {
+        ledgerHasRows = Ledger.hasRows(c, table.ledgerKey());
+      }
+      boolean header = HeaderDetection.resolve(c, o.header(), o.nullString(), files, dialect,
+          charset, table.columns(), listener::onMessage);
+      Map<InputFile, String> hashes = Map.of();
+      Map<String, List<Ledger.Range>> loaded = Map.of();
+      if (ledgerHasRows) {
+        hashes = hashAll(files);
+        if (o.force()) {
+          Ledger.forget(c, table.ledgerKey(), hashes.values());
+          listener.onMessage("forced: forgot what the ledger held for these files; loading them"
+              + " again");
+        } else {
+          loaded = Ledger.loaded(c, table.ledgerKey(), hashes.values());
+          LedgerGate.refuseEditedPartialFiles(c, table.ledgerKey(), table.name(), hashes,
+              loaded);
+        }
+      }
+      return new Prepared(table.name(), table.columns(), table.ledgerKey(), header, hashes,
+          loaded, files);
+    } catch (SQLException e) {
+      throw new ImportException("cannot prepare the import into " + o.table() + " at "
+          + target.redacted() + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ImportException("cannot read the input: " + e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      throw new ImportException(e.getMessage(), e);
+    }
+  }
+
+  /** The target table, created first when it is missing and the options define it. */
+  private Sql.TableInfo table(Connection c) throws SQLException {
+    Sql.TableInfo table = Sql.tableInfo(c, o.table());
+    if (table != null) {
+      return table;
+    }
+    if (o.create() == null) {
+      throw new ImportException(ImportException.Kind.TABLE_MISSING, "table " + o.table()
+          + " does not exist in " + target.redacted() + " and no column definitions were"
+          + " given to create it", null);
+    }
+    try {
+      Sql.createTable(c, o.table(), o.create());
+    } catch (SQLException | IllegalArgumentException e) {
+      throw new ImportException("cannot create table " + o.table() + " from the column"
+          + " definitions (" + o.create() + "): " + e.getMessage(), e);
+    }
+    table = Sql.tableInfo(c, o.table());
+    if (table == null) {
+      throw new ImportException("the column definitions (" + o.create() + ") did not"
+          + " create table " + o.table());
+    }
+    listener.onMessage("created table " + table.name() + " (" + o.create() + ")");
+    return table;
+  }
+
+  /** Plans the pieces and tasks, and tells what the plan is. */
+  private Planner.Plan plan(Prepared p, RunState state) {
+    // A big file's scan can overlap its loading only where tasks can wait for the file's hash
+    // in this JVM, and only when the hash is not needed first to look the file up.
+    boolean stream = p.hashes().isEmpty() && IN_THIS_JVM.contains(executor);
+    Planner.Plan plan;
+    try {
+      plan = Planner.plan(p.files(), p.hashes(), p.loaded(), new Planner.Settings(dialect,
+          charset, p.header(), p.columns(), p.tableName(), workers,
+          (long) o.taskSizeMb() << 20, stream ? state.pendingHashes() : null));
+    } catch (IOException e) {
+      throw new ImportException("cannot read the input: " + e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      throw new ImportException(e.getMessage(), e);
+    }
+    boolean streamed = !plan.streamed().isEmpty();
+    listener.onMessage("plan: " + plan.files() + " files, " + (streamed ? "about " : "")
+        + plan.pieces() + " pieces in " + plan.taskCount() + " tasks of about "
+        + (plan.targetBytes() >> 20) + " MB, " + plan.bytesPlanned() + " bytes to load"
+        + (streamed ? "; " + plan.streamed().size() + " big file(s) cut while loading" : "")
+        + (plan.piecesSkipped() > 0 ? "; " + plan.piecesSkipped() + " pieces ("
+            + plan.rowsSkipped() + " rows) already loaded" : ""));
+    return plan;
+  }
+
+  /** How a task is made of pieces: binary COPY when the table's types and the files allow it. */
+  private Function<List<Piece>, CopyTask> copyTask(Prepared p, RunState state) {
+    boolean binary = o.copyFormat() == CopyFormat.BINARY;
+    if (binary) {
+      String why = !dialect.utf8() ? "the files are not UTF-8"
+          : p.columns().stream().filter(col -> !CopyAttempt.binarySupported(col.type()))
+              .map(col -> "column " + col.name() + " is " + col.type()).findFirst()
+              .orElse(null);
+      if (why != null) {
+        binary = false;
+        listener.onMessage("binary COPY not used (" + why + "): loading CSV text");
+      }
+    }
+    String quoted = Sql.qualified(p.tableName());
+    boolean copyBinary = binary;
+    return pieces -> new CopyTask(target, quoted, p.tableName(), p.ledgerKey(), p.columns(),
+        dialect, pieces, o.maxErrors(), o.calcId(), o.connections(), copyBinary);
+  }
+
+  /** The report, or the failure with the report of what was done before it. */
+  private ImportReport report(Prepared p, Planner.Plan plan, ImportLoad.Result done) {
+    ImportLoad.Totals t = done.totals();
+    ImportReport report = new ImportReport(p.tableName(), plan.files(), t.pieces,
+        plan.piecesSkipped() + t.piecesSkipped, t.tasks,
+        t.read + t.rowsSkipped + plan.rowsSkipped(), t.loaded, t.rejected,
+        plan.rowsSkipped() + t.rowsSkipped, t.bytes, plan.bytesSkipped(), System.nanoTime() - t0,
+        done.executor(), done.workers(), p.header(), o.calcId(), done.rejectsPath());
+    if (done.failure() != null) {
+      throw done.failure().withReport(report);
+    }
+    if (!report.accountingBalances()) {
+      throw new ImportException("row accounting mismatch: read " + report.rowsRead()
+          + " but loaded " + report.rowsLoaded() + " + rejected " + report.rowsRejected()
+          + " + skipped " + report.rowsSkipped()).withReport(report);
+    }
+    return report;
+  }
+
+  /** Connects; when that fails, an error in the input paths is told first. */
+  private Connection connect(CompletableFuture<List<InputFile>> expanding) throws SQLException {
+    try {
+      return target.connect();
+    } catch (SQLException | RuntimeException e) {
+      expanded(expanding);
+      throw e;
+    }
+  }
+
+  /** The input files, or the error that listing them threw. */
+  private static List<InputFile> expanded(CompletableFuture<List<InputFile>> expanding) {
+    try {
+      return expanding.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  /** The content hash of every file, read by one stream per core, each with its own buffer. */
+  private static Map<InputFile, String> hashAll(List<InputFile> files) {
+    String[] hashes = new String[files.size()];
+    int streams = Math.max(1, Math.min(files.size(), Importer.defaultWorkers()));
+    IntStream.range(0, streams).parallel().forEach(s -> {
+      MessageDigest d = Hashes.sha256();
+      byte[] buffer = new byte[1 << 16];
+      for (int i = s; i < hashes.length; i += streams) {
+        hashes[i] = Hashes.of(files.get(i).path(), d, buffer);
+      }
+    });
+    Map<InputFile, String> out = new HashMap<>(files.size() * 2);
+    for (int i = 0; i < hashes.length; i++) {
+      out.put(files.get(i), hashes[i]);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,142 @@
+package io.starmap.importer.internal;
+
+import io.starmap.core.Monitor;
+import io.starmap.importer.ImportException;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * One attempt at loading a task's pieces in one transaction: binary ({@link BinaryCopy}) or text
+ * ({@link TextCopy}) COPY, then the row accounting, the pieces' ledger rows and the commit. Holds
+ * what the attempt's loaders share: the read buffer, the counts, the ledger entries, the rejects.
+ */
+final class TaskLoad {
+  private static final int BUFFER = 1 << 20;
+
+  final CopyTask task;
+  final Monitor monitor;
+  final Connection conn;
+  final CopyManager copyManager;
+  final Dialect dialect;
+  final Charset charset;
+  final PendingHashes pending;
+  final BadRowLocator locator;
+  final byte[] buf = new byte[BUFFER];
+  final MessageDigest sharedDigest = Hashes.sha256();
+  final RecordScanner sharedScanner;
+  final List<String> tableColumnNames;
+  final List<Piece> pieces;
+  final List<TaskResult.Reject> rejects = new ArrayList<>();
+  final List<Ledger.Entry> entries = new ArrayList<>();
+  long rowsRead;
+  long rowsLoaded;
+  long bytes;
+  /** The {@code read} measurement of the batch of small pieces being gathered, or null. */
+  Monitor.Measurement gathering;
+  /** Whether to try binary COPY. */
+  boolean binary;
+  /** Whether to write the ledger rows so that taken keys are found (after a taken key). */
+  boolean exactLedger;
+  /** Entries whose ledger key was taken; null when some was but which is not known yet. */
+  Set<Integer> duplicates = Set.of();
+
+  TaskLoad(CopyTask task, Monitor monitor, Connection conn, List<Piece> pieces,
+      PendingHashes pending) throws SQLException {
+    this.task = task;
+    this.pending = pending;
+    this.pieces = pieces;
+    this.monitor = monitor;
+    this.conn = conn;
+    this.copyManager = conn.unwrap(PGConnection.class).getCopyAPI();
+    this.dialect = task.dialect();
+    this.charset = PgEncoding.charset(dialect.encoding());
+    this.sharedScanner = new RecordScanner(dialect);
+    this.tableColumnNames = task.tableColumns().stream().map(Sql.Column::name).toList();
+    this.locator = new BadRowLocator(task);
+  }
+
+  /**
+   * Loads, records the ledger rows and commits.
+   *
+   * @return what was committed, or null when a ledger key was taken (see {@link #duplicates})
+   * @throws BinaryFallback when binary COPY cannot take the input
+   */
+  TaskResult load() throws Exception {
+    if (binary) {
+      new BinaryCopy(this).load();
+      monitor.count("rows sent as binary", rowsLoaded);
+    } else {
+      new TextCopy(this).load();
+    }
+    if (rowsRead != rowsLoaded + rejects.size()) {
+      throw new ImportException("row accounting mismatch in " + task.describe() + ": read "
+          + rowsRead + " records but the server loaded " + rowsLoaded + " and " + rejects.size()
+          + " were rejected; nothing of this task was committed");
+    }
+    try (var m = monitor.measure("ledger")) {
+      if (exactLedger) {
+        duplicates = Ledger.record(conn, task.ledgerKey(), task.calcId(), entries);
+      } else {
+        duplicates = Ledger.recordFast(conn, task.ledgerKey(), task.calcId(), entries);
+      }
+      m.count(entries.size());
+    }
+    if (duplicates == null || !duplicates.isEmpty()) {
+      return null;
+    }
+    try (var m = monitor.measure("commit")) {
+      conn.commit();
+      m.count(rowsLoaded);
+    }
+    return new TaskResult(pieces.size(), bytes, rowsRead, rowsLoaded, List.copyOf(rejects), 0, 0);
+  }
+
+  /** Counts a piece as loaded (its records, bytes and ledger entry). */
+  void loaded(OpenedPiece o, long read, long rejected) throws IOException, InterruptedException {
+    Piece p = o.piece;
+    rowsRead += read;
+    bytes += p.length();
+    entries.add(new Ledger.Entry(o.hash(), p.file(), p.fileSize(), p.start(), p.end(), read,
+        rejected));
+  }
+
+  /** The text COPY statement for these columns. */
+  String copySql(List<String> columns) {
+    return Sql.copy(task.table(), columns, dialect.copyOptions());
+  }
+
+  /** Ends the measurement of a batch of small pieces being gathered, if one is open. */
+  void gathered() {
+    if (gathering != null) {
+      gathering.close();
+      gathering = null;
+    }
+  }
+
+  /** Reads the next buffer of the piece, measured as {@code read}; -1 at its end. */
+  int readNext(OpenedPiece o, byte[] into) throws IOException {
+    return readNext(o, into, 0);
+  }
+
+  /** Reads the next bytes of the piece into {@code into} from {@code at}; -1 at its end. */
+  int readNext(OpenedPiece o, byte[] into, int at) throws IOException {
+    if (o.reader.atLimit()) {
+      return -1; // a tiny file read whole by its first read: no second read to measure
+    }
+    try (var m = monitor.measure("read")) {
+      int len = o.reader.read(into, at, into.length - at);
+      if (len > 0) {
+        m.count(len);
+      }
+      return len;
+    }
+  }
+}
