@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -126,15 +128,38 @@ final class ImportCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    ImportOptions.Builder b = checkedOptions();
+    Opened opened = openStoreAndDatabase(err);
+    try (Database database = opened.database(); CalculationStore store = opened.store();
+         Calculation calc = store.start("import", "import " + String.join(" ", paths)
+             + " into " + table, parameters(database))) {
+      ImportOptions options = b.calcId(calc.id()).recorder(calc).build();
+      ImportReport report = load(database, options, calc, out);
+      calc.log(System.Logger.Level.INFO, "imported " + report.rowsLoaded() + " rows into "
+          + report.table() + " (" + report.rowsRejected() + " rejected, "
+          + report.rowsSkipped() + " skipped as already loaded)");
+      calc.complete();
+      summary(report, calc.id()).print(out, formatOption.format);
+      if (report.rejectsPath() != null) {
+        err.println("starmap: " + report.rowsRejected() + " bad rows written to "
+            + report.rejectsPath());
+      }
+      err.flush();
+      markArchiveTrained();
+      return 0;
+    }
+  }
+
+  /** The options as given, checked now: a bad one is a usage error (exit 2) before any work. */
+  private ImportOptions.Builder checkedOptions() {
     if (create != null && create.isBlank()) {
       throw new UserException("--create needs column definitions, got ''", null, 2);
     }
-    ImportOptions.Builder b;
     try {
-      b = ImportOptions.builder(table).paths(paths).create(create).header(header)
-          .delimiter(delimiter).quote(quote).nullString(nullString).encoding(encoding)
-          .maxErrors(maxErrors).rejects(rejects).taskSizeMb(taskSizeMb).force(force)
-          .connections(parseConnections(connections)).copyFormat(copyFormat);
+      ImportOptions.Builder b = ImportOptions.builder(table).paths(paths).create(create)
+          .header(header).delimiter(delimiter).quote(quote).nullString(nullString)
+          .encoding(encoding).maxErrors(maxErrors).rejects(rejects).taskSizeMb(taskSizeMb)
+          .force(force).connections(parseConnections(connections)).copyFormat(copyFormat);
       if (escape != null) {
         b.escape(escape);
       }
@@ -145,83 +170,81 @@ final class ImportCommand implements Callable<Integer> {
         b.workers(workers);
       }
       b.build();
+      return b;
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), e, 2);
     }
-    // Opening the calculation store and the database each take a good part of a second
-    // (measured: 0.7 s and 0.5 s of a 2 s run that loads nothing): do both at once.
-    // Main may have started both while the command line was parsed (see ImportPrefetch).
+  }
+
+  private record Opened(Database database, CalculationStore store) {}
+
+  /**
+   * The calculation store and the database, opened at once: each takes a good part of a second
+   * (measured: 0.7 s and 0.5 s of a 2 s run that loads nothing). Main may have started both
+   * while the command line was parsed (see ImportPrefetch).
+   */
+  private Opened openStoreAndDatabase(PrintWriter err) {
     ImportPrefetch prefetched = ImportPrefetch.take();
-    java.util.concurrent.CompletableFuture<CalculationStore> opening = prefetched != null
-        ? prefetched.store
-        : java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> CalculationStore.open(StarmapHome.resolve()));
-    Database opened;
+    CompletableFuture<CalculationStore> opening = prefetched != null ? prefetched.store
+        : CompletableFuture.supplyAsync(() -> CalculationStore.open(StarmapHome.resolve()));
+    Database database;
     try {
-      opened = prefetched != null ? prefetched.databaseOrNull(db.url()) : null;
-      if (opened == null) {
-        opened = db.open(err);
+      database = prefetched != null ? prefetched.databaseOrNull(db.url()) : null;
+      if (database == null) {
+        database = db.open(err);
       }
     } catch (RuntimeException e) {
       opening.thenAccept(CalculationStore::close);
       throw e;
     }
-    CalculationStore openedStore;
     try {
-      openedStore = opening.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      opened.close();
+      return new Opened(database, opening.join());
+    } catch (CompletionException e) {
+      database.close();
       throw e.getCause() instanceof RuntimeException re ? re : e;
     }
-    try (Database database = opened; CalculationStore store = openedStore) {
-      Map<String, String> params = new LinkedHashMap<>();
-      params.put("table", table);
-      params.put("paths", String.join(" ", paths));
-      params.put("db", database.url().redacted());
-      params.put("executor", executor != null ? executor : Importer.DEFAULT_EXECUTOR);
-      params.put("workers", String.valueOf(workers != null ? workers : Importer.defaultWorkers()));
-      params.put("header", header.name().toLowerCase(Locale.ROOT));
-      params.put("max_errors", String.valueOf(maxErrors));
-      params.put("task_size_mb", String.valueOf(taskSizeMb));
-      params.put("connections", connections);
-      params.put("force", String.valueOf(force));
-      params.put("copy_format", copyFormat.name().toLowerCase(Locale.ROOT));
-      try (Calculation calc = store.start("import", "import " + String.join(" ", paths)
-          + " into " + table, params)) {
-        ImportOptions options = b.calcId(calc.id()).recorder(calc).build();
-        ProgressPrinter progress = new ProgressPrinter(err, calc);
-        ImportReport report;
-        try {
-          report = Importer.run(database, options, progress);
-        } catch (ImportException e) {
-          progress.finish();
-          calc.log(System.Logger.Level.ERROR, e.getMessage());
-          calc.fail(e);
-          if (e.report() != null) {
-            summary(e.report(), calc.id()).print(out, formatOption.format);
-          }
-          throw new UserException(message(e, maxErrors)
-              + (e instanceof BadInputException ? "" : " (calculation " + calc.id() + ")"), e);
-        } catch (IllegalArgumentException e) {
-          progress.finish();
-          calc.fail(e);
-          throw new UserException(e.getMessage(), e, 2);
-        }
-        progress.finish();
-        calc.log(System.Logger.Level.INFO, "imported " + report.rowsLoaded() + " rows into "
-            + report.table() + " (" + report.rowsRejected() + " rejected, "
-            + report.rowsSkipped() + " skipped as already loaded)");
-        calc.complete();
-        summary(report, calc.id()).print(out, formatOption.format);
-        if (report.rejectsPath() != null) {
-          err.println("starmap: " + report.rowsRejected() + " bad rows written to "
-              + report.rejectsPath());
-        }
-        err.flush();
-        markArchiveTrained();
-        return 0;
+  }
+
+  /** The calculation's parameters: what this import was asked to do. */
+  private Map<String, String> parameters(Database database) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("table", table);
+    params.put("paths", String.join(" ", paths));
+    params.put("db", database.url().redacted());
+    params.put("executor", executor != null ? executor : Importer.DEFAULT_EXECUTOR);
+    params.put("workers", String.valueOf(workers != null ? workers : Importer.defaultWorkers()));
+    params.put("header", header.name().toLowerCase(Locale.ROOT));
+    params.put("max_errors", String.valueOf(maxErrors));
+    params.put("task_size_mb", String.valueOf(taskSizeMb));
+    params.put("connections", connections);
+    params.put("force", String.valueOf(force));
+    params.put("copy_format", copyFormat.name().toLowerCase(Locale.ROOT));
+    return params;
+  }
+
+  /** Runs the import with its progress on stderr; a failure is recorded, then reported. */
+  private ImportReport load(Database database, ImportOptions options, Calculation calc,
+      PrintWriter out) {
+    ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr(), calc);
+    ImportReport report;
+    try {
+      report = Importer.run(database, options, progress);
+    } catch (ImportException e) {
+      progress.finish();
+      calc.log(System.Logger.Level.ERROR, e.getMessage());
+      calc.fail(e);
+      if (e.report() != null) {
+        summary(e.report(), calc.id()).print(out, formatOption.format);
       }
+      throw new UserException(message(e, maxErrors)
+          + (e instanceof BadInputException ? "" : " (calculation " + calc.id() + ")"), e);
+    } catch (IllegalArgumentException e) {
+      progress.finish();
+      calc.fail(e);
+      throw new UserException(e.getMessage(), e, 2);
     }
+    progress.finish();
+    return report;
   }
 
   /**

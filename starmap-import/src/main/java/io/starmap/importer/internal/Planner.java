@@ -116,6 +116,14 @@ public final class Planner {
       }
     }
 
+    List<List<Piece>> tasks = tasks(pieces, target, s.workers());
+    tasks.sort(Comparator.comparingLong(Planner::bytes).reversed());
+    return new Plan(tasks, files.size(), piecesSkipped, rowsSkipped, bytesSkipped, total, target,
+        List.copyOf(streamed));
+  }
+
+  /** The pieces grouped into tasks: a big piece alone, small ones together up to the target. */
+  private static List<List<Piece>> tasks(List<Piece> pieces, long target, int workers) {
     List<List<Piece>> tasks = new ArrayList<>();
     List<Piece> group = new ArrayList<>();
     long groupBytes = 0;
@@ -126,7 +134,7 @@ public final class Planner {
     for (Piece p : pieces) {
       smallLeft += p.length() < target / 2 ? p.length() : 0;
     }
-    long tail = s.workers() * target;
+    long tail = workers * target;
     for (Piece p : pieces) {
       if (p.length() >= target / 2) {
         tasks.add(List.of(p));
@@ -144,9 +152,7 @@ public final class Planner {
     if (!group.isEmpty()) {
       tasks.add(List.copyOf(group));
     }
-    tasks.sort(Comparator.comparingLong(Planner::bytes).reversed());
-    return new Plan(tasks, files.size(), piecesSkipped, rowsSkipped, bytesSkipped, total, target,
-        List.copyOf(streamed));
+    return tasks;
   }
 
   static long bytes(List<Piece> task) {
