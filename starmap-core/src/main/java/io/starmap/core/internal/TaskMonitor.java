@@ -1,9 +1,8 @@
 package io.starmap.core.internal;
 
-import io.starmap.core.Monitor;
 import io.starmap.core.OperationStats;
 import io.starmap.core.TaskContext;
-import io.starmap.core.internal.util.ThreadMeter;
+import io.starmap.core.internal.util.OpenMeasurement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,17 +102,13 @@ public final class TaskMonitor<A> implements TaskContext<A> {
     return List.copyOf(out);
   }
 
-  private final class Open implements Monitor.Measurement {
+  private final class Open extends OpenMeasurement {
     private final String operation;
-    private final long wall0 = System.nanoTime();
-    private final long cpu0 = exactCpu ? ThreadMeter.cpuNanos() : 0;
-    private final long alloc0 = ThreadMeter.allocatedBytes();
     // Only when Flight Recorder is on (see Jfr).
     private final OperationEvent event = Jfr.on() ? new OperationEvent() : null;
-    private long count;
-    private boolean closed;
 
     Open(String operation) {
+      super(exactCpu);
       this.operation = operation;
       if (event != null) {
         event.begin();
@@ -121,20 +116,13 @@ public final class TaskMonitor<A> implements TaskContext<A> {
     }
 
     @Override
-    public Measurement count(long n) {
-      count += n;
-      return this;
+    protected long estimateCpu(long wall) {
+      return cpuSampler.estimate(wall);
     }
 
     @Override
-    public void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      long wall = System.nanoTime() - wall0;
-      long cpu = exactCpu ? ThreadMeter.cpuNanos() - cpu0 : cpuSampler.estimate(wall);
-      add(operation, 1, wall, cpu, ThreadMeter.allocatedBytes() - alloc0, count);
+    protected void ended(long wall, long cpu, long allocated, long count) {
+      add(operation, 1, wall, cpu, allocated, count);
       if (event != null) {
         commit(event, operation, taskNo, count);
       }

@@ -155,13 +155,9 @@ final class PgBinaryWriter {
 
   /** PostgreSQL's numeric: base-10000 digit groups aligned on the decimal point. */
   private void encodeNumeric(byte[] b, int off, int len) throws Unsupported {
-    int i = off;
+    int i = off + PgTextParsers.signLength(b, off, len);
     int end = off + len;
-    boolean neg = false;
-    if (len > 0 && (b[i] == '-' || b[i] == '+')) {
-      neg = b[i] == '-';
-      i++;
-    }
+    boolean neg = i > off && b[off] == '-';
     int intStart = i;
     while (i < end && b[i] >= '0' && b[i] <= '9') {
       i++;

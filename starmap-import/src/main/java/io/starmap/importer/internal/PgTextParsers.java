@@ -29,15 +29,16 @@ final class PgTextParsers {
     }
   }
 
+  /** 1 if the field starts with a sign ({@code -} or {@code +}), else 0. */
+  static int signLength(byte[] b, int off, int len) {
+    return len > 0 && (b[off] == '-' || b[off] == '+') ? 1 : 0;
+  }
+
   /** An integer in plain decimal, in range of a long (the caller checks narrower types). */
   static long parseLong(byte[] b, int off, int len) throws Unsupported {
-    int i = off;
+    int i = off + signLength(b, off, len);
     int end = off + len;
-    boolean neg = false;
-    if (len > 0 && (b[i] == '-' || b[i] == '+')) {
-      neg = b[i] == '-';
-      i++;
-    }
+    boolean neg = i > off && b[off] == '-';
     if (i == end || end - i > 19) {
       throw new Unsupported("not a plain integer");
     }
