@@ -12,24 +12,26 @@ import io.starmap.core.internal.util.ThreadMeter;
 
 /**
  * Runs one task where it executes, with the instrumentation every executor shares: wall and CPU
- * time (sampled for streams of very short tasks, see {@link CpuSampler}), allocated bytes, the {@code total <task name>} operation, the task's own operations, its
- * subtasks, a JDK Flight Recorder event, and the exception (never thrown, always returned).
+ * time (sampled for streams of very short tasks), allocated bytes, the {@code total <task name>}
+ * operation, the task's own operations, its subtasks, a JDK Flight Recorder event, and the
+ * exception (never thrown, always returned).
  */
 public final class TaskRunner {
-  /** Per thread, the last task name and its {@code total} operation's name. */
-  private static final ThreadLocal<String[]> TOTAL_NAME =
-      ThreadLocal.withInitial(() -> new String[2]);
+  /** The last task name seen and its {@code total} operation's name; any thread replaces it. */
+  private static volatile TotalName lastTotal = new TotalName("", "total ");
+
+  private record TotalName(String task, String total) {}
 
   private TaskRunner() {}
 
   /** {@code "total " + taskName}, without building the string again for each task of a stream. */
   private static String totalName(String taskName) {
-    String[] last = TOTAL_NAME.get();
-    if (!taskName.equals(last[0])) {
-      last[1] = "total " + taskName;
-      last[0] = taskName;
+    TotalName last = lastTotal;
+    if (!last.task().equals(taskName)) {
+      last = new TotalName(taskName, "total " + taskName);
+      lastTotal = last; // a race only builds the name once more
     }
-    return last[1];
+    return last.total();
   }
 
   /**
