@@ -15,9 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,23 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ClusterImportMemberLossTest {
   @TempDir static Path home;
-  private static String previousHome;
-
-  @BeforeAll
-  static void useTemporaryHome() {
-    previousHome = System.getProperty("starmap.home");
-    System.setProperty("starmap.home", home.toString());
-  }
+  @RegisterExtension static final TempHome USE_HOME = TempHome.wholeClass(() -> home);
 
   @AfterAll
-  static void restoreHome() {
+  static void stopWhatRunsInTheHome() {
     Cli.run("workers", "stop");
     Cli.run("db", "stop", "--force");
-    if (previousHome == null) {
-      System.clearProperty("starmap.home");
-    } else {
-      System.setProperty("starmap.home", previousHome);
-    }
   }
 
   @Test

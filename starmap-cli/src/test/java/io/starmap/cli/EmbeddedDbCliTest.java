@@ -8,12 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded default as a new user meets it, in a temporary STARMAP_HOME. */
@@ -21,22 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbeddedDbCliTest {
   @TempDir static Path home;
-  private static String previousHome;
-
-  @BeforeAll
-  static void useTemporaryHome() {
-    previousHome = System.getProperty("starmap.home");
-    System.setProperty("starmap.home", home.toString());
-  }
+  @RegisterExtension static final TempHome USE_HOME = TempHome.wholeClass(() -> home);
 
   @AfterAll
-  static void restoreHome() {
+  static void stopWhatRunsInTheHome() {
     Cli.run("db", "stop", "--force");
-    if (previousHome == null) {
-      System.clearProperty("starmap.home");
-    } else {
-      System.setProperty("starmap.home", previousHome);
-    }
   }
 
   @Test

@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,22 +19,7 @@ class ImportCommandTest {
 
   @TempDir Path home;
   @TempDir Path data;
-  private String previousHome;
-
-  @BeforeEach
-  void home() {
-    previousHome = System.getProperty("starmap.home");
-    System.setProperty("starmap.home", home.toString());
-  }
-
-  @AfterEach
-  void restore() {
-    if (previousHome == null) {
-      System.clearProperty("starmap.home");
-    } else {
-      System.setProperty("starmap.home", previousHome);
-    }
-  }
+  @RegisterExtension final TempHome useHome = TempHome.eachTest(() -> home);
 
   private static Cli.Result importing(String... args) {
     String[] all = new String[args.length + 3];

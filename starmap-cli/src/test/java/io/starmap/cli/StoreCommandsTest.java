@@ -10,26 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The calcs, show and report commands against a real store in a temporary STARMAP_HOME. */
 @Timeout(120)
 class StoreCommandsTest {
   @TempDir Path home;
-
-  @BeforeEach
-  void pointAtHome() {
-    System.setProperty("starmap.home", home.toString());
-  }
-
-  @AfterEach
-  void reset() {
-    System.clearProperty("starmap.home");
-  }
+  @RegisterExtension final TempHome useHome = TempHome.eachTest(() -> home);
 
   static Cli.Result run(String... args) {
     return Cli.run(args);

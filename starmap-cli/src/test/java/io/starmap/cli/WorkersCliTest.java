@@ -19,9 +19,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class WorkersCliTest {
   @TempDir static Path home;
-  private static String previousHome;
+  @RegisterExtension static final TempHome USE_HOME = TempHome.wholeClass(() -> home);
 
   /** Returns the pid of the JVM that ran it. */
   static final class Pid implements Task<Integer, Long> {
@@ -43,21 +43,10 @@ class WorkersCliTest {
     }
   }
 
-  @BeforeAll
-  static void useTemporaryHome() {
-    previousHome = System.getProperty("starmap.home");
-    System.setProperty("starmap.home", home.toString());
-  }
-
   @AfterAll
-  static void restoreHome() {
+  static void stopWhatRunsInTheHome() {
     Cli.run("workers", "stop");
     Cli.run("db", "stop", "--force");
-    if (previousHome == null) {
-      System.clearProperty("starmap.home");
-    } else {
-      System.setProperty("starmap.home", previousHome);
-    }
   }
 
   @Test
