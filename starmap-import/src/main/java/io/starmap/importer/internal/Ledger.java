@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -225,74 +224,6 @@ public final class Ledger {
 
   private static byte[] quoted(String s) {
     return new CsvBytes(s.length() + 8).quoted(s).bytes();
-  }
-
-  /** A growing buffer of CSV bytes. */
-  private static final class CsvBytes {
-    byte[] buf;
-    int n;
-
-    CsvBytes(int capacity) {
-      buf = new byte[Math.max(64, capacity)];
-    }
-
-    private void room(int more) {
-      if (n + more > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
-      }
-    }
-
-    CsvBytes raw(byte[] b) {
-      room(b.length);
-      System.arraycopy(b, 0, buf, n, b.length);
-      n += b.length;
-      return this;
-    }
-
-    CsvBytes comma() {
-      room(1);
-      buf[n++] = ',';
-      return this;
-    }
-
-    CsvBytes newline() {
-      room(1);
-      buf[n++] = '\n';
-      return this;
-    }
-
-    /** A string of ASCII characters that need no quoting (a hex hash, a number) as it is. */
-    CsvBytes ascii(String s) {
-      int len = s.length();
-      room(len);
-      for (int i = 0; i < len; i++) {
-        buf[n++] = (byte) s.charAt(i);
-      }
-      return this;
-    }
-
-    CsvBytes number(long v) {
-      return ascii(Long.toString(v));
-    }
-
-    /** A quoted field in UTF-8, quotes doubled. */
-    CsvBytes quoted(String s) {
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      room(b.length * 2 + 2);
-      buf[n++] = '"';
-      for (byte x : b) {
-        if (x == '"') {
-          buf[n++] = '"';
-        }
-        buf[n++] = x;
-      }
-      buf[n++] = '"';
-      return this;
-    }
-
-    byte[] bytes() {
-      return Arrays.copyOf(buf, n);
-    }
   }
 
   /**
