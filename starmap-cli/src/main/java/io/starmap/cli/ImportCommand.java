@@ -2,7 +2,6 @@ package io.starmap.cli;
 
 import io.starmap.importer.BadInputException;
 import io.starmap.importer.Connections;
-import io.starmap.importer.Header;
 import io.starmap.importer.ImportException;
 import io.starmap.importer.ImportListener;
 import io.starmap.importer.ImportOptions;
@@ -53,38 +52,7 @@ final class ImportCommand implements Callable<Integer> {
       description = "The target table: NAME or SCHEMA.NAME (quoted as given).")
   String table;
 
-  @Option(names = "--create", paramLabel = "COLS",
-      description = "Create the table if missing with these columns, written as after "
-          + "CREATE TABLE name ( in psql (quoted identifiers, defaults, constraints), e.g. "
-          + "'code text, date date, \"Last Name\" text'. The server checks them: anything but "
-          + "that one CREATE TABLE statement is refused.")
-  String create;
-
-  @Option(names = "--header", paramLabel = "auto|yes|no", defaultValue = "auto",
-      description = "Whether files start with a header naming the columns; auto decides from the "
-          + "first file (names of columns, or values that do not parse as the column types). "
-          + "Default: ${DEFAULT-VALUE}.")
-  Header header;
-
-  @Option(names = "--delimiter", paramLabel = "C", defaultValue = ",",
-      description = "Field delimiter (default: ${DEFAULT-VALUE}).")
-  char delimiter;
-
-  @Option(names = "--quote", paramLabel = "C", defaultValue = "\"",
-      description = "Quote character (default: ${DEFAULT-VALUE}).")
-  char quote;
-
-  @Option(names = "--escape", paramLabel = "C",
-      description = "Escape character inside quotes (default: the quote, as in \"\").")
-  Character escape;
-
-  @Option(names = "--null", paramLabel = "S", defaultValue = "",
-      description = "Unquoted string read as NULL (default: the empty string).")
-  String nullString;
-
-  @Option(names = "--encoding", paramLabel = "E", defaultValue = "UTF-8",
-      description = "Encoding of the files (default: ${DEFAULT-VALUE}; a UTF-8 BOM is skipped).")
-  String encoding;
+  @Mixin ImportFormatOptions format;
 
   @Option(names = "--executor", paramLabel = "E",
       description = "no, threads, virtual, processes or cluster (default: "
@@ -152,17 +120,11 @@ final class ImportCommand implements Callable<Integer> {
 
   /** The options as given, checked now: a bad one is a usage error (exit 2) before any work. */
   private ImportOptions.Builder checkedOptions() {
-    if (create != null && create.isBlank()) {
-      throw new UserException("--create needs column definitions, got ''", null, 2);
-    }
     try {
-      ImportOptions.Builder b = ImportOptions.builder(table).paths(paths).create(create)
-          .header(header).delimiter(delimiter).quote(quote).nullString(nullString)
-          .encoding(encoding).maxErrors(maxErrors).rejects(rejects).taskSizeMb(taskSizeMb)
-          .force(force).connections(parseConnections(connections)).copyFormat(copyFormat);
-      if (escape != null) {
-        b.escape(escape);
-      }
+      ImportOptions.Builder b = ImportOptions.builder(table).paths(paths).maxErrors(maxErrors)
+          .rejects(rejects).taskSizeMb(taskSizeMb).force(force)
+          .connections(parseConnections(connections)).copyFormat(copyFormat);
+      format.applyTo(b);
       if (executor != null) {
         b.executor(executor);
       }
@@ -213,7 +175,7 @@ final class ImportCommand implements Callable<Integer> {
     params.put("db", database.url().redacted());
     params.put("executor", executor != null ? executor : Importer.DEFAULT_EXECUTOR);
     params.put("workers", String.valueOf(workers != null ? workers : Importer.defaultWorkers()));
-    params.put("header", header.name().toLowerCase(Locale.ROOT));
+    format.putParameters(params);
     params.put("max_errors", String.valueOf(maxErrors));
     params.put("task_size_mb", String.valueOf(taskSizeMb));
     params.put("connections", connections);

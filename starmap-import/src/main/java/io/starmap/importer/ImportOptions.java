@@ -2,16 +2,18 @@ package io.starmap.importer;
 
 import io.starmap.core.Recorder;
 import io.starmap.importer.internal.PgEncoding;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * What to import and how. Built with {@link #builder(String)}; every setter validates its value at
- * once and names it in the error.
+ * What to import and how: an immutable value, built with {@link #builder(String)}, whose setters
+ * validate their value at once and name it in the error. The canonical constructor checks the
+ * same rules, so no instance holds a value the builder would refuse.
  *
  * <pre>{@code
  * ImportOptions o = ImportOptions.builder("prices")
@@ -21,51 +23,77 @@ import java.util.Objects;
  *     .build();
  * ImportReport r = Importer.run(PgTarget.of(url), o, ImportListener.none());
  * }</pre>
+ *
+ * @param table the target table as given ({@code name} or {@code schema.name}), not quoted
+ * @param paths files, directories, globs, or {@code -} for standard input, in the order given;
+ *     not empty
+ * @param create what follows {@code CREATE TABLE name (} to create a missing table, or null
+ * @param createInferred whether a missing table is created with the column names and types
+ *     inferred from a sample of the input (then {@code create} is null)
+ * @param columnTypes SQL types that replace inferred ones, by column name; empty unless
+ *     {@code createInferred}
+ * @param columns the table columns the input's fields go to, in field order, an empty name for a
+ *     field that is skipped; empty for the default (header names, or the table's order)
+ * @param truncate whether the table is emptied, and its ledger entries forgotten, before loading
+ * @param header whether files have a header; {@link Header#AUTO} unless set
+ * @param delimiter the field delimiter, or {@link #SNIFF} (the default) to detect it from the input
+ * @param quote the quote character, or {@link #SNIFF} (the default) to detect it from the input
+ * @param escape the escape character inside quoted fields, or {@link #SNIFF} for the quote
+ *     character
+ * @param nullString the unquoted string read as NULL ({@code ""} by default, as in PostgreSQL
+ *     CSV); never contains a newline, the delimiter or the quote
+ * @param encoding the files' encoding as a PostgreSQL name, such as {@code UTF8} (the default)
+ * @param executor the executor name, or null for the importer's default
+ * @param workers the number of workers (parallel COPY streams), or 0 for the default
+ * @param maxErrors how many bad rows may be skipped and rejected (0: stop at the first)
+ * @param rejects where rejected rows go, or null for the default
+ * @param taskSizeMb the most megabytes (10^6 bytes) one task loads; 64 unless set
+ * @param connections a connection per worker (default) or one shared
+ * @param force whether pieces are loaded again even when the ledger says they were loaded
+ * @param calcId the calculation this import belongs to (written to the ledger), or -1
+ * @param copyFormat how rows travel: binary (default, falls back to text by itself) or CSV text
+ * @param recorder where the run's records go (a calculation); {@link Recorder#none()} unless set
  */
-public final class ImportOptions {
+public record ImportOptions(String table, List<String> paths, String create,
+    boolean createInferred, Map<String, String> columnTypes, List<String> columns,
+    boolean truncate, Header header, char delimiter, char quote, char escape, String nullString,
+    String encoding, String executor, int workers, long maxErrors, Path rejects, int taskSizeMb,
+    Connections connections, boolean force, long calcId, CopyFormat copyFormat,
+    Recorder recorder) {
   /** The default for {@link Builder#taskSizeMb}: the most bytes one task loads. */
   public static final int DEFAULT_TASK_SIZE_MB = 64;
 
-  private final String table;
-  private final List<String> paths;
-  private final String create;
-  private final Header header;
-  private final char delimiter;
-  private final char quote;
-  private final char escape;
-  private final String nullString;
-  private final String encoding;
-  private final String executor;
-  private final int workers;
-  private final long maxErrors;
-  private final Path rejects;
-  private final int taskSizeMb;
-  private final Connections connections;
-  private final boolean force;
-  private final long calcId;
-  private final CopyFormat copyFormat;
-  private final Recorder recorder;
+  /** The value of {@link #delimiter()}, {@link #quote()} or {@link #escape()} left to be detected. */
+  public static final char SNIFF = '\0';
 
-  private ImportOptions(Builder b) {
-    table = b.table;
-    paths = List.copyOf(b.paths);
-    create = b.create;
-    header = b.header;
-    delimiter = b.delimiter;
-    quote = b.quote;
-    escape = b.escape == 0 ? b.quote : b.escape;
-    nullString = b.nullString;
-    encoding = b.encoding;
-    executor = b.executor;
-    workers = b.workers;
-    maxErrors = b.maxErrors;
-    rejects = b.rejects;
-    taskSizeMb = b.taskSizeMb;
-    connections = b.connections;
-    force = b.force;
-    calcId = b.calcId;
-    copyFormat = b.copyFormat;
-    recorder = b.recorder;
+  /**
+   * Checks the rules the builder checks, for options made without it.
+   *
+   * @throws IllegalArgumentException naming the value that breaks a rule
+   * @throws NullPointerException when a required value is null
+   */
+  public ImportOptions {
+    OptionChecks.tableName(table);
+    paths = List.copyOf(paths);
+    paths.forEach(OptionChecks::path);
+    if (paths.isEmpty()) {
+      throw new IllegalArgumentException("no input: give at least one file, directory or glob");
+    }
+    OptionChecks.create(create);
+    columnTypes = Map.copyOf(columnTypes);
+    columns = List.copyOf(columns);
+    OptionChecks.tableSetup(create, createInferred, columnTypes, columns);
+    Objects.requireNonNull(header, "header");
+    Objects.requireNonNull(nullString, "null string");
+    OptionChecks.dialect(delimiter, quote, escape, nullString);
+    encoding = PgEncoding.pgName(encoding);
+    Objects.requireNonNull(connections, "connections");
+    Objects.requireNonNull(copyFormat, "copy format");
+    Objects.requireNonNull(recorder, "recorder");
+    if (workers < 0 || maxErrors < 0 || taskSizeMb < 1) {
+      throw new IllegalArgumentException("workers (" + workers + ") and max errors (" + maxErrors
+          + ") must be 0 or more, task size (" + taskSizeMb + " MB) 1 or more");
+    }
   }
 
   /**
@@ -80,182 +108,27 @@ public final class ImportOptions {
     return new Builder(table);
   }
 
-  /**
-   * The target table as given ({@code name} or {@code schema.name}).
-   *
-   * @return the table name, not quoted or normalized
-   */
-  public String table() {
-    return table;
-  }
+  /** The path that names standard input. */
+  public static final String STANDARD_INPUT = "-";
 
   /**
-   * Files, directories and globs to read.
+   * Whether standard input is one of the inputs.
    *
-   * @return the paths in the order they were added; not empty
+   * @return true when a path is {@code -}
    */
-  public List<String> paths() {
-    return paths;
-  }
-
-  /**
-   * Column definitions for creating the table when it is missing, or null.
-   *
-   * @return what follows {@code CREATE TABLE name (}, or null to require an existing table
-   */
-  public String create() {
-    return create;
-  }
-
-  /**
-   * Whether files have a header.
-   *
-   * @return {@link Header#AUTO} unless set
-   */
-  public Header header() {
-    return header;
-  }
-
-  /**
-   * The field delimiter.
-   *
-   * @return one ASCII character; {@code ,} unless set
-   */
-  public char delimiter() {
-    return delimiter;
-  }
-
-  /**
-   * The quote character.
-   *
-   * @return one ASCII character; {@code "} unless set
-   */
-  public char quote() {
-    return quote;
-  }
-
-  /**
-   * The escape character inside quoted fields (the quote itself by default).
-   *
-   * @return one ASCII character, or the quote character when none was set
-   */
-  public char escape() {
-    return escape;
-  }
-
-  /**
-   * The unquoted string that means NULL ({@code ""} by default, as in PostgreSQL CSV).
-   *
-   * @return the NULL marker; never contains the delimiter, the quote or a newline
-   */
-  public String nullString() {
-    return nullString;
-  }
-
-  /**
-   * The files' encoding, as a PostgreSQL encoding name ({@code UTF8} by default).
-   *
-   * @return the PostgreSQL name of the encoding, such as {@code UTF8} or {@code LATIN1}
-   */
-  public String encoding() {
-    return encoding;
-  }
-
-  /**
-   * The executor name, or null for the importer's default.
-   *
-   * @return the executor name, or null
-   */
-  public String executor() {
-    return executor;
-  }
-
-  /**
-   * The number of workers, or 0 for the default.
-   *
-   * @return a positive number of workers, or 0
-   */
-  public int workers() {
-    return workers;
-  }
-
-  /**
-   * How many bad rows may be skipped (0: stop at the first).
-   *
-   * @return the number of bad rows tolerated, 0 or more
-   */
-  public long maxErrors() {
-    return maxErrors;
-  }
-
-  /**
-   * Where rejected rows go, or null for the default.
-   *
-   * @return the rejects file, or null
-   */
-  public Path rejects() {
-    return rejects;
-  }
-
-  /**
-   * The most megabytes one task loads.
-   *
-   * @return the task size in megabytes (10^6 bytes), 1 or more; 64 unless set
-   */
-  public int taskSizeMb() {
-    return taskSizeMb;
-  }
-
-  /**
-   * Connection per worker or one shared.
-   *
-   * @return {@link Connections#PER_WORKER} unless set
-   */
-  public Connections connections() {
-    return connections;
-  }
-
-  /**
-   * Reload pieces even when the ledger says they were loaded.
-   *
-   * @return true to reload pieces the ledger lists as loaded
-   */
-  public boolean force() {
-    return force;
-  }
-
-  /**
-   * The calculation this import belongs to (written to the ledger), or -1.
-   *
-   * @return the calculation id, or -1 when the import belongs to none
-   */
-  public long calcId() {
-    return calcId;
-  }
-
-  /**
-   * How rows travel: binary (default, falls back to text by itself) or CSV text.
-   *
-   * @return {@link CopyFormat#BINARY} unless set
-   */
-  public CopyFormat copyFormat() {
-    return copyFormat;
-  }
-
-  /**
-   * Where the run's records go (a calculation), never null.
-   *
-   * @return the recorder; {@link Recorder#none()} unless set
-   */
-  public Recorder recorder() {
-    return recorder;
+  public boolean readsStandardInput() {
+    return paths.contains(STANDARD_INPUT);
   }
 
   @Override
   public String toString() {
     return "import " + paths + " into " + table + (create != null ? " (create " + create + ")" : "")
-        + ", header " + header.name().toLowerCase(Locale.ROOT) + ", delimiter '" + delimiter
-        + "', quote '" + quote + "', escape '" + escape + "', null '" + nullString + "', encoding "
+        + (createInferred ? " (create inferred" + (columnTypes.isEmpty() ? "" : ", types "
+            + columnTypes) + ")" : "")
+        + (columns.isEmpty() ? "" : ", columns " + columns) + (truncate ? ", truncate" : "")
+        + ", header " + header.name().toLowerCase(Locale.ROOT) + ", delimiter "
+        + OptionChecks.show(delimiter) + ", quote " + OptionChecks.show(quote) + ", escape "
+        + OptionChecks.show(escape) + ", null '" + nullString + "', encoding "
         + encoding + ", executor " + (executor == null ? "default" : executor) + ", workers "
         + (workers == 0 ? "default" : workers) + ", max errors " + maxErrors + ", task size "
         + taskSizeMb + " MB, connections " + connections.name().toLowerCase(Locale.ROOT)
@@ -267,10 +140,14 @@ public final class ImportOptions {
     private final String table;
     private final List<String> paths = new ArrayList<>();
     private String create;
+    private boolean createInferred;
+    private final Map<String, String> columnTypes = new LinkedHashMap<>();
+    private List<String> columns = List.of();
+    private boolean truncate;
     private Header header = Header.AUTO;
-    private char delimiter = ',';
-    private char quote = '"';
-    private char escape;
+    private char delimiter = SNIFF;
+    private char quote = SNIFF;
+    private char escape = SNIFF;
     private String nullString = "";
     private String encoding = "UTF8";
     private String executor;
@@ -285,23 +162,7 @@ public final class ImportOptions {
     private Recorder recorder = Recorder.none();
 
     private Builder(String table) {
-      if (table == null || table.isBlank()) {
-        throw new IllegalArgumentException("table name must not be blank: '" + table + "'");
-      }
-      String[] parts = table.split("\\.", -1);
-      if (parts.length > 2) {
-        throw new IllegalArgumentException(
-            "table must be NAME or SCHEMA.NAME, got '" + table + "'");
-      }
-      for (String p : parts) {
-        // PostgreSQL silently cuts a longer name to 63 bytes: the rows would go to a table
-        // of another name
-        if (p.isEmpty() || p.indexOf('\0') >= 0
-            || p.getBytes(StandardCharsets.UTF_8).length > 63) {
-          throw new IllegalArgumentException("bad table name '" + table
-              + "': each part must be 1 to 63 bytes (in UTF-8) without NUL");
-        }
-      }
+      OptionChecks.tableName(table);
       this.table = table;
     }
 
@@ -320,17 +181,15 @@ public final class ImportOptions {
     }
 
     /**
-     * Adds one file, directory or glob.
+     * Adds one file, directory or glob, or {@value ImportOptions#STANDARD_INPUT} for standard
+     * input (read as one stream, cut into pieces as it is read).
      *
-     * @param path a file, directory or glob; not blank
+     * @param path a file, directory, glob or {@code -}; not blank
      * @return this builder
      * @throws IllegalArgumentException when {@code path} is null or blank
      */
     public Builder path(String path) {
-      if (path == null || path.isBlank()) {
-        throw new IllegalArgumentException("path must not be blank: '" + path + "'");
-      }
-      paths.add(path);
+      paths.add(OptionChecks.path(path));
       return this;
     }
 
@@ -344,14 +203,62 @@ public final class ImportOptions {
      * @throws IllegalArgumentException when {@code columns} is blank or contains NUL
      */
     public Builder create(String columns) {
-      if (columns != null && columns.isBlank()) {
-        throw new IllegalArgumentException("the column definitions to create the table must not"
-            + " be blank");
-      }
-      if (columns != null && columns.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException("the column definitions contain NUL");
-      }
-      this.create = columns;
+      this.create = OptionChecks.create(columns);
+      this.createInferred = false;
+      return this;
+    }
+
+    /**
+     * Creates the table, when it is missing, with the column names of the header (or {@code
+     * column1..N}) and the types inferred from a sample of the input. The statement chosen is
+     * told to the listener and recorded in the calculation.
+     *
+     * @return this builder
+     */
+    public Builder createInferred() {
+      this.createInferred = true;
+      this.create = null;
+      return this;
+    }
+
+    /**
+     * The SQL type of one column of a table created from inferred columns, instead of the
+     * inferred one ({@code columnType("value", "numeric")}).
+     *
+     * @param column the column's name as the header gives it (or {@code columnN}); not blank
+     * @param sqlType a PostgreSQL type, checked by the server when the table is created; not
+     *     blank, without NUL
+     * @return this builder
+     * @throws IllegalArgumentException naming the column or the type when it is not acceptable
+     */
+    public Builder columnType(String column, String sqlType) {
+      OptionChecks.columnType(column, sqlType);
+      columnTypes.put(column, sqlType);
+      return this;
+    }
+
+    /**
+     * The table columns that the input's fields go to, in field order; an empty name skips its
+     * field. With a header, the header's names are not used to map fields.
+     *
+     * @param names table column names, or {@code ""} for a field to skip; not all empty, no name
+     *     twice
+     * @return this builder
+     * @throws IllegalArgumentException naming the column that is given twice or not acceptable
+     */
+    public Builder columns(List<String> names) {
+      this.columns = OptionChecks.columns(names);
+      return this;
+    }
+
+    /**
+     * Empties the table and forgets its ledger entries before loading, in one transaction.
+     *
+     * @param truncate true to empty the table first
+     * @return this builder
+     */
+    public Builder truncate(boolean truncate) {
+      this.truncate = truncate;
       return this;
     }
 
@@ -368,38 +275,39 @@ public final class ImportOptions {
     }
 
     /**
-     * The field delimiter; default {@code ,}.
+     * The field delimiter; default {@link ImportOptions#SNIFF}: detected from the input.
      *
-     * @param c one ASCII character other than NUL and newline
+     * @param c one ASCII character other than NUL and newline, or {@link ImportOptions#SNIFF}
      * @return this builder
      * @throws IllegalArgumentException naming the character when it is not acceptable
      */
     public Builder delimiter(char c) {
-      this.delimiter = singleByte("delimiter", c);
+      this.delimiter = OptionChecks.dialectChar("delimiter", c);
       return this;
     }
 
     /**
-     * The quote character; default {@code "}.
+     * The quote character; default {@link ImportOptions#SNIFF}: detected from the input.
      *
-     * @param c one ASCII character other than NUL and newline
+     * @param c one ASCII character other than NUL and newline, or {@link ImportOptions#SNIFF}
      * @return this builder
      * @throws IllegalArgumentException naming the character when it is not acceptable
      */
     public Builder quote(char c) {
-      this.quote = singleByte("quote", c);
+      this.quote = OptionChecks.dialectChar("quote", c);
       return this;
     }
 
     /**
-     * The escape character inside quoted fields; default the quote character.
+     * The escape character inside quoted fields; default {@link ImportOptions#SNIFF}: the quote
+     * character.
      *
-     * @param c one ASCII character other than NUL and newline
+     * @param c one ASCII character other than NUL and newline, or {@link ImportOptions#SNIFF}
      * @return this builder
      * @throws IllegalArgumentException naming the character when it is not acceptable
      */
     public Builder escape(char c) {
-      this.escape = singleByte("escape", c);
+      this.escape = OptionChecks.dialectChar("escape", c);
       return this;
     }
 
@@ -411,11 +319,7 @@ public final class ImportOptions {
      * @throws IllegalArgumentException when {@code s} contains a newline
      */
     public Builder nullString(String s) {
-      Objects.requireNonNull(s, "null string");
-      if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-        throw new IllegalArgumentException("null string must not contain a newline: '" + s + "'");
-      }
-      this.nullString = s;
+      this.nullString = OptionChecks.nullString(s);
       return this;
     }
 
@@ -428,7 +332,7 @@ public final class ImportOptions {
      * @throws IllegalArgumentException naming the encoding when it is unknown or not supported
      */
     public Builder encoding(String name) {
-      this.encoding = pgEncoding(name);
+      this.encoding = PgEncoding.pgName(name);
       return this;
     }
 
@@ -559,41 +463,16 @@ public final class ImportOptions {
     }
 
     /**
-     * The options; checks that there is something to import and that the CSV chars differ.
+     * The options; checks that there is something to import and that the options agree.
      *
      * @return immutable options; the builder can be reused
-     * @throws IllegalArgumentException when no path was given, or the delimiter, quote, escape and
-     *     NULL marker clash
+     * @throws IllegalArgumentException when no path was given, the delimiter, quote, escape and
+     *     NULL marker clash, or column types are given without inferred columns
      */
     public ImportOptions build() {
-      if (paths.isEmpty()) {
-        throw new IllegalArgumentException("no input: give at least one file, directory or glob");
-      }
-      if (delimiter == quote) {
-        throw new IllegalArgumentException(
-            "delimiter and quote must differ, both are '" + delimiter + "'");
-      }
-      if (escape != 0 && escape == delimiter) {
-        throw new IllegalArgumentException(
-            "escape and delimiter must differ, both are '" + delimiter + "'");
-      }
-      if (nullString.indexOf(delimiter) >= 0 || nullString.indexOf(quote) >= 0) {
-        throw new IllegalArgumentException("null string '" + nullString
-            + "' must not contain the delimiter or the quote");
-      }
-      return new ImportOptions(this);
-    }
-
-    private static char singleByte(String what, char c) {
-      if (c == 0 || c > 127 || c == '\n' || c == '\r') {
-        throw new IllegalArgumentException(what
-            + " must be one ASCII character other than newline, got '" + c + "'");
-      }
-      return c;
-    }
-
-    static String pgEncoding(String name) {
-      return PgEncoding.pgName(name);
+      return new ImportOptions(table, paths, create, createInferred, columnTypes, columns,
+          truncate, header, delimiter, quote, escape, nullString, encoding, executor, workers,
+          maxErrors, rejects, taskSizeMb, connections, force, calcId, copyFormat, recorder);
     }
   }
 }

@@ -61,9 +61,18 @@ final class ImportRun {
     this.listener = listener;
     this.executor = o.executor() != null ? o.executor() : Importer.DEFAULT_EXECUTOR;
     this.workers = o.workers() > 0 ? o.workers() : Importer.defaultWorkers();
-    this.dialect = new Dialect((byte) o.delimiter(), (byte) o.quote(), (byte) o.escape(),
-        o.nullString(), o.encoding());
+    this.dialect = dialect(o);
     this.charset = PgEncoding.charset(o.encoding());
+  }
+
+  /** The dialect of the input; characters left to sniff take the CSV defaults. */
+  private static Dialect dialect(ImportOptions o) {
+    char delimiter = o.delimiter() == ImportOptions.SNIFF ? ',' : o.delimiter();
+    char quote = o.quote() == ImportOptions.SNIFF ? '"' : o.quote();
+    char escape = o.escape() == ImportOptions.SNIFF ? quote : o.escape();
+    OptionChecks.dialect(delimiter, quote, escape, o.nullString());
+    return new Dialect((byte) delimiter, (byte) quote, (byte) escape, o.nullString(),
+        o.encoding());
   }
 
   ImportReport run() {
