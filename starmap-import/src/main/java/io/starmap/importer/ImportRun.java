@@ -182,6 +182,9 @@ final class ImportRun {
     } catch (UncheckedIOException e) {
       throw new ImportException(e.getMessage(), e);
     }
+    if (stdin != null && p.files().isEmpty()) {
+      return plan; // standard input alone: its own message said how it is cut
+    }
     boolean streamed = !plan.streamed().isEmpty();
     listener.onMessage("plan: " + plan.files() + " files, " + (streamed ? "about " : "")
         + plan.pieces() + " pieces in " + plan.taskCount() + " tasks of about "
