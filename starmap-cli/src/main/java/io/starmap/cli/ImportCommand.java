@@ -46,7 +46,8 @@ final class ImportCommand implements Callable<Integer> {
   @Mixin DbOption db;
 
   @Parameters(paramLabel = "PATH", arity = "1..*",
-      description = "Files, directories (read recursively) or globs; .gz files are streamed.")
+      description = "Files, directories (read recursively) or globs; .gz files are streamed;"
+          + " - reads standard input (once).")
   List<String> paths;
 
   @Option(names = "--table", required = true, paramLabel = "T",
