@@ -320,9 +320,11 @@ public final class ImportOptions {
     }
 
     /**
-     * Adds one file, directory or glob.
+     * Adds one file, directory or glob, or {@code -}: this JVM's standard input, read once as one
+     * stream and cut into pieces while it loads (at most once among the paths; not with the
+     * {@code cluster} executor).
      *
-     * @param path a file, directory or glob; not blank
+     * @param path a file, directory or glob, or {@code -}; not blank
      * @return this builder
      * @throws IllegalArgumentException when {@code path} is null or blank
      */

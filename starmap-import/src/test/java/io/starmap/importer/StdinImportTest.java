@@ -143,6 +143,46 @@ class StdinImportTest {
   }
 
   @Test
+  void atMostOnePieceWaitsBesideThoseLoadingAndNoneIsLeft() throws Exception {
+    byte[] data = csv(130_000); // about 11 MB: a dozen pieces of 1 MB, read far faster than loaded
+    Path tmp = Files.createDirectory(dir.resolve("tmp"));
+    int[] most = {0};
+    boolean[] running = {true};
+    Thread watcher = new Thread(() -> {
+      while (running[0]) {
+        try (Stream<Path> dirs = Files.list(tmp)) {
+          for (Path d : dirs.toList()) {
+            try (Stream<Path> pieces = Files.list(d)) {
+              most[0] = Math.max(most[0], (int) pieces.count());
+            } catch (IOException e) {
+              // the directory went at the end of the import
+            }
+          }
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    });
+    String before = System.getProperty("java.io.tmpdir");
+    System.setProperty("java.io.tmpdir", tmp.toString());
+    watcher.start();
+    ImportReport r;
+    try {
+      r = fromStdin(options("bounded", "-").header(Header.NO).build(), data, new ArrayList<>());
+    } finally {
+      running[0] = false;
+      watcher.join();
+      System.setProperty("java.io.tmpdir", before);
+    }
+    assertThat(r.pieces()).isGreaterThanOrEqualTo(10);
+    assertThat(r.rowsLoaded()).isEqualTo(130_000);
+    assertThat(most[0]).isBetween(1, 2 + 1); // 2 workers' pieces and the one cut next
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
   void emptyAndHeaderOnlyInputLoadNothing() {
     ImportReport empty = fromStdin(options("empty_in", "-").build(), new byte[0],
         new ArrayList<>());
