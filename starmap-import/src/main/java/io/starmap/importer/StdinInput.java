@@ -121,8 +121,15 @@ final class StdinInput implements AutoCloseable {
       ledger = target.connect();
       ledger.setAutoCommit(true);
     }
-    messages.accept(StdinSplit.NAME + ": cut while it is read, into pieces of about "
-        + (pieceBytes >> 20) + " MB");
+    long records = split.recordsIfAllRead();
+    if (records == 0) {
+      messages.accept(StdinSplit.NAME + " is empty: no rows to load from it");
+    } else if (records == 1 && header) {
+      messages.accept(StdinSplit.NAME + " holds only its header: no rows to load from it");
+    } else {
+      messages.accept(StdinSplit.NAME + ": cut while it is read, into pieces of about "
+          + (pieceBytes >> 20) + " MB");
+    }
     split.start(header, cols, p -> ledger == null ? null : loaded(ledgerKey, force, p));
   }
 

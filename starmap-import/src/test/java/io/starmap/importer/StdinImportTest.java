@@ -184,12 +184,17 @@ class StdinImportTest {
 
   @Test
   void emptyAndHeaderOnlyInputLoadNothing() {
-    ImportReport empty = fromStdin(options("empty_in", "-").build(), new byte[0],
-        new ArrayList<>());
+    List<String> messages = new ArrayList<>();
+    ImportReport empty = fromStdin(options("empty_in", "-").build(), new byte[0], messages);
     assertThat(empty.rowsLoaded()).isZero();
     assertThat(empty.rowsRead()).isZero();
-    ImportReport headerOnly = fromStdin(options("header_only", "-").header(Header.YES).build(),
-        "code,date,value,note\n".getBytes(StandardCharsets.UTF_8), new ArrayList<>());
+    assertThat(messages).contains("standard input is empty: no rows to load from it");
+    messages.clear();
+    ImportReport headerOnly = fromStdin(options("header_only", "-").build(),
+        "code,date,value,note".getBytes(StandardCharsets.UTF_8), messages);
+    assertThat(messages).contains("standard input holds only its header: no rows to load from"
+        + " it");
+    assertThat(headerOnly.headerUsed()).isTrue();
     assertThat(headerOnly.rowsLoaded()).isZero();
     assertThat(headerOnly.accountingBalances()).isTrue();
     assertThat(TestPg.count(db, "SELECT count(*) FROM header_only")).isZero();

@@ -104,6 +104,17 @@ public final class StdinSplit implements Iterator<Piece>, AutoCloseable {
   }
 
   /**
+   * The records of the whole input when the first piece is all of it (read by {@link #first}),
+   * else -1.
+   */
+  public long recordsIfAllRead() {
+    if (!eof || bi < bn) {
+      return -1;
+    }
+    return scanner.records() + (scanner.pending() ? 1 : 0);
+  }
+
+  /**
    * Starts cutting the rest in the background; call after {@link #first}.
    *
    * @param header whether the first record of the input is a header, to be skipped
