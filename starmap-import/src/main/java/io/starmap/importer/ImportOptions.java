@@ -320,9 +320,7 @@ public final class ImportOptions {
     }
 
     /**
-     * Adds one file, directory or glob, or {@code -}: this JVM's standard input, read once as one
-     * stream and cut into pieces while it loads (at most once among the paths; not with the
-     * {@code cluster} executor).
+     * Adds one file, directory or glob, or {@code -}: standard input (once, not on a cluster).
      *
      * @param path a file, directory or glob, or {@code -}; not blank
      * @return this builder
