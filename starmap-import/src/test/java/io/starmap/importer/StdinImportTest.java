@@ -122,6 +122,20 @@ class StdinImportTest {
   }
 
   @Test
+  void forceLoadsStandardInputAgain() {
+    byte[] data = csv(15_000);
+    ImportReport first = fromStdin(options("forced", "-").header(Header.NO).build(), data,
+        new ArrayList<>());
+    ImportReport again = fromStdin(options("forced", "-").header(Header.NO).force(true).build(),
+        data, new ArrayList<>());
+    assertThat(again.rowsLoaded()).isEqualTo(15_000);
+    assertThat(again.rowsSkipped()).isZero();
+    assertThat(TestPg.count(db, "SELECT count(*) FROM forced")).isEqualTo(30_000);
+    assertThat(TestPg.count(db, "SELECT count(*) FROM starmap_ledger WHERE table_name LIKE"
+        + " 'public.forced%'")).isEqualTo(first.pieces());
+  }
+
+  @Test
   void theFirstLineIsTheHeaderOfTheWholeStream() {
     byte[] body = csv(25_000);
     byte[] header = "code,date,value,note\n".getBytes(StandardCharsets.UTF_8);
