@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,13 +164,19 @@ class StdinImportTest {
     byte[] data = csv(130_000); // about 11 MB: a dozen pieces of 1 MB, read far faster than loaded
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
     int[] most = {0};
+    Set<String> modes = ConcurrentHashMap.newKeySet();
     boolean[] running = {true};
     Thread watcher = new Thread(() -> {
       while (running[0]) {
         try (Stream<Path> dirs = Files.list(tmp)) {
           for (Path d : dirs.toList()) {
             try (Stream<Path> pieces = Files.list(d)) {
-              most[0] = Math.max(most[0], (int) pieces.count());
+              List<Path> found = pieces.toList();
+              most[0] = Math.max(most[0], found.size());
+              modes.add("dir " + PosixFilePermissions.toString(Files.getPosixFilePermissions(d)));
+              for (Path f : found) {
+                modes.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+              }
             } catch (IOException e) {
               // the directory went at the end of the import
             }
@@ -191,6 +200,8 @@ class StdinImportTest {
     assertThat(r.pieces()).isGreaterThanOrEqualTo(10);
     assertThat(r.rowsLoaded()).isEqualTo(130_000);
     assertThat(most[0]).isBetween(1, 2 + 1); // 2 workers' pieces and the one cut next
+    assertThat(modes).contains("dir rwx------", "rw-------")
+        .allMatch(m -> m.equals("dir rwx------") || m.equals("rw-------"));
     try (Stream<Path> left = Files.list(tmp)) {
       assertThat(left).isEmpty();
     }
