@@ -133,7 +133,17 @@ final class StdinInput implements AutoCloseable {
     split.start(header, cols, p -> ledger == null ? null : loaded(ledgerKey, force, p));
   }
 
-  private Ledger.Range loaded(String ledgerKey, boolean force, Piece p) throws SQLException {
+  private Ledger.Range loaded(String ledgerKey, boolean force, Piece p) {
+    try {
+      return ledgerRange(ledgerKey, force, p);
+    } catch (SQLException e) {
+      throw new ImportException("cannot ask the ledger of " + ledgerKey + " about the piece of "
+          + StdinSplit.NAME + " from line " + p.firstLine() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Ledger.Range ledgerRange(String ledgerKey, boolean force, Piece p)
+      throws SQLException {
     if (force) {
       Ledger.forget(ledger, ledgerKey, List.of(p.hash()));
       return null;
@@ -152,11 +162,6 @@ final class StdinInput implements AutoCloseable {
   /** A task of this run has ended: the files of its pieces of standard input go. */
   void done(CopyTask task) {
     split.done(task.pieces());
-  }
-
-  /** Bytes read from standard input so far. */
-  long bytesRead() {
-    return split.bytesRead();
   }
 
   /** Adds what the ledger already held to the run's totals, and says so. */

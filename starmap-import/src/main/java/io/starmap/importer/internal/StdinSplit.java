@@ -54,7 +54,7 @@ public final class StdinSplit implements Iterator<Piece>, AutoCloseable {
   private int bi;
   private int bn;
   private boolean eof;
-  private volatile long pos;
+  private long pos;
   private int index;
   private Spooled first;
   private volatile boolean closed;
@@ -159,11 +159,6 @@ public final class StdinSplit implements Iterator<Piece>, AutoCloseable {
     } catch (InterruptedException e) {
       // closed meanwhile
     }
-  }
-
-  /** Bytes read from standard input so far. */
-  public long bytesRead() {
-    return pos;
   }
 
   /** Pieces skipped because the ledger holds them; final once the iterator has ended. */
