@@ -45,7 +45,8 @@ final class ImportCommand implements Callable<Integer> {
   @Mixin DbOption db;
 
   @Parameters(paramLabel = "PATH", arity = "1..*",
-      description = "Files, directories (read recursively) or globs; .gz files are streamed.")
+      description = "Files, directories (read recursively) or globs; .gz files are streamed;"
+          + " - reads standard input (once).")
   List<String> paths;
 
   @Option(names = "--table", required = true, paramLabel = "T",
@@ -312,6 +313,9 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     static String bar(ImportProgress p) {
+      if (p.bytesTotal() < 0) {
+        return line(p); // no total to draw a bar against
+      }
       int width = 30;
       int full = (int) Math.round(p.fraction() * width);
       return "[" + "#".repeat(full) + " ".repeat(width - full) + "] " + line(p);
@@ -319,6 +323,13 @@ final class ImportCommand implements Callable<Integer> {
 
     static String line(ImportProgress p) {
       double secs = p.elapsedNanos() / 1e9;
+      if (p.bytesTotal() < 0) {
+        // standard input: its size is known only at its end
+        return String.format(Locale.ROOT, "%,.1f MB read, %d tasks done, %,d rows, %,.0f rows/s,"
+            + " %.1f MB/s", p.bytesDone() / 1e6, p.tasksDone(), p.rowsLoaded(),
+            secs > 0 ? p.rowsLoaded() / secs : 0.0, secs > 0 ? p.bytesDone() / 1e6 / secs : 0.0)
+            + (p.rowsRejected() > 0 ? ", " + p.rowsRejected() + " rejected" : "");
+      }
       long eta = p.etaNanos();
       return String.format(Locale.ROOT, "%3.0f%% %d/%d tasks, %,d rows, %,.0f rows/s, %.1f MB/s,"
           + " ETA %s", p.fraction() * 100, p.tasksDone(), p.tasksTotal(), p.rowsLoaded(),

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.starmap.importer.ImportException;
 import io.starmap.importer.testing.PostgresExtension;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +57,30 @@ class ImportCommandTest {
     Cli.Result perf = Cli.run("show", "performance", "-2");
     assertThat(perf.code()).as(perf.err()).isZero();
     assertThat(perf.out()).contains("copy").contains("commit").contains("read");
+  }
+
+  @Test
+  void aDashReadsStandardInputAndItsErrorsNameTheLine() {
+    InputStream in = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream(("000001,2024-01-01,1.50\n\"00\n02\",2024-01-02,2.50\n")
+          .getBytes(StandardCharsets.UTF_8)));
+      Cli.Result r = importing("-", "--table", "from_stdin", "--create",
+          "code text, date date, value numeric", "--format", "csv");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).contains(",public.from_stdin,1,1,2,0,0,");
+      assertThat(r.err()).contains("starmap: standard input: cut while it is read")
+          .contains(" MB read, 1 tasks done, 2 rows").doesNotContain("plan:");
+
+      System.setIn(new ByteArrayInputStream("a,2024-01-01,1\nb,2024-01-02,x\n"
+          .getBytes(StandardCharsets.UTF_8)));
+      Cli.Result bad = importing("-", "--table", "from_stdin");
+      assertThat(bad.code()).isEqualTo(1);
+      assertThat(bad.err()).endsWith("starmap: standard input:2: invalid input syntax for type"
+          + " numeric: \"x\" (column value)\n");
+    } finally {
+      System.setIn(in);
+    }
   }
 
   @Test

@@ -31,6 +31,8 @@ final class ImportLoad {
   private final long t0;
   private final Totals t = new Totals();
   private final RejectsFile rejects;
+  /** Standard input, cut into tasks while they load; null when it is not an input. */
+  private final StdinInput stdin;
   private ImportException failure;
 
   /** What the load did: its totals, its first failure (or null), where it ran. */
@@ -48,6 +50,7 @@ final class ImportLoad {
     long bytesDone;
     int piecesSkipped;
     long rowsSkipped;
+    long bytesSkipped;
 
     void add(TaskResult r, long taskBytes) {
       tasks++;
@@ -63,7 +66,8 @@ final class ImportLoad {
   }
 
   ImportLoad(ImportOptions o, ImportListener listener, RunState state, Planner.Plan plan,
-      long t0) {
+      long t0, StdinInput stdin) {
+    this.stdin = stdin;
     this.o = o;
     this.listener = listener;
     this.state = state;
@@ -75,13 +79,21 @@ final class ImportLoad {
 
   /** Runs the tasks; a failure is returned in the outcome, not thrown. */
   Result run(Function<List<Piece>, CopyTask> toTask, String executor, int workers) {
-    Starmap<CopyTask, TaskResult> starmap = Starmap.builder("import", new CopyFunction(state))
+    var builder = Starmap.builder("import", new CopyFunction(state))
         .executor(executor).workers(workers).failurePolicy(FailurePolicy.COLLECT_ALL)
         .recorder(o.recorder()).weight(task -> task.bytes() / 1e6)
-        .describe(CopyTask::describe).build();
-    TaskSource source = new TaskSource(plan, state, toTask);
+        .describe(CopyTask::describe);
+    if (stdin != null) {
+      // the back-pressure on reading standard input: a piece is cut only when one is taken, so
+      // at most one waits beside the tasks in flight
+      builder.maxInFlight(workers);
+    }
+    Starmap<CopyTask, TaskResult> starmap = builder.build();
+    TaskSource source = new TaskSource(plan, state, toTask,
+        stdin == null ? null : stdin.pieces());
     plan.streamed().forEach(Planner.StreamedSplit::start);
-    try (Run<TaskResult> run = plan.taskCount() == 0 ? null : starmap.submit(source)) {
+    try (Run<TaskResult> run = plan.taskCount() == 0 && stdin == null ? null
+        : starmap.submit(source)) {
       if (run != null) {
         consume(run, source);
       }
@@ -97,6 +109,9 @@ final class ImportLoad {
       } catch (ImportException e) {
         failure = failure != null ? failure : e;
       }
+      if (stdin != null) {
+        stdin.addSkipped(t, listener::onMessage);
+      }
     }
     return new Result(t, failure, rejects.path(), starmap.executorName(),
         starmap.workers());
@@ -111,28 +126,42 @@ final class ImportLoad {
    */
   private void consume(Run<TaskResult> run, TaskSource source) {
     for (Outcome<TaskResult> out : run) {
-      if (!out.succeeded()) {
-        if (failure == null) {
-          failure = toImportException(out.failure());
-          stop();
+      try {
+        take(out, source);
+      } finally {
+        if (stdin != null) {
+          // after the rejects file took its bad rows' bytes from the pieces' files
+          stdin.done(source.task(out.taskNo()));
         }
-        continue;
       }
-      TaskResult r = out.value();
-      if (!r.started()) {
-        continue;
-      }
-      t.add(r, source.task(out.taskNo()).bytes());
-      rejects.write(r.rejects(), listener::onMessage);
-      if (t.rejected > o.maxErrors() && failure == null) {
-        failure = new ImportException(ImportException.Kind.TOO_MANY_BAD_ROWS, "more than "
-            + o.maxErrors() + " bad rows (the most allowed): stopped; the bad rows are in "
-            + rejects.path(), null);
+    }
+  }
+
+  /** Takes one outcome into the totals, the rejects file and the progress. */
+  private void take(Outcome<TaskResult> out, TaskSource source) {
+    if (!out.succeeded()) {
+      if (failure == null) {
+        failure = toImportException(out.failure());
         stop();
       }
-      listener.onProgress(new ImportProgress(t.tasks, Math.max(t.tasks, plan.taskCount()),
-          t.bytesDone, plan.bytesPlanned(), t.loaded, t.rejected, System.nanoTime() - t0));
+      return;
     }
+    TaskResult r = out.value();
+    if (!r.started()) {
+      return;
+    }
+    t.add(r, source.task(out.taskNo()).bytes());
+    rejects.write(r.rejects(), listener::onMessage);
+    if (t.rejected > o.maxErrors() && failure == null) {
+      failure = new ImportException(ImportException.Kind.TOO_MANY_BAD_ROWS, "more than "
+          + o.maxErrors() + " bad rows (the most allowed): stopped; the bad rows are in "
+          + rejects.path(), null);
+      stop();
+    }
+    // with standard input the total is not known: the tasks given out so far, no bytes
+    listener.onProgress(new ImportProgress(t.tasks, Math.max(t.tasks, stdin == null
+        ? plan.taskCount() : source.given()), t.bytesDone, stdin == null ? plan.bytesPlanned()
+        : -1, t.loaded, t.rejected, System.nanoTime() - t0));
   }
 
   /**

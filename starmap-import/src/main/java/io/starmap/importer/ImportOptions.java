@@ -181,10 +181,10 @@ public record ImportOptions(String table, List<String> paths, String create,
     }
 
     /**
-     * Adds one file, directory or glob, or {@value ImportOptions#STANDARD_INPUT} for standard
-     * input (read as one stream, cut into pieces as it is read).
+     * Adds one file, directory or glob, or {@value ImportOptions#STANDARD_INPUT}: standard input (once,
+     * not on a cluster).
      *
-     * @param path a file, directory, glob or {@code -}; not blank
+     * @param path a file, directory or glob, or {@code -}; not blank
      * @return this builder
      * @throws IllegalArgumentException when {@code path} is null or blank
      */

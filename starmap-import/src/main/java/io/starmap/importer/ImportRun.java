@@ -15,6 +15,7 @@ import io.starmap.importer.internal.Planner;
 import io.starmap.importer.internal.RunState;
 import io.starmap.importer.internal.Sql;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.security.MessageDigest;
@@ -49,6 +50,8 @@ final class ImportRun {
   private final int workers;
   private final Dialect dialect;
   private final Charset charset;
+  /** Standard input when the paths name it ({@code -}), else null. */
+  private final StdinInput stdin;
 
   /** What the prepare stage found: the table, whether files have a header, the ledger's part. */
   record Prepared(String tableName, List<Sql.Column> columns, String ledgerKey, boolean header,
@@ -56,6 +59,11 @@ final class ImportRun {
       List<InputFile> files) {}
 
   ImportRun(PgTarget target, ImportOptions o, ImportListener listener) {
+    this(target, o, listener, System.in);
+  }
+
+  /** A run whose standard input ({@code -} among the paths) is {@code in}. */
+  ImportRun(PgTarget target, ImportOptions o, ImportListener listener, InputStream in) {
     this.target = target;
     this.o = o;
     this.listener = listener;
@@ -63,6 +71,8 @@ final class ImportRun {
     this.workers = o.workers() > 0 ? o.workers() : Importer.defaultWorkers();
     this.dialect = dialect(o);
     this.charset = PgEncoding.charset(o.encoding());
+    this.stdin = StdinInput.of(o.paths(), executor, in, dialect, charset,
+        (long) o.taskSizeMb() << 20);
   }
 
   /** The dialect of the input; characters left to sniff take the CSV defaults. */
@@ -80,10 +90,10 @@ final class ImportRun {
     Planner.Plan plan;
     ImportLoad.Result done;
     // the run's state closes (its connections, its scans' hashes) before the report is made
-    try (RunState state = new RunState(UUID.randomUUID().toString())) {
+    try (RunState state = new RunState(UUID.randomUUID().toString()); stdin) {
       p = prepare();
       plan = plan(p, state);
-      ImportLoad load = new ImportLoad(o, listener, state, plan, t0);
+      ImportLoad load = new ImportLoad(o, listener, state, plan, t0, stdin);
       done = load.run(copyTask(p, state), executor, workers);
     }
     return report(p, plan, done);
@@ -93,7 +103,7 @@ final class ImportRun {
   private Prepared prepare() {
     // Listing tens of thousands of files takes as long as connecting: both at once.
     CompletableFuture<List<InputFile>> expanding = CompletableFuture.supplyAsync(
-        () -> FileSet.expand(o.paths()), r -> {
+        () -> FileSet.expand(stdin == null ? o.paths() : StdinInput.files(o.paths())), r -> {
           Thread t = new Thread(r, "starmap-import-files");
           t.setDaemon(true);
           t.start();
@@ -108,8 +118,12 @@ final class ImportRun {
       } else {
         ledgerHasRows = Ledger.hasRows(c, table.ledgerKey());
       }
-      boolean header = HeaderDetection.resolve(c, o.header(), o.nullString(), files, dialect,
-          charset, table.columns(), listener::onMessage);
+      boolean header = HeaderDetection.resolve(c, o.header(), o.nullString(),
+          stdin == null ? files : stdin.withFirstPiece(files), dialect, charset, table.columns(),
+          listener::onMessage);
+      if (stdin != null) {
+        stdin.start(target, table, ledgerHasRows, o.force(), header, listener::onMessage);
+      }
       Map<InputFile, String> hashes = Map.of();
       Map<String, List<Ledger.Range>> loaded = Map.of();
       if (ledgerHasRows) {
@@ -177,6 +191,9 @@ final class ImportRun {
     } catch (UncheckedIOException e) {
       throw new ImportException(e.getMessage(), e);
     }
+    if (stdin != null && p.files().isEmpty()) {
+      return plan; // standard input alone: its own message said how it is cut
+    }
     boolean streamed = !plan.streamed().isEmpty();
     listener.onMessage("plan: " + plan.files() + " files, " + (streamed ? "about " : "")
         + plan.pieces() + " pieces in " + plan.taskCount() + " tasks of about "
@@ -209,10 +226,12 @@ final class ImportRun {
   /** The report, or the failure with the report of what was done before it. */
   private ImportReport report(Prepared p, Planner.Plan plan, ImportLoad.Result done) {
     ImportLoad.Totals t = done.totals();
-    ImportReport report = new ImportReport(p.tableName(), plan.files(), t.pieces,
+    ImportReport report = new ImportReport(p.tableName(), plan.files() + (stdin != null ? 1 : 0),
+        t.pieces,
         plan.piecesSkipped() + t.piecesSkipped, t.tasks,
         t.read + t.rowsSkipped + plan.rowsSkipped(), t.loaded, t.rejected,
-        plan.rowsSkipped() + t.rowsSkipped, t.bytes, plan.bytesSkipped(), System.nanoTime() - t0,
+        plan.rowsSkipped() + t.rowsSkipped, t.bytes, plan.bytesSkipped() + t.bytesSkipped,
+        System.nanoTime() - t0,
         done.executor(), done.workers(), p.header(), o.calcId(), done.rejectsPath());
     if (done.failure() != null) {
       throw done.failure().withReport(report);
