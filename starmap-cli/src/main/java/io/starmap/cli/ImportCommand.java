@@ -232,6 +232,7 @@ final class ImportCommand implements Callable<Integer> {
   static String message(ImportException e, long maxErrors) {
     return e.getMessage() + switch (e.kind()) {
       case TABLE_MISSING -> "; give --create \"col type, ...\" to create it";
+      case COLUMN_LIST -> " (--columns)";
       case TOO_MANY_BAD_ROWS -> " (--max-errors " + maxErrors + ")";
       case FILE_CHANGED_AFTER_PARTIAL_LOAD -> " (bad rows are allowed with --max-errors N,"
           + " a forced reload is --force)";

@@ -1,5 +1,6 @@
 package io.starmap.importer;
 
+import io.starmap.importer.internal.ColumnList;
 import io.starmap.importer.internal.CopyAttempt;
 import io.starmap.importer.internal.CopyTask;
 import io.starmap.importer.internal.Dialect;
@@ -53,7 +54,7 @@ final class ImportRun {
   /** What the prepare stage found: the table, whether files have a header, the ledger's part. */
   record Prepared(String tableName, List<Sql.Column> columns, String ledgerKey, boolean header,
       Map<InputFile, String> hashes, Map<String, List<Ledger.Range>> loaded,
-      List<InputFile> files) {}
+      List<InputFile> files, List<String> fields) {}
 
   ImportRun(PgTarget target, ImportOptions o, ImportListener listener) {
     this.target = target;
@@ -108,8 +109,13 @@ final class ImportRun {
       } else {
         ledgerHasRows = Ledger.hasRows(c, table.ledgerKey());
       }
+      List<String> fields = ColumnList.resolve(o.columns(), table.columns(), table.name());
       boolean header = HeaderDetection.resolve(c, o.header(), o.nullString(), files, dialect,
-          charset, table.columns(), listener::onMessage);
+          charset, fields.isEmpty() ? table.columns()
+              : ColumnList.fieldColumns(fields, table.columns()), listener::onMessage);
+      if (header && !fields.isEmpty()) {
+        listener.onMessage(ColumnList.headerMessage(fields, files, dialect, charset));
+      }
       Map<InputFile, String> hashes = Map.of();
       Map<String, List<Ledger.Range>> loaded = Map.of();
       if (ledgerHasRows) {
@@ -125,7 +131,7 @@ final class ImportRun {
         }
       }
       return new Prepared(table.name(), table.columns(), table.ledgerKey(), header, hashes,
-          loaded, files);
+          loaded, files, fields);
     } catch (SQLException e) {
       throw new ImportException("cannot prepare the import into " + o.table() + " at "
           + target.redacted() + ": " + e.getMessage(), e);
@@ -171,7 +177,7 @@ final class ImportRun {
     try {
       plan = Planner.plan(p.files(), p.hashes(), p.loaded(), new Planner.Settings(dialect,
           charset, p.header(), p.columns(), p.tableName(), workers,
-          (long) o.taskSizeMb() << 20, stream ? state.pendingHashes() : null));
+          (long) o.taskSizeMb() << 20, stream ? state.pendingHashes() : null, p.fields()));
     } catch (IOException e) {
       throw new ImportException("cannot read the input: " + e.getMessage(), e);
     } catch (UncheckedIOException e) {
@@ -203,7 +209,7 @@ final class ImportRun {
     String quoted = Sql.qualified(p.tableName());
     boolean copyBinary = binary;
     return pieces -> new CopyTask(target, quoted, p.tableName(), p.ledgerKey(), p.columns(),
-        dialect, pieces, o.maxErrors(), o.calcId(), o.connections(), copyBinary);
+        dialect, pieces, o.maxErrors(), o.calcId(), o.connections(), copyBinary, p.fields());
   }
 
   /** The report, or the failure with the report of what was done before it. */

@@ -1,0 +1,77 @@
+package io.starmap.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.starmap.importer.testing.PostgresExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code --columns} and {@code --truncate} from the command line: what they do, their errors. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class ImportTableOptionsCliTest {
+  @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+
+  @TempDir Path home;
+  @TempDir Path data;
+  @RegisterExtension final TempHome useHome = TempHome.eachTest(() -> home);
+
+  /** {@code starmap import ARGS} into the test's database. */
+  static Cli.Result importing(String... args) {
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("import", "--db",
+        PG.database().url().psqlUrl()));
+    all.addAll(java.util.List.of(args));
+    return Cli.run(all.toArray(String[]::new));
+  }
+
+  static String query(String sql) {
+    Cli.Result r = Cli.run("sql", "--db", PG.database().url().psqlUrl(), "--format", "csv", sql);
+    assertThat(r.code()).as(r.err()).isZero();
+    return r.out();
+  }
+
+  @Test
+  void columnsMapAndSkipFields() throws IOException {
+    Path f = data.resolve("people.csv");
+    Files.writeString(f, "junk,2,bob\njunk,1,ann\n");
+    Cli.Result r = importing(f.toString(), "--table", "cli_people", "--create",
+        "id int, name text, note text", "--header", "no", "--columns", "-,id,name");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(query("select id, name, note from cli_people order by id"))
+        .isEqualTo("id,name,note\n1,ann,\n2,bob,\n");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      a,,a | column a is given twice in the column list [a, , a]
+      -,-  | the column list [, ] skips every field
+      """)
+  void aBadListIsAUsageErrorNamingTheOptionAndTheValue(String list, String why)
+      throws IOException {
+    Path f = data.resolve("bad.csv");
+    Files.writeString(f, "1,2,3\n");
+    Cli.Result r = importing(f.toString(), "--table", "cli_bad", "--create", "a int",
+        "--columns", list);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("starmap: --columns " + list + ": " + why + "\n");
+  }
+
+  @Test
+  void aColumnTheTableLacksIsOneLineNamingTheOptionAndTheValue() throws IOException {
+    Path f = data.resolve("lacks.csv");
+    Files.writeString(f, "1,2\n");
+    Cli.Result r = importing(f.toString(), "--table", "cli_lacks", "--create", "a int, b int",
+        "--columns", "a,c");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).endsWith("starmap: column \"c\" of the column list a,c is not a column"
+        + " of public.cli_lacks (columns: a, b) (--columns) (calculation 1)\n");
+    assertThat(r.err()).doesNotContain("\tat ");
+  }
+}
