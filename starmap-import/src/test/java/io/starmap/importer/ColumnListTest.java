@@ -92,7 +92,7 @@ class ColumnListTest {
     List<String> messages = new ArrayList<>();
     ImportOptions o = people(file("d.csv", "Ident,Junk,Who\n1,j,ann\n2,j,bob\n"), f, "id", "",
         "name").header(Header.YES).build();
-    ImportReport r = Importer.run(DB, o, listener(messages));
+    ImportReport r = Importer.run(DB, o, Told.into(messages));
     assertThat(r.rowsLoaded()).isEqualTo(2);
     assertThat(rows(o.table())).isEqualTo("1|ann|~;2|bob|~");
     assertThat(messages).containsOnlyOnce("header: the first record of each file is skipped;"
@@ -105,7 +105,7 @@ class ColumnListTest {
     List<String> messages = new ArrayList<>();
     ImportOptions o = people(file("e.csv", "x,number,who\nq,1,ann\n"), CopyFormat.BINARY, "",
         "id", "name").header(Header.AUTO).build();
-    Importer.run(DB, o, listener(messages));
+    Importer.run(DB, o, Told.into(messages));
     assertThat(rows(o.table())).isEqualTo("1|ann|~");
     assertThat(messages).anyMatch(m -> m.startsWith("header: yes"));
   }
@@ -184,17 +184,5 @@ class ColumnListTest {
         .isInstanceOf(ImportException.class)
         .hasMessageContaining("a field that the column list skips holds a line break");
     assertThat(TestPg.count(DB, "SELECT count(*) FROM " + text.table())).isZero();
-  }
-
-  private static ImportListener listener(List<String> messages) {
-    return new ImportListener() {
-      @Override
-      public void onProgress(ImportProgress p) {}
-
-      @Override
-      public void onMessage(String m) {
-        messages.add(m);
-      }
-    };
   }
 }
