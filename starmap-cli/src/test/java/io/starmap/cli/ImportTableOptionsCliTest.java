@@ -14,7 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code --columns} and {@code --truncate} from the command line: what they do, their errors. */
+/**
+ * {@code --columns}, {@code --truncate} and {@code --dry-run} from the command line: what they
+ * do, what they print, their errors.
+ */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ImportTableOptionsCliTest {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
@@ -73,5 +76,57 @@ class ImportTableOptionsCliTest {
     assertThat(r.err()).endsWith("starmap: column \"c\" of the column list a,c is not a column"
         + " of public.cli_lacks (columns: a, b) (--columns) (calculation 1)\n");
     assertThat(r.err()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void truncateLoadsTheSameFilesAgainIntoAnEmptiedTable() throws IOException {
+    Path f = data.resolve("t.csv");
+    Files.writeString(f, "1,a\n2,b\n");
+    for (int run = 0; run < 2; run++) {
+      Cli.Result r = importing(f.toString(), "--table", "cli_trunc", "--create", "id int, v text",
+          "--truncate", "--format", "csv");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).contains(",public.cli_trunc,1,1,2,0,0,");
+      assertThat(r.err()).contains("starmap: truncated public.cli_trunc and forgot its "
+          + run + " ledger entries");
+    }
+    assertThat(query("select count(*) from cli_trunc")).isEqualTo("count\n2\n");
+  }
+
+  @Test
+  void aDryRunPrintsThePlanAsJsonAndChangesNothing() throws IOException {
+    Path f = data.resolve("dry.csv");
+    Files.writeString(f, "id,skip,who\n1,x,ann\n2,y,\n");
+    Cli.Result r = importing(f.toString(), "--table", "cli_dry", "--create",
+        "id int, name text", "--columns", "id,-,name", "--dry-run", "--format", "json");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("{\n  \"table\": \"public.cli_dry\",\n"
+        + "  \"create\": \"CREATE TABLE IF NOT EXISTS \\\"cli_dry\\\" (\\nid int, name text\\n)\",\n"
+        + "  \"table_columns\": [\"\\\"id\\\" integer\", \"\\\"name\\\" text\"],\n")
+        .contains("  \"header\": true,\n  \"columns\": [\"id\", \"name\"],\n  \"files\": 1,\n"
+        + "  \"pieces\": 1,\n  \"tasks\": 1,\n")
+        .contains("  \"sample_rows\": [[\"1\", \"ann\"], [\"2\", null]],\n")
+        .endsWith("  \"loaded\": false\n}\n");
+    assertThat(r.err()).contains("starmap: header: yes (the first record of " + f
+        + " does not parse as the column types)");
+    assertThat(query("select to_regclass('cli_dry') is null as absent"))
+        .isEqualTo("absent\ntrue\n");
+    Cli.Result calcs = Cli.run("calcs", "list", "--format", "csv");
+    assertThat(calcs.out()).doesNotContain("cli_dry");
+  }
+
+  @Test
+  void aDryRunForAReaderShowsTheFirstRowsWithTheirNulls() throws IOException {
+    Path f = data.resolve("reader.csv");
+    Files.writeString(f, "1,ann\n2,\n");
+    Cli.Result r = importing(f.toString(), "--table", "cli_reader", "--create",
+        "id int, name text", "--header", "no", "--dry-run");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("table:    public.cli_reader (to be created)\n")
+        .contains("dialect:  delimiter ',', quote '\"', escape '\"', null '', encoding UTF8\n")
+        .contains("header:   no\n")
+        .contains("first 2 rows as they would be loaded:\n")
+        .contains("NULL")
+        .endsWith("dry run: nothing was created, truncated or loaded\n");
   }
 }
