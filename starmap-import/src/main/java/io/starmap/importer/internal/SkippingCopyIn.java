@@ -62,10 +62,12 @@ final class SkippingCopyIn implements CopyIn {
 
   @Override
   public void writeToCopy(byte[] b, int off, int len) throws SQLException {
+    // kept bytes go in runs (one copy each), not one by one
+    int run = kept(field) ? off : -1;
     for (int i = off; i < off + len; i++) {
       byte c = b[i];
       if (inQuote) {
-        if (c == '\n' && !kept(field)) {
+        if (c == '\n' && run < 0) {
           throw new SQLException("a field that the column list skips holds a line break, which"
               + " CSV text COPY cannot drop without changing the line numbers of errors", "0A000");
         }
@@ -77,41 +79,52 @@ final class SkippingCopyIn implements CopyIn {
           }
           lastWasEscape = false;
         }
-        emitIfKept(c);
       } else if (c == delimiter) {
         field++;
-        if (kept(field)) {
-          if (keptInRecord > 0) {
-            emit(c);
-          }
+        boolean next = kept(field);
+        // the delimiter goes only between two kept fields
+        boolean emit = next && keptInRecord > 0;
+        if (next) {
           keptInRecord++;
         }
+        if (emit && run < 0) {
+          run = i;
+        } else if (!emit) {
+          if (run >= 0) {
+            append(b, run, i);
+          }
+          run = next ? i + 1 : -1;
+        }
       } else if (c == '\n' || c == '\r') {
-        emit(c);
+        if (run < 0) {
+          run = i; // the line end always goes
+        }
         if (c == '\n') {
+          append(b, run, i + 1);
           startRecord();
+          run = kept(0) ? i + 1 : -1;
         }
-      } else {
-        if (c == quote) {
-          inQuote = true;
-        }
-        emitIfKept(c);
+      } else if (c == quote) {
+        inQuote = true;
       }
+    }
+    if (run >= 0) {
+      append(b, run, off + len);
     }
     flush();
   }
 
-  private void emitIfKept(byte c) throws SQLException {
-    if (kept(field)) {
-      emit(c);
-    }
-  }
-
-  private void emit(byte c) throws SQLException {
-    if (n == out.length) {
+  private void append(byte[] b, int from, int to) throws SQLException {
+    int n0 = to - from;
+    if (n0 > out.length - n) {
       flush();
+      if (n0 > out.length) {
+        in.writeToCopy(b, from, n0);
+        return;
+      }
     }
-    out[n++] = c;
+    System.arraycopy(b, from, out, n, n0);
+    n += n0;
   }
 
   private void flush() throws SQLException {
