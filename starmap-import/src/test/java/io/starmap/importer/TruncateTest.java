@@ -167,6 +167,39 @@ class TruncateTest {
     assertThat(ledgerRows(t, "sum(rows_read)")).isEqualTo(total);
   }
 
+  @Test
+  void aTruncateWaitsForAnImportLoadingTheSameTableAndTheLedgerStaysTrue() throws Exception {
+    String t = "trunc" + (++tables);
+    int files = 16;
+    int rows = 25_000;
+    Path x = data("x", "x", files, rows);
+    Path y = data("y", "y", 2, 1000);
+    Importer.run(DB, into(t, y).build(), ImportListener.none()); // the table exists
+    java.util.concurrent.CompletableFuture<ImportReport> loading =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> Importer.run(DB,
+            into(t, x).workers(1).build(), ImportListener.none()));
+    long seen = waitFor(() -> count("SELECT count(*) FROM " + t + " WHERE code LIKE 'x%'"),
+        null);
+    assertThat(seen).as("the first import has committed some tasks").isPositive();
+    ImportReport truncating = Importer.run(DB, into(t, y).truncate(true).build(),
+        ImportListener.none());
+    ImportReport first = loading.join();
+    assertThat(truncating.rowsLoaded()).isEqualTo(2000);
+    assertThat(first.rowsLoaded()).isEqualTo((long) files * rows);
+    // the rows the first import committed before the truncate are gone with their ledger rows;
+    // those committed after it are in the table and in the ledger
+    long held = count("SELECT count(*) FROM " + t);
+    assertThat(ledgerRows(t, "sum(rows_read)")).isEqualTo(held);
+    assertThat(count("SELECT count(*) FROM " + t + " WHERE code LIKE 'y%'")).isEqualTo(2000);
+    assertThat(count("SELECT count(DISTINCT (code, day)) FROM " + t)).isEqualTo(held);
+    ImportReport rest = Importer.run(DB, into(t, x).build(), ImportListener.none());
+    assertThat(rest.rowsLoaded() + rest.rowsSkipped()).isEqualTo((long) files * rows);
+    assertThat(count("SELECT count(*) FROM " + t + " WHERE code LIKE 'x%'"))
+        .isEqualTo((long) files * rows);
+    assertThat(count("SELECT count(DISTINCT (code, day)) FROM " + t))
+        .isEqualTo((long) files * rows + 2000);
+  }
+
   /** Starts a truncating import of {@code in} in a child JVM and kills it once it has loaded. */
   private void killWhileLoading(String t, Path in, long total) throws Exception {
     Process child = child(t, in);
