@@ -23,11 +23,14 @@ final class ImportPlanPrinter {
   }
 
   private static void text(ImportPlan p, PrintWriter out) {
-    out.println("table:    " + p.table() + (p.tableExists() ? "" : " (to be created)"));
-    if (!p.tableExists()) {
-      out.println("create:   " + p.createStatement().replace("\n", "\n          "));
+    String columns = String.join(", ", p.tableColumns());
+    if (p.tableExists()) {
+      out.println("table:    " + p.table() + " exists with columns " + columns);
+    } else {
+      out.println("table:    " + p.table() + " does not exist; the import would run");
+      out.println("          " + p.createStatement().replace("\n", "\n          "));
+      out.println("          which makes the columns " + columns);
     }
-    out.println("columns:  " + String.join(", ", p.tableColumns()));
     if (p.truncate()) {
       out.println("truncate: " + p.rowsTruncated() + " rows and the table's ledger entries"
           + " would go first");

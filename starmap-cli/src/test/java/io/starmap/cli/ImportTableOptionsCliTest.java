@@ -122,11 +122,24 @@ class ImportTableOptionsCliTest {
     Cli.Result r = importing(f.toString(), "--table", "cli_reader", "--create",
         "id int, name text", "--header", "no", "--dry-run");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("table:    public.cli_reader (to be created)\n")
+    assertThat(r.out()).startsWith("table:    public.cli_reader does not exist; the import"
+        + " would run\n          CREATE TABLE IF NOT EXISTS \"cli_reader\" (\n          id int,"
+        + " name text\n          )\n          which makes the columns \"id\" integer, \"name\""
+        + " text\n")
         .contains("dialect:  delimiter ',', quote '\"', escape '\"', null '', encoding UTF8\n")
         .contains("header:   no\n")
         .contains("first 2 rows as they would be loaded:\n")
         .contains("NULL")
         .endsWith("dry run: nothing was created, truncated or loaded\n");
+
+    assertThat(importing(f.toString(), "--table", "cli_reader", "--create", "id int, name text",
+        "--header", "no").code()).isZero();
+    Cli.Result loaded = importing(f.toString(), "--table", "cli_reader", "--header", "no",
+        "--dry-run");
+    assertThat(loaded.code()).as(loaded.err()).isZero();
+    assertThat(loaded.out()).startsWith("table:    public.cli_reader exists with columns \"id\""
+        + " integer, \"name\" text\n")
+        .contains("plan:     1 files, 0 pieces in 0 tasks, 0 bytes to load; 1 pieces (2 rows)"
+        + " already loaded\n");
   }
 }
