@@ -256,7 +256,9 @@ final class ImportRun {
     boolean binary = o.copyFormat() == CopyFormat.BINARY;
     if (binary) {
       String why = !dialect.utf8() ? "the files are not UTF-8"
-          : p.columns().stream().filter(col -> !CopyAttempt.binarySupported(col.type()))
+          : p.columns().stream().filter(col -> p.fields().isEmpty()
+                  || p.fields().contains(col.name())) // only the columns loaded
+              .filter(col -> !CopyAttempt.binarySupported(col.type()))
               .map(col -> "column " + col.name() + " is " + col.type()).findFirst()
               .orElse(null);
       if (why != null) {

@@ -141,6 +141,25 @@ class ColumnListTest {
   }
 
   @Test
+  void twoNamesForOneColumnAreRefused() throws IOException {
+    ImportOptions o = people(file("f2.csv", "1,2\n"), CopyFormat.BINARY, "id", "ID").build();
+    assertThatThrownBy(() -> Importer.run(DB, o, ImportListener.none()))
+        .hasMessage("column \"ID\" of the column list id,ID is the same column of public."
+            + o.table() + " as another name of the list");
+  }
+
+  @Test
+  void aColumnNotLoadedDoesNotKeepTheLoadFromBinary() throws IOException {
+    String table = "people" + (++tables);
+    TestPg.exec(DB, "CREATE TABLE " + table + " (id int, name text, extra jsonb)");
+    List<String> told = new ArrayList<>();
+    Importer.run(DB, ImportOptions.builder(table).path(file("k.csv", "1,ann\n").toString())
+        .header(Header.NO).columns(List.of("id", "name")).build(), Told.into(told));
+    assertThat(told).noneMatch(m -> m.startsWith("binary COPY not used"));
+    assertThat(TestPg.text(DB, "SELECT id || name FROM " + table)).isEqualTo("1ann");
+  }
+
+  @Test
   void namesDifferingOnlyInCaseFindTheColumn() throws IOException {
     ImportOptions o = people(file("g.csv", "1,ann\n"), CopyFormat.BINARY, "ID", "Name").build();
     Importer.run(DB, o, ImportListener.none());
