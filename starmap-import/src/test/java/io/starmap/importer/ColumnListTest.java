@@ -101,6 +101,21 @@ class ColumnListTest {
   }
 
   @Test
+  void theListTravelsToWorkerProcesses() throws IOException {
+    Path in = Files.createDirectory(dir.resolve("many"));
+    for (int f = 0; f < 4; f++) {
+      Files.writeString(in.resolve(f + ".csv"), "x," + f + ",n" + f + "\n");
+    }
+    String table = "people" + (++tables);
+    TestPg.exec(DB, "CREATE TABLE " + table + " (id int, name text, note text)");
+    ImportReport r = Importer.run(DB, ImportOptions.builder(table).path(in.toString())
+        .header(Header.NO).columns(List.of("", "id", "name")).executor("processes").workers(2)
+        .build(), ImportListener.none());
+    assertThat(r.executor()).isEqualTo("processes");
+    assertThat(rows(table)).isEqualTo("0|n0|~;1|n1|~;2|n2|~;3|n3|~");
+  }
+
+  @Test
   void aHeaderIsDetectedAgainstTheListedColumnsTypes() throws IOException {
     List<String> messages = new ArrayList<>();
     ImportOptions o = people(file("e.csv", "x,number,who\nq,1,ann\n"), CopyFormat.BINARY, "",
