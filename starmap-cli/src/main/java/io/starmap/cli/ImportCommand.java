@@ -5,6 +5,8 @@ import io.starmap.importer.Connections;
 import io.starmap.importer.ImportException;
 import io.starmap.importer.ImportListener;
 import io.starmap.importer.ImportOptions;
+import io.starmap.importer.ImportPlan;
+import io.starmap.importer.PgTarget;
 import io.starmap.importer.ImportProgress;
 import io.starmap.importer.ImportReport;
 import io.starmap.importer.Importer;
@@ -91,6 +93,11 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Load again what the ledger says was loaded.")
   boolean force;
 
+  @Option(names = "--dry-run",
+      description = "Print what the import would do (files, pieces, tasks, dialect, header, the "
+          + "table it would create, the first rows as they would be loaded) and change nothing.")
+  boolean dryRun;
+
   @Mixin FormatOption formatOption;
 
   @Override
@@ -99,6 +106,9 @@ final class ImportCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ImportOptions.Builder b = checkedOptions();
     Opened opened = openStoreAndDatabase(err);
+    if (dryRun) {
+      return dryRun(opened, b.build(), out);
+    }
     try (Database database = opened.database(); CalculationStore store = opened.store();
          Calculation calc = store.start("import", "import " + String.join(" ", paths)
              + " into " + table, parameters(database))) {
@@ -116,6 +126,21 @@ final class ImportCommand implements Callable<Integer> {
       err.flush();
       markArchiveTrained();
       return 0;
+    }
+  }
+
+  /**
+   * Prints the plan. A dry run is not a calculation: it loads nothing, so it leaves no record
+   * that {@code calcs}, {@code show} or {@code report} would list among the imports.
+   */
+  private int dryRun(Opened opened, ImportOptions options, PrintWriter out) {
+    try (Database database = opened.database(); CalculationStore store = opened.store()) {
+      ImportPlan plan = Importer.plan(PgTarget.of(database), options,
+          new ProgressPrinter(spec.commandLine().getErr(), null));
+      ImportPlanPrinter.print(plan, out, formatOption.format);
+      return 0;
+    } catch (ImportException e) {
+      throw new UserException(message(e, maxErrors), e);
     }
   }
 
@@ -233,6 +258,7 @@ final class ImportCommand implements Callable<Integer> {
   static String message(ImportException e, long maxErrors) {
     return e.getMessage() + switch (e.kind()) {
       case TABLE_MISSING -> "; give --create \"col type, ...\" to create it";
+      case COLUMN_LIST -> " (--columns)";
       case TOO_MANY_BAD_ROWS -> " (--max-errors " + maxErrors + ")";
       case FILE_CHANGED_AFTER_PARTIAL_LOAD -> " (bad rows are allowed with --max-errors N,"
           + " a forced reload is --force)";

@@ -85,7 +85,12 @@ final class ImportFormatOptions {
       for (String c : columns) {
         names.add(c.equals("-") ? "" : c.strip());
       }
-      b.columns(names);
+      try {
+        b.columns(names);
+      } catch (IllegalArgumentException e) {
+        throw new UserException("--columns " + String.join(",", columns) + ": " + e.getMessage(),
+            e, 2);
+      }
     }
     b.truncate(truncate).header(header).nullString(nullString).encoding(encoding)
         .delimiter(dialectChar("--delimiter", delimiter, true))

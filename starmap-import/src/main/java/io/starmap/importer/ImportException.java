@@ -21,6 +21,8 @@ public class ImportException extends RuntimeException {
     BAD_ROW,
     /** The table does not exist and no column definitions were given to create it. */
     TABLE_MISSING,
+    /** A name of {@link ImportOptions#columns()} is not a column of the table. */
+    COLUMN_LIST,
     /** More bad rows than {@link ImportOptions#maxErrors()} allows. */
     TOO_MANY_BAD_ROWS,
     /**

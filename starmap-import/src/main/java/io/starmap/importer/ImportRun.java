@@ -1,5 +1,6 @@
 package io.starmap.importer;
 
+import io.starmap.importer.internal.ColumnList;
 import io.starmap.importer.internal.CopyAttempt;
 import io.starmap.importer.internal.CopyTask;
 import io.starmap.importer.internal.Dialect;
@@ -14,6 +15,7 @@ import io.starmap.importer.internal.Piece;
 import io.starmap.importer.internal.Planner;
 import io.starmap.importer.internal.RunState;
 import io.starmap.importer.internal.Sql;
+import io.starmap.importer.internal.Truncation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -52,21 +54,34 @@ final class ImportRun {
   private final Charset charset;
   /** Standard input when the paths name it ({@code -}), else null. */
   private final StdinInput stdin;
+  /** A dry run plans and changes nothing: see {@link #dryRun()}. */
+  private final boolean dry;
+  /** The statement that created the table (or would, in a dry run); null when it existed. */
+  private String createStatement;
+  /** The rows a truncate removed (or would, in a dry run). */
+  private long rowsTruncated;
 
   /** What the prepare stage found: the table, whether files have a header, the ledger's part. */
   record Prepared(String tableName, List<Sql.Column> columns, String ledgerKey, boolean header,
       Map<InputFile, String> hashes, Map<String, List<Ledger.Range>> loaded,
-      List<InputFile> files) {}
+      List<InputFile> files, List<String> fields) {}
 
   ImportRun(PgTarget target, ImportOptions o, ImportListener listener) {
-    this(target, o, listener, System.in);
+    this(target, o, listener, System.in, false);
   }
 
   /** A run whose standard input ({@code -} among the paths) is {@code in}. */
   ImportRun(PgTarget target, ImportOptions o, ImportListener listener, InputStream in) {
+    this(target, o, listener, in, false);
+  }
+
+  /** A run, or with {@code dry} a plan that changes nothing; standard input is {@code in}. */
+  ImportRun(PgTarget target, ImportOptions o, ImportListener listener, InputStream in,
+      boolean dry) {
+    this.dry = dry;
     this.target = target;
     this.o = o;
-    this.listener = listener;
+    this.listener = dry ? new DryRun.Messages(listener) : listener;
     this.executor = o.executor() != null ? o.executor() : Importer.DEFAULT_EXECUTOR;
     this.workers = o.workers() > 0 ? o.workers() : Importer.defaultWorkers();
     this.dialect = dialect(o);
@@ -99,6 +114,20 @@ final class ImportRun {
     return report(p, plan, done);
   }
 
+  /**
+   * The prepare and plan stages without their changes: the table is created in a transaction
+   * rolled back at once (so its columns are the server's reading of the statement), the ledger
+   * is read but neither created nor changed, nothing is truncated or loaded.
+   */
+  ImportPlan dryRun() {
+    try (RunState state = new RunState(UUID.randomUUID().toString())) {
+      Prepared p = prepare();
+      Planner.Plan plan = plan(p, state);
+      return DryRun.plan(new DryRun.Stages(o, dialect, charset, p, plan, createStatement,
+          rowsTruncated, ((DryRun.Messages) listener).told()));
+    }
+  }
+
   /** Prepares: lists the files, creates the table if asked, decides the header, asks the ledger. */
   private Prepared prepare() {
     // Listing tens of thousands of files takes as long as connecting: both at once.
@@ -109,37 +138,7 @@ final class ImportRun {
           t.start();
         });
     try (Connection c = connect(expanding)) {
-      List<InputFile> files = expanded(expanding);
-      // one round trip for the table and the ledger's existence, a second for the ledger's rows
-      Sql.TableInfo table = table(c);
-      boolean ledgerHasRows = false;
-      if (!table.ledgerExists()) {
-        Ledger.ensure(c);
-      } else {
-        ledgerHasRows = Ledger.hasRows(c, table.ledgerKey());
-      }
-      boolean header = HeaderDetection.resolve(c, o.header(), o.nullString(),
-          stdin == null ? files : stdin.withFirstPiece(files), dialect, charset, table.columns(),
-          listener::onMessage);
-      if (stdin != null) {
-        stdin.start(target, table, ledgerHasRows, o.force(), header, listener::onMessage);
-      }
-      Map<InputFile, String> hashes = Map.of();
-      Map<String, List<Ledger.Range>> loaded = Map.of();
-      if (ledgerHasRows) {
-        hashes = hashAll(files);
-        if (o.force()) {
-          Ledger.forget(c, table.ledgerKey(), hashes.values());
-          listener.onMessage("forced: forgot what the ledger held for these files; loading them"
-              + " again");
-        } else {
-          loaded = Ledger.loaded(c, table.ledgerKey(), hashes.values());
-          LedgerGate.refuseEditedPartialFiles(c, table.ledgerKey(), table.name(), hashes,
-              loaded);
-        }
-      }
-      return new Prepared(table.name(), table.columns(), table.ledgerKey(), header, hashes,
-          loaded, files);
+      return prepare(c, expanded(expanding));
     } catch (SQLException e) {
       throw new ImportException("cannot prepare the import into " + o.table() + " at "
           + target.redacted() + ": " + e.getMessage(), e);
@@ -148,6 +147,63 @@ final class ImportRun {
     } catch (UncheckedIOException e) {
       throw new ImportException(e.getMessage(), e);
     }
+  }
+
+  private Prepared prepare(Connection c, List<InputFile> files)
+      throws SQLException, IOException {
+    // one round trip for the table and the ledger's existence, a second for the ledger's rows
+    Sql.TableInfo table = table(c);
+    boolean ledgerHasRows = table.ledgerExists() && Ledger.hasRows(c, table.ledgerKey());
+    if (!table.ledgerExists() && !dry) {
+      Ledger.ensure(c);
+    }
+    List<String> fields = ColumnList.resolve(o.columns(), table.columns(), table.name());
+    boolean header = HeaderDetection.resolve(c, o.header(), o.nullString(),
+        stdin == null ? files : stdin.withFirstPiece(files), dialect, charset,
+        fields.isEmpty() ? table.columns() : ColumnList.fieldColumns(fields, table.columns()),
+        listener::onMessage);
+    if (stdin != null && !dry) {
+      // with a column list the header is only skipped, not mapped
+      stdin.start(target, table, ledgerHasRows && !o.truncate(), o.force(), header,
+          fields.isEmpty(), listener::onMessage);
+    }
+    if (header && !fields.isEmpty()) {
+      listener.onMessage(ColumnList.headerMessage(fields, files, dialect, charset));
+    }
+    Map<InputFile, String> hashes = Map.of();
+    Map<String, List<Ledger.Range>> loaded = Map.of();
+    if (o.truncate()) {
+      truncate(c, table); // last, once every check of the options has passed
+    } else if (ledgerHasRows) {
+      hashes = hashAll(files);
+      if (o.force() && dry) {
+        listener.onMessage("would forget what the ledger holds for these files (forced)");
+      } else if (o.force()) {
+        Ledger.forget(c, table.ledgerKey(), hashes.values());
+        listener.onMessage("forced: forgot what the ledger held for these files; loading them"
+            + " again");
+      } else {
+        loaded = Ledger.loaded(c, table.ledgerKey(), hashes.values());
+        LedgerGate.refuseEditedPartialFiles(c, table.ledgerKey(), table.name(), hashes,
+            loaded);
+      }
+    }
+    return new Prepared(table.name(), table.columns(), table.ledgerKey(), header, hashes,
+        loaded, files, fields);
+  }
+
+  /** Empties the table and forgets its ledger rows (a dry run counts what it would remove). */
+  private void truncate(Connection c, Sql.TableInfo table) throws SQLException {
+    String quoted = Sql.qualified(table.name());
+    if (dry) {
+      rowsTruncated = createStatement != null ? 0 : Truncation.rows(c, quoted);
+      listener.onMessage("would truncate " + table.name() + " (" + rowsTruncated + " rows) and"
+          + " forget what the ledger holds for it");
+      return;
+    }
+    long forgotten = Truncation.run(c, quoted, table.ledgerKey());
+    listener.onMessage("truncated " + table.name() + " and forgot its " + forgotten
+        + " ledger entries");
   }
 
   /** The target table, created first when it is missing and the options define it. */
@@ -161,18 +217,30 @@ final class ImportRun {
           + " does not exist in " + target.redacted() + " and no column definitions were"
           + " given to create it", null);
     }
+    createStatement = Sql.createStatement(o.table(), o.create());
     try {
+      if (dry) {
+        // created and rolled back at once: the columns are the server's reading of the
+        // definitions, and nothing stays
+        c.setAutoCommit(false);
+      }
       Sql.createTable(c, o.table(), o.create());
+      table = Sql.tableInfo(c, o.table());
     } catch (SQLException | IllegalArgumentException e) {
       throw new ImportException("cannot create table " + o.table() + " from the column"
           + " definitions (" + o.create() + "): " + e.getMessage(), e);
+    } finally {
+      if (dry) {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
     }
-    table = Sql.tableInfo(c, o.table());
     if (table == null) {
       throw new ImportException("the column definitions (" + o.create() + ") did not"
           + " create table " + o.table());
     }
-    listener.onMessage("created table " + table.name() + " (" + o.create() + ")");
+    listener.onMessage((dry ? "would create" : "created") + " table " + table.name() + " ("
+        + o.create() + ")");
     return table;
   }
 
@@ -180,12 +248,12 @@ final class ImportRun {
   private Planner.Plan plan(Prepared p, RunState state) {
     // A big file's scan can overlap its loading only where tasks can wait for the file's hash
     // in this JVM, and only when the hash is not needed first to look the file up.
-    boolean stream = p.hashes().isEmpty() && IN_THIS_JVM.contains(executor);
+    boolean stream = !dry && p.hashes().isEmpty() && IN_THIS_JVM.contains(executor);
     Planner.Plan plan;
     try {
       plan = Planner.plan(p.files(), p.hashes(), p.loaded(), new Planner.Settings(dialect,
           charset, p.header(), p.columns(), p.tableName(), workers,
-          (long) o.taskSizeMb() << 20, stream ? state.pendingHashes() : null));
+          (long) o.taskSizeMb() << 20, stream ? state.pendingHashes() : null, p.fields()));
     } catch (IOException e) {
       throw new ImportException("cannot read the input: " + e.getMessage(), e);
     } catch (UncheckedIOException e) {
@@ -209,7 +277,9 @@ final class ImportRun {
     boolean binary = o.copyFormat() == CopyFormat.BINARY;
     if (binary) {
       String why = !dialect.utf8() ? "the files are not UTF-8"
-          : p.columns().stream().filter(col -> !CopyAttempt.binarySupported(col.type()))
+          : p.columns().stream().filter(col -> p.fields().isEmpty()
+                  || p.fields().contains(col.name())) // only the columns loaded
+              .filter(col -> !CopyAttempt.binarySupported(col.type()))
               .map(col -> "column " + col.name() + " is " + col.type()).findFirst()
               .orElse(null);
       if (why != null) {
@@ -220,7 +290,7 @@ final class ImportRun {
     String quoted = Sql.qualified(p.tableName());
     boolean copyBinary = binary;
     return pieces -> new CopyTask(target, quoted, p.tableName(), p.ledgerKey(), p.columns(),
-        dialect, pieces, o.maxErrors(), o.calcId(), o.connections(), copyBinary);
+        dialect, pieces, o.maxErrors(), o.calcId(), o.connections(), copyBinary, p.fields());
   }
 
   /** The report, or the failure with the report of what was done before it. */

@@ -72,6 +72,27 @@ public final class Importer {
     return new ImportRun(target, o, safe(listener)).run();
   }
 
+  /**
+   * What {@link #run(PgTarget, ImportOptions, ImportListener) run} would do with these options,
+   * without doing it: the files, pieces and tasks, the dialect, the header decision, the table
+   * that would be created and the first rows as they would be loaded. It changes nothing in the
+   * database: a missing table is created in a transaction that is rolled back, the ledger is
+   * only read, nothing is truncated or loaded. It reads the input: the start of the first file,
+   * and every file that the plan cuts into pieces.
+   *
+   * @param target the PostgreSQL the import would load into
+   * @param o what to import and how
+   * @param listener told of the messages the import would give; not null
+   * @return the plan
+   * @throws BadInputException when the input could not be loaded as asked (a header that names
+   *     a column the table lacks)
+   * @throws ImportException when the import could not start (the table is missing and would not
+   *     be created, a name of the column list is not a column)
+   */
+  public static ImportPlan plan(PgTarget target, ImportOptions o, ImportListener listener) {
+    return new ImportRun(target, o, safe(listener), System.in, true).dryRun();
+  }
+
   private static ImportListener safe(ImportListener l) {
     ImportListener inner = l == null ? ImportListener.none() : l;
     return new ImportListener() {

@@ -103,15 +103,18 @@ final class StdinInput implements AutoCloseable {
 
   /**
    * Starts reading the rest, each piece asked of the ledger (when it has rows for the table)
-   * before it is handed out; with {@code force}, its ledger row is deleted instead.
+   * before it is handed out; with {@code force}, its ledger row is deleted instead. The header,
+   * when there is one, is mapped to the table's columns only with {@code mapHeader} (without a
+   * column list); else it is only skipped.
    *
    * @throws SQLException when the ledger cannot be reached
    * @throws IOException when the first piece cannot be read again for its header
    */
   void start(PgTarget target, Sql.TableInfo table, boolean ledgerHasRows, boolean force,
-      boolean header, Consumer<String> messages) throws SQLException, IOException {
+      boolean header, boolean mapHeader, Consumer<String> messages)
+      throws SQLException, IOException {
     List<String> cols = null;
-    if (header) {
+    if (header && mapHeader) {
       List<String> names = Headers.firstRecord(first, dialect, charset);
       cols = names == null ? null
           : Headers.map(names, table.columns(), table.name(), StdinSplit.NAME);

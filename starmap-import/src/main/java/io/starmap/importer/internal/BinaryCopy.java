@@ -34,11 +34,13 @@ final class BinaryCopy {
       this.columns = columns;
       List<String> types = new ArrayList<>();
       for (String c : columns) {
-        types.add(t.task.tableColumns().stream().filter(t -> t.name().equals(c)).findFirst()
-            .orElseThrow().type());
+        // a skipped field ("") has no type: read past, not encoded
+        types.add(c.isEmpty() ? null : t.task.tableColumns().stream()
+            .filter(t -> t.name().equals(c)).findFirst().orElseThrow().type());
       }
       this.rows = new BinaryRows(types, t.dialect, out);
-      this.in = t.copyManager.copyIn(Sql.copy(t.task.table(), columns, "(FORMAT binary)"));
+      this.in = t.copyManager.copyIn(Sql.copy(t.task.table(), TaskLoad.loadedColumns(columns),
+          "(FORMAT binary)"));
       out.bytes(PgBinaryWriter.HEADER, 0, PgBinaryWriter.HEADER.length);
     }
   }

@@ -37,8 +37,10 @@ final class BinaryRows {
     return PgBinaryWriter.kind(type) != null;
   }
 
+  /** The encoder of each field; null for a field that is skipped (not loaded). */
   private final PgBinaryWriter.Kind[] kinds;
   private final int columns;
+  private final int loaded;
   private final byte delimiter;
   private final byte quote;
   private final int escape;
@@ -54,12 +56,22 @@ final class BinaryRows {
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
 
+  /**
+   * An encoder of records with one field per type, in order.
+   *
+   * @param types the column type of each field, or null for a field that is read but not loaded
+   */
   BinaryRows(List<String> types, Dialect d, PgBinaryWriter.Out out) {
     this.kinds = new PgBinaryWriter.Kind[types.size()];
+    int n = 0;
     for (int i = 0; i < kinds.length; i++) {
-      kinds[i] = PgBinaryWriter.kind(types.get(i));
+      if (types.get(i) != null) {
+        kinds[i] = PgBinaryWriter.kind(types.get(i));
+        n++;
+      }
     }
     this.columns = kinds.length;
+    this.loaded = n;
     this.delimiter = d.delimiter();
     this.quote = d.quote();
     this.escape = d.effectiveEscape();
@@ -120,7 +132,7 @@ final class BinaryRows {
    * method with the field loop inside: a call per field measured about 3% slower.
    */
   private int record(byte[] b, int p, int to) throws Unsupported {
-    final int tupleStart = writer.startTuple(columns);
+    final int tupleStart = writer.startTuple(loaded);
     for (int col = 0; col < columns; col++) {
       if (p >= to) {
         writer.rewind(tupleStart);
@@ -133,7 +145,9 @@ final class BinaryRows {
           writer.rewind(tupleStart);
           return -1;
         }
-        writer.encode(kinds[col], field, 0, fieldLen);
+        if (kinds[col] != null) {
+          writer.encode(kinds[col], field, 0, fieldLen);
+        }
       } else {
         end = fieldEnd(b, p, to);
         if (end >= to) {
@@ -144,9 +158,10 @@ final class BinaryRows {
           throw new Unsupported("a quote inside an unquoted field");
         }
         int len = end - p;
-        if (len == nullBytes.length && Arrays.equals(b, p, end, nullBytes, 0, len)) {
+        boolean skipped = kinds[col] == null; // read past, not loaded
+        if (!skipped && len == nullBytes.length && Arrays.equals(b, p, end, nullBytes, 0, len)) {
           writer.nullField();
-        } else {
+        } else if (!skipped) {
           writer.encode(kinds[col], b, p, len);
         }
       }

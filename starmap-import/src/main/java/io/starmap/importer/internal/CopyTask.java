@@ -21,11 +21,14 @@ import java.util.List;
  * @param calcId the calculation id for the ledger
  * @param connections per worker or shared
  * @param binary whether to try binary COPY first (the task falls back to CSV text by itself)
+ * @param fields the table column of each field in order, {@code ""} for a field not loaded;
+ *     empty when the header's names (or the table's order) map the fields
  */
 public record CopyTask(
     PgTarget target, String table, String ledgerName, String ledgerKey,
     List<Sql.Column> tableColumns, Dialect dialect, List<Piece> pieces, long maxErrors,
-    long calcId, Connections connections, boolean binary) implements Serializable {
+    long calcId, Connections connections, boolean binary, List<String> fields)
+    implements Serializable {
 
   /** Input bytes of the task. */
   public long bytes() {

@@ -38,8 +38,21 @@ public record Dialect(byte delimiter, byte quote, byte escape, String nullString
 
   /** The fields of one record (a header), unquoted; {@code bytes} holds the record. */
   public List<String> fields(byte[] bytes, int len, Charset cs) {
+    return split(bytes, len, cs, false);
+  }
+
+  /**
+   * The values of one record as COPY reads them: unquoted, and null for an unquoted field equal
+   * to the NULL marker (a quoted one is a string).
+   */
+  public List<String> values(byte[] bytes, int len, Charset cs) {
+    return split(bytes, len, cs, true);
+  }
+
+  private List<String> split(byte[] bytes, int len, Charset cs, boolean nulls) {
     List<String> out = new ArrayList<>();
     ByteArrayOutputStream cur = new ByteArrayOutputStream();
+    boolean quoted = false;
     boolean inQuote = false;
     int esc = effectiveEscape();
     int end = len;
@@ -63,14 +76,20 @@ public record Dialect(byte delimiter, byte quote, byte escape, String nullString
         }
       } else if (b == quote) {
         inQuote = true;
+        quoted = true;
       } else if (b == delimiter) {
-        out.add(cur.toString(cs));
+        out.add(value(cur.toString(cs), nulls && !quoted));
         cur.reset();
+        quoted = false;
       } else {
         cur.write(b);
       }
     }
-    out.add(cur.toString(cs));
+    out.add(value(cur.toString(cs), nulls && !quoted));
     return out;
+  }
+
+  private String value(String field, boolean mayBeNull) {
+    return mayBeNull && field.equals(nullString) ? null : field;
   }
 }

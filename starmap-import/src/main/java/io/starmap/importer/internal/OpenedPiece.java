@@ -62,7 +62,9 @@ final class OpenedPiece {
         skipPreamble(base);
       }
       dataStart = from + off - base;
-      if (columns == null) {
+      if (!t.task.fields().isEmpty()) {
+        columns = t.task.fields(); // the column list wins over any header
+      } else if (columns == null) {
         columns = t.tableColumnNames;
       }
       crlf = lineEnd(buf, off, len);
@@ -88,8 +90,10 @@ final class OpenedPiece {
         }
         end = len;
       }
-      List<String> names = t.dialect.fields(slice(buf, off, end), end - off, t.charset);
-      columns = Headers.map(names, t.task.tableColumns(), t.task.ledgerName(), piece.file());
+      if (t.task.fields().isEmpty()) {
+        List<String> names = t.dialect.fields(slice(buf, off, end), end - off, t.charset);
+        columns = Headers.map(names, t.task.tableColumns(), t.task.ledgerName(), piece.file());
+      }
       dataLine += hs.newlines();
       off = end;
     }

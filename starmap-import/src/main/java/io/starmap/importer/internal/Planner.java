@@ -54,10 +54,20 @@ public final class Planner {
    * @param pending when not null, big files whose hash is unknown are cut by a scan that runs
    *     while their first pieces load (only for executors in this JVM, where a task can wait for
    *     the file's hash in its run's {@link PendingHashes})
+   * @param fields the column list (a field's table column in order); when not empty, a header
+   *     is only skipped, its names not mapped
    */
   public record Settings(Dialect dialect, Charset charset, boolean header,
       List<Sql.Column> tableColumns, String tableName, int workers, long maxTaskBytes,
-      PendingHashes pending) {}
+      PendingHashes pending, List<String> fields) {
+    /** Settings without a column list: a header's names map the fields. */
+    public Settings(Dialect dialect, Charset charset, boolean header,
+        List<Sql.Column> tableColumns, String tableName, int workers, long maxTaskBytes,
+        PendingHashes pending) {
+      this(dialect, charset, header, tableColumns, tableName, workers, maxTaskBytes, pending,
+          List.of());
+    }
+  }
 
   /**
    * Plans the loading of {@code files}.
@@ -172,7 +182,7 @@ public final class Planner {
   }
 
   private static List<String> headerColumns(InputFile f, Settings s) throws IOException {
-    if (!s.header()) {
+    if (!s.header() || !s.fields().isEmpty()) {
       return null;
     }
     List<String> names = Headers.firstRecord(f, s.dialect(), s.charset());

@@ -70,8 +70,7 @@ public final class Sql {
     if (columns.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("the column definitions contain NUL");
     }
-    // the newline ends a trailing -- comment, so the closing parenthesis is always code
-    String sql = "CREATE TABLE IF NOT EXISTS " + qualified(table) + " (\n" + columns + "\n)";
+    String sql = createStatement(table, columns);
     BaseConnection pg = c.unwrap(BaseConnection.class);
     List<NativeQuery> pieces = Parser.parseJdbcSql(sql, pg.getStandardConformingStrings(), false,
         true, false, false);
@@ -90,6 +89,18 @@ public final class Sql {
     } finally {
       qe.setPreferQueryMode(mode);
     }
+  }
+
+  /**
+   * The statement that {@link #createTable} runs, as a dry run shows it.
+   *
+   * @param table the table as given ({@code name} or {@code schema.name})
+   * @param columns the column definitions
+   * @return {@code CREATE TABLE IF NOT EXISTS "name" (columns)}
+   */
+  public static String createStatement(String table, String columns) {
+    // the newline ends a trailing -- comment, so the closing parenthesis is always code
+    return "CREATE TABLE IF NOT EXISTS " + qualified(table) + " (\n" + columns + "\n)";
   }
 
   /**

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
@@ -108,9 +109,23 @@ final class TaskLoad {
         rejected));
   }
 
-  /** The text COPY statement for these columns. */
+  /** The text COPY statement for these columns ({@code ""}: a skipped field, not named). */
   String copySql(List<String> columns) {
-    return Sql.copy(task.table(), columns, dialect.copyOptions());
+    return Sql.copy(task.table(), loadedColumns(columns), dialect.copyOptions());
+  }
+
+  /** The columns a COPY names: a field's column, without the fields that are skipped. */
+  static List<String> loadedColumns(List<String> fields) {
+    return fields.stream().filter(c -> !c.isEmpty()).toList();
+  }
+
+  /**
+   * Starts a text COPY of records whose fields go to {@code columns} in order; when some are
+   * skipped ({@code ""}), their bytes are dropped on the way ({@link SkippingCopyIn}).
+   */
+  CopyIn textCopyIn(List<String> columns) throws SQLException {
+    CopyIn in = copyManager.copyIn(copySql(columns));
+    return SkippingCopyIn.needed(columns) ? new SkippingCopyIn(in, columns, dialect) : in;
   }
 
   /** Ends the measurement of a batch of small pieces being gathered, if one is open. */

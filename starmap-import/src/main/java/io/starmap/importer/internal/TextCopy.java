@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
 
 /**
  * Text COPY of a task's pieces: the raw CSV bytes go to {@code COPY ... FROM STDIN} (the server
@@ -41,11 +40,10 @@ final class TextCopy {
     final CopyIn in;
     final List<OpenedPiece> pieces = new ArrayList<>();
 
-    Segment(CopyManager copyManager, String sql, List<String> columns, Boolean crlf)
-        throws SQLException {
+    Segment(TaskLoad t, List<String> columns, Boolean crlf) throws SQLException {
       this.columns = columns;
       this.crlf = crlf;
-      this.in = copyManager.copyIn(sql);
+      this.in = t.textCopyIn(columns);
     }
 
     boolean accepts(OpenedPiece o) {
@@ -94,7 +92,7 @@ final class TextCopy {
         }
         if (seg == null) {
           t.gathered(); // starting a COPY is not reading
-          seg = new Segment(t.copyManager, t.copySql(o.columns), o.columns, o.crlf);
+          seg = new Segment(t, o.columns, o.crlf);
           pendingFrom = o.off;
           pendingTo = o.off;
         } else if (seg.crlf == null) {

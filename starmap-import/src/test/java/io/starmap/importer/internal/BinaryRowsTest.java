@@ -118,6 +118,24 @@ class BinaryRowsTest {
   }
 
   @Test
+  void skippedFieldsAreReadPastNotEncodedHoweverTheInputIsCut() throws Exception {
+    String csv = "\"x,\"\"y\nz\",1,a,\n,2,\"b\",skip\r\n";
+    List<String> types = java.util.Arrays.asList(null, "integer", "text", null);
+    byte[] b = csv.getBytes(StandardCharsets.UTF_8);
+    Encoded reference = encode(types, CSV, b, b.length + 1, b.length + 2);
+    List<List<byte[]>> t = reference.tuples();
+    assertThat(t).hasSize(2);
+    assertThat(t.get(0)).hasSize(2);
+    assertThat(ByteBuffer.wrap(t.get(0).get(0)).getInt()).isEqualTo(1);
+    assertThat(new String(t.get(0).get(1), StandardCharsets.UTF_8)).isEqualTo("a");
+    assertThat(ByteBuffer.wrap(t.get(1).get(0)).getInt()).isEqualTo(2);
+    for (int chunk : new int[] {1, 2, 5, 13}) {
+      assertThat(encode(types, CSV, b, chunk, 64).bytes()).isEqualTo(reference.bytes());
+    }
+    assertThatThrownBy(() -> whole(types, "s,1,a\n")).hasMessage("fewer fields than columns");
+  }
+
+  @Test
   void aLastRecordWithoutNewlineCounts() throws Exception {
     Encoded e = whole(List.of("text", "integer"), "a,1\nb,2");
     assertThat(e.records()).isEqualTo(2);
