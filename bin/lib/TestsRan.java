@@ -31,8 +31,8 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code java bin/lib/TestsRan.java ROOT [--since FILE] [--partial] [--unit-only]}; with
  * {@code --partial} only modules in which some test ran are checked (a build of some modules only);
- * with {@code --unit-only} (bin/test --fast) the integration tests, {@code *IT}, are not expected to
- * have run.
+ * with {@code --unit-only} (bin/test --fast) the integration tests, {@code *IT}, are not expected
+ * to have run.
  */
 public final class TestsRan {
   /** The name endings that surefire selects: keep in step with the includes of the parent pom. */

@@ -72,7 +72,7 @@ public final class UnitTestsStartNothing {
     }
   }
 
-  /** The files of {@code dir} (none when it does not exist) ending in {@code end}, newer than since. */
+  /** The files of {@code dir} (none if there is no dir) ending in {@code end}, newer than since. */
   private static List<Path> listNewer(Path dir, String end, FileTime since) throws IOException {
     if (!Files.isDirectory(dir)) {
       return List.of();

@@ -89,7 +89,8 @@ final class MarkdownShell {
       List<String> body = new ArrayList<>();
       for (i++; i < lines.size() && !lines.get(i).strip().startsWith("```"); i++) {
         String l = lines.get(i);
-        body.add(l.length() >= indent && l.substring(0, indent).isBlank() ? l.substring(indent) : l);
+        boolean indented = l.length() >= indent && l.substring(0, indent).isBlank();
+        body.add(indented ? l.substring(indent) : l);
       }
       if (i == lines.size()) {
         throw new IllegalStateException(file + ":" + (open + 1) + ": a shell block never closed");

@@ -44,7 +44,8 @@ class MarkdownShellBlocksIT {
   static void aCheckoutAndAHome() throws Exception {
     Path root = MarkdownJavaBlocksTest.root();
     Path jars = root.resolve("starmap-cli/target");
-    assertThat(jars.resolve("lib")).as("the CLI packaged by this build (mvn package)").isDirectory();
+    assertThat(jars.resolve("lib")).as("the CLI packaged by this build (mvn package)")
+        .isDirectory();
     Path stamp = jars.resolve(".starmap-built");
     if (!Files.exists(stamp)) {
       Files.createFile(stamp); // the jars are this build's: bin/starmap need not build them again
@@ -152,8 +153,9 @@ class MarkdownShellBlocksIT {
   private static Run run(String script) throws Exception {
     ProcessBuilder pb = new ProcessBuilder("bash", "-e", "-o", "pipefail", "-c", script)
         .directory(work.toFile()).redirectErrorStream(true);
-    pb.environment().keySet()
-        .removeIf(k -> k.startsWith("STARMAP_") || k.startsWith("PG") || k.equals("JAVA_TOOL_OPTIONS"));
+    // The reader's shell has no database, cluster or JVM options of this test run's.
+    pb.environment().keySet().removeIf(k -> k.startsWith("STARMAP_") || k.startsWith("PG")
+        || k.equals("JAVA_TOOL_OPTIONS"));
     pb.environment().putAll(env);
     Path out = Files.createTempFile(dir, "out", ".txt");
     Process p = pb.redirectOutput(out.toFile()).start();

@@ -17,15 +17,16 @@ import org.junit.platform.launcher.TestPlan;
 
 /**
  * Writes down which test class started which process (PostgreSQL, a worker JVM, a browser, a
- * tool), for bin/lib/TestsRan.java to hold the kinds of test apart: a unit test ({@code *Test},
- * {@code *Properties}) starts none, an integration test ({@code *IT}) may. Checking what the tests
- * do, rather than trusting their names, keeps the split true as tests are added.
+ * tool), for bin/lib/UnitTestsStartNothing.java to hold the kinds of test apart: a unit test
+ * ({@code *Test}, {@code *Properties}) starts none, an integration test ({@code *IT}) may. Checking
+ * what the tests do, rather than trusting their names, keeps the split true as tests are added.
  *
- * <p>Registered for every test JVM through {@code META-INF/services} in starmap-core's test jar. The
- * JDK's JFR event {@code jdk.ProcessStart} sees every process that the JVM starts, from any thread;
- * each is attributed to the top-level test class running at that moment (the classes of a JVM run
- * one after the other). Written to {@code target/process-starts/PID.tsv} of the module under test:
- * one line per process, the class, a tab, the command.
+ * <p>Registered for every test JVM through {@code META-INF/services} in starmap-core's test jar.
+ * The JDK's JFR event {@code jdk.ProcessStart} sees every process that the JVM starts, from any
+ * thread; each is attributed to the top-level test class that started last before it (the classes
+ * of a JVM run one after the other), so Flight Recorder is initialized in every test JVM. Written
+ * to {@code target/process-starts/PID.tsv} of the module under test: one line per process, the
+ * class, a tab, the command (its first 200 characters).
  */
 public final class ProcessStartWatch implements TestExecutionListener {
   private record Started(Instant at, String command) {}
