@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The end of bin/test's output: one line per kind of test class (JUnit tests {@code *Test},
+ * The end of bin/test's output: one line per kind of test class (unit tests {@code *Test},
  * integration tests {@code *IT}, jqwik properties {@code *Properties}) with how many ran, passed,
  * failed and were skipped, and their time, from this build's surefire and failsafe reports; then
  * every skipped test with the reason it gave.
@@ -22,7 +22,11 @@ import java.util.stream.Stream;
  * test fails the build unless {@code bin/lib/tests-skipped.txt} lists it with its reason: a test
  * that skips because a tool is missing must not pass unnoticed where the tool should be.
  *
- * <p>Usage: {@code java bin/lib/TestSummary.java ROOT --since FILE [--no-unlisted-skips]}.
+ * <p>With {@code --unit-only} (bin/test --fast), the line of the integration tests says that they
+ * were not run.
+ *
+ * <p>Usage: {@code java bin/lib/TestSummary.java ROOT --since FILE [--no-unlisted-skips]
+ * [--unit-only]}.
  */
 public final class TestSummary {
   private static final Pattern CASE = Pattern.compile(
@@ -47,10 +51,12 @@ public final class TestSummary {
     Path root = Path.of(args[0]);
     FileTime since = FileTime.fromMillis(0);
     boolean strict = false;
+    boolean unitOnly = false;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--since" -> since = Files.getLastModifiedTime(Path.of(args[++i]));
         case "--no-unlisted-skips" -> strict = true;
+        case "--unit-only" -> unitOnly = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -84,6 +90,11 @@ public final class TestSummary {
     }
     for (Map.Entry<String, Totals> e : kinds.entrySet()) {
       Totals t = e.getValue();
+      if (unitOnly && e.getKey().equals("IT")) {
+        System.err.printf("bin/test: %-10s not run (bin/test --fast runs the unit tests only)%n",
+            "*IT");
+        continue;
+      }
       System.err.printf(Locale.ROOT, "bin/test: %-10s %3d classes, %4d tests: %4d passed, %d failed,"
           + " %d skipped, %.0f s%n", "*" + e.getKey(), t.classes.size(), t.tests,
           t.tests - t.failed - t.skipped, t.failed, t.skipped, t.seconds);

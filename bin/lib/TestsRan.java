@@ -29,8 +29,10 @@ import java.util.stream.Stream;
  * with its top-level class. A class skipped on purpose is listed in {@code bin/lib/tests-not-run.txt}
  * with its reason; a listed class that ran, or no longer exists, fails the check too.
  *
- * <p>Usage: {@code java bin/lib/TestsRan.java ROOT [--since FILE] [--partial]}; with {@code
- * --partial} only modules in which some test ran are checked (a build of some modules only).
+ * <p>Usage: {@code java bin/lib/TestsRan.java ROOT [--since FILE] [--partial] [--unit-only]}; with
+ * {@code --partial} only modules in which some test ran are checked (a build of some modules only);
+ * with {@code --unit-only} (bin/test --fast) the integration tests, {@code *IT}, are not expected
+ * to have run.
  */
 public final class TestsRan {
   /** The name endings that surefire selects: keep in step with the includes of the parent pom. */
@@ -77,10 +79,12 @@ public final class TestsRan {
     Path root = Path.of(args[0]);
     FileTime since = FileTime.fromMillis(0);
     boolean partial = false;
+    boolean unitOnly = false;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--since" -> since = Files.getLastModifiedTime(Path.of(args[++i]));
         case "--partial" -> partial = true;
+        case "--unit-only" -> unitOnly = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -100,7 +104,7 @@ public final class TestsRan {
       ran.values().removeIf(Set::isEmpty); // modules this build did not test
     }
     List<String> problems =
-        check(classes, ran, exclusions(root.resolve("bin/lib/tests-not-run.txt")));
+        check(classes, ran, exclusions(root.resolve("bin/lib/tests-not-run.txt")), unitOnly);
     if (!problems.isEmpty()) {
       System.err.println("bin/test: test classes did not run (one skipped on purpose goes in"
           + " bin/lib/tests-not-run.txt, with its reason):");
@@ -111,10 +115,11 @@ public final class TestsRan {
 
   /**
    * The problems found in the modules of {@code ran} (module to the classes its reports name),
-   * after printing how many test classes of each ran.
+   * after printing how many test classes of each ran; with {@code unitOnly}, the integration tests
+   * that did not run are counted apart, not as problems.
    */
   static List<String> check(Map<String, ClassInfo> classes, Map<String, Set<String>> ran,
-      Map<String, String> excluded) {
+      Map<String, String> excluded, boolean unitOnly) {
     Set<String> allRan = new HashSet<>();
     ran.values().forEach(allRan::addAll);
     List<String> problems = new ArrayList<>();
@@ -125,7 +130,11 @@ public final class TestsRan {
       if (why == null) {
         continue;
       }
-      int[] n = counts.computeIfAbsent(c.module(), m -> new int[2]);
+      int[] n = counts.computeIfAbsent(c.module(), m -> new int[3]);
+      if (unitOnly && !why.isEmpty() && isIntegration(c)) {
+        n[2]++;
+        continue;
+      }
       n[0]++;
       boolean listed = excluded.remove(c.module() + " " + c.name()) != null;
       if (why.isEmpty()) {
@@ -140,8 +149,8 @@ public final class TestsRan {
     excluded.keySet().stream().filter(k -> ran.containsKey(k.split(" ")[0]))
         .forEach(k -> problems.add(k.replace(" ", ": ")
             + " is listed in bin/lib/tests-not-run.txt but is not a test class any more"));
-    counts.forEach((m, n) -> System.err.printf("bin/test: %s: %d of %d test classes ran%n", m,
-        n[1], n[0]));
+    counts.forEach((m, n) -> System.err.printf("bin/test: %s: %d of %d test classes ran%s%n", m,
+        n[1], n[0], n[2] == 0 ? "" : "; " + n[2] + " integration test classes (*IT) not run"));
     return problems;
   }
 
@@ -175,6 +184,11 @@ public final class TestsRan {
     }
     return tests ? "no report of it in target/surefire-reports from this build"
         : "its name makes it a test class, but it has no test methods";
+  }
+
+  /** An integration test: its top-level class's name ends in IT (the parent pom's rule). */
+  static boolean isIntegration(ClassInfo c) {
+    return c.topLevel().endsWith("IT");
   }
 
   private static boolean hasTests(ClassInfo c, Map<String, ClassInfo> classes) {

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * A separate process for {@link AbortTest}: records a calculation whose tasks after the first
+ * A separate process for {@link AbortIT}: records a calculation whose tasks after the first
  * few block, and prints its id once some tasks are recorded.
  */
 public final class AbortTarget {

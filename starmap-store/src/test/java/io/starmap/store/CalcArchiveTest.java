@@ -22,7 +22,7 @@ class CalcArchiveTest {
 
   private long recordOne(CalculationStore store, String description) {
     try (Calculation calc = store.start("test", description, Map.of("workers", "2"))) {
-      CalculationTest.squares(calc).reduce(java.util.stream.LongStream.range(0, 20).boxed()
+      CalculationIT.squares(calc).reduce(java.util.stream.LongStream.range(0, 20).boxed()
           .toList(), 0L, Long::sum);
       calc.put("results/summary", H5Table.builder().column("n", 20L).build());
       calc.complete();

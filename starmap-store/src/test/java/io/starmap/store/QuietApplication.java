@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A user's application in a JVM of its own: records a calculation with a datastore, prints its id.
- * Run by {@link QuietApplicationTest} with the class path a consumer of the store gets.
+ * Run by {@link QuietApplicationIT} with the class path a consumer of the store gets.
  */
 public final class QuietApplication {
   private QuietApplication() {}

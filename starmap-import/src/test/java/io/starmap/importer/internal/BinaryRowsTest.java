@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The client-side binary encoder: the same bytes however the input is cut into buffers, and
  * values equal to what the server's text input functions make of the same text (the server-side
- * comparison is in {@code BinaryCopyTest}).
+ * comparison is in {@code BinaryCopyIT}).
  */
 class BinaryRowsTest {
   private static final Dialect CSV = new Dialect((byte) ',', (byte) '"', (byte) '"', "", "UTF8");

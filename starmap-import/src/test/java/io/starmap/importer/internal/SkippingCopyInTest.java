@@ -14,7 +14,7 @@ import org.postgresql.util.ByteStreamWriter;
 /**
  * The text COPY filter of a column list that skips fields: kept fields' bytes as they are, the
  * same output however the input is cut into chunks (the server-side loads are in {@code
- * ColumnListTest}).
+ * ColumnListIT}).
  */
 class SkippingCopyInTest {
   private static final Dialect CSV = new Dialect((byte) ',', (byte) '"', (byte) '"', "", "UTF8");

@@ -1,0 +1,107 @@
+package io.starmap.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.starmap.importer.testing.PostgresExtension;
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code starmap bench import --quick} end to end on the embedded PostgreSQL: the importer in a
+ * separate JVM, psql streams and the talk's scripts. Checks the rows of the table, not timings.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class BenchImportCommandIT {
+  @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+
+  @TempDir Path tmp;
+
+  @Test
+  void quickBenchMeasuresEveryCaseOfEveryShape() throws Exception {
+    assumeTrue(onPath("psql"), "psql is not installed");
+    assumeTrue(StarmapCommand.commandLine().getSubcommands().containsKey("import"),
+        "the import command has not landed");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = StarmapCommand.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    Path md = tmp.resolve("docs/bench.md");
+
+    int rc = cl.execute("bench", "import", "--quick", "--db", PG.database().url().psqlUrl(),
+        "--dir", tmp.resolve("bench").toString(), "--home", tmp.resolve("home").toString(),
+        "--exercise", "one worker=--workers 1", "--markdown", md.toString(), "--format", "csv");
+
+    assertThat(rc).as(err.toString()).isZero();
+    // its logs and scripts, which may be in STARMAP_HOME, are the user's only
+    for (String sub : new String[] {"logs", "scripts"}) {
+      try (var files = java.nio.file.Files.walk(tmp.resolve("bench").resolve(sub))) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          String mode = java.nio.file.attribute.PosixFilePermissions.toString(
+              java.nio.file.Files.getPosixFilePermissions(f));
+          assertThat(mode).as(f.toString())
+              .isEqualTo(java.nio.file.Files.isDirectory(f) ? "rwx------" : "rw-------");
+        }
+      }
+    }
+    List<String> lines = new ArrayList<>(Arrays.asList(out.toString().strip().split("\n")));
+    assertThat(lines.remove(0)).isEqualTo("shape,group,case,files,rows,runs,best s,median s,"
+        + "rows/s,x best psql,x psql median,target,verdict");
+    List<String> cases = lines.stream().map(l -> String.join(",",
+        Arrays.asList(l.split(",")).subList(0, 3))).toList();
+    assertThat(cases).containsExactlyInAnyOrder(
+        "default,starmap import,default",
+        "default,exercise,one worker",
+        "default,psql streams,\\copy per file x1",
+        "default,psql streams,cat | COPY FROM STDIN x1",
+        "default,psql streams,\\copy per file x2",
+        "default,psql streams,cat | COPY FROM STDIN x2",
+        "default,talk scripts,one psql per file x1",
+        "default,talk scripts,one psql per file x2",
+        "split,starmap import,default",
+        "split,psql streams,\\copy per file x1",
+        "split,psql streams,cat | COPY FROM STDIN x1",
+        "split,psql streams,\\copy per file x2",
+        "split,psql streams,cat | COPY FROM STDIN x2",
+        "split,talk scripts,one psql per file x1",
+        "split,talk scripts,one psql per file x2",
+        "single,starmap import,default",
+        "single,psql streams,\\copy per file x1",
+        "single,psql streams,cat | COPY FROM STDIN x1",
+        "single,psql streams,cat | COPY FROM STDIN x2",
+        "single,talk scripts,one psql per file x1");
+    for (String l : lines) {
+      assertThat(l).as("every case ran once with 1200 rows").contains(",1200,1,")
+          .doesNotContain("failed");
+    }
+    assertThat(lines).filteredOn(l -> l.contains(",starmap import,"))
+        .allMatch(l -> l.endsWith(",ok") || l.endsWith(",missed"));
+    String markdown = Files.readString(md);
+    assertThat(markdown).contains("| shape | group | case |", "| PostgreSQL server | PostgreSQL",
+        "| psql | psql (PostgreSQL)", "starmap bench import --quick --db URL");
+    assertThat(markdown.lines().filter(l -> l.startsWith("| default |")
+        || l.startsWith("| split |") || l.startsWith("| single |"))).hasSize(lines.size());
+  }
+
+  private static boolean onPath(String program) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
