@@ -47,8 +47,11 @@ final class ImportRun {
   private final long t0 = System.nanoTime();
   private final String executor;
   private final int workers;
-  private final Dialect dialect;
   private final Charset charset;
+  /** The input's dialect, sniffed where the options leave it open: known once prepared. */
+  private Dialect dialect;
+  /** The sniffed dialect and inferred columns: known once prepared. */
+  private InputShape shape;
 
   /** What the prepare stage found: the table, whether files have a header, the ledger's part. */
   record Prepared(String tableName, List<Sql.Column> columns, String ledgerKey, boolean header,
@@ -61,18 +64,7 @@ final class ImportRun {
     this.listener = listener;
     this.executor = o.executor() != null ? o.executor() : Importer.DEFAULT_EXECUTOR;
     this.workers = o.workers() > 0 ? o.workers() : Importer.defaultWorkers();
-    this.dialect = dialect(o);
     this.charset = PgEncoding.charset(o.encoding());
-  }
-
-  /** The dialect of the input; characters left to sniff take the CSV defaults. */
-  private static Dialect dialect(ImportOptions o) {
-    char delimiter = o.delimiter() == ImportOptions.SNIFF ? ',' : o.delimiter();
-    char quote = o.quote() == ImportOptions.SNIFF ? '"' : o.quote();
-    char escape = o.escape() == ImportOptions.SNIFF ? quote : o.escape();
-    OptionChecks.dialect(delimiter, quote, escape, o.nullString());
-    return new Dialect((byte) delimiter, (byte) quote, (byte) escape, o.nullString(),
-        o.encoding());
   }
 
   ImportReport run() {
@@ -101,14 +93,17 @@ final class ImportRun {
     try (Connection c = connect(expanding)) {
       List<InputFile> files = expanded(expanding);
       // one round trip for the table and the ledger's existence, a second for the ledger's rows
-      Sql.TableInfo table = table(c);
+      Sql.TableInfo existing = Sql.tableInfo(c, o.table());
+      shape = InputShape.of(o, files, existing, listener::onMessage);
+      dialect = shape.dialect();
+      Sql.TableInfo table = existing != null ? existing : create(c);
       boolean ledgerHasRows = false;
       if (!table.ledgerExists()) {
         Ledger.ensure(c);
       } else {
         ledgerHasRows = Ledger.hasRows(c, table.ledgerKey());
       }
-      boolean header = HeaderDetection.resolve(c, o.header(), o.nullString(), files, dialect,
+      boolean header = HeaderDetection.resolve(c, shape.header(o.header()), o.nullString(), files, dialect,
           charset, table.columns(), listener::onMessage);
       Map<InputFile, String> hashes = Map.of();
       Map<String, List<Ledger.Range>> loaded = Map.of();
@@ -136,29 +131,27 @@ final class ImportRun {
     }
   }
 
-  /** The target table, created first when it is missing and the options define it. */
-  private Sql.TableInfo table(Connection c) throws SQLException {
-    Sql.TableInfo table = Sql.tableInfo(c, o.table());
-    if (table != null) {
-      return table;
-    }
-    if (o.create() == null) {
+  /** The missing target table, created when the options define it or ask to infer it. */
+  private Sql.TableInfo create(Connection c) throws SQLException {
+    String columns = shape.schema() != null ? shape.schema().columnDefinitions() : o.create();
+    if (columns == null) {
       throw new ImportException(ImportException.Kind.TABLE_MISSING, "table " + o.table()
           + " does not exist in " + target.redacted() + " and no column definitions were"
           + " given to create it", null);
     }
     try {
-      Sql.createTable(c, o.table(), o.create());
+      Sql.createTable(c, o.table(), columns);
     } catch (SQLException | IllegalArgumentException e) {
       throw new ImportException("cannot create table " + o.table() + " from the column"
-          + " definitions (" + o.create() + "): " + e.getMessage(), e);
+          + " definitions (" + columns + "): " + e.getMessage(), e);
     }
-    table = Sql.tableInfo(c, o.table());
+    Sql.TableInfo table = Sql.tableInfo(c, o.table());
     if (table == null) {
-      throw new ImportException("the column definitions (" + o.create() + ") did not"
+      throw new ImportException("the column definitions (" + columns + ") did not"
           + " create table " + o.table());
     }
-    listener.onMessage("created table " + table.name() + " (" + o.create() + ")");
+    listener.onMessage(shape.schema() != null ? shape.createdMessage(table.name())
+        : "created table " + table.name() + " (" + o.create() + ")");
     return table;
   }
 
@@ -215,7 +208,8 @@ final class ImportRun {
         plan.rowsSkipped() + t.rowsSkipped, t.bytes, plan.bytesSkipped(), System.nanoTime() - t0,
         done.executor(), done.workers(), p.header(), o.calcId(), done.rejectsPath());
     if (done.failure() != null) {
-      throw done.failure().withReport(report);
+      throw InferredTypeMismatch.explain(done.failure(), shape.schema(), p.tableName())
+          .withReport(report);
     }
     if (!report.accountingBalances()) {
       throw new ImportException("row accounting mismatch: read " + report.rowsRead()

@@ -69,10 +69,11 @@ public final class Importer {
    *     ImportException#kind()} what kind of failure it is)
    */
   public static ImportReport run(PgTarget target, ImportOptions o, ImportListener listener) {
-    return new ImportRun(target, o, safe(listener)).run();
+    return new ImportRun(target, o, safe(listener, o.recorder())).run();
   }
 
-  private static ImportListener safe(ImportListener l) {
+  /** The listener, whose failures are ignored, with each message logged to the recorder too. */
+  private static ImportListener safe(ImportListener l, io.starmap.core.Recorder recorder) {
     ImportListener inner = l == null ? ImportListener.none() : l;
     return new ImportListener() {
       @Override
@@ -86,6 +87,11 @@ public final class Importer {
 
       @Override
       public void onMessage(String m) {
+        try {
+          recorder.log(System.Logger.Level.INFO, m);
+        } catch (RuntimeException e) {
+          // a recorder's failure is its own to report
+        }
         try {
           inner.onMessage(m);
         } catch (RuntimeException e) {

@@ -38,15 +38,20 @@ public record Dialect(byte delimiter, byte quote, byte escape, String nullString
 
   /** The fields of one record (a header), unquoted; {@code bytes} holds the record. */
   public List<String> fields(byte[] bytes, int len, Charset cs) {
+    return fields(bytes, 0, len, cs);
+  }
+
+  /** The fields of the record in {@code bytes[from, to)}, unquoted. */
+  public List<String> fields(byte[] bytes, int from, int to, Charset cs) {
     List<String> out = new ArrayList<>();
     ByteArrayOutputStream cur = new ByteArrayOutputStream();
     boolean inQuote = false;
     int esc = effectiveEscape();
-    int end = len;
-    while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
+    int end = to;
+    while (end > from && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
       end--;
     }
-    for (int i = 0; i < end; i++) {
+    for (int i = from; i < end; i++) {
       byte b = bytes[i];
       if (inQuote) {
         if (esc >= 0 && b == esc && i + 1 < end && (bytes[i + 1] == quote || bytes[i + 1] == esc)) {
