@@ -6,7 +6,6 @@ import io.starmap.importer.internal.TypeInference.Type;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,10 +16,10 @@ import java.util.Map;
  * column1..N}), each column's type (the {@link TypeInference#join join} of its sampled values'
  * types, or the caller's override), and whether the files have a header.
  *
- * <p>With the header left to decide, the first sampled record is a header when its fields are
- * all different and none is empty, NULL or a value of a type other than text (a number, a date,
- * a boolean, a UUID): names, not values. So a file whose columns are all text is taken to have a
- * header; the caller can say otherwise.
+ * <p>With the header left to decide, the first sampled record is a header when it has as many
+ * fields as most records and none of them is the NULL marker or a value of a type other than text
+ * (a number, a date, a boolean, a UUID): names, not values (some may be blank). So a file whose
+ * columns are all text is taken to have a header; the caller can say otherwise.
  *
  * @param names the column names, in field order
  * @param inferred the inferred type of each column ({@link Type#NONE} for a column of NULLs)
@@ -143,23 +142,23 @@ public record InferredSchema(List<String> names, List<Type> inferred, List<Strin
     String value = null;
     for (String f : first) {
       Type t = TypeInference.of(f);
-      if (f.isBlank() || f.equals(nullString)) {
-        value = "an empty field";
-      } else if (t != Type.TEXT) {
+      if (!f.isEmpty() && f.equals(nullString)) {
+        value = "the NULL marker";
+      } else if (!f.isBlank() && t != Type.TEXT) {
         value = "\"" + f + "\", " + article(t.sql());
       }
       if (value != null) {
         break;
       }
     }
-    if (value == null && new HashSet<>(first).size() < first.size()) {
-      value = "a value given twice";
+    if (value == null && first.stream().allMatch(String::isBlank)) {
+      value = "no name";
     }
     if (value == null && first.size() != columns) {
       value = first.size() + " fields where most records have " + columns;
     }
-    messages.add(value == null ? "header: yes (the first record of " + file + " is all names,"
-        + " none empty or a value of another type than text)" : "header: no (the first record of "
+    messages.add(value == null ? "header: yes (the first record of " + file + " is all names:"
+        + " no value of another type than text)" : "header: no (the first record of "
         + file + " is data: it has " + value + ")");
     return value == null;
   }
