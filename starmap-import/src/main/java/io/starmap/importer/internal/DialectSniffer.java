@@ -11,9 +11,11 @@ import java.util.Locale;
  * records of every sampled file into the same number of fields, more than one (a tenth of the
  * records may differ: a bad row is the load's to report, not a reason to misread the file). Among
  * valid candidates, one whose field count is the table's wins, then the one under which most
- * records agree, then the one that finds most records, then the one with most fields, then {@code ,} before {@code ;}, tab, {@code |},
- * and {@code "} before {@code '}. Two delimiters that tie on all of these are ambiguous; the
- * sniff then falls back to {@code ,} and {@code "} and says so, as when no candidate is valid.
+ * records agree, then the one with most fields, then {@code ,} before {@code ;}, tab, {@code |},
+ * and {@code "} before {@code '} (which is taken only where it reads the records better: a
+ * {@code "} left open by a malformed record is the load's to report, at its line). Two
+ * delimiters that tie on all of these are ambiguous; the sniff then falls back to {@code ,} and
+ * {@code "} and says so, as when no candidate is valid.
  * Files whose own best candidates differ, with no candidate valid for all, are refused: loading
  * one dialect's reading of the other's bytes would load garbage.
  */
@@ -132,10 +134,6 @@ public final class DialectSniffer {
     int share = Long.compare(a.agreeing() * b.records(), b.agreeing() * a.records());
     if (share != 0) {
       return share;
-    }
-    // a quote that is not one runs records together: fewer of them
-    if (a.records() != b.records()) {
-      return Long.compare(a.records(), b.records());
     }
     if (a.fields() != b.fields()) {
       return Integer.compare(a.fields(), b.fields());

@@ -48,6 +48,22 @@ class DialectSnifferTest {
   }
 
   @Test
+  void aQuoteLeftOpenByABadRecordIsStillTheQuote() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i < 100; i++) {
+      sb.append(i).append(",ok,ok\n");
+    }
+    sb.append("100,\"never closed,x\n");
+    for (int i = 0; i < 1000; i++) {
+      sb.append("\"\"\"\"a,\"\"b\"\",c\n");
+    }
+    byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
+    DialectSniffer.Sniffed s = sniff(new Sample(List.of(new Sample.Chunk("q.csv", b, false)), 1));
+    assertThat(s.delimiter()).isEqualTo(',');
+    assertThat(s.quote()).isEqualTo('"');
+  }
+
+  @Test
   void aRecordThatIsCutOffAtTheEndOfTheSampleIsNotCounted() {
     byte[] b = "a;b\n1;2\n3;4;5;6".getBytes(StandardCharsets.UTF_8);
     Sample cut = new Sample(List.of(new Sample.Chunk("big.csv", b, false)), 1);
