@@ -17,17 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportInferCommandTest {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 
-  @TempDir Path home;
   @TempDir Path data;
+  @TempDir Path home;
   @RegisterExtension final TempHome useHome = TempHome.eachTest(() -> home);
 
   private static Cli.Result importing(String... args) {
-    String[] all = new String[args.length + 3];
-    all[0] = "import";
-    all[1] = "--db";
-    all[2] = PG.database().url().psqlUrl();
-    System.arraycopy(args, 0, all, 3, args.length);
-    return Cli.run(all);
+    return Cli.importInto(PG, args);
   }
 
   @Test

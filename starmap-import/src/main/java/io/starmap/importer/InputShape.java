@@ -16,17 +16,12 @@ import java.util.function.Consumer;
  * What the options leave to the input: the dialect characters not given (sniffed) and, for a
  * missing table to be created from inferred columns, its columns, both from one {@link Sample}
  * read only when something is left open.
+ *
+ * @param dialect the dialect of the input
+ * @param schema the inferred columns, or null when the table exists or has its definitions given
+ * @param sampledFiles how many files the sample read
  */
-final class InputShape {
-  private final Dialect dialect;
-  private final InferredSchema schema;
-  private final int sampledFiles;
-
-  private InputShape(Dialect dialect, InferredSchema schema, int sampledFiles) {
-    this.dialect = dialect;
-    this.schema = schema;
-    this.sampledFiles = sampledFiles;
-  }
+record InputShape(Dialect dialect, InferredSchema schema, int sampledFiles) {
 
   /**
    * The shape of {@code files} for an import into {@code existing} (null: no table yet).
@@ -66,16 +61,6 @@ final class InputShape {
       schema.messages().forEach(messages);
     }
     return new InputShape(d, schema, sample == null ? 0 : sample.chunks().size());
-  }
-
-  /** The dialect of the input. */
-  Dialect dialect() {
-    return dialect;
-  }
-
-  /** The inferred columns, or null when the table exists or has its definitions given. */
-  InferredSchema schema() {
-    return schema;
   }
 
   /**

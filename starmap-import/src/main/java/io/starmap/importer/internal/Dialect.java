@@ -43,8 +43,21 @@ public record Dialect(byte delimiter, byte quote, byte escape, String nullString
 
   /** The fields of the record in {@code bytes[from, to)}, unquoted. */
   public List<String> fields(byte[] bytes, int from, int to, Charset cs) {
+    return split(bytes, from, to, cs, false);
+  }
+
+  /**
+   * The values of the record in {@code bytes[from, to)} as COPY reads them: an unquoted field
+   * equal to the NULL marker is null; a quoted one is its text, even when that is the marker.
+   */
+  public List<String> values(byte[] bytes, int from, int to, Charset cs) {
+    return split(bytes, from, to, cs, true);
+  }
+
+  private List<String> split(byte[] bytes, int from, int to, Charset cs, boolean nulls) {
     List<String> out = new ArrayList<>();
     ByteArrayOutputStream cur = new ByteArrayOutputStream();
+    boolean quoted = false;
     boolean inQuote = false;
     int esc = effectiveEscape();
     int end = to;
@@ -68,14 +81,20 @@ public record Dialect(byte delimiter, byte quote, byte escape, String nullString
         }
       } else if (b == quote) {
         inQuote = true;
+        quoted = true;
       } else if (b == delimiter) {
-        out.add(cur.toString(cs));
+        out.add(value(cur.toString(cs), nulls && !quoted));
         cur.reset();
+        quoted = false;
       } else {
         cur.write(b);
       }
     }
-    out.add(cur.toString(cs));
+    out.add(value(cur.toString(cs), nulls && !quoted));
     return out;
+  }
+
+  private String value(String field, boolean mayBeNull) {
+    return mayBeNull && field.equals(nullString) ? null : field;
   }
 }

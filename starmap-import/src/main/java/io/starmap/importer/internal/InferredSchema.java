@@ -68,7 +68,7 @@ public record InferredSchema(List<String> names, List<Type> inferred, List<Strin
     for (List<List<String>> f : files) {
       // every file starts with a header, not only the first one
       for (int r = hasHeader ? 1 : 0; r < f.size(); r++) {
-        records += fold(types, f.get(r), d.nullString()) ? 1 : 0;
+        records += fold(types, f.get(r)) ? 1 : 0;
       }
     }
     List<String> names = names(hasHeader, first, columns, messages);
@@ -105,7 +105,7 @@ public record InferredSchema(List<String> names, List<Type> inferred, List<Strin
         }
         end = b.length;
       }
-      out.add(d.fields(b, from, end, cs));
+      out.add(d.values(b, from, end, cs));
       from = end;
     }
     return out;
@@ -124,13 +124,13 @@ public record InferredSchema(List<String> names, List<Type> inferred, List<Strin
   }
 
   /** Folds a record's values into the column types; false for a record of another width. */
-  private static boolean fold(Type[] types, List<String> record, String nullString) {
+  private static boolean fold(Type[] types, List<String> record) {
     if (record.size() != types.length) {
       return false;
     }
     for (int i = 0; i < types.length; i++) {
       String v = record.get(i);
-      if (!v.equals(nullString) && types[i] != Type.TEXT) {
+      if (v != null && types[i] != Type.TEXT) {
         types[i] = TypeInference.join(types[i], TypeInference.of(v));
       }
     }
@@ -141,17 +141,17 @@ public record InferredSchema(List<String> names, List<Type> inferred, List<Strin
       String file, List<String> messages) {
     String value = null;
     for (String f : first) {
-      Type t = TypeInference.of(f);
-      if (!f.isEmpty() && f.equals(nullString)) {
+      Type t = f == null || f.isBlank() ? Type.TEXT : TypeInference.of(f);
+      if (f == null && !nullString.isEmpty()) {
         value = "the NULL marker";
-      } else if (!f.isBlank() && t != Type.TEXT) {
+      } else if (t != Type.TEXT) {
         value = "\"" + f + "\", " + article(t.sql());
       }
       if (value != null) {
         break;
       }
     }
-    if (value == null && first.stream().allMatch(String::isBlank)) {
+    if (value == null && first.stream().allMatch(f -> f == null || f.isBlank())) {
       value = "no name";
     }
     if (value == null && first.size() != columns) {
@@ -172,7 +172,10 @@ public record InferredSchema(List<String> names, List<Type> inferred, List<Strin
     if (!header) {
       return ColumnNames.numbered(columns);
     }
-    List<String> given = new ArrayList<>(first.subList(0, Math.min(first.size(), columns)));
+    List<String> given = new ArrayList<>();
+    for (String f : first.subList(0, Math.min(first.size(), columns))) {
+      given.add(f == null ? "" : f);
+    }
     while (given.size() < columns) {
       given.add("");
     }
