@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -84,17 +85,21 @@ final class ImportRun {
   /** Prepares: lists the files, creates the table if asked, decides the header, asks the ledger. */
   private Prepared prepare() {
     // Listing tens of thousands of files takes as long as connecting: both at once.
+    Executor inBackground = r -> {
+      Thread t = new Thread(r, "starmap-import-files");
+      t.setDaemon(true);
+      t.start();
+    };
     CompletableFuture<List<InputFile>> expanding = CompletableFuture.supplyAsync(
-        () -> FileSet.expand(o.paths()), r -> {
-          Thread t = new Thread(r, "starmap-import-files");
-          t.setDaemon(true);
-          t.start();
-        });
+        () -> FileSet.expand(o.paths()), inBackground);
+    // and the sample read, sniffed and typed meanwhile, as if the table were missing
+    CompletableFuture<InputShape.Ahead> shaping = expanding.thenApplyAsync(
+        files -> InputShape.ahead(o, files), inBackground);
     try (Connection c = connect(expanding)) {
       List<InputFile> files = expanded(expanding);
       // one round trip for the table and the ledger's existence, a second for the ledger's rows
       Sql.TableInfo existing = Sql.tableInfo(c, o.table());
-      shape = InputShape.of(o, files, existing, listener::onMessage);
+      shape = InputShape.settle(o, expanded(shaping), existing, listener::onMessage);
       dialect = shape.dialect();
       Sql.TableInfo table = existing != null ? existing : create(c);
       boolean ledgerHasRows = false;
@@ -229,8 +234,8 @@ final class ImportRun {
     }
   }
 
-  /** The input files, or the error that listing them threw. */
-  private static List<InputFile> expanded(CompletableFuture<List<InputFile>> expanding) {
+  /** The input files (or their shape), or the error that listing (or sampling) them threw. */
+  private static <T> T expanded(CompletableFuture<T> expanding) {
     try {
       return expanding.join();
     } catch (CompletionException e) {

@@ -8,6 +8,8 @@ import io.starmap.importer.internal.PgEncoding;
 import io.starmap.importer.internal.Sample;
 import io.starmap.importer.internal.Sql;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -20,21 +22,60 @@ import java.util.function.Consumer;
  * @param dialect the dialect of the input
  * @param schema the inferred columns, or null when the table exists or has its definitions given
  * @param sampledFiles how many files the sample read
+ * @param fields the field count the sniff chose, 0 when it fell back or nothing was sniffed
  */
-record InputShape(Dialect dialect, InferredSchema schema, int sampledFiles) {
+record InputShape(Dialect dialect, InferredSchema schema, int sampledFiles, int fields) {
 
   /**
-   * The shape of {@code files} for an import into {@code existing} (null: no table yet).
+   * The shape worked out ahead, while the server is reached, as if the table were missing.
    *
-   * @param messages told of the dialect sniffed and of the columns inferred, with why
+   * @param sample the sample, or null when nothing is left open
+   * @param shape the shape, or null when working it out failed
+   * @param failure why it failed (an inferred table's error applies only when the table is
+   *     missing), or null
+   * @param messages what working it out told, to be told when it holds
    */
-  static InputShape of(ImportOptions o, List<InputFile> files, Sql.TableInfo existing,
-      Consumer<String> messages) throws IOException {
+  record Ahead(Sample sample, InputShape shape, RuntimeException failure, List<String> messages) {}
+
+  /** Reads the sample of {@code files} when something is left open, and works the shape out. */
+  static Ahead ahead(ImportOptions o, List<InputFile> files) {
     boolean utf8 = PgEncoding.pgName(o.encoding()).equals("UTF8");
-    boolean infer = existing == null && o.createInferred();
-    boolean sniff = o.delimiter() == ImportOptions.SNIFF || o.quote() == ImportOptions.SNIFF;
-    Sample sample = sniff || infer ? Sample.of(files, utf8) : null;
-    return of(o, sample, existing == null ? 0 : existing.columns().size(), infer, messages);
+    Sample sample;
+    try {
+      sample = sniffs(o) || o.createInferred() ? Sample.of(files, utf8) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> messages = new ArrayList<>();
+    try {
+      return new Ahead(sample, of(o, sample, 0, o.createInferred(), messages::add), null,
+          messages);
+    } catch (RuntimeException e) {
+      return new Ahead(sample, null, e, List.of());
+    }
+  }
+
+  /**
+   * The shape for the table as it is ({@code existing}, null when missing): the one worked out
+   * ahead when it holds, else worked out again for the table's columns.
+   */
+  static InputShape settle(ImportOptions o, Ahead ahead, Sql.TableInfo existing,
+      Consumer<String> messages) {
+    if (existing == null && ahead.failure() != null) {
+      throw ahead.failure();
+    }
+    // a sniff that chose the table's field count would choose the same knowing the table
+    boolean holds = existing == null || (ahead.shape() != null && ahead.shape().schema() == null
+        && (!sniffs(o) || ahead.shape().fields() == existing.columns().size()));
+    if (holds) {
+      ahead.messages().forEach(messages);
+      return ahead.shape();
+    }
+    return of(o, ahead.sample(), existing.columns().size(), false, messages);
+  }
+
+  private static boolean sniffs(ImportOptions o) {
+    return o.delimiter() == ImportOptions.SNIFF || o.quote() == ImportOptions.SNIFF;
   }
 
   /**
@@ -60,7 +101,7 @@ record InputShape(Dialect dialect, InferredSchema schema, int sampledFiles) {
           o.columnTypes());
       schema.messages().forEach(messages);
     }
-    return new InputShape(d, schema, sample == null ? 0 : sample.chunks().size());
+    return new InputShape(d, schema, sample == null ? 0 : sample.chunks().size(), s.fields());
   }
 
   /**

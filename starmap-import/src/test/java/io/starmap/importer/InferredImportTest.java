@@ -97,8 +97,9 @@ class InferredImportTest {
   void theStatementIsGivenBeforeRunningIt() throws IOException {
     Path p = file("s.csv", "a,b\n1,x\n");
     ImportOptions o = inferred("never_run", p).build();
-    InputShape shape = InputShape.of(o, List.of(new io.starmap.importer.internal.InputFile(
-        p.toString(), p, Files.size(p), false)), null, m -> {});
+    InputShape shape = InputShape.settle(o, InputShape.ahead(o, List.of(
+        new io.starmap.importer.internal.InputFile(p.toString(), p, Files.size(p), false))), null,
+        m -> {});
     assertThat(shape.createStatement(o.table()))
         .isEqualTo("CREATE TABLE \"never_run\" (\"a\" integer, \"b\" text)");
   }
@@ -202,6 +203,21 @@ class InferredImportTest {
             + " give the dialect, or import them separately");
     assertThat(TestPg.count(DB, "SELECT count(*) FROM pg_class WHERE relname = 'mixed'"))
         .isZero();
+  }
+
+  @Test
+  void anExistingTablesColumnCountPicksTheDelimiterAndItsTypesAreKept() throws IOException {
+    String table = PG.freshTable("left_part text, right_part text");
+    Path p = file("two.csv", "a;b,c;d\ne;f,g;h\n");
+    // alone, ';' would win with 3 fields; the table has 2; the inferred table is not made
+    ImportReport r = run(inferred(table, p).columnType("nothing", "int").build());
+    assertThat(r.rowsLoaded()).isEqualTo(2);
+    assertThat(TestPg.text(DB, "SELECT right_part FROM " + table + " WHERE left_part = 'e;f'"))
+        .isEqualTo("g;h");
+    assertThat(messages).contains("dialect: delimiter ',', quote '\"' (sniffed from 1 file,"
+        + " 2 records: 2 fields in every record)");
+    assertThat(messages).noneMatch(m -> m.startsWith("created table") || m.startsWith(
+        "dialect: delimiter ';'"));
   }
 
   @Test

@@ -28,8 +28,8 @@ public final class DialectSniffer {
   /** Quotes tried, in the order that breaks ties. */
   static final char[] QUOTES = {'"', '\''};
 
-  /** The most records of one file that the sniff reads. */
-  static final int MAX_RECORDS = 10_000;
+  /** The most records of one file that the sniff reads: enough to see a dialect, and cheap. */
+  static final int MAX_RECORDS = 2_000;
 
   /**
    * The dialect chosen and the one line that says why.
@@ -37,8 +37,10 @@ public final class DialectSniffer {
    * @param delimiter the delimiter chosen
    * @param quote the quote chosen
    * @param message what was chosen and why, for the user; null when nothing was left open
+   * @param fields the field count of the records under the chosen dialect, 0 when it was not
+   *     sniffed (given, or the fallback)
    */
-  public record Sniffed(char delimiter, char quote, String message) {}
+  public record Sniffed(char delimiter, char quote, String message, int fields) {}
 
   /** How one candidate splits one file's records. */
   private record Fit(int records, int fields, int agreeing) {
@@ -79,7 +81,7 @@ public final class DialectSniffer {
   public static Sniffed sniff(char delimiter, char quote, char escape, String nullString,
       Sample sample, int tableColumns) {
     if (delimiter != 0 && quote != 0) {
-      return new Sniffed(delimiter, quote, null);
+      return new Sniffed(delimiter, quote, null, 0);
     }
     char fallbackQuote = quote != 0 ? quote : delimiter == '"' ? '\'' : '"';
     char fallbackDelimiter = delimiter != 0 ? delimiter : quote == ',' ? ';' : ',';
@@ -122,7 +124,7 @@ public final class DialectSniffer {
         + show(best.delimiter()) + ", quote " + show(best.quote()) + " (sniffed from "
         + count(sample.chunks().size(), "file") + ", " + count(records, "record") + ": "
         + best.fields() + " fields" + (best.agreeing() == records ? " in every record"
-            : " in " + best.agreeing() + " of them") + ")");
+            : " in " + best.agreeing() + " of them") + ")", best.fields());
   }
 
   /** Positive when {@code a} is the better candidate; ties on order are not ties here. */
@@ -180,7 +182,7 @@ public final class DialectSniffer {
 
   private static Sniffed fallback(char delimiter, char quote, String why) {
     return new Sniffed(delimiter, quote, "dialect: delimiter " + show(delimiter) + ", quote "
-        + show(quote) + " (the default: " + why + ")");
+        + show(quote) + " (the default: " + why + ")", 0);
   }
 
   private static Candidate candidate(char d, char q, char escape, Sample sample) {

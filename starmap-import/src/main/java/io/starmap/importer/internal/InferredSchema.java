@@ -31,8 +31,11 @@ import java.util.Map;
 public record InferredSchema(List<String> names, List<Type> inferred, List<String> types,
     boolean header, long records, List<String> messages) {
 
-  /** The most records read from one file of the sample. */
-  static final int MAX_RECORDS = 100_000;
+  /**
+   * The most records typed from one file of the sample: 8 files of them are 32,768 records, more
+   * than the 20,480 rows DuckDB samples by default, and cost a few percent of a 125 MB import.
+   */
+  static final int MAX_RECORDS = 4_096;
 
   /**
    * Infers the table from {@code sample}, read in dialect {@code d}.
