@@ -136,7 +136,7 @@ final class ImportCommand implements Callable<Integer> {
   private int dryRun(Opened opened, ImportOptions options, PrintWriter out) {
     try (Database database = opened.database(); CalculationStore store = opened.store()) {
       ImportPlan plan = Importer.plan(PgTarget.of(database), options,
-          new ProgressPrinter(spec.commandLine().getErr(), null));
+          new ProgressPrinter(spec.commandLine().getErr()));
       ImportPlanPrinter.print(plan, out, formatOption.format);
       return 0;
     } catch (ImportException e) {
@@ -213,7 +213,7 @@ final class ImportCommand implements Callable<Integer> {
   /** Runs the import with its progress on stderr; a failure is recorded, then reported. */
   private ImportReport load(Database database, ImportOptions options, Calculation calc,
       PrintWriter out) {
-    ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr(), calc);
+    ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr());
     ImportReport report;
     try {
       report = Importer.run(database, options, progress);
@@ -257,7 +257,11 @@ final class ImportCommand implements Callable<Integer> {
    */
   static String message(ImportException e, long maxErrors) {
     return e.getMessage() + switch (e.kind()) {
-      case TABLE_MISSING -> "; give --create \"col type, ...\" to create it";
+      case TABLE_MISSING -> "; give --create \"col type, ...\" to create it, or --create auto to"
+          + " infer the columns from the input";
+      case INFERRED_TYPE_MISMATCH -> e instanceof BadInputException b ? " (when the table is"
+          + " created again: --type " + b.column() + "=" + b.fittingType()
+          + " with --create auto, or --create \"col type, ...\")" : "";
       case COLUMN_LIST -> " (--columns)";
       case TOO_MANY_BAD_ROWS -> " (--max-errors " + maxErrors + ")";
       case FILE_CHANGED_AFTER_PARTIAL_LOAD -> " (bad rows are allowed with --max-errors N,"
@@ -285,26 +289,22 @@ final class ImportCommand implements Callable<Integer> {
 
   /**
    * Progress on stderr: a bar redrawn in place on a terminal, else one plain line every few
-   * seconds. Messages (plan, header decision) go to the calculation's log too.
+   * seconds. The importer writes its messages (plan, header decision) to the calculation's log
+   * itself: it is the import's recorder.
    */
   static final class ProgressPrinter implements ImportListener {
     private static final long PLAIN_EVERY_NANOS = 5_000_000_000L;
     private final PrintWriter err;
-    private final Calculation calc;
     private final boolean terminal = isTerminal();
     private long lastPlain = System.nanoTime();
     private boolean drawn;
 
-    ProgressPrinter(PrintWriter err, Calculation calc) {
+    ProgressPrinter(PrintWriter err) {
       this.err = err;
-      this.calc = calc;
     }
 
     @Override
     public void onMessage(String message) {
-      if (calc != null) {
-        calc.log(System.Logger.Level.INFO, message);
-      }
       if (message.startsWith("rejected ")) {
         return;
       }

@@ -21,4 +21,14 @@ final class Cli {
     int code = cl.execute(args);
     return new Result(code, out.toString(), err.toString());
   }
+
+  /** Runs {@code starmap import --db URL args...} into the extension's database. */
+  static Result importInto(io.starmap.importer.testing.PostgresExtension pg, String... args) {
+    String[] all = new String[args.length + 3];
+    all[0] = "import";
+    all[1] = "--db";
+    all[2] = pg.database().url().psqlUrl();
+    System.arraycopy(args, 0, all, 3, args.length);
+    return run(all);
+  }
 }

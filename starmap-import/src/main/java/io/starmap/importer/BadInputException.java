@@ -13,6 +13,12 @@ public class BadInputException extends ImportException {
   private final long line;
   /** What is wrong with the record. */
   private final String reason;
+  /** The column whose inferred type the value does not fit, or null. */
+  private final String column;
+  /** The type inferred for {@link #column}, or null. */
+  private final String inferredType;
+  /** A type that holds the value and those the column had, or null. */
+  private final String fittingType;
 
   /**
    * A bad record, of kind {@link ImportException.Kind#BAD_ROW}.
@@ -35,10 +41,34 @@ public class BadInputException extends ImportException {
    * @param reason what is wrong
    */
   public BadInputException(Kind kind, String file, long line, String reason) {
+    this(kind, file, line, reason, null, null, null);
+  }
+
+  /**
+   * A value that does not fit the type inferred for its column, of kind {@link
+   * ImportException.Kind#INFERRED_TYPE_MISMATCH}.
+   *
+   * @param file the file as the user named it
+   * @param line the 1-based physical line where the record starts, or 0 when not known
+   * @param reason what is wrong, and what to do about the table already created
+   * @param column the column; not null
+   * @param inferredType the type inferred for it; not null
+   * @param fittingType a type that holds the value and the column's sampled ones; not null
+   */
+  public BadInputException(String file, long line, String reason, String column,
+      String inferredType, String fittingType) {
+    this(Kind.INFERRED_TYPE_MISMATCH, file, line, reason, column, inferredType, fittingType);
+  }
+
+  private BadInputException(Kind kind, String file, long line, String reason, String column,
+      String inferredType, String fittingType) {
     super(kind, file + (line > 0 ? ":" + line : "") + ": " + reason, null);
     this.file = file;
     this.line = line;
     this.reason = reason;
+    this.column = column;
+    this.inferredType = inferredType;
+    this.fittingType = fittingType;
   }
 
   /**
@@ -66,5 +96,35 @@ public class BadInputException extends ImportException {
    */
   public String reason() {
     return reason;
+  }
+
+  /**
+   * The column whose inferred type the value does not fit.
+   *
+   * @return the column's name, or null unless the kind is {@link
+   *     ImportException.Kind#INFERRED_TYPE_MISMATCH}
+   */
+  public String column() {
+    return column;
+  }
+
+  /**
+   * The type inferred for {@link #column()} from the sample.
+   *
+   * @return the SQL type, or null unless the kind is {@link
+   *     ImportException.Kind#INFERRED_TYPE_MISMATCH}
+   */
+  public String inferredType() {
+    return inferredType;
+  }
+
+  /**
+   * A type that holds the bad value as well as the values sampled for the column.
+   *
+   * @return the SQL type, or null unless the kind is {@link
+   *     ImportException.Kind#INFERRED_TYPE_MISMATCH}
+   */
+  public String fittingType() {
+    return fittingType;
   }
 }

@@ -30,7 +30,14 @@ public class ImportException extends RuntimeException {
      * load those rows twice. Put back the loaded version and allow bad rows, or delete the rows
      * and reload with {@link ImportOptions#force()}.
      */
-    FILE_CHANGED_AFTER_PARTIAL_LOAD
+    FILE_CHANGED_AFTER_PARTIAL_LOAD,
+    /**
+     * A value does not fit the type inferred for its column from a sample of the input ({@link
+     * ImportOptions#createInferred()}): the {@link BadInputException} names the column, the
+     * inferred type and a type that fits, which a {@link ImportOptions.Builder#columnType
+     * column type} gives when the table is created again.
+     */
+    INFERRED_TYPE_MISMATCH
   }
 
   /**

@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -50,7 +51,6 @@ final class ImportRun {
   private final long t0 = System.nanoTime();
   private final String executor;
   private final int workers;
-  private final Dialect dialect;
   private final Charset charset;
   /** Standard input when the paths name it ({@code -}), else null. */
   private final StdinInput stdin;
@@ -60,6 +60,10 @@ final class ImportRun {
   private String createStatement;
   /** The rows a truncate removed (or would, in a dry run). */
   private long rowsTruncated;
+  /** The input's dialect, sniffed where the options leave it open: known once prepared. */
+  private Dialect dialect;
+  /** The sniffed dialect and inferred columns: known once prepared. */
+  private InputShape shape;
 
   /** What the prepare stage found: the table, whether files have a header, the ledger's part. */
   record Prepared(String tableName, List<Sql.Column> columns, String ledgerKey, boolean header,
@@ -84,20 +88,9 @@ final class ImportRun {
     this.listener = dry ? new DryRun.Messages(listener) : listener;
     this.executor = o.executor() != null ? o.executor() : Importer.DEFAULT_EXECUTOR;
     this.workers = o.workers() > 0 ? o.workers() : Importer.defaultWorkers();
-    this.dialect = dialect(o);
     this.charset = PgEncoding.charset(o.encoding());
-    this.stdin = StdinInput.of(o.paths(), executor, in, dialect, charset,
+    this.stdin = StdinInput.of(o.paths(), executor, in, charset,
         (long) o.taskSizeMb() << 20);
-  }
-
-  /** The dialect of the input; characters left to sniff take the CSV defaults. */
-  private static Dialect dialect(ImportOptions o) {
-    char delimiter = o.delimiter() == ImportOptions.SNIFF ? ',' : o.delimiter();
-    char quote = o.quote() == ImportOptions.SNIFF ? '"' : o.quote();
-    char escape = o.escape() == ImportOptions.SNIFF ? quote : o.escape();
-    OptionChecks.dialect(delimiter, quote, escape, o.nullString());
-    return new Dialect((byte) delimiter, (byte) quote, (byte) escape, o.nullString(),
-        o.encoding());
   }
 
   ImportReport run() {
@@ -120,7 +113,7 @@ final class ImportRun {
    * is read but neither created nor changed, nothing is truncated or loaded.
    */
   ImportPlan dryRun() {
-    try (RunState state = new RunState(UUID.randomUUID().toString())) {
+    try (RunState state = new RunState(UUID.randomUUID().toString()); stdin) {
       Prepared p = prepare();
       Planner.Plan plan = plan(p, state);
       return DryRun.plan(new DryRun.Stages(o, dialect, charset, p, plan, createStatement,
@@ -131,14 +124,26 @@ final class ImportRun {
   /** Prepares: lists the files, creates the table if asked, decides the header, asks the ledger. */
   private Prepared prepare() {
     // Listing tens of thousands of files takes as long as connecting: both at once.
+    Executor inBackground = r -> {
+      Thread t = new Thread(r, "starmap-import-files");
+      t.setDaemon(true);
+      t.start();
+    };
     CompletableFuture<List<InputFile>> expanding = CompletableFuture.supplyAsync(
-        () -> FileSet.expand(stdin == null ? o.paths() : StdinInput.files(o.paths())), r -> {
-          Thread t = new Thread(r, "starmap-import-files");
-          t.setDaemon(true);
-          t.start();
-        });
+        () -> FileSet.expand(stdin == null ? o.paths() : StdinInput.files(o.paths())),
+        inBackground);
+    // and the sample read, sniffed and typed meanwhile, as if the table were missing
+    CompletableFuture<InputShape.Ahead> shaping = expanding.thenApplyAsync(
+        files -> InputShape.ahead(o, files, stdin), inBackground);
     try (Connection c = connect(expanding)) {
-      return prepare(c, expanded(expanding));
+      List<InputFile> files = expanded(expanding);
+      Sql.TableInfo existing = Sql.tableInfo(c, o.table());
+      shape = InputShape.settle(o, expanded(shaping), existing, listener::onMessage);
+      dialect = shape.dialect();
+      if (stdin != null) {
+        stdin.open(dialect);
+      }
+      return prepare(c, files, existing != null ? existing : create(c));
     } catch (SQLException e) {
       throw new ImportException("cannot prepare the import into " + o.table() + " at "
           + target.redacted() + ": " + e.getMessage(), e);
@@ -149,16 +154,15 @@ final class ImportRun {
     }
   }
 
-  private Prepared prepare(Connection c, List<InputFile> files)
+  private Prepared prepare(Connection c, List<InputFile> files, Sql.TableInfo table)
       throws SQLException, IOException {
     // one round trip for the table and the ledger's existence, a second for the ledger's rows
-    Sql.TableInfo table = table(c);
     boolean ledgerHasRows = table.ledgerExists() && Ledger.hasRows(c, table.ledgerKey());
     if (!table.ledgerExists() && !dry) {
       Ledger.ensure(c);
     }
     List<String> fields = ColumnList.resolve(o.columns(), table.columns(), table.name());
-    boolean header = HeaderDetection.resolve(c, o.header(), o.nullString(),
+    boolean header = HeaderDetection.resolve(c, shape.header(o.header()), o.nullString(),
         stdin == null ? files : stdin.withFirstPiece(files), dialect, charset,
         fields.isEmpty() ? table.columns() : ColumnList.fieldColumns(fields, table.columns()),
         listener::onMessage);
@@ -206,29 +210,29 @@ final class ImportRun {
         + " ledger entries");
   }
 
-  /** The target table, created first when it is missing and the options define it. */
-  private Sql.TableInfo table(Connection c) throws SQLException {
-    Sql.TableInfo table = Sql.tableInfo(c, o.table());
-    if (table != null) {
-      return table;
-    }
-    if (o.create() == null) {
+  /**
+   * The missing target table, created when the options define it or ask to infer it (in a dry
+   * run, created and rolled back at once: its columns are the server's reading of the
+   * definitions, and nothing stays).
+   */
+  private Sql.TableInfo create(Connection c) throws SQLException {
+    String columns = shape.schema() != null ? shape.schema().columnDefinitions() : o.create();
+    if (columns == null) {
       throw new ImportException(ImportException.Kind.TABLE_MISSING, "table " + o.table()
           + " does not exist in " + target.redacted() + " and no column definitions were"
           + " given to create it", null);
     }
-    createStatement = Sql.createStatement(o.table(), o.create());
+    createStatement = Sql.createStatement(o.table(), columns);
+    Sql.TableInfo table;
     try {
       if (dry) {
-        // created and rolled back at once: the columns are the server's reading of the
-        // definitions, and nothing stays
         c.setAutoCommit(false);
       }
-      Sql.createTable(c, o.table(), o.create());
+      Sql.createTable(c, o.table(), columns);
       table = Sql.tableInfo(c, o.table());
     } catch (SQLException | IllegalArgumentException e) {
       throw new ImportException("cannot create table " + o.table() + " from the column"
-          + " definitions (" + o.create() + "): " + e.getMessage(), e);
+          + " definitions (" + columns + "): " + e.getMessage(), e);
     } finally {
       if (dry) {
         c.rollback();
@@ -236,11 +240,12 @@ final class ImportRun {
       }
     }
     if (table == null) {
-      throw new ImportException("the column definitions (" + o.create() + ") did not"
+      throw new ImportException("the column definitions (" + columns + ") did not"
           + " create table " + o.table());
     }
-    listener.onMessage((dry ? "would create" : "created") + " table " + table.name() + " ("
-        + o.create() + ")");
+    String created = shape.schema() != null ? shape.createdMessage(table.name())
+        : "created table " + table.name() + " (" + o.create() + ")";
+    listener.onMessage(dry ? created.replaceFirst("^created", "would create") : created);
     return table;
   }
 
@@ -304,7 +309,8 @@ final class ImportRun {
         System.nanoTime() - t0,
         done.executor(), done.workers(), p.header(), o.calcId(), done.rejectsPath());
     if (done.failure() != null) {
-      throw done.failure().withReport(report);
+      throw InferredTypeMismatch.explain(done.failure(), shape.schema(), p.tableName())
+          .withReport(report);
     }
     if (!report.accountingBalances()) {
       throw new ImportException("row accounting mismatch: read " + report.rowsRead()
@@ -324,8 +330,8 @@ final class ImportRun {
     }
   }
 
-  /** The input files, or the error that listing them threw. */
-  private static List<InputFile> expanded(CompletableFuture<List<InputFile>> expanding) {
+  /** The input files (or their shape), or the error that listing (or sampling) them threw. */
+  private static <T> T expanded(CompletableFuture<T> expanding) {
     try {
       return expanding.join();
     } catch (CompletionException e) {

@@ -1,5 +1,6 @@
 package io.starmap.importer;
 
+import io.starmap.core.Recorder;
 import io.starmap.importer.db.Database;
 import io.starmap.importer.internal.FileSet;
 
@@ -69,7 +70,7 @@ public final class Importer {
    *     ImportException#kind()} what kind of failure it is)
    */
   public static ImportReport run(PgTarget target, ImportOptions o, ImportListener listener) {
-    return new ImportRun(target, o, safe(listener)).run();
+    return new ImportRun(target, o, safe(listener, o.recorder())).run();
   }
 
   /**
@@ -90,10 +91,12 @@ public final class Importer {
    *     be created, a name of the column list is not a column)
    */
   public static ImportPlan plan(PgTarget target, ImportOptions o, ImportListener listener) {
-    return new ImportRun(target, o, safe(listener), System.in, true).dryRun();
+    return new ImportRun(target, o, safe(listener, Recorder.none()), System.in, true)
+        .dryRun();
   }
 
-  private static ImportListener safe(ImportListener l) {
+  /** The listener, whose failures are ignored, with each message logged to the recorder too. */
+  private static ImportListener safe(ImportListener l, Recorder recorder) {
     ImportListener inner = l == null ? ImportListener.none() : l;
     return new ImportListener() {
       @Override
@@ -107,6 +110,11 @@ public final class Importer {
 
       @Override
       public void onMessage(String m) {
+        try {
+          recorder.log(System.Logger.Level.INFO, m);
+        } catch (RuntimeException e) {
+          // a recorder's failure is its own to report
+        }
         try {
           inner.onMessage(m);
         } catch (RuntimeException e) {

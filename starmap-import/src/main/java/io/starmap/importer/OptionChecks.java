@@ -124,6 +124,11 @@ final class OptionChecks {
       throw new IllegalArgumentException(
           "delimiter and quote must differ, both are '" + delimiter + "'");
     }
+    if (delimiter == '"' && quote == ImportOptions.SNIFF) {
+      // a quote left to sniff would have to be ' whatever the input says: more likely a slip
+      throw new IllegalArgumentException("delimiter and quote must differ: the delimiter is"
+          + " '\"', the usual quote; give the quote as well");
+    }
     if (escape != ImportOptions.SNIFF && escape == delimiter) {
       throw new IllegalArgumentException(
           "escape and delimiter must differ, both are '" + delimiter + "'");

@@ -6,10 +6,13 @@ import io.starmap.importer.internal.Headers;
 import io.starmap.importer.internal.InputFile;
 import io.starmap.importer.internal.Ledger;
 import io.starmap.importer.internal.Piece;
+import io.starmap.importer.internal.Sample;
 import io.starmap.importer.internal.Sql;
 import io.starmap.importer.internal.StdinSplit;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.Charset;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,6 +21,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * Standard input ({@code -} among the paths) as one more input of an {@link ImportRun}: cut into
@@ -42,20 +47,21 @@ final class StdinInput implements AutoCloseable {
   private static final Set<String> THIS_MACHINE = Set.of("no", "threads", "virtual",
       "processes");
 
-  private final StdinSplit split;
+  private final InputStream in;
   private final boolean firstInput;
   private final long pieceBytes;
-  private final Dialect dialect;
   private final Charset charset;
+  /** The first bytes, read for the sample before the dialect is known, or null. */
+  private byte[] head;
+  private Dialect dialect;
+  private StdinSplit split;
   private InputFile first;
   private Connection ledger;
 
-  private StdinInput(StdinSplit split, boolean firstInput, long pieceBytes, Dialect dialect,
-      Charset charset) {
-    this.split = split;
+  private StdinInput(InputStream in, boolean firstInput, long pieceBytes, Charset charset) {
+    this.in = in;
     this.firstInput = firstInput;
     this.pieceBytes = pieceBytes;
-    this.dialect = dialect;
     this.charset = charset;
   }
 
@@ -65,8 +71,8 @@ final class StdinInput implements AutoCloseable {
    * @throws ImportException when it is named more than once, or the executor runs tasks on
    *     other machines
    */
-  static StdinInput of(List<String> paths, String executor, InputStream in, Dialect dialect,
-      Charset charset, long taskBytes) {
+  static StdinInput of(List<String> paths, String executor, InputStream in, Charset charset,
+      long taskBytes) {
     long named = paths.stream().filter(PATH::equals).count();
     if (named == 0) {
       return null;
@@ -81,8 +87,30 @@ final class StdinInput implements AutoCloseable {
           + " cannot read; save it to a file that every member can read, and import that");
     }
     long pieceBytes = Math.min(taskBytes, MAX_PIECE);
-    return new StdinInput(new StdinSplit(in, dialect, pieceBytes), paths.get(0).equals(PATH),
-        pieceBytes, dialect, charset);
+    return new StdinInput(in, paths.get(0).equals(PATH), pieceBytes, charset);
+  }
+
+  /**
+   * The first bytes of standard input as a chunk of the sample that the dialect and the
+   * inferred columns are worked out from; they are read again by the pieces, in order.
+   */
+  Sample.Chunk sample() throws IOException {
+    head = in.readNBytes(Sample.BYTES_PER_FILE);
+    boolean whole = head.length < Sample.BYTES_PER_FILE;
+    return Sample.chunk(StdinSplit.NAME, head, head.length, whole, charset.equals(UTF_8));
+  }
+
+  /** Starts cutting with the dialect worked out, the sample's bytes first. */
+  void open(Dialect d) {
+    this.dialect = d;
+    InputStream all = head == null ? in
+        : new SequenceInputStream(new ByteArrayInputStream(head), in);
+    this.split = new StdinSplit(all, d, pieceBytes);
+  }
+
+  /** Whether standard input is the first of the inputs named. */
+  boolean isFirstInput() {
+    return firstInput;
   }
 
   /** The paths other than standard input. */
@@ -181,7 +209,9 @@ final class StdinInput implements AutoCloseable {
   /** Stops reading and deletes the pieces' files; closes the ledger's connection. */
   @Override
   public void close() {
-    split.close();
+    if (split != null) {
+      split.close();
+    }
     if (ledger != null) {
       try {
         ledger.close();

@@ -93,6 +93,26 @@ class StdinImportIT {
     }
   }
 
+  @Test
+  void standardInputIsSniffedAndItsColumnsInferredFromItsFirstBytesWhichAreStillLoaded() {
+    // semicolons and quoted numbers: only the sniffed dialect reads 3 fields and their types
+    StringBuilder sb = new StringBuilder("code;day;price\n");
+    for (int i = 0; i < 30_000; i++) {
+      sb.append(String.format("c%05d;2024-02-%02d;\"%d.5\"%n", i, 1 + i % 28, i));
+    }
+    List<String> messages = new ArrayList<>();
+    ImportReport r = fromStdin(ImportOptions.builder("stdin_inferred").path("-")
+        .createInferred().taskSizeMb(1).workers(2).build(),
+        sb.toString().getBytes(StandardCharsets.UTF_8), messages);
+
+    assertThat(r.rowsLoaded()).isEqualTo(30_000);
+    assertThat(messages).anyMatch(m -> m.startsWith("dialect: delimiter ';', quote '\"'"));
+    assertThat(messages).anyMatch(m -> m.startsWith("created table public.stdin_inferred"
+        + " (\"code\" text, \"day\" date, \"price\" numeric)"));
+    assertThat(TestPg.text(db, "SELECT count(*) || ':' || sum(price) || ':' || min(day)"
+        + " FROM stdin_inferred")).isEqualTo("30000:450000000.0:2024-02-01");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"threads", "processes"})
   void loadsTheSameRowsAsTheFileAndSkipsThemOnARerun(String executor) throws IOException {

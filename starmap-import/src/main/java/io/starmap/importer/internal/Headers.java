@@ -14,32 +14,21 @@ public final class Headers {
 
   /** The fields of the first record of a file (after a UTF-8 BOM), or null for an empty file. */
   public static List<String> firstRecord(InputFile f, Dialect d, Charset cs) throws IOException {
-    Piece whole = new Piece(f.name(), f.path().toString(), f.size(), "", 0, f.size(), 1, f.gzip(),
-        false, null);
-    byte[] b = new byte[MAX];
-    int n;
-    try (PieceReader r = PieceReader.open(whole, 0, f.gzip() ? Long.MAX_VALUE : f.size(), null)) {
-      n = r.fill(b, 0, b.length);
-    }
-    int off = 0;
-    if (d.utf8() && n >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB
-        && (b[2] & 0xff) == 0xBF) {
-      off = 3;
-    }
-    if (n <= off) {
+    Sample.Chunk head = Sample.head(f, MAX, d.utf8());
+    byte[] b = head.bytes();
+    int n = b.length;
+    if (n == 0) {
       return null;
     }
     RecordScanner s = new RecordScanner(d);
-    int end = s.nextRecordEnd(b, off, n);
+    int end = s.nextRecordEnd(b, 0, n);
     if (end < 0) {
-      if (n == b.length) {
+      if (!head.whole()) {
         throw new BadInputException(f.name(), 1, "first record longer than 1 MB");
       }
       end = n;
     }
-    byte[] rec = new byte[end - off];
-    System.arraycopy(b, off, rec, 0, rec.length);
-    return d.fields(rec, rec.length, cs);
+    return d.fields(b, end, cs);
   }
 
   /**
@@ -66,9 +55,19 @@ public final class Headers {
       String file) {
     List<String> out = new ArrayList<>();
     List<String> known = table.stream().map(Sql.Column::name).toList();
-    for (String raw : names) {
-      String name = raw.strip();
-      String match = known.contains(name) ? name : null;
+    List<String> unique = null;
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i).strip();
+      String match = known.contains(name) && !out.contains(name) ? name : null;
+      if (match == null) {
+        // a blank or repeated name maps to the column a table created from this header has
+        unique = unique != null ? unique : ColumnNames.of(names).names();
+        match = known.contains(unique.get(i)) && !out.contains(unique.get(i)) ? unique.get(i)
+            : null;
+      }
+      if (match == null && out.contains(name)) {
+        throw new BadInputException(file, 1, "header names column \"" + name + "\" twice");
+      }
       if (match == null) {
         List<String> ci = known.stream().filter(k -> sameIgnoringAsciiCase(k, name)).toList();
         if (ci.size() == 1) {

@@ -1,0 +1,262 @@
+package io.starmap.importer.internal;
+
+import io.starmap.importer.ImportException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Detects the delimiter ({@code ,} {@code ;} tab {@code |}) and the quote ({@code "} or {@code
+ * '}) that the caller left open, from a {@link Sample}: a candidate is valid when it splits the
+ * records of every sampled file into the same number of fields, more than one (a tenth of the
+ * records may differ: a bad row is the load's to report, not a reason to misread the file). Among
+ * valid candidates, one whose field count is the table's wins, then the one under which most
+ * records agree, then the one with most fields, then {@code ,} before {@code ;}, tab, {@code |},
+ * and {@code "} before {@code '} (which is taken only where it reads the records better: a
+ * {@code "} left open by a malformed record is the load's to report, at its line). Two
+ * delimiters that tie on all of these are ambiguous; the sniff then falls back to {@code ,} and
+ * {@code "} and says so, as when no candidate is valid.
+ * Files whose own best candidates differ, with no candidate valid for all, are refused: loading
+ * one dialect's reading of the other's bytes would load garbage.
+ */
+public final class DialectSniffer {
+  private DialectSniffer() {}
+
+  /** Delimiters tried, in the order that breaks ties. */
+  static final char[] DELIMITERS = {',', ';', '\t', '|'};
+
+  /** Quotes tried, in the order that breaks ties. */
+  static final char[] QUOTES = {'"', '\''};
+
+  /** The most records of one file that the sniff reads: enough to see a dialect, and cheap. */
+  static final int MAX_RECORDS = 2_000;
+
+  /**
+   * The dialect chosen and the one line that says why.
+   *
+   * @param delimiter the delimiter chosen
+   * @param quote the quote chosen
+   * @param message what was chosen and why, for the user; null when nothing was left open
+   * @param fields the field count of the records under the chosen dialect, 0 when it was not
+   *     sniffed (given, or the fallback)
+   */
+  public record Sniffed(char delimiter, char quote, String message, int fields) {}
+
+  /** How one candidate splits one file's records. */
+  private record Fit(int records, int fields, int agreeing) {
+    boolean valid() {
+      return records > 0 && fields > 1 && agreeing * 10L >= records * 9L;
+    }
+  }
+
+  private record Candidate(char delimiter, char quote, List<Fit> fits) {
+    int fields() {
+      return fits.get(0).fields();
+    }
+
+    long agreeing() {
+      return fits.stream().mapToLong(Fit::agreeing).sum();
+    }
+
+    long records() {
+      return fits.stream().mapToLong(Fit::records).sum();
+    }
+
+    boolean valid() {
+      return fits.stream().allMatch(f -> f.valid() && f.fields() == fields());
+    }
+  }
+
+  /**
+   * Sniffs what is left open.
+   *
+   * @param delimiter the delimiter given, or {@code SNIFF} ({@code '\0'})
+   * @param quote the quote given, or {@code SNIFF}
+   * @param escape the escape given, or {@code SNIFF} (the quote)
+   * @param nullString the NULL marker (a candidate it contains is not tried)
+   * @param sample the sample, or null when the input is empty
+   * @param tableColumns the existing table's column count, or 0 when there is no table yet
+   * @throws ImportException when sampled files are in different dialects
+   */
+  public static Sniffed sniff(char delimiter, char quote, char escape, String nullString,
+      Sample sample, int tableColumns) {
+    if (delimiter != 0 && quote != 0) {
+      return new Sniffed(delimiter, quote, null, 0);
+    }
+    char fallbackQuote = quote != 0 ? quote : delimiter == '"' ? '\'' : '"';
+    char fallbackDelimiter = delimiter != 0 ? delimiter : quote == ',' ? ';' : ',';
+    if (sample == null) {
+      return fallback(fallbackDelimiter, fallbackQuote, "the input is empty");
+    }
+    List<Candidate> candidates = new ArrayList<>();
+    for (char d : delimiter != 0 ? new char[] {delimiter} : DELIMITERS) {
+      for (char q : quote != 0 ? new char[] {quote} : QUOTES) {
+        if (d != q && d != escape && nullString.indexOf(d) < 0 && nullString.indexOf(q) < 0) {
+          candidates.add(candidate(d, q, escape, sample));
+        }
+      }
+    }
+    if (candidates.isEmpty()) {
+      return fallback(fallbackDelimiter, fallbackQuote, "no candidate differs from the NULL"
+          + " marker and the escape");
+    }
+    List<Candidate> valid = candidates.stream().filter(Candidate::valid).toList();
+    if (valid.isEmpty()) {
+      refuseMixed(candidates, sample);
+      return fallback(fallbackDelimiter, fallbackQuote, "no candidate split every sampled record"
+          + " into the same number of fields, more than one");
+    }
+    Candidate best = valid.get(0);
+    for (Candidate c : valid.subList(1, valid.size())) {
+      if (compare(c, best, tableColumns) > 0) {
+        best = c;
+      }
+    }
+    for (Candidate c : valid) {
+      if (c.delimiter() != best.delimiter() && compare(c, best, tableColumns) == 0) {
+        return fallback(fallbackDelimiter, fallbackQuote, "ambiguous: delimiters "
+            + show(best.delimiter()) + " and " + show(c.delimiter()) + " both split the sampled"
+            + " records into " + best.fields() + " fields");
+      }
+    }
+    long records = best.records();
+    return new Sniffed(best.delimiter(), best.quote(), "dialect: delimiter "
+        + show(best.delimiter()) + ", quote " + show(best.quote()) + " (sniffed from "
+        + count(sample.chunks().size(), "file") + ", " + count(records, "record") + ": "
+        + best.fields() + " fields" + (best.agreeing() == records ? " in every record"
+            : " in " + best.agreeing() + " of them") + ")", best.fields());
+  }
+
+  /** Positive when {@code a} is the better candidate; ties on order are not ties here. */
+  private static int compare(Candidate a, Candidate b, int tableColumns) {
+    if (tableColumns > 0 && (a.fields() == tableColumns) != (b.fields() == tableColumns)) {
+      return a.fields() == tableColumns ? 1 : -1;
+    }
+    // agreeing records as a share of records, compared without division
+    int share = Long.compare(a.agreeing() * b.records(), b.agreeing() * a.records());
+    if (share != 0) {
+      return share;
+    }
+    if (a.fields() != b.fields()) {
+      return Integer.compare(a.fields(), b.fields());
+    }
+    return a.delimiter() == b.delimiter() ? Integer.compare(rank(b.quote()), rank(a.quote())) : 0;
+  }
+
+  private static int rank(char quote) {
+    return quote == '"' ? 0 : 1;
+  }
+
+  /** Refuses files whose own best readings differ, when no one reading fits them all. */
+  private static void refuseMixed(List<Candidate> candidates, Sample sample) {
+    Candidate firstBest = null;
+    int firstFile = -1;
+    for (int i = 0; i < sample.chunks().size(); i++) {
+      Candidate best = null;
+      for (Candidate c : candidates) {
+        Fit f = c.fits().get(i);
+        if (f.valid() && (best == null || f.agreeing() * (long) best.fits().get(i).records()
+            > (long) best.fits().get(i).agreeing() * f.records())) {
+          best = c;
+        }
+      }
+      if (best == null) {
+        continue;
+      }
+      if (firstBest == null) {
+        firstBest = best;
+        firstFile = i;
+      } else if (firstBest.delimiter() != best.delimiter() || firstBest.quote() != best.quote()) {
+        throw new ImportException("the files are not in one CSV dialect: "
+            + sample.chunks().get(firstFile).file() + " reads as " + describe(firstBest, firstFile)
+            + ", but " + sample.chunks().get(i).file() + " as " + describe(best, i)
+            + "; give the dialect, or import them separately");
+      }
+    }
+  }
+
+  private static String describe(Candidate c, int file) {
+    return "delimiter " + show(c.delimiter()) + ", quote " + show(c.quote()) + " ("
+        + c.fits().get(file).fields() + " fields)";
+  }
+
+  private static Sniffed fallback(char delimiter, char quote, String why) {
+    return new Sniffed(delimiter, quote, "dialect: delimiter " + show(delimiter) + ", quote "
+        + show(quote) + " (the default: " + why + ")", 0);
+  }
+
+  private static Candidate candidate(char d, char q, char escape, Sample sample) {
+    List<Fit> fits = new ArrayList<>();
+    for (Sample.Chunk c : sample.chunks()) {
+      fits.add(fit(c, (byte) d, (byte) q, escape == 0 || escape == q ? -1 : escape));
+    }
+    return new Candidate(d, q, List.copyOf(fits));
+  }
+
+  /**
+   * How the records of a chunk split: the field count most of them have. Quotes and escapes work
+   * as in {@link RecordScanner}; a record the chunk cuts off is not counted.
+   */
+  static Fit fit(Sample.Chunk chunk, byte delim, byte quote, int escape) {
+    byte[] b = chunk.bytes();
+    int[] counts = new int[MAX_RECORDS];
+    int records = 0;
+    int fields = 1;
+    boolean inQ = false;
+    boolean lastEsc = false;
+    int i = 0;
+    for (; i < b.length && records < MAX_RECORDS; i++) {
+      byte c = b[i];
+      if (inQ) {
+        if (escape >= 0 && c == escape && !lastEsc) {
+          lastEsc = true;
+          continue;
+        }
+        if (c == quote && !lastEsc) {
+          inQ = false;
+        }
+        lastEsc = false;
+      } else if (c == quote) {
+        inQ = true;
+      } else if (c == delim) {
+        fields++;
+      } else if (c == '\n') {
+        counts[records++] = fields;
+        fields = 1;
+      }
+    }
+    if (chunk.whole() && i == b.length && !inQ && records < MAX_RECORDS && b.length > 0
+        && b[b.length - 1] != '\n') {
+      counts[records++] = fields;
+    }
+    return modal(counts, records);
+  }
+
+  private static Fit modal(int[] counts, int records) {
+    int[] sorted = java.util.Arrays.copyOf(counts, records);
+    java.util.Arrays.sort(sorted);
+    int bestValue = 0;
+    int bestRun = 0;
+    for (int i = 0; i < sorted.length;) {
+      int j = i;
+      while (j < sorted.length && sorted[j] == sorted[i]) {
+        j++;
+      }
+      if (j - i > bestRun) {
+        bestRun = j - i;
+        bestValue = sorted[i];
+      }
+      i = j;
+    }
+    return new Fit(records, bestValue, bestRun);
+  }
+
+  private static String count(long n, String what) {
+    return String.format(Locale.ROOT, "%,d %s%s", n, what, n == 1 ? "" : "s");
+  }
+
+  /** A dialect character as messages show it. */
+  public static String show(char c) {
+    return c == '\t' ? "tab" : "'" + c + "'";
+  }
+}
