@@ -14,11 +14,11 @@ public final class Headers {
 
   /** The fields of the first record of a file (after a UTF-8 BOM), or null for an empty file. */
   public static List<String> firstRecord(InputFile f, Dialect d, Charset cs) throws IOException {
-    Piece whole = new Piece(f.name(), f.path().toString(), f.size(), "", 0, f.size(), 1, f.gzip(),
+    Piece whole = new Piece(f.name(), f.path().toString(), f.size(), "", 0, f.size(), 1, f.compression(),
         false, null);
     byte[] b = new byte[MAX];
     int n;
-    try (PieceReader r = PieceReader.open(whole, 0, f.gzip() ? Long.MAX_VALUE : f.size(), null)) {
+    try (PieceReader r = PieceReader.open(whole, 0, f.compressed() ? Long.MAX_VALUE : f.size(), null)) {
       n = r.fill(b, 0, b.length);
     }
     int off = 0;

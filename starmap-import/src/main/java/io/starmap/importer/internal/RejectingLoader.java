@@ -50,7 +50,7 @@ final class RejectingLoader {
   /** Loads one piece under savepoints, rejecting bad rows; returns the records read. */
   private long loadWithRejects(OpenedPiece o) throws Exception {
     Savepoint sp = conn.setSavepoint();
-    CopyIn in = t.copyManager.copyIn(t.copySql(o.columns));
+    CopyIn in = t.copyIn(t.copySql(o.columns));
     TextCopy.Streamed counts;
     try {
       counts = text.stream(o, in, o.off, o.len - o.off);
@@ -100,7 +100,7 @@ final class RejectingLoader {
 
   /** Copies the records in [from, to) of a piece; returns the rows loaded. */
   private long copyRange(OpenedPiece o, long from, long to) throws SQLException, IOException {
-    CopyIn in = t.copyManager.copyIn(t.copySql(o.columns));
+    CopyIn in = t.copyIn(t.copySql(o.columns));
     byte[] b = new byte[1 << 16];
     byte last = '\n';
     boolean any = false;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
@@ -24,7 +25,8 @@ final class TaskLoad {
   final CopyTask task;
   final Monitor monitor;
   final Connection conn;
-  final CopyManager copyManager;
+  private final CopyManager copyManager;
+  private CopyIn copy;
   final Dialect dialect;
   final Charset charset;
   final PendingHashes pending;
@@ -118,6 +120,23 @@ final class TaskLoad {
     if (gathering != null) {
       gathering.close();
       gathering = null;
+    }
+  }
+
+  /** Starts a COPY on the attempt's connection; {@link #cancelCopy} ends it if still open. */
+  CopyIn copyIn(String sql) throws SQLException {
+    copy = copyManager.copyIn(sql);
+    return copy;
+  }
+
+  /**
+   * Cancels the COPY still in progress, if any: after a failure that is not the server's (a file
+   * that cannot be read or decompressed), the connection's COPY would otherwise still be open,
+   * and the rollback that follows would wait for it forever.
+   */
+  void cancelCopy() {
+    if (copy != null) {
+      TextCopy.cancel(copy);
     }
   }
 

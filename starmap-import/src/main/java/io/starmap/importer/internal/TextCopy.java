@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
 
 /**
  * Text COPY of a task's pieces: the raw CSV bytes go to {@code COPY ... FROM STDIN} (the server
@@ -41,11 +40,11 @@ final class TextCopy {
     final CopyIn in;
     final List<OpenedPiece> pieces = new ArrayList<>();
 
-    Segment(CopyManager copyManager, String sql, List<String> columns, Boolean crlf)
+    Segment(TaskLoad t, String sql, List<String> columns, Boolean crlf)
         throws SQLException {
       this.columns = columns;
       this.crlf = crlf;
-      this.in = copyManager.copyIn(sql);
+      this.in = t.copyIn(sql);
     }
 
     boolean accepts(OpenedPiece o) {
@@ -78,7 +77,7 @@ final class TextCopy {
       }
       // small: the piece and a line end fit in the buffer; sent with what is gathered before
       // it if they fit together
-      boolean small = !p.gzip() && p.length() <= buf.length - 2;
+      boolean small = !p.compressed() && p.length() <= buf.length - 2;
       if (!small || p.length() > buf.length - pendingTo - 2) {
         sendPending(seg);
       }
@@ -94,7 +93,7 @@ final class TextCopy {
         }
         if (seg == null) {
           t.gathered(); // starting a COPY is not reading
-          seg = new Segment(t.copyManager, t.copySql(o.columns), o.columns, o.crlf);
+          seg = new Segment(t, t.copySql(o.columns), o.columns, o.crlf);
           pendingFrom = o.off;
           pendingTo = o.off;
         } else if (seg.crlf == null) {
