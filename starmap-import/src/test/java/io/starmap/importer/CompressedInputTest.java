@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -59,7 +60,7 @@ class CompressedInputTest {
         case GZ -> new GZIPOutputStream(bytes);
         case ZST -> new ZstdOutputStream(bytes, 3);
         case BZ2 -> new BZip2CompressorOutputStream(bytes);
-        case XZ -> new XZOutputStream(bytes, new LZMA2Options());
+        case XZ -> new XZOutputStream(bytes, new LZMA2Options(1)); // fast: tests write a lot
       }) {
         out.write(data);
       }
@@ -143,7 +144,8 @@ class CompressedInputTest {
   @ParameterizedTest
   @EnumSource(Format.class)
   void aTruncatedFileFailsNamingItAndTheFormat(Format f) throws IOException {
-    byte[] whole = f.compress(prices(0, 200_000).getBytes(StandardCharsets.UTF_8));
+    // several bzip2 blocks of 900 kB: cut in the middle of one
+    byte[] whole = f.compress(prices(0, 80_000).getBytes(StandardCharsets.UTF_8));
     Files.write(dir.resolve("cut.csv" + f.suffix), Arrays.copyOf(whole, whole.length / 2));
 
     assertThatThrownBy(() -> Importer.run(db(), options("cut_" + f.name).header(Header.NO)
@@ -167,8 +169,8 @@ class CompressedInputTest {
     assertThatThrownBy(() -> Importer.run(db(), options("junk_" + f.name).header(Header.NO)
         .build(), ImportListener.none()))
         .isInstanceOf(ImportException.class)
-        .hasMessageStartingWith(dir.resolve("junk.csv" + f.suffix) + ": ")
-        .hasMessageContaining(" " + f.name + " data");
+        .hasMessageMatching(Pattern.quote(dir.resolve("junk.csv" + f.suffix) + ": ")
+            + "(corrupt|truncated) " + f.name + " data.* bytes decompressed\\): .+");
   }
 
   @ParameterizedTest
