@@ -8,6 +8,9 @@ module io.starmap.importer {
   requires transitive io.starmap.core;
   requires transitive io.starmap.store;
   requires org.postgresql.jdbc;
+  requires com.github.luben.zstd_jni;
+  requires org.apache.commons.compress;
+  requires org.tukaani.xz;
 
   exports io.starmap.importer;
   exports io.starmap.importer.db;

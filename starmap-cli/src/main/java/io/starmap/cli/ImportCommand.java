@@ -32,9 +32,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code starmap import PATH... --table T}: the parallel CSV-to-PostgreSQL importer. */
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = {"Imports CSV files (plain or .gz; files, directories, globs) into a PostgreSQL "
-        + "table with parallel COPY streams, exactly once: a re-run after a crash or an error "
-        + "loads only what is missing.",
+    description = {"Imports CSV files (plain, .gz, .zst, .bz2 or .xz; files, directories, globs) "
+        + "into a PostgreSQL table with parallel COPY streams, exactly once: a re-run after a "
+        + "crash or an error loads only what is missing.",
         "Every import is a calculation: see it with 'starmap calcs list' and 'starmap show'."},
     footer = {"", "Examples:",
         "  starmap gen prices data/ --days 10",

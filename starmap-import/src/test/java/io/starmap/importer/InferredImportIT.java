@@ -98,7 +98,8 @@ class InferredImportIT {
     Path p = file("s.csv", "a,b\n1,x\n");
     ImportOptions o = inferred("never_run", p).build();
     InputShape shape = InputShape.settle(o, InputShape.ahead(o, List.of(
-        new io.starmap.importer.internal.InputFile(p.toString(), p, Files.size(p), false)), null), null,
+        new io.starmap.importer.internal.InputFile(p.toString(), p, Files.size(p),
+            io.starmap.importer.internal.Compression.NONE)), null), null,
         m -> {});
     assertThat(shape.createStatement(o.table()))
         .isEqualTo("CREATE TABLE \"never_run\" (\"a\" integer, \"b\" text)");

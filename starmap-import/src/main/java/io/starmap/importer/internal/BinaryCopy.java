@@ -39,7 +39,7 @@ final class BinaryCopy {
             .filter(t -> t.name().equals(c)).findFirst().orElseThrow().type());
       }
       this.rows = new BinaryRows(types, t.dialect, out);
-      this.in = t.copyManager.copyIn(Sql.copy(t.task.table(), TaskLoad.loadedColumns(columns),
+      this.in = t.copyIn(Sql.copy(t.task.table(), TaskLoad.loadedColumns(columns),
           "(FORMAT binary)"));
       out.bytes(PgBinaryWriter.HEADER, 0, PgBinaryWriter.HEADER.length);
     }
@@ -53,7 +53,7 @@ final class BinaryCopy {
           throw new InterruptedException("import task interrupted before " + p);
         }
         // small: the whole piece fits in the buffer, with room for finish()'s extra byte
-        boolean small = !p.gzip() && p.length() <= buf.length - 2;
+        boolean small = !p.compressed() && p.length() <= buf.length - 2;
         if (!small) {
           t.gathered();
         } else if (t.gathering == null) {

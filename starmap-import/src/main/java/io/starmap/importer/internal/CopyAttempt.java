@@ -71,6 +71,9 @@ public final class CopyAttempt {
         pool.binaryFellBack();
         binary = false;
         continue;
+      } catch (Exception e) {
+        load.cancelCopy();
+        throw e;
       }
       if (load.duplicates == null) {
         // a ledger key was taken: redo the task writing its ledger rows one by one, which

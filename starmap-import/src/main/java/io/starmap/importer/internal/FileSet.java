@@ -86,7 +86,7 @@ public final class FileSet {
           Path abs = path.toAbsolutePath().normalize();
           try {
             found.add(new InputFile(path.toString(), abs, Files.size(path),
-                path.getFileName().toString().endsWith(".gz")));
+                Compression.of(path.getFileName().toString())));
           } catch (IOException e) {
             throw new ImportException("cannot read " + path + ": " + e.getMessage(), e);
           }
@@ -174,7 +174,7 @@ public final class FileSet {
       if (m != null && !m.matches(Path.of(name))) {
         continue;
       }
-      found.add(new InputFile(name, e.abs, e.size, name.endsWith(".gz")));
+      found.add(new InputFile(name, e.abs, e.size, Compression.of(name)));
     }
   }
 

@@ -8,6 +8,12 @@ import java.nio.file.Path;
  * @param name the name shown in messages (the path as found from what the user gave)
  * @param path the absolute path
  * @param size bytes
- * @param gzip whether it is gzip-compressed ({@code .gz})
+ * @param compression how it is compressed (then it is read whole)
  */
-public record InputFile(String name, Path path, long size, boolean gzip) {}
+public record InputFile(String name, Path path, long size, Compression compression) {
+
+  /** Whether the file is compressed, and so read whole by one task. */
+  public boolean compressed() {
+    return compression.compressed();
+  }
+}

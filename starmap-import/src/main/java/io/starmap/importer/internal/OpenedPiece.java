@@ -46,7 +46,7 @@ final class OpenedPiece {
     long from = piece.start();
     // opening is part of reading: for tiny files it is most of it
     Monitor.Measurement m = gathering != null ? gathering : t.monitor.measure("read");
-    this.reader = PieceReader.open(piece, from, piece.gzip() ? Long.MAX_VALUE : piece.end(),
+    this.reader = PieceReader.open(piece, from, piece.compressed() ? Long.MAX_VALUE : piece.end(),
         digest);
     try {
       int n = reader.fill(buf, base, buf.length - base);
@@ -109,7 +109,7 @@ final class OpenedPiece {
   }
 
   long end() {
-    return piece.gzip() ? Long.MAX_VALUE : piece.end();
+    return piece.compressed() ? Long.MAX_VALUE : piece.end();
   }
 
   /** Whether the first line in {@code b[from, to)} ends with CRLF; null when none ends there. */

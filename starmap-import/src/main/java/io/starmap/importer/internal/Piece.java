@@ -14,13 +14,18 @@ import java.util.List;
  * @param start the first byte (a record boundary, or 0)
  * @param end the byte after the last one (the file size for the last piece)
  * @param firstLine the physical line number of the byte at {@code start}
- * @param gzip whether the file is gzip-compressed (then the piece is the whole file)
+ * @param compression how the file is compressed (when it is, the piece is the whole file)
  * @param skipHeader whether the piece starts with the file's header, to be skipped
  * @param columns the columns to load in order, or null for the table's (or the header's)
  */
 public record Piece(
     String file, String path, long fileSize, String hash, long start, long end, long firstLine,
-    boolean gzip, boolean skipHeader, List<String> columns) implements Serializable {
+    Compression compression, boolean skipHeader, List<String> columns) implements Serializable {
+
+  /** Whether the file is compressed (then the piece is the whole file, read by one task). */
+  public boolean compressed() {
+    return compression.compressed();
+  }
 
   /** Bytes of the file this piece covers. */
   public long length() {

@@ -1,6 +1,5 @@
 package io.starmap.importer.internal;
 
-import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads the bytes of a piece from a position: file offsets for plain files, offsets in the
- * decompressed stream for gzip files (which are read whole). Optionally digests every raw byte of
+ * decompressed stream for compressed files (which are read whole). Optionally digests every raw byte of
  * the file (only when reading a whole file from its start).
  *
  * <p>Plain files are read with a {@link RandomAccessFile}: opening one is a single native call,
@@ -23,16 +21,16 @@ import java.util.zip.GZIPInputStream;
  */
 final class PieceReader implements Closeable {
   private final RandomAccessFile file;
-  private final InputStream gzip;
+  private final InputStream decompressed;
   private final DigestInputStream digestStream;
   private final MessageDigest digest;
   private final long limit;
   private long position;
 
-  private PieceReader(RandomAccessFile file, InputStream gzip, DigestInputStream ds,
+  private PieceReader(RandomAccessFile file, InputStream decompressed, DigestInputStream ds,
       MessageDigest digest, long position, long limit) {
     this.file = file;
-    this.gzip = gzip;
+    this.decompressed = decompressed;
     this.digestStream = ds;
     this.digest = digest;
     this.position = position;
@@ -46,7 +44,7 @@ final class PieceReader implements Closeable {
    */
   static PieceReader open(Piece piece, long from, long to, MessageDigest digest)
       throws IOException {
-    if (!piece.gzip()) {
+    if (!piece.compressed()) {
       RandomAccessFile f = new RandomAccessFile(piece.path(), "r");
       if (from > 0) {
         try {
@@ -64,7 +62,7 @@ final class PieceReader implements Closeable {
       ds = new DigestInputStream(raw, digest);
       raw = ds;
     }
-    InputStream in = new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16);
+    InputStream in = piece.compression().open(raw, piece.file());
     long skipped = 0;
     while (skipped < from) {
       long s = in.skip(from - skipped);
@@ -93,7 +91,7 @@ final class PieceReader implements Closeable {
         digest.update(b, off, n);
       }
     } else {
-      n = gzip.read(b, off, want);
+      n = decompressed.read(b, off, want);
     }
     if (n > 0) {
       position += n;
@@ -119,7 +117,7 @@ final class PieceReader implements Closeable {
     return position;
   }
 
-  /** True when the piece's last byte has been read (plain files; gzip ends are found by reading). */
+  /** True when the piece's last byte has been read (plain files; compressed ends are found by reading). */
   boolean atLimit() {
     return position >= limit;
   }
@@ -150,8 +148,8 @@ final class PieceReader implements Closeable {
     if (file != null) {
       file.close();
     }
-    if (gzip != null) {
-      gzip.close();
+    if (decompressed != null) {
+      decompressed.close();
     }
   }
 }

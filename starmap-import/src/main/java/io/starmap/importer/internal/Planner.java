@@ -95,7 +95,7 @@ public final class Planner {
         rowsSkipped += r.rowsRead();
         bytesSkipped += r.end() - r.start();
       }
-      if (f.gzip() && !done.isEmpty()) {
+      if (f.compressed() && !done.isEmpty()) {
         continue;
       }
       if (at < f.size()) {
@@ -111,13 +111,13 @@ public final class Planner {
       InputFile f = g.f;
       boolean wholeFile = g.start == 0 && g.end == f.size();
       long len = g.end - g.start;
-      if (s.pending() != null && wholeFile && g.hash == null && !f.gzip()
+      if (s.pending() != null && wholeFile && g.hash == null && !f.compressed()
           && len > target + target / 2) {
         streamed.add(new StreamedSplit(f, target, s));
-      } else if (f.gzip() || len <= target + target / 2) {
+      } else if (f.compressed() || len <= target + target / 2) {
         if (wholeFile) {
           pieces.add(new Piece(f.name(), f.path().toString(), f.size(), g.hash, 0, f.size(), 1,
-              f.gzip(), s.header(), null));
+              f.compression(), s.header(), null));
         } else {
           pieces.add(rangePiece(f, g.hash, g.start, g.end, s));
         }
@@ -173,12 +173,12 @@ public final class Planner {
   private static Piece rangePiece(InputFile f, String hash, long start, long end, Settings s)
       throws IOException {
     if (start == 0) {
-      return new Piece(f.name(), f.path().toString(), f.size(), hash, 0, end, 1, false, s.header(),
-          null);
+      return new Piece(f.name(), f.path().toString(), f.size(), hash, 0, end, 1,
+          Compression.NONE, s.header(), null);
     }
     long line = 1 + countNewlines(f, start);
-    return new Piece(f.name(), f.path().toString(), f.size(), hash, start, end, line, false,
-        false, headerColumns(f, s));
+    return new Piece(f.name(), f.path().toString(), f.size(), hash, start, end, line,
+        Compression.NONE, false, headerColumns(f, s));
   }
 
   private static List<String> headerColumns(InputFile f, Settings s) throws IOException {
@@ -190,8 +190,8 @@ public final class Planner {
   }
 
   private static long countNewlines(InputFile f, long upTo) throws IOException {
-    Piece whole = new Piece(f.name(), f.path().toString(), f.size(), "", 0, upTo, 1, false, false,
-        null);
+    Piece whole = new Piece(f.name(), f.path().toString(), f.size(), "", 0, upTo, 1,
+        Compression.NONE, false, null);
     long n = 0;
     byte[] b = new byte[1 << 16];
     try (PieceReader r = PieceReader.open(whole, 0, upTo, null)) {
@@ -221,7 +221,7 @@ public final class Planner {
   private static void scan(InputFile f, long start, long end, long target, long baseLine,
       Settings s, MessageDigest digest, Cuts cuts) throws IOException {
     Piece reading = new Piece(f.name(), f.path().toString(), f.size(), "", start, end, baseLine,
-        false, false, null);
+        Compression.NONE, false, null);
     RecordScanner sc = new RecordScanner(s.dialect());
     byte[] b = new byte[1 << 20];
     // the last bytes in quarter-size pieces, as for small files (see plan)
@@ -282,8 +282,8 @@ public final class Planner {
     for (int k = 0; k <= cuts.size(); k++) {
       long to = k < cuts.size() ? cuts.get(k)[0] : end;
       boolean first = from == 0;
-      out.add(new Piece(f.name(), f.path().toString(), f.size(), h, from, to, line, false,
-          first && s.header(), first ? null : cols));
+      out.add(new Piece(f.name(), f.path().toString(), f.size(), h, from, to, line,
+          Compression.NONE, first && s.header(), first ? null : cols));
       if (k < cuts.size()) {
         from = to;
         line = cuts.get(k)[1];
@@ -354,7 +354,7 @@ public final class Planner {
     private Piece piece(long from, long to, long line, List<String> cols) {
       boolean first = from == 0;
       return new Piece(file.name(), file.path().toString(), file.size(), hash, from, to, line,
-          false, first && settings.header(), first ? null : cols);
+          Compression.NONE, first && settings.header(), first ? null : cols);
     }
 
     @Override

@@ -58,14 +58,15 @@ public record Sample(List<Chunk> chunks, int files) {
    * UTF-8 byte order mark.
    */
   public static Chunk head(InputFile f, int max, boolean utf8) throws IOException {
-    Piece whole = new Piece(f.name(), f.path().toString(), f.size(), "", 0, f.size(), 1, f.gzip(),
-        false, null);
+    Piece whole = new Piece(f.name(), f.path().toString(), f.size(), "", 0, f.size(), 1,
+        f.compression(), false, null);
     byte[] b = new byte[max];
     int n;
     boolean more;
-    try (PieceReader r = PieceReader.open(whole, 0, f.gzip() ? Long.MAX_VALUE : f.size(), null)) {
+    try (PieceReader r = PieceReader.open(whole, 0, f.compressed() ? Long.MAX_VALUE : f.size(),
+        null)) {
       n = r.fill(b, 0, b.length);
-      more = n == b.length && (f.gzip() ? r.read(new byte[1], 0, 1) > 0 : !r.atLimit());
+      more = n == b.length && (f.compressed() ? r.read(new byte[1], 0, 1) > 0 : !r.atLimit());
     }
     return chunk(f.name(), b, n, !more, utf8);
   }

@@ -48,18 +48,9 @@ public final class SampleRows {
   }
 
   private static Sample read(InputFile f, Settings s, int n) throws IOException {
-    Piece whole = new Piece(f.name(), f.path().toString(), f.size(), "", 0, f.size(), 1, f.gzip(),
-        false, null);
-    byte[] b = new byte[MAX];
-    int len;
-    try (PieceReader r = PieceReader.open(whole, 0, f.gzip() ? Long.MAX_VALUE : f.size(), null)) {
-      len = r.fill(b, 0, b.length);
-    }
+    byte[] b = io.starmap.importer.internal.Sample.head(f, MAX, s.dialect().utf8()).bytes();
+    int len = b.length;
     int pos = 0;
-    if (s.dialect().utf8() && len >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB
-        && (b[2] & 0xff) == 0xBF) {
-      pos = 3;
-    }
     RecordScanner scanner = new RecordScanner(s.dialect());
     List<String> names = null;
     if (s.header()) {

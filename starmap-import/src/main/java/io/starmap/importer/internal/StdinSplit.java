@@ -100,7 +100,7 @@ public final class StdinSplit implements Iterator<Piece>, AutoCloseable {
     } catch (IOException e) {
       throw new ImportException("cannot read " + NAME + ": " + e.getMessage(), e);
     }
-    return new InputFile(NAME, first.file(), first.length(), false);
+    return new InputFile(NAME, first.file(), first.length(), Compression.NONE);
   }
 
   /**
@@ -245,8 +245,8 @@ public final class StdinSplit implements Iterator<Piece>, AutoCloseable {
   private Piece piece(Spooled s) {
     boolean isFirst = s.index() == 0;
     long end = s.start() + s.length();
-    return new Piece(NAME, s.file().toString(), end, s.hash(), s.start(), end, s.line(), false,
-        isFirst && header, isFirst ? null : columns);
+    return new Piece(NAME, s.file().toString(), end, s.hash(), s.start(), end, s.line(),
+        Compression.NONE, isFirst && header, isFirst ? null : columns);
   }
 
   @Override

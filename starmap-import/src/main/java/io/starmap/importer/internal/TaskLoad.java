@@ -25,7 +25,8 @@ final class TaskLoad {
   final CopyTask task;
   final Monitor monitor;
   final Connection conn;
-  final CopyManager copyManager;
+  private final CopyManager copyManager;
+  private CopyIn copy;
   final Dialect dialect;
   final Charset charset;
   final PendingHashes pending;
@@ -124,7 +125,7 @@ final class TaskLoad {
    * skipped ({@code ""}), their bytes are dropped on the way ({@link SkippingCopyIn}).
    */
   CopyIn textCopyIn(List<String> columns) throws SQLException {
-    CopyIn in = copyManager.copyIn(copySql(columns));
+    CopyIn in = copyIn(copySql(columns));
     return SkippingCopyIn.needed(columns) ? new SkippingCopyIn(in, columns, dialect) : in;
   }
 
@@ -133,6 +134,23 @@ final class TaskLoad {
     if (gathering != null) {
       gathering.close();
       gathering = null;
+    }
+  }
+
+  /** Starts a COPY on the attempt's connection; {@link #cancelCopy} ends it if still open. */
+  CopyIn copyIn(String sql) throws SQLException {
+    copy = copyManager.copyIn(sql);
+    return copy;
+  }
+
+  /**
+   * Cancels the COPY still in progress, if any: after a failure that is not the server's (a file
+   * that cannot be read or decompressed), the connection's COPY would otherwise still be open,
+   * and the rollback that follows would wait for it forever.
+   */
+  void cancelCopy() {
+    if (copy != null) {
+      TextCopy.cancel(copy);
     }
   }
 

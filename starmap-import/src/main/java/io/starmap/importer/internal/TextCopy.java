@@ -76,7 +76,7 @@ final class TextCopy {
       }
       // small: the piece and a line end fit in the buffer; sent with what is gathered before
       // it if they fit together
-      boolean small = !p.gzip() && p.length() <= buf.length - 2;
+      boolean small = !p.compressed() && p.length() <= buf.length - 2;
       if (!small || p.length() > buf.length - pendingTo - 2) {
         sendPending(seg);
       }

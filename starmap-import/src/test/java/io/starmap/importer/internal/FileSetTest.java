@@ -42,7 +42,8 @@ class FileSetTest {
     assertThat(names(files)).containsExactly(dir + "/a.csv", dir + "/b.csv",
         dir + "/sub/c.csv.gz", dir + "/sub/deeper/d.csv");
     assertThat(files).extracting(InputFile::size).containsExactly(2L, 3L, 3L, 5L);
-    assertThat(files).extracting(InputFile::gzip).containsExactly(false, false, true, false);
+    assertThat(files).extracting(InputFile::compression).containsExactly(Compression.NONE,
+        Compression.NONE, Compression.GZIP, Compression.NONE);
     assertThat(files).allSatisfy(f -> {
       assertThat(f.path().isAbsolute()).isTrue();
       assertThat(f.path()).isEqualTo(f.path().normalize());

@@ -29,7 +29,7 @@ class PlannerTest {
     List<InputFile> files = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       // whole small files are planned without being read
-      files.add(new InputFile("f" + i, dir.resolve("f" + i), 100 * 1024, false));
+      files.add(new InputFile("f" + i, dir.resolve("f" + i), 100 * 1024, Compression.NONE));
     }
     Planner.Plan plan = Planner.plan(files, Map.of(), Map.of(), settings(2, null));
     assertThat(plan.targetBytes()).isEqualTo(MB);
@@ -53,7 +53,7 @@ class PlannerTest {
     }
     Files.writeString(f, sb);
     byte[] bytes = Files.readAllBytes(f);
-    InputFile in = new InputFile("big.csv", f, bytes.length, false);
+    InputFile in = new InputFile("big.csv", f, bytes.length, Compression.NONE);
     Planner.Plan plan = Planner.plan(List.of(in), Map.of(), Map.of(), settings(2, null));
     List<Piece> pieces = plan.tasks().stream().flatMap(List::stream)
         .sorted((a, b) -> Long.compare(a.start(), b.start())).toList();
@@ -82,7 +82,7 @@ class PlannerTest {
       sb.append(i).append(",x\n");
     }
     Files.writeString(f, sb);
-    InputFile in = new InputFile("streamed.csv", f, Files.size(f), false);
+    InputFile in = new InputFile("streamed.csv", f, Files.size(f), Compression.NONE);
     Planner.Plan eager = Planner.plan(List.of(in), Map.of(), Map.of(), settings(2, null));
     RunState run = new RunState("run-test");
     Planner.Plan streamed = Planner.plan(List.of(in), Map.of(), Map.of(),

@@ -64,9 +64,11 @@ final class WorkerLauncher {
     }
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       // Module flags change what the code may do; other flags (agents, ports) must not be copied.
+      // Native access too: a task's library may load its own (the importer's zstd decoder), and
+      // the JDK warns in the worker unless its module has native access there as well.
       if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")
           || arg.startsWith("--add-reads") || arg.startsWith("--add-modules")
-          || arg.equals("--enable-preview")) {
+          || arg.startsWith("--enable-native-access") || arg.equals("--enable-preview")) {
         cmd.add(arg);
       }
     }
