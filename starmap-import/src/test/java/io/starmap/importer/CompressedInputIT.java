@@ -154,7 +154,10 @@ class CompressedInputIT {
         .isInstanceOf(ImportException.class)
         .hasMessageStartingWith(dir.resolve("cut.csv" + f.suffix) + ": truncated " + f.name
             + " data: the file ends after " + whole.length / 2 + " bytes");
-    assertThat(TestPg.count(db(), "SELECT count(*) FROM cut_" + f.name)).isZero();
+    // nothing loaded: the table is empty, or not even created when the sample (the first
+    // megabyte, read to sniff the dialect) already met the cut
+    assertThat(TestPg.count(db(), "SELECT count(*) FROM pg_class WHERE relname = 'cut_" + f.name
+        + "'") == 0 || TestPg.count(db(), "SELECT count(*) FROM cut_" + f.name) == 0).isTrue();
   }
 
   @ParameterizedTest

@@ -137,10 +137,11 @@ public final class DialectSniffer {
     if (share != 0) {
       return share;
     }
-    if (a.fields() != b.fields()) {
-      return Integer.compare(a.fields(), b.fields());
+    if (a.delimiter() == b.delimiter()) {
+      // more fields under the other quote only means that it did not group what '"' grouped
+      return Integer.compare(rank(b.quote()), rank(a.quote()));
     }
-    return a.delimiter() == b.delimiter() ? Integer.compare(rank(b.quote()), rank(a.quote())) : 0;
+    return Integer.compare(a.fields(), b.fields());
   }
 
   private static int rank(char quote) {

@@ -48,6 +48,15 @@ class DialectSnifferTest {
   }
 
   @Test
+  void moreFieldsUnderTheOtherQuoteDoNotMakeItTheQuote() {
+    // '"' groups "c,d" into the first field as COPY reads it; '\'' only leaves it split in two
+    Sample odd = sample("odd.csv", "ab\"c,d\"e,v,1\n");
+    DialectSniffer.Sniffed s = sniff(odd);
+    assertThat(s.quote()).isEqualTo('"');
+    assertThat(s.fields()).isEqualTo(3);
+  }
+
+  @Test
   void aQuoteLeftOpenByABadRecordIsStillTheQuote() {
     StringBuilder sb = new StringBuilder();
     for (int i = 1; i < 100; i++) {
