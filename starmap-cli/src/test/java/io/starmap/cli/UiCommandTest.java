@@ -57,12 +57,7 @@ class UiCommandTest {
   void uiPrintsItsUrlWithTheTokenAndServesUntilStopped() throws Exception {
     Process p = start("ui", "--port", "0");
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-          StandardCharsets.UTF_8));
-      String line;
-      while ((line = out.readLine()) != null && !line.startsWith("open ")) {
-        assertThat(line).contains(home.toString());
-      }
+      String line = firstLine(p.getInputStream(), "open ");
       assertThat(line).as("the URL line").matches("open http://127\\.0\\.0\\.1:\\d+/\\?token="
           + "[0-9a-f]{64}");
       URI url = URI.create(line.substring(5));
@@ -86,17 +81,24 @@ class UiCommandTest {
   void bindingAnotherAddressWarns() throws Exception {
     Process p = start("ui", "--bind", "0.0.0.0");
     try {
-      BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(),
-          StandardCharsets.UTF_8));
-      String line;
-      while ((line = err.readLine()) != null && !line.startsWith("warning:")) {
-        // the JVM's own warnings come first
-      }
-      assertThat(line).contains("--bind 0.0.0.0").contains("other machines");
+      assertThat(firstLine(p.getErrorStream(), "warning:")).contains("--bind 0.0.0.0")
+          .contains("other machines");
     } finally {
       p.destroy();
       p.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** The first line of {@code stream} that starts with {@code prefix}, or null at its end. */
+  private static String firstLine(java.io.InputStream stream, String prefix)
+      throws java.io.IOException {
+    BufferedReader in = new BufferedReader(new InputStreamReader(stream,
+        StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null && !line.startsWith(prefix)) {
+      // the lines before it: the home's name, the JVM's own warnings
+    }
+    return line;
   }
 
   private Process start(String... args) throws Exception {
