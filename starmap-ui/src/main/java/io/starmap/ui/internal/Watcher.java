@@ -93,10 +93,15 @@ public final class Watcher implements AutoCloseable {
     Subscription s = new Subscription(key);
     synchronized (f) {
       f.subscribers.add(s);
-      if (f.last == null) {
-        f.poll(System.currentTimeMillis());
-      } else {
-        s.events.offer(f.last);
+      try {
+        if (f.last == null) {
+          f.poll(System.currentTimeMillis());
+        } else {
+          s.events.offer(f.last);
+        }
+      } catch (RuntimeException e) {
+        s.close(); // a feed that cannot start is not polled for a page that is gone
+        throw e;
       }
     }
     return s;
