@@ -1,13 +1,13 @@
 package io.starmap.cli;
 
 import io.starmap.core.internal.util.Bytes;
+import io.starmap.core.internal.util.OwnerOnly;
 import io.starmap.store.CalcRecord;
 import io.starmap.store.CalculationStore;
 import io.starmap.store.ChromeTrace;
 import io.starmap.store.StarmapHome;
-import io.starmap.core.internal.util.OwnerOnly;
-import java.nio.charset.StandardCharsets;
 import io.starmap.store.Views;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
