@@ -58,6 +58,8 @@ final class Chromium implements AutoCloseable {
     Tab tab = new Tab();
     tab.socket = http.newWebSocketBuilder().buildAsync(URI.create(ws), tab).join();
     tab.call("Page.enable", "{}");
+    tab.call("Runtime.enable", "{}");
+    tab.call("Log.enable", "{}");
     tab.call("Emulation.setDeviceMetricsOverride",
         "{\"width\":1280,\"height\":1000,\"deviceScaleFactor\":1,\"mobile\":false}");
     return tab;
@@ -76,6 +78,8 @@ final class Chromium implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
     private final StringBuilder partial = new StringBuilder();
+    /** The page's uncaught exceptions and console errors (CSP violations among them). */
+    final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private WebSocket socket;
 
     Object call(String method, String params) {
@@ -133,6 +137,14 @@ final class Chromium implements AutoCloseable {
       if (last) {
         Object msg = MiniJson.parse(partial.toString());
         partial.setLength(0);
+        Object method = MiniJson.at(msg, "method");
+        if ("Runtime.exceptionThrown".equals(method)
+            || "Log.entryAdded".equals(method)
+            && "error".equals(MiniJson.at(msg, "params", "entry", "level"))
+            || "Runtime.consoleAPICalled".equals(method)
+            && "error".equals(MiniJson.at(msg, "params", "type"))) {
+          errors.add(String.valueOf(MiniJson.at(msg, "params")));
+        }
         Object id = MiniJson.at(msg, "id");
         if (id != null) {
           CompletableFuture<Object> f = pending.remove(((Double) id).intValue());

@@ -83,6 +83,8 @@ class UiBrowserTest {
         assertThat(page.eval("fetch('/download/" + steady.calcId() + "/hdf5').then(r =>"
             + " r.status)")).isEqualTo("200");
         page.screenshot(shots.resolve("ui-calc.png"));
+        assertThat(list.errors).as("errors in the list page").isEmpty();
+        assertThat(page.errors).as("errors in the calculation page").isEmpty();
         assertThat(page.eval("fetch('/events/calcs', {credentials: 'omit'}).then(r =>"
             + " r.status)")).as("a request without the token").isEqualTo("401");
       }
