@@ -1,22 +1,22 @@
 package io.starmap.ui;
 
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What watching costs the server, run by hand: a calculation runs in another process for about
- * 90 s while two pages (the list and the calculation's page, as event streams) watch it; prints
- * the CPU time of the server's polling thread and of this whole JVM (server, streams and the
- * readers of the streams) over {@code SECONDS} seconds, as a share of one core.
+ * 90 s while two pages (the list and the calculation's page, as event streams read by curl) watch
+ * it; prints the CPU time of the server's threads (the polling thread, the HTTP server's) and of
+ * this whole JVM (the server with its garbage collector and JIT) over {@code SECONDS} seconds, as
+ * a share of one core.
  *
  * <pre>{@code
  * java -cp "$(cat cp.txt):target/classes:target/test-classes" io.starmap.ui.UiCost [SECONDS]
@@ -33,48 +33,56 @@ public final class UiCost {
          Child run = Child.start(home, "watched", 2400, 50, false)) {
       String cookie = "starmap_ui_" + server.port() + "="
           + server.url().getQuery().substring("token=".length());
-      AtomicLong bytes = new AtomicLong();
-      HttpClient http = HttpClient.newHttpClient();
+      // the pages are curl processes, so that this JVM's CPU time is the server's alone
+      List<Process> pages = new ArrayList<>();
       for (String path : new String[] {"/events/calcs", "/events/calc/" + run.calcId()}) {
-        Thread.ofPlatform().daemon().start(() -> {
-          try (InputStream in = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-              + server.port() + path)).header("Cookie", cookie).build(),
-              HttpResponse.BodyHandlers.ofInputStream()).body()) {
-            byte[] buf = new byte[65536];
-            for (int n; (n = in.read(buf)) > 0; ) {
-              bytes.addAndGet(n);
-            }
-          } catch (Exception e) {
-            System.err.println(path + ": " + e);
-          }
-        });
+        pages.add(new ProcessBuilder("curl", "-sN", "-o", "/dev/null", "-H", "Cookie: " + cookie,
+            "http://127.0.0.1:" + server.port() + path).start());
       }
-      Thread.sleep(5000); // the streams' first events and the JIT's first work are not counted
+      Thread.sleep(15_000); // the streams' first events and the JIT's first work are not counted
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      long watcher = watcherThread();
       var os = (com.sun.management.OperatingSystemMXBean)
           ManagementFactory.getOperatingSystemMXBean();
-      long w0 = threads.getThreadCpuTime(watcher);
+      Map<String, Long> before = byKind(threads);
       long p0 = os.getProcessCpuTime();
-      long b0 = bytes.get();
       long t0 = System.nanoTime();
       Thread.sleep(seconds * 1000L);
       double wall = (System.nanoTime() - t0) / 1e9;
-      double w = (threads.getThreadCpuTime(watcher) - w0) / 1e9;
+      Map<String, Long> after = byKind(threads);
       double p = (os.getProcessCpuTime() - p0) / 1e9;
-      System.out.printf("over %.1f s of watching (run alive: %s): polling thread %.3f s CPU"
-          + " (%.2f%% of a core); whole JVM %.3f s CPU (%.2f%% of a core); %d bytes pushed%n",
-          wall, run.process().isAlive(), w, 100 * w / wall, p, 100 * p / wall,
-          bytes.get() - b0);
+      double serving = 0;
+      StringBuilder line = new StringBuilder();
+      for (String kind : after.keySet()) {
+        double s = (after.get(kind) - before.getOrDefault(kind, 0L)) / 1e9;
+        serving += kind.equals("other") ? 0 : s;
+        line.append(String.format("; %s %.3f s (%.2f%%)", kind, s, 100 * s / wall));
+      }
+      System.out.printf("over %.1f s of watching (run alive: %s, pages alive: %s): the server's"
+          + " threads %.3f s CPU (%.2f%% of a core)%s; the whole JVM %.3f s (%.2f%%)%n", wall,
+          run.process().isAlive(), pages.stream().allMatch(Process::isAlive), serving,
+          100 * serving / wall, line, p, 100 * p / wall);
+      pages.forEach(Process::destroy);
     }
   }
 
-  private static long watcherThread() {
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().equals("starmap-ui-watcher")) {
-        return t.threadId();
+  /**
+   * CPU time per kind of thread: the polling thread, the HTTP server's (its dispatcher and the
+   * carriers of the virtual threads that write the event streams), and every other (JIT, GC).
+   */
+  private static Map<String, Long> byKind(ThreadMXBean threads) {
+    Map<String, Long> out = new TreeMap<>();
+    for (long id : threads.getAllThreadIds()) {
+      ThreadInfo info = threads.getThreadInfo(id);
+      long cpu = threads.getThreadCpuTime(id);
+      if (info == null || cpu < 0) {
+        continue;
       }
+      String name = info.getThreadName();
+      String kind = name.equals("starmap-ui-watcher") ? "polling"
+          : name.startsWith("HTTP-Dispatcher") || name.startsWith("ForkJoinPool-")
+              ? "http" : "other";
+      out.merge(kind, cpu, Long::sum);
     }
-    throw new IllegalStateException("no starmap-ui-watcher thread");
+    return out;
   }
 }

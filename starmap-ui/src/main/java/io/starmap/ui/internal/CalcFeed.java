@@ -17,14 +17,20 @@ import java.util.NoSuchElementException;
 /**
  * A calculation page's feed: its record, the progress of each run (ETA, tasks/s), the counts per
  * second of its operations (rows/s for an import), the report's timeline and memory charts and
- * tables, and the log's tail. The charts are drawn again only when something was recorded since.
+ * tables, and the log's tail. The charts are drawn again only when something was recorded since,
+ * and at most every two seconds while it runs; the progress, every second.
  */
 final class CalcFeed implements Watcher.Feed {
   private static final int LOG_TAIL = 100;
 
   private final CalculationStore store;
   private final long id;
+  /** How often, at most, a running calculation's charts are drawn again. */
+  private static final long CHARTS_PERIOD_MS = 2000;
   private String fingerprint;
+  private Map<String, Object> charts;
+  private long chartsAt;
+  private boolean chartsStale;
 
   CalcFeed(CalculationStore store, long id) {
     this.store = store;
@@ -49,23 +55,28 @@ final class CalcFeed implements Watcher.Feed {
     }
     String now = c.status() + "|" + c.stop() + "|" + c.peakMemoryBytes() + "|" + c.sizeBytes()
         + "|" + runs + "|" + progress + "|" + log.size();
-    if (now.equals(fingerprint)) {
+    boolean changed = !now.equals(fingerprint);
+    fingerprint = now;
+    chartsStale |= changed;
+    boolean chartsDue = chartsStale && (charts == null || c.status().isFinal()
+        || System.currentTimeMillis() - chartsAt >= CHARTS_PERIOD_MS);
+    if (!changed && !chartsDue) {
       return null;
     }
-    fingerprint = now;
-    List<Views.TaskRow> tasks = v.tasks(id, 0);
-    Map<String, Object> m = ListFeed.row(store, c);
+    if (chartsDue) {
+      charts = charts(c);
+      chartsAt = System.currentTimeMillis();
+      chartsStale = false;
+    }
+    Map<String, Object> m = ListFeed.row(c, ListFeed.progress(c, runs, progress));
     m.put("host", c.host());
     m.put("pid", c.pid());
     m.put("executor", c.executor());
     m.put("workers", c.workers());
-    m.put("tasks", tasks.size());
+    m.put("tasks", progress.stream().mapToLong(Views.RunProgress::done).sum());
     m.put("ended", c.status().isFinal());
     m.put("runs", runs(runs, progress));
-    m.put("rates", rates(v.performance(id), c));
-    m.put("timeline", ReportParts.timeline(c, tasks));
-    m.put("memory", ReportParts.memory(c, tasks));
-    m.put("tables", ReportParts.tables(store, id));
+    m.putAll(charts);
     List<String> tail = new ArrayList<>();
     for (Views.LogRow l : log.subList(Math.max(0, log.size() - LOG_TAIL), log.size())) {
       tail.add(l.time() + " " + l.level() + " " + l.message());
@@ -74,6 +85,18 @@ final class CalcFeed implements Watcher.Feed {
     m.put("hdf5", c.status().isFinal() && Files.isRegularFile(c.datastore()));
     m.put("rejects", Files.isRegularFile(Routes.rejectsFile(store, id)));
     return "event: calc\ndata: " + Secrets.redact(Json.of(m)) + "\n\n";
+  }
+
+  /**
+   * The parts that read every task: the task stream, memory, the tables and the rates of the
+   * operations. They cost the most,
+   * so while the calculation runs they are drawn again at most every {@link #CHARTS_PERIOD_MS}.
+   */
+  private Map<String, Object> charts(CalcRecord c) {
+    List<Views.TaskRow> tasks = store.views().tasks(id, 0);
+    return Map.of("timeline", ReportParts.timeline(c, tasks),
+        "memory", ReportParts.memory(c, tasks), "tables", ReportParts.tables(store, id),
+        "rates", rates(store.views().performance(id), c));
   }
 
   /** Each run with its progress: done of expected, tasks/s, and the ETA when the total is known. */

@@ -7,6 +7,7 @@ import io.starmap.store.CalculationStore;
 import io.starmap.store.Secrets;
 import io.starmap.store.Views;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ final class ListFeed implements Watcher.Feed {
   private final CalculationStore store;
   private final CalcStatus status;
   private final String text;
+  private final Map<Long, String> ended = new HashMap<>();
   private String last;
 
   ListFeed(CalculationStore store, CalcStatus status, String text) {
@@ -38,7 +40,10 @@ final class ListFeed implements Watcher.Feed {
             .limit(LIMIT).toList();
     List<Object> rows = new ArrayList<>();
     for (CalcRecord c : calcs) {
-      rows.add(row(store, c));
+      // an ended calculation's progress no longer changes: read once, not every second
+      String progress = c.status().isFinal() ? ended.computeIfAbsent(c.id(),
+          k -> progress(store, c)) : progress(store, c);
+      rows.add(row(c, progress));
     }
     String json = Secrets.redact(Json.of(Map.of("calcs", rows)));
     if (json.equals(last)) {
@@ -48,8 +53,15 @@ final class ListFeed implements Watcher.Feed {
     return "event: calcs\ndata: " + json + "\n\n";
   }
 
-  /** One calculation as the list shows it. */
-  static Map<String, Object> row(CalculationStore store, CalcRecord c) {
+  private static String progress(CalculationStore store, CalcRecord c) {
+    Views v = store.views();
+    boolean live = c.status() != CalcStatus.COMPLETE;
+    return progress(c, live ? v.runs(c.id()) : List.of(), live ? v.progress(c.id())
+        : List.of());
+  }
+
+  /** One calculation as the list shows it, with its progress already read. */
+  static Map<String, Object> row(CalcRecord c, String progress) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", c.id());
     m.put("status", c.status().label());
@@ -59,23 +71,23 @@ final class ListFeed implements Watcher.Feed {
     m.put("duration", c.duration().toMillis() / 1000.0);
     m.put("peak", c.peakMemoryBytes() > 0 ? Bytes.human(c.peakMemoryBytes()) : "");
     m.put("user", c.user());
-    m.put("progress", progress(store, c));
+    m.put("progress", progress);
     return m;
   }
 
   /** "100%" for a complete calculation; tasks done (and the percentage when known) otherwise. */
-  static String progress(CalculationStore store, CalcRecord c) {
+  static String progress(CalcRecord c, List<Views.RunRow> runs,
+      List<Views.RunProgress> ended) {
     if (c.status() == CalcStatus.COMPLETE) {
       return "100%";
     }
     long done = 0;
-    long expected = 0;
-    Views v = store.views();
-    for (Views.RunProgress p : v.progress(c.id())) {
+    for (Views.RunProgress p : ended) {
       done += p.done();
     }
+    long expected = 0;
     boolean known = true;
-    for (Views.RunRow r : v.runs(c.id())) {
+    for (Views.RunRow r : runs) {
       expected += r.submitted();
       known &= r.submitted() > 0;
     }

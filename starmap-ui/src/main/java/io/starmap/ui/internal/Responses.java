@@ -36,11 +36,24 @@ final class Responses {
   }
 
   static void resource(HttpExchange ex, String name, String type) throws IOException {
+    send(ex, 200, type, bytes(name));
+  }
+
+  /** A page: the head that every page shares, then its body. */
+  static void page(HttpExchange ex, String body) throws IOException {
+    byte[] head = bytes("head.html");
+    byte[] rest = bytes(body);
+    byte[] page = java.util.Arrays.copyOf(head, head.length + rest.length);
+    System.arraycopy(rest, 0, page, head.length, rest.length);
+    send(ex, 200, "text/html", page);
+  }
+
+  private static byte[] bytes(String name) throws IOException {
     try (InputStream in = Responses.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new NoSuchElementException("no resource " + name);
       }
-      send(ex, 200, type, in.readAllBytes());
+      return in.readAllBytes();
     }
   }
 

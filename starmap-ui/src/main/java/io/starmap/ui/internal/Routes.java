@@ -89,10 +89,10 @@ public final class Routes implements HttpHandler {
   private void get(HttpExchange ex, String path) throws IOException {
     Matcher m;
     if (path.equals("/")) {
-      Responses.resource(ex, "calcs.html", "text/html");
+      Responses.page(ex, "calcs.html");
     } else if ((m = CALC_PAGE.matcher(path)).matches()) {
       store.get(Long.parseLong(m.group(1)));
-      Responses.resource(ex, "calc.html", "text/html");
+      Responses.page(ex, "calc.html");
     } else if (path.equals("/static/ui.js")) {
       Responses.resource(ex, "ui.js", "text/javascript");
     } else if (path.equals("/static/ui.css")) {

@@ -73,6 +73,7 @@ function action(cell, id, what) {
 }
 
 function calcsPage() {
+  document.title = 'Starmap calculations';
   let source = null;
   const status = document.getElementById('status');
   const q = document.getElementById('q');
