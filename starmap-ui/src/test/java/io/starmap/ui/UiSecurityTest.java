@@ -95,6 +95,9 @@ class UiSecurityTest {
     assertThat(r).startsWith("HTTP/1.1 303").containsIgnoringCase("Location: /\r\n")
         .containsIgnoringCase("Set-Cookie: starmap_ui_" + server.port() + "=" + token
             + "; Path=/; HttpOnly; SameSite=Strict");
+    assertThat(send("GET /events/calcs?status=failed&token=" + token + "&q=x", "Host: " + host))
+        .startsWith("HTTP/1.1 303").containsIgnoringCase("Location: /events/calcs?status=failed"
+            + "&q=x\r\n");
     assertThat(send("GET /", "Host: " + host, cookie())).startsWith("HTTP/1.1 200")
         .contains("Starmap calculations").containsIgnoringCase("Content-Security-Policy:");
   }

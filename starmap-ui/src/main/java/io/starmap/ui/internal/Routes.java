@@ -72,8 +72,11 @@ public final class Routes implements HttpHandler {
       if (guard.tokenInQuery(ex)) {
         // the token moves into the cookie and out of the address bar, the history and Referer
         ex.getResponseHeaders().add("Set-Cookie", guard.setCookie());
-        ex.getResponseHeaders().set("Location", path);
-        Responses.text(ex, 303, "see " + path);
+        String rest = ex.getRequestURI().getRawQuery().replaceAll("(^|&)token=[^&]*", "")
+            .replaceFirst("^&", "");
+        String location = rest.isEmpty() ? path : path + "?" + rest;
+        ex.getResponseHeaders().set("Location", location);
+        Responses.text(ex, 303, "see " + location);
         return;
       }
       get(ex, path);
