@@ -40,7 +40,7 @@ class UiBrowserTest {
       assertThat(list.eval("location.search")).as("the token left the address bar").isEmpty();
       list.waitFor("document.getElementById('conn').textContent === 'live'", WAIT);
       list.eval("window.notReloaded = 42");
-      try (Child steady = Child.start(home, "prices 2026 <b>bold</b>", 60, 150, false);
+      try (Child steady = Child.start(home, "prices 2026 <b>bold</b>", 120, 150, false);
            Child blocked = Child.start(home, "to be aborted from the page", 10, 20, true)) {
         String row = "document.getElementById('calc-" + steady.calcId() + "')";
         list.waitFor(row + " !== null", WAIT);
@@ -79,7 +79,7 @@ class UiBrowserTest {
             WAIT);
         assertThat(page.eval("fetch(document.querySelector('#downloads a[href$=\"trace.json\"]')"
             + ".href).then(r => r.json()).then(t => t.traceEvents.filter(e => e.ph === 'X')"
-            + ".length)")).isEqualTo("60");
+            + ".length)")).isEqualTo("120");
         assertThat(page.eval("fetch('/download/" + steady.calcId() + "/hdf5').then(r =>"
             + " r.status)")).isEqualTo("200");
         page.screenshot(shots.resolve("ui-calc.png"));
