@@ -19,7 +19,8 @@ module io.starmap.core {
   exports io.starmap.core.spi;
   exports io.starmap.core.processes;
   exports io.starmap.core.internal.util to
-      io.starmap.store, io.starmap.embedded, io.starmap.importer, io.starmap.hazelcast;
+      io.starmap.store, io.starmap.embedded, io.starmap.importer, io.starmap.hazelcast,
+      io.starmap.ui;
 
   uses io.starmap.core.spi.ExecutorProvider;
 

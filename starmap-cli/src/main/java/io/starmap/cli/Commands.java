@@ -17,6 +17,7 @@ final class Commands {
         new CalcsCommand(),
         new ShowCommand(),
         new ReportCommand(),
+        new UiCommand(),
         new ImportCommand(),
         new GenCommand(),
         new BenchCommand(),

@@ -1,9 +1,13 @@
 package io.starmap.cli;
 
 import io.starmap.core.internal.util.Bytes;
+import io.starmap.core.internal.util.OwnerOnly;
 import io.starmap.store.CalcRecord;
 import io.starmap.store.CalculationStore;
+import io.starmap.store.ChromeTrace;
+import io.starmap.store.StarmapHome;
 import io.starmap.store.Views;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +19,7 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     subcommands = {ShowCommand.Performance.class, ShowCommand.TaskInfo.class,
         ShowCommand.Tasks.class, ShowCommand.Transfer.class, ShowCommand.Runs.class,
-        ShowCommand.Log.class})
+        ShowCommand.Log.class, ShowCommand.Timeline.class})
 final class ShowCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -143,6 +147,55 @@ final class ShowCommand implements Runnable {
       }
       print(t);
       return 0;
+    }
+  }
+
+  /** {@code starmap show timeline}: the tasks per worker as a Chrome trace. */
+  @Command(name = "timeline", description = "The task timeline per worker in the Chrome trace"
+      + " format (JSON), which Perfetto and chrome://tracing open.",
+      mixinStandardHelpOptions = true)
+  static final class Timeline implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", defaultValue = "last",
+        description = "A number, last (default), or -N counting back from the last.")
+    String id;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "trace",
+        description = "trace (the only one: the Chrome trace event format).")
+    String format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE.json",
+        description = "Where to write the trace (default: standard output).")
+    java.nio.file.Path output;
+
+    @Override
+    public Integer call() {
+      if (!format.equals("trace")) {
+        throw new UserException("the timeline is written as a Chrome trace: --format trace,"
+            + " not " + format);
+      }
+      try (CalculationStore store = CalculationStore.open(StarmapHome.resolve())) {
+        long calc = store.resolveId(id);
+        if (output == null) {
+          java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+          ChromeTrace.write(store, calc, json);
+          spec.commandLine().getOut().print(json.toString(StandardCharsets.UTF_8));
+          spec.commandLine().getOut().flush();
+          return 0;
+        }
+        try (java.io.OutputStream file = OwnerOnly.newOutputStream(output)) {
+          int tasks = ChromeTrace.write(store, calc, file);
+          spec.commandLine().getErr().println("calc " + calc + ": " + tasks
+              + " tasks written to " + output);
+        }
+        return 0;
+      } catch (java.util.NoSuchElementException | IllegalArgumentException e) {
+        throw new UserException(e.getMessage(), e);
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        throw new UserException("cannot write the timeline to " + output + ": "
+            + e.getMessage(), e);
+      }
     }
   }
 }

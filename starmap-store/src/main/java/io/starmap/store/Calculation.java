@@ -155,9 +155,12 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
       lastRunByTask.put(info.taskName(), info.runId());
     }
     guarded(() -> {
-      sql.update("INSERT INTO run(calc_id, run_no, task_name, executor, workers, start_ms)"
-          + " VALUES (?, ?, ?, ?, ?, ?)", id, runNo, Secrets.redact(info.taskName()),
-          info.executor(), info.workers(), info.startEpochMillis());
+      // while the run executes, submitted holds the tasks expected (0 when unknown): what the
+      // live page divides by; the run's end writes the tasks actually submitted
+      sql.update("INSERT INTO run(calc_id, run_no, task_name, executor, workers, start_ms,"
+          + " submitted) VALUES (?, ?, ?, ?, ?, ?, ?)", id, runNo,
+          Secrets.redact(info.taskName()), info.executor(), info.workers(),
+          info.startEpochMillis(), Math.max(0, info.expectedTasks()));
       sql.update("UPDATE calc SET executor = CASE executor WHEN '' THEN ? ELSE executor END,"
           + " workers = CASE workers WHEN 0 THEN ? ELSE workers END WHERE id = ?",
           info.executor(), info.workers(), id);

@@ -108,10 +108,7 @@ public final class HtmlReport {
   }
 
   private static void charts(StringBuilder h, CalcRecord c, List<Views.TaskRow> tasks) {
-    long t0 = c.start().toEpochMilli();
-    for (Views.TaskRow t : tasks) {
-      t0 = Math.min(t0, t.start().toEpochMilli());
-    }
+    long t0 = ReportParts.origin(c, tasks);
     Map<String, String> colors = SvgCharts.colors(tasks);
     section(h, "timeline", "Task timeline per worker");
     h.append(SvgCharts.gantt(tasks, t0, colors));
@@ -123,7 +120,7 @@ public final class HtmlReport {
     h.append(SvgCharts.throughput(tasks, t0));
   }
 
-  private static void tables(StringBuilder h, Views v, long id, Views.Performance perf) {
+  static void tables(StringBuilder h, Views v, long id, Views.Performance perf) {
     section(h, "performance", "Performance (peak memory " + Bytes.human(perf.peakMemoryBytes())
         + ")");
     List<List<Object>> rows = new ArrayList<>();
@@ -241,7 +238,7 @@ public final class HtmlReport {
     return b.toString();
   }
 
-  private static final String CSS = """
+  static final String CSS = """
       body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;
         max-width:1000px;margin:24px auto;padding:0 16px}
       h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;

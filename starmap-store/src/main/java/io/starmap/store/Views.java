@@ -114,7 +114,8 @@ public final class Views {
    * @param workers how many workers
    * @param start when it started
    * @param stop when it ended, or null while it runs
-   * @param submitted how many tasks were submitted
+   * @param submitted how many tasks were submitted; while the run executes, how many are expected
+   *     (0 when its argument source does not know)
    * @param succeeded how many succeeded
    * @param failed how many failed
    * @param cancelled how many were cancelled
@@ -252,5 +253,33 @@ public final class Views {
               rs.getLong(12), rs.getLong(13) / 1e9, rs.getLong(14), rs.getString(15));
         }, calcId));
     return out;
+  }
+
+  /**
+   * How far one run of a calculation has got, counted from its recorded tasks: cheap enough to
+   * ask every second while it runs.
+   *
+   * @param run the run's number in the calculation
+   * @param done how many of its tasks have ended (succeeded or not)
+   * @param failed how many of those did not succeed
+   * @param firstStart when its first task started, or null before any task ended
+   * @param lastEnd when its latest task ended, or null before any task ended
+   */
+  public record RunProgress(int run, long done, long failed, Instant firstStart,
+      Instant lastEnd) {}
+
+  /**
+   * The tasks ended so far per run of calculation {@code calcId}.
+   *
+   * @param calcId the calculation's id
+   * @return one row per run that has recorded a task, by run number
+   */
+  public List<RunProgress> progress(long calcId) {
+    return sql.query("""
+        SELECT run_no, count(*), sum(status <> 'succeeded'), min(start_ms),
+          max(start_ms + wall_ns / 1000000)
+        FROM task WHERE calc_id = ? GROUP BY run_no ORDER BY run_no""",
+        rs -> new RunProgress(rs.getInt(1), rs.getLong(2), rs.getLong(3),
+            Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5))), calcId);
   }
 }

@@ -167,7 +167,7 @@ public final class RunEngine<A, R> implements Run<R>, Iterator<Outcome<R>> {
     state = State.RUNNING;
     t0 = System.nanoTime();
     record(r -> r.runStarted(new RunInfo(runId, s.name(), s.executor().name(),
-        s.executor().workers(), s.maxInFlight(), System.currentTimeMillis())));
+        s.executor().workers(), s.maxInFlight(), System.currentTimeMillis(), sourceSize)));
   }
 
   private TaskReply nextReply() throws InterruptedException {
