@@ -62,7 +62,7 @@ class LivePartsTest {
   @Test
   void thePartsAreTheReportsChartsAndTheTraceHasEveryTask() {
     try (CalculationStore store = CalculationStore.open(home)) {
-      long id = HtmlReportTest.recordVaried(store, "parts");
+      long id = HtmlReportIT.recordVaried(store, "parts");
       CalcRecord c = store.get(id);
       List<Views.TaskRow> tasks = store.views().tasks(id, 0);
       String report = HtmlReport.render(store, id);

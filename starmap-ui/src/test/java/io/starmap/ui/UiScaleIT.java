@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * draws it and stays responsive.
  */
 @Timeout(600)
-class UiScaleTest {
+class UiScaleIT {
   static final int TASKS = 100_000;
 
   @TempDir Path home;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * target/screenshots}.
  */
 @Timeout(300)
-class UiBrowserTest {
+class UiBrowserIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir Path home;

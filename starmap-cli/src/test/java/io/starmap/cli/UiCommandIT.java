@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code starmap ui} as a user starts it, and {@code starmap show timeline --format trace}. */
 @Timeout(180)
-class UiCommandTest {
+class UiCommandIT {
   @TempDir Path home;
   @RegisterExtension final TempHome useHome = TempHome.eachTest(() -> home);
 
