@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * resolve as they do from a checkout. The embedded PostgreSQL is started once for all of them.
  */
 class MarkdownShellBlocksIT {
-  private static final long BLOCK_TIMEOUT_MINUTES = 10;
+  private static final long BLOCK_TIMEOUT_MINUTES = 3;
   private static final Pattern ANY_TEXT = Pattern.compile("…");
 
   @TempDir static Path dir;
