@@ -66,6 +66,9 @@ public record ImportOptions(String table, List<String> paths, String create,
   /** The value of {@link #delimiter()}, {@link #quote()} or {@link #escape()} left to be detected. */
   public static final char SNIFF = '\0';
 
+  /** The path that names standard input. */
+  public static final String STANDARD_INPUT = "-";
+
   /**
    * Checks the rules the builder checks, for options made without it.
    *
@@ -106,18 +109,6 @@ public record ImportOptions(String table, List<String> paths, String create,
    */
   public static Builder builder(String table) {
     return new Builder(table);
-  }
-
-  /** The path that names standard input. */
-  public static final String STANDARD_INPUT = "-";
-
-  /**
-   * Whether standard input is one of the inputs.
-   *
-   * @return true when a path is {@code -}
-   */
-  public boolean readsStandardInput() {
-    return paths.contains(STANDARD_INPUT);
   }
 
   @Override
