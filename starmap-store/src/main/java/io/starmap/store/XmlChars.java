@@ -73,7 +73,10 @@ final class XmlChars {
     return sb.toString();
   }
 
-  /** Appends {@code s}, whose characters XML allows, with the markup escaped. */
+  /**
+   * Appends {@code s}, whose characters XML allows, with the markup escaped and every character
+   * beyond ASCII as a character reference.
+   */
   static void appendEscaped(StringBuilder sb, String s, boolean attribute) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -86,7 +89,17 @@ final class XmlChars {
         case '\r' -> sb.append("&#13;");
         case '\n' -> sb.append(attribute ? "&#10;" : "\n");
         case '\t' -> sb.append(attribute ? "&#9;" : "\t");
-        default -> sb.append(c);
+        default -> {
+          if (c < 0x7f) {
+            sb.append(c);
+          } else {
+            // ASCII only: the document reads the same whatever encoding the terminal or pipe
+            // it goes through uses (a POSIX locale's standard output is ASCII)
+            int cp = s.codePointAt(i);
+            sb.append("&#x").append(Integer.toHexString(cp)).append(';');
+            i += Character.charCount(cp) - 1;
+          }
+        }
       }
     }
   }

@@ -20,7 +20,9 @@ import java.util.List;
  * backslash and {@code \\uXXXX} for each such UTF-16 unit, and the element says so with {@code
  * escaped="true"}: the {@code name} attribute and the text of that element are then both in the
  * escaped form, and {@link H5Xml#read} gives back the exact string. Carriage returns, and tabs and
- * newlines in attributes, are written as character references, which a parser does not normalise.
+ * newlines in attributes, are written as character references, which a parser does not normalise;
+ * so is every character beyond ASCII, so that the document is ASCII and reads the same whatever
+ * encoding the stream it goes through uses.
  */
 public final class XmlOutput implements AutoCloseable {
   private final Writer out;
@@ -32,7 +34,8 @@ public final class XmlOutput implements AutoCloseable {
   }
 
   /**
-   * Starts a document: writes the XML declaration (UTF-8: {@code out} must encode so).
+   * Starts a document: writes the XML declaration. The document is ASCII, so {@code out} may use
+   * any encoding that extends ASCII.
    *
    * @param out where the document goes; buffered by the caller, not closed by {@link #close}
    * @return the writer of the document
