@@ -8,6 +8,7 @@ import io.starmap.store.CalculationStore;
 import io.starmap.store.Datastore;
 import io.starmap.store.H5Table;
 import io.starmap.store.H5Xml;
+import io.starmap.store.XmlOutput;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.SchemaFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,7 +58,10 @@ class XmlFormatTest {
     }
   }
 
+  /** The document, parsed and checked against the schema that the store's jar ships. */
   static Document parse(String xml) throws Exception {
+    SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI).newSchema(XmlOutput.schema())
+        .newValidator().validate(new StreamSource(new StringReader(xml)));
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
     return f.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));

@@ -48,6 +48,16 @@ public final class XmlOutput implements AutoCloseable {
   }
 
   /**
+   * The XML Schema of Starmap's documents ({@code <view>}, {@code <group>}, {@code
+   * <calculation>}), shipped in this module's jar.
+   *
+   * @return where to read it, for {@link javax.xml.validation.SchemaFactory#newSchema(java.net.URL)}
+   */
+  public static java.net.URL schema() {
+    return XmlOutput.class.getResource("starmap.xsd");
+  }
+
+  /**
    * Opens an element with a {@code name} attribute, such as {@code <view name="tasks">}.
    *
    * @param element the element, one of Starmap's ({@code view}, {@code row}, {@code group}...)

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.List;
+import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.SchemaFactory;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -74,12 +77,17 @@ class H5XmlProperties {
     return out.toString();
   }
 
-  /** A second, independent parser (DOM) accepts the document as XML 1.0. */
+  /**
+   * A second, independent parser (DOM) accepts the document as XML 1.0, and it is valid against
+   * the schema in the jar.
+   */
   static void assertWellFormed(String xml) {
     try {
       DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
       f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
       f.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
+      SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI).newSchema(XmlOutput.schema())
+          .newValidator().validate(new StreamSource(new StringReader(xml)));
     } catch (Exception e) {
       throw new AssertionError("not well-formed: " + e.getMessage() + "\n" + xml, e);
     }
