@@ -20,16 +20,16 @@ class TableXmlTest {
   @Test
   void anyColumnNameAndEveryTypeOfValue() throws Exception {
     Table t = Table.of("count(*)", "ok", "none", "x", "amount", "tab\tname", "ctl\u0002")
-        .row(3L, true, null, 1.0 / 3, new BigDecimal("12.50"), "a\tb", "\uffff")
+        .row(3L, true, null, 1.0 / 3, new BigDecimal("1.250E+3"), "a\tb", "\uffff")
         .view("sql");
     Element root = XmlFormatTest.parse(xml(t)).getDocumentElement();
     assertThat(root.getAttribute("name")).isEqualTo("sql");
     Element row = XmlFormatTest.children(root, "row").get(0);
     List<Element> cols = XmlFormatTest.children(row, "col");
     assertThat(cols).extracting(c -> c.getAttribute("type"))
-        .containsExactly("int64", "boolean", "null", "float64", "string", "string", "string");
+        .containsExactly("int64", "boolean", "null", "float64", "decimal", "string", "string");
     assertThat(cols).extracting(Element::getTextContent)
-        .containsExactly("3", "true", "", "0.3333333333333333", "12.50", "a\tb", "\\uffff");
+        .containsExactly("3", "true", "", "0.3333333333333333", "1250", "a\tb", "\\uffff");
     assertThat(cols.get(5).getAttribute("name")).isEqualTo("tab\tname");
     assertThat(cols.get(6).getAttribute("name")).isEqualTo("ctl\\u0002");
     assertThat(cols.get(6).getAttribute("escaped")).isEqualTo("true");

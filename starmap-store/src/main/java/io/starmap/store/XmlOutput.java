@@ -3,6 +3,7 @@ package io.starmap.store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -121,8 +122,9 @@ public final class XmlOutput implements AutoCloseable {
   /**
    * Writes one typed value, {@code <element name="..." type="...">text</element>}: {@code int64}
    * for integers, {@code float64} for floating point (shortest exact decimal, {@code INF}, {@code
-   * -INF}, {@code NaN}), {@code boolean}, {@code null} (an empty element), and {@code string} for
-   * anything else, as {@code toString} gives it.
+   * -INF}, {@code NaN}), {@code decimal} for a {@link BigDecimal} (every digit, no exponent),
+   * {@code boolean}, {@code null} (an empty element), and {@code string} for anything else, as
+   * {@code toString} gives it.
    *
    * @param element the element's name
    * @param name its {@code name} attribute; null for none
@@ -139,11 +141,17 @@ public final class XmlOutput implements AutoCloseable {
       case BigInteger b -> "int64";
       case Double d -> "float64";
       case Float f -> "float64";
+      case BigDecimal b -> "decimal";
       case Boolean b -> "boolean";
       default -> "string";
     };
-    String text = value == null ? "" : type.equals("float64")
-        ? XmlChars.decimal(((Number) value).doubleValue()) : value.toString();
+    String text = switch (value) {
+      case null -> "";
+      case BigDecimal b -> b.toPlainString();
+      case Double d -> XmlChars.decimal(d);
+      case Float f -> XmlChars.decimal(f);
+      default -> value.toString();
+    };
     return text(element, name, type, text);
   }
 
