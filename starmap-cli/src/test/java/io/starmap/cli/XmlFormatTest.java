@@ -2,8 +2,6 @@ package io.starmap.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.starmap.core.Starmap;
-import io.starmap.store.Calculation;
 import io.starmap.store.CalculationStore;
 import io.starmap.store.Datastore;
 import io.starmap.store.H5Table;
@@ -14,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.IntStream;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.stream.StreamSource;
@@ -42,20 +38,11 @@ class XmlFormatTest {
       .build();
 
   long record() {
-    try (CalculationStore store = CalculationStore.open(home);
-         Calculation calc = store.start("test", "xml <&> \"quoted\"", Map.of())) {
-      Starmap<Integer, Integer> smap = Starmap.<Integer, Integer>builder("work", (x, ctx) -> {
-        try (var m = ctx.measure("step")) {
-          m.count(x);
-          return x;
-        }
-      }).executor("threads").workers(2).recorder(calc).build();
-      smap.reduce(IntStream.range(0, 25).boxed().toList(), 0, Integer::sum);
+    return TwentyFiveTasks.record(home, "xml <&> \"quoted\"", calc -> {
       calc.log(System.Logger.Level.INFO, "a control \u0001 char\r\nand a CR");
       calc.put("results/summary", SUMMARY);
       calc.complete();
-      return calc.id();
-    }
+    });
   }
 
   /** The document, parsed and checked against the schema that the store's jar ships. */
