@@ -165,16 +165,27 @@ public final class H5Xml {
       String type = r.getAttributeValue(null, "type");
       switch (r.getLocalName()) {
         case "group" -> readGroup(r, g.group(name));
-        case "dataset" -> g.putRaw(checked(name), dataset(type, texts(r)));
+        case "dataset" -> put(g, name, r.getAttributeValue(null, "length"),
+            dataset(type, texts(r)));
         case "attribute" -> g.attr(name, attribute(r, type));
         default -> throw new IllegalArgumentException("unexpected <" + r.getLocalName() + ">");
       }
     }
   }
 
-  private static String checked(String name) {
-    new H5Group("check").put(name, new long[0]); // the names a group accepts, nothing else
-    return name;
+  private static void put(H5Group g, String name, String length, Object values) {
+    int n = java.lang.reflect.Array.getLength(values);
+    if (length != null && !length.equals(Integer.toString(n))) {
+      throw new IllegalArgumentException("dataset " + name + " has " + n + " values, not its"
+          + " length " + length);
+    }
+    switch (values) {
+      case long[] a -> g.put(name, a);
+      case double[] a -> g.put(name, a);
+      case byte[] a -> g.put(name, a);
+      case String[] a -> g.put(name, a);
+      default -> throw new IllegalStateException("unreachable");
+    }
   }
 
   private static Object dataset(String type, List<String> texts) {

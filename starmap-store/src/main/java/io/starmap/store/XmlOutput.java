@@ -64,8 +64,10 @@ public final class XmlOutput implements AutoCloseable {
    * @param element the element, one of Starmap's ({@code view}, {@code row}, {@code group}...)
    * @param name the value of its {@code name} attribute, any string; null for none
    * @return this writer
+   * @throws IllegalArgumentException naming {@code element} when it is not a plain XML name
    */
   public XmlOutput start(String element, String name) {
+    checkName(element);
     closeStartTag();
     write(indent() + "<" + element);
     open.push(element);
@@ -93,6 +95,7 @@ public final class XmlOutput implements AutoCloseable {
       throw new IllegalStateException("attribute " + attribute + " after the content of <"
           + open.peek() + ">");
     }
+    checkName(attribute);
     StringBuilder sb = new StringBuilder(" ").append(attribute).append("=\"");
     XmlChars.appendEscaped(sb, value, true);
     write(sb.append('"').toString());
@@ -165,6 +168,7 @@ public final class XmlOutput implements AutoCloseable {
    * @return this writer
    */
   public XmlOutput text(String element, String name, String type, String text) {
+    checkName(element);
     boolean escaped = (name != null && XmlChars.forbidden(name)) || XmlChars.forbidden(text);
     closeStartTag();
     StringBuilder sb = new StringBuilder(indent()).append('<').append(element);
@@ -223,6 +227,14 @@ public final class XmlOutput implements AutoCloseable {
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write XML: " + e.getMessage(), e);
+    }
+  }
+
+  /** Element and attribute names are Starmap's own: plain ASCII names, checked at once. */
+  private static void checkName(String name) {
+    if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_.-]*")) {
+      throw new IllegalArgumentException("'" + name + "' is not an XML element or attribute"
+          + " name");
     }
   }
 
