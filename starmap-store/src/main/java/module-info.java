@@ -8,6 +8,7 @@ module io.starmap.store {
   requires transitive java.sql;
   requires org.xerial.sqlitejdbc;
   requires io.jhdf;
+  requires java.xml; // StAX, to read the XML of results back
   // jhdf is an automatic module, whose own dependencies the module system cannot see: these are
   // the ones it needs to write and read the store's files.
   requires org.slf4j;

@@ -156,7 +156,7 @@ public final class BenchCommand implements Runnable {
         }
         out.println();
       }
-      t.print(out, formatOption.format);
+      t.view("bench").print(out, formatOption.format);
       if (markdown != null) {
         try {
           Path parent = markdown.toAbsolutePath().getParent();

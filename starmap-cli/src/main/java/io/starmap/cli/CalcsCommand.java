@@ -15,11 +15,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /** {@code starmap calcs}: the calculations of {@code $STARMAP_HOME}. */
-@Command(name = "calcs", description = "List, search, delete, purge, abort, dump and restore"
-    + " calculations.", mixinStandardHelpOptions = true,
+@Command(name = "calcs", description = "List, search, delete, purge, abort, dump, restore and"
+    + " export calculations.", mixinStandardHelpOptions = true,
     subcommands = {CalcsCommand.ListCalcs.class, CalcsCommand.Search.class,
         CalcsCommand.Delete.class, CalcsCommand.Purge.class, CalcsCommand.Abort.class,
-        CalcsCommand.Dump.class, CalcsCommand.Restore.class})
+        CalcsCommand.Dump.class, CalcsCommand.Restore.class, CalcsExport.class})
 final class CalcsCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -118,7 +118,7 @@ final class DbCommand implements Runnable {
           st.running() ? url(st).psqlUrl() : null,
           st.running() ? st.pid() : null,
           st.pinned(), st.users(), st.directory().toString());
-      t.print(spec.commandLine().getOut(), formatOption.format);
+      t.view("db").print(spec.commandLine().getOut(), formatOption.format);
     }
   }
 

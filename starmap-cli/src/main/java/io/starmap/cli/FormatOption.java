@@ -2,9 +2,9 @@ package io.starmap.cli;
 
 import picocli.CommandLine.Option;
 
-/** The {@code --format table|csv|json} option of every command that prints data. */
+/** The {@code --format table|csv|json|xml} option of every command that prints data. */
 public final class FormatOption {
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-      description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+      description = "table, csv, json or xml (default: ${DEFAULT-VALUE}).")
   Table.Format format;
 }

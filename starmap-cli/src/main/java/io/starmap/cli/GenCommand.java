@@ -81,7 +81,7 @@ public final class GenCommand implements Runnable {
       Table.of("directory", "files", "rows", "MB", "seconds", "MB/s")
           .row(r.dir().toString(), r.files(), r.rows(), r.bytes() / 1e6, s,
               r.bytes() / 1e6 / Math.max(s, 1e-9))
-          .print(out, formatOption.format);
+          .view("gen").print(out, formatOption.format);
       if (formatOption.format == Table.Format.TABLE) {
         out.println(String.format(Locale.ROOT, "data set %s: %d bytes", gen.key(), r.bytes()));
         out.flush();

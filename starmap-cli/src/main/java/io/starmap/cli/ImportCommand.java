@@ -284,7 +284,7 @@ final class ImportCommand implements Callable<Integer> {
             "skipped as already loaded", "bytes", "time s", "rows/s")
         .row(calcId, r.table(), r.files(), r.pieces(), r.rowsLoaded(), r.rowsRejected(),
             r.rowsSkipped(), r.bytes(), Math.round(r.wallNanos() / 1e6) / 1e3,
-            Math.round(r.rowsPerSecond()));
+            Math.round(r.rowsPerSecond())).view("import");
   }
 
   /**

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * What {@code starmap import --dry-run} prints: the plan for a reader ({@code --format table}),
- * the first rows as CSV ({@code csv}), or the whole plan as one JSON object ({@code json}).
+ * the first rows as CSV ({@code csv}) or XML ({@code xml}), or the whole plan as one JSON object ({@code json}).
  */
 final class ImportPlanPrinter {
   private ImportPlanPrinter() {}
@@ -18,6 +18,7 @@ final class ImportPlanPrinter {
       case TABLE -> text(p, out);
       case CSV -> sample(p, "").print(out, Table.Format.CSV);
       case JSON -> out.println(json(p));
+      case XML -> sample(p, null).view("sample").print(out, Table.Format.XML);
     }
     out.flush();
   }

@@ -8,7 +8,6 @@ import io.starmap.store.ChromeTrace;
 import io.starmap.store.StarmapHome;
 import io.starmap.store.Views;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,7 +18,7 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     subcommands = {ShowCommand.Performance.class, ShowCommand.TaskInfo.class,
         ShowCommand.Tasks.class, ShowCommand.Transfer.class, ShowCommand.Runs.class,
-        ShowCommand.Log.class, ShowCommand.Timeline.class})
+        ShowCommand.Log.class, ShowCommand.Timeline.class, ShowResults.class})
 final class ShowCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -33,6 +32,10 @@ final class ShowCommand implements Runnable {
     @Parameters(paramLabel = "ID", defaultValue = "last",
         description = "A number, last (default), or -N counting back from the last.")
     String id;
+
+    ViewTables tables(CalculationStore store) {
+      return new ViewTables(store, formatOption.format);
+    }
   }
 
   /** {@code starmap show performance}. */
@@ -47,13 +50,7 @@ final class ShowCommand implements Runnable {
         out().println("calc " + c.id() + " (" + c.status().label() + "), peak memory "
             + Bytes.human(p.peakMemoryBytes()) + ": " + c.description());
       }
-      Table t = Table.of("operation", "time_sec", "cpu_sec", "alloc_mb", "calls", "counts",
-          "tasks");
-      for (Views.OperationRow o : p.operations()) {
-        t.row(o.operation(), o.timeSec(), o.cpuSec(), o.allocatedMb(), o.calls(), o.counts(),
-            o.tasks());
-      }
-      print(t);
+      print(tables(store).performance(p));
       return 0;
     }
   }
@@ -64,14 +61,7 @@ final class ShowCommand implements Runnable {
   static final class TaskInfo extends ViewBase {
     @Override
     int run(CalculationStore store) {
-      Table t = Table.of("task", "count", "mean_sec", "stddev", "min_sec", "max_sec",
-          "slowfac");
-      for (Views.TaskInfoRow r : store.views().taskInfo(store.resolveId(id))) {
-        t.row(r.taskName(), r.count(), r.meanSec(), formatOption.format == Table.Format.TABLE
-            ? String.format(Locale.ROOT, "%.0f%%", r.stddevPercent()) : (Object)
-            r.stddevPercent(), r.minSec(), r.maxSec(), r.slowfac());
-      }
-      print(t);
+      print(tables(store).taskInfo(store.resolveId(id)));
       return 0;
     }
   }
@@ -89,15 +79,7 @@ final class ShowCommand implements Runnable {
       if (slowest < 0) {
         throw new UserException("--slowest must be positive, not " + slowest, null, 2);
       }
-      Table t = Table.of("run", "task_no", "task", "worker", "start", "duration_sec", "cpu_sec",
-          "alloc_mb", "weight", "sent", "received", "rss", "status");
-      for (Views.TaskRow r : store.views().tasks(store.resolveId(id), slowest)) {
-        t.row(r.run(), r.taskNo(), r.taskName(), r.worker(), TIME.format(r.start()),
-            r.durationSec(), r.cpuSec(), r.allocatedMb(), r.weight(), bytes(r.sentBytes()),
-            bytes(r.receivedBytes()), bytes(Math.max(r.rssBytes(), r.peakRssBytes())),
-            r.status());
-      }
-      print(t);
+      print(tables(store).tasks(store.resolveId(id), slowest));
       return 0;
     }
   }
@@ -108,12 +90,7 @@ final class ShowCommand implements Runnable {
   static final class Transfer extends ViewBase {
     @Override
     int run(CalculationStore store) {
-      Table t = Table.of("task", "tasks", "sent", "received", "max_sent", "max_received");
-      for (Views.TransferRow r : store.views().transfer(store.resolveId(id))) {
-        t.row(r.taskName(), r.tasks(), bytes(r.sentBytes()), bytes(r.receivedBytes()),
-            bytes(r.maxSentBytes()), bytes(r.maxReceivedBytes()));
-      }
-      print(t);
+      print(tables(store).transfer(store.resolveId(id)));
       return 0;
     }
   }
@@ -124,14 +101,7 @@ final class ShowCommand implements Runnable {
   static final class Runs extends ViewBase {
     @Override
     int run(CalculationStore store) {
-      Table t = Table.of("run", "task", "executor", "workers", "start", "wall_sec", "submitted",
-          "succeeded", "failed", "cancelled", "sent", "received", "peak_heap", "status");
-      for (Views.RunRow r : store.views().runs(store.resolveId(id))) {
-        t.row(r.run(), r.taskName(), r.executor(), r.workers(), TIME.format(r.start()),
-            r.wallSec(), r.submitted(), r.succeeded(), r.failed(), r.cancelled(),
-            bytes(r.sentBytes()), bytes(r.receivedBytes()), bytes(r.peakHeapBytes()), r.status());
-      }
-      print(t);
+      print(tables(store).runs(store.resolveId(id)));
       return 0;
     }
   }
@@ -141,11 +111,7 @@ final class ShowCommand implements Runnable {
   static final class Log extends ViewBase {
     @Override
     int run(CalculationStore store) {
-      Table t = Table.of("time", "level", "message");
-      for (Views.LogRow r : store.views().log(store.resolveId(id))) {
-        t.row(TIME.format(r.time()), r.level(), r.message());
-      }
-      print(t);
+      print(tables(store).log(store.resolveId(id)));
       return 0;
     }
   }

@@ -92,7 +92,7 @@ final class SqlCommand implements Callable<Integer> {
       }
       t.row(row);
     }
-    t.print(out, formatOption.format);
+    t.view("sql").print(out, formatOption.format);
   }
 
   /** Keeps numbers and booleans (for alignment and JSON), renders the rest as PostgreSQL does. */

@@ -54,7 +54,7 @@ abstract class StoreCommandBase implements Callable<Integer> {
   }
 
   void print(Table table) {
-    table.print(out(), formatOption.format);
+    table.print(out(), formatOption.format, spec.qualifiedName(" ").replaceFirst("^starmap ", ""));
   }
 
   /** Bytes for people in a table, as a number in CSV and JSON. */

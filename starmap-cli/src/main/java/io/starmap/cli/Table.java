@@ -1,20 +1,24 @@
 package io.starmap.cli;
 
+import io.starmap.store.XmlOutput;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Prints rows of data as an aligned table, CSV or JSON: the one way every command prints data.
- * Numbers are right-aligned in tables; JSON keeps numbers as numbers and nulls as null.
+ * Prints rows of data as an aligned table, CSV, JSON or XML: the one way every command prints
+ * data. Numbers are right-aligned in tables; JSON keeps numbers as numbers and nulls as null; XML
+ * is a {@code <view>} of {@code <row>} elements with typed values ({@link XmlOutput}), numbers at
+ * full precision.
  */
 public final class Table {
   /** The formats of {@code --format}. */
-  public enum Format { TABLE, CSV, JSON }
+  public enum Format { TABLE, CSV, JSON, XML }
 
   private final List<String> columns;
   private final List<List<Object>> rows = new ArrayList<>();
+  private String view;
 
   /** A table with these column names. */
   public Table(List<String> columns) {
@@ -39,17 +43,32 @@ public final class Table {
     return this;
   }
 
+  /** Names the view, the {@code name} of the XML root: the command that prints it. */
+  public Table view(String name) {
+    this.view = name;
+    return this;
+  }
+
   /** The rows added so far. */
   public int size() {
     return rows.size();
   }
 
-  /** Prints in {@code format}. */
+  /** Prints in {@code format}; an unnamed view is {@code rows} in XML. */
   public void print(PrintWriter out, Format format) {
+    print(out, format, "rows");
+  }
+
+  /** Prints in {@code format}; an unnamed view takes the name {@code view} in XML. */
+  public void print(PrintWriter out, Format format, String view) {
+    if (this.view == null) {
+      this.view = view;
+    }
     switch (format) {
       case TABLE -> printTable(out);
       case CSV -> printCsv(out);
       case JSON -> printJson(out);
+      case XML -> printXml(out);
     }
     out.flush();
   }
@@ -156,6 +175,21 @@ public final class Table {
     }
     sb.append(rows.isEmpty() ? "]" : "\n]");
     out.println(sb);
+  }
+
+  private void printXml(PrintWriter out) {
+    try (XmlOutput xml = XmlOutput.to(out)) {
+      writeXml(xml);
+    }
+  }
+
+  /** Writes this table as one {@code <view>} element of a larger document. */
+  void writeXml(XmlOutput xml) {
+    xml.start("view", view == null ? "rows" : view);
+    for (List<Object> row : rows) {
+      xml.row(columns, row);
+    }
+    xml.end();
   }
 
   /** A JSON string literal. */

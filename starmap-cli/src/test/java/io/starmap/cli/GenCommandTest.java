@@ -43,6 +43,18 @@ class GenCommandTest {
   }
 
   @Test
+  void genPrintsItsSummaryAsXml() throws Exception {
+    int rc = run("gen", "prices", tmp.toString(), "--days", "1", "--securities", "10",
+        "--format", "xml");
+    assertThat(rc).as(err.toString()).isZero();
+    org.w3c.dom.Element root = XmlFormatTest.parse(out.toString()).getDocumentElement();
+    assertThat(root.getAttribute("name")).isEqualTo("gen");
+    org.w3c.dom.Element row = XmlFormatTest.children(root, "row").get(0);
+    assertThat(XmlFormatTest.col(row, "rows").getTextContent()).isEqualTo("10");
+    assertThat(XmlFormatTest.col(row, "rows").getAttribute("type")).isEqualTo("int64");
+  }
+
+  @Test
   void badOptionsAreUsageErrors() {
     assertThat(run("gen", "prices", tmp.toString(), "--days", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("days must be positive, got 0");

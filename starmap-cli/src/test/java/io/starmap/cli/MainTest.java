@@ -69,7 +69,7 @@ class MainTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--no-such-option");
     assertThat(Cli.run("sql").code()).as("missing SQL").isEqualTo(2);
-    assertThat(Cli.run("sql", "--format", "xml", "select 1").code()).isEqualTo(2);
+    assertThat(Cli.run("sql", "--format", "yaml", "select 1").code()).isEqualTo(2);
   }
 
   @Test

@@ -46,6 +46,31 @@ class SqlCommandIT {
   }
 
   @Test
+  void printsXml() throws Exception {
+    Cli.Result r = sql("--format", "xml", "select n, n * 1.5 as half, null::text as nothing,"
+        + " chr(1) || '<&>' as \"odd name\" from generate_series(1, 2) n");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <view name="sql">
+          <row>
+            <col name="n" type="int64">1</col>
+            <col name="half" type="decimal">1.5</col>
+            <col name="nothing" type="null"/>
+            <col name="odd name" type="string" escaped="true">\\u0001&lt;&amp;&gt;</col>
+          </row>
+          <row>
+            <col name="n" type="int64">2</col>
+            <col name="half" type="decimal">3.0</col>
+            <col name="nothing" type="null"/>
+            <col name="odd name" type="string" escaped="true">\\u0001&lt;&amp;&gt;</col>
+          </row>
+        </view>
+        """);
+    XmlFormatTest.parse(r.out());
+  }
+
+  @Test
   void ddlAndDmlPrintWhatChanged() {
     String t = "t" + System.nanoTime();
     assertThat(sql("create table " + t + " (x int)").out()).isEqualTo("OK\n");

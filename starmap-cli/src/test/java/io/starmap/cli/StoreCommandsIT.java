@@ -2,14 +2,10 @@ package io.starmap.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.starmap.core.Starmap;
 import io.starmap.store.CalcStatus;
-import io.starmap.store.Calculation;
 import io.starmap.store.CalculationStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,23 +22,13 @@ class StoreCommandsIT {
   }
 
   long record(String description, boolean fail) {
-    try (CalculationStore store = CalculationStore.open(home);
-         Calculation calc = store.start("test", description,
-             Map.of("executor", "threads", "workers", "2"))) {
-      Starmap<Integer, Integer> smap = Starmap.<Integer, Integer>builder("work", (x, ctx) -> {
-        try (var m = ctx.measure("step")) {
-          m.count(x);
-          return x;
-        }
-      }).executor("threads").workers(2).recorder(calc).build();
-      smap.reduce(IntStream.range(0, 25).boxed().toList(), 0, Integer::sum);
+    return TwentyFiveTasks.record(home, description, calc -> {
       if (fail) {
         calc.fail(new IllegalStateException("broken on purpose"));
       } else {
         calc.complete();
       }
-      return calc.id();
-    }
+    });
   }
 
   @Test

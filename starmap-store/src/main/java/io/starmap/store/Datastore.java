@@ -76,6 +76,17 @@ public final class Datastore {
     return reader.readFrom(read(file).child(key));
   }
 
+  /**
+   * The top-level groups of a datastore that hold what the program stored with {@link
+   * Calculation#put}, not the store's own tables.
+   *
+   * @param root the root group of a datastore, as {@link #read(Path)} gives it
+   * @return the names of those groups, in the file's order
+   */
+  public static java.util.List<String> resultGroups(H5Group root) {
+    return root.groupNames().stream().filter(g -> !DatastoreWriter.RESERVED.contains(g)).toList();
+  }
+
   private static void copy(Group from, H5Group to) {
     for (Map.Entry<String, Attribute> a : from.getAttributes().entrySet()) {
       Object value = attributeValue(a.getValue());
