@@ -263,6 +263,7 @@ final class ImportCommand implements Callable<Integer> {
           + " created again: --type " + b.column() + "=" + b.fittingType()
           + " with --create auto, or --create \"col type, ...\")" : "";
       case COLUMN_LIST -> " (--columns)";
+      case DIALECT_UNKNOWN -> " (--delimiter C, --quote C)";
       case TOO_MANY_BAD_ROWS -> " (--max-errors " + maxErrors + ")";
       case FILE_CHANGED_AFTER_PARTIAL_LOAD -> " (bad rows are allowed with --max-errors N,"
           + " a forced reload is --force)";

@@ -37,7 +37,13 @@ public class ImportException extends RuntimeException {
      * inferred type and a type that fits, which a {@link ImportOptions.Builder#columnType
      * column type} gives when the table is created again.
      */
-    INFERRED_TYPE_MISMATCH
+    INFERRED_TYPE_MISMATCH,
+    /**
+     * The delimiter (or the quote) left to detect cannot be told from a sample of the input:
+     * two candidates read it alike, files differ, or no candidate splits its records alike.
+     * Give it ({@link ImportOptions.Builder#delimiter}, {@link ImportOptions.Builder#quote}).
+     */
+    DIALECT_UNKNOWN
   }
 
   /**

@@ -68,7 +68,7 @@ final class ImportRun {
   /** What the prepare stage found: the table, whether files have a header, the ledger's part. */
   record Prepared(String tableName, List<Sql.Column> columns, String ledgerKey, boolean header,
       Map<InputFile, String> hashes, Map<String, List<Ledger.Range>> loaded,
-      List<InputFile> files, List<String> fields) {}
+      List<InputFile> files, List<String> fields, List<String> fieldsHeader) {}
 
   ImportRun(PgTarget target, ImportOptions o, ImportListener listener) {
     this(target, o, listener, System.in, false);
@@ -171,8 +171,12 @@ final class ImportRun {
       stdin.start(target, table, ledgerHasRows && !o.truncate(), o.force(), header,
           fields.isEmpty(), listener::onMessage);
     }
+    List<String> fieldsHeader = List.of(); // under a column list, the header every file has
     if (header && !fields.isEmpty()) {
-      listener.onMessage(ColumnList.headerMessage(fields, files, dialect, charset));
+      ColumnList.FirstHeader first = ColumnList.firstHeader(
+          stdin == null ? files : stdin.withFirstPiece(files), dialect, charset);
+      fieldsHeader = first == null ? List.of() : first.names();
+      listener.onMessage(ColumnList.headerMessage(fields, first));
     }
     Map<InputFile, String> hashes = Map.of();
     Map<String, List<Ledger.Range>> loaded = Map.of();
@@ -193,7 +197,7 @@ final class ImportRun {
       }
     }
     return new Prepared(table.name(), table.columns(), table.ledgerKey(), header, hashes,
-        loaded, files, fields);
+        loaded, files, fields, fieldsHeader);
   }
 
   /** Empties the table and forgets its ledger rows (a dry run counts what it would remove). */
@@ -295,7 +299,8 @@ final class ImportRun {
     String quoted = Sql.qualified(p.tableName());
     boolean copyBinary = binary;
     return pieces -> new CopyTask(target, quoted, p.tableName(), p.ledgerKey(), p.columns(),
-        dialect, pieces, o.maxErrors(), o.calcId(), o.connections(), copyBinary, p.fields());
+        dialect, pieces, o.maxErrors(), o.calcId(), o.connections(), copyBinary, p.fields(),
+        p.fieldsHeader());
   }
 
   /** The report, or the failure with the report of what was done before it. */

@@ -63,18 +63,32 @@ public final class ColumnList {
   }
 
   /**
-   * What the import says, once, about the header when the list maps the fields: the header of
-   * the first file that has one, and where its fields go.
+   * The header of the first file that has one, which every file must repeat under a column list.
+   *
+   * @param file the file it was read from
+   * @param names its names
    */
-  public static String headerMessage(List<String> fields, List<InputFile> files, Dialect d,
-      Charset cs) throws IOException {
+  public record FirstHeader(String file, List<String> names) {}
+
+  /** The header of the first non-empty file among {@code files}, or null when there is none. */
+  public static FirstHeader firstHeader(List<InputFile> files, Dialect d, Charset cs)
+      throws IOException {
     for (InputFile f : files) {
       List<String> names = f.size() == 0 ? null : Headers.firstRecord(f, d, cs);
       if (names != null) {
-        return headerMessage(fields, names, f.name());
+        return new FirstHeader(f.name(), names);
       }
     }
-    return headerMessage(fields, null, null);
+    return null;
+  }
+
+  /**
+   * What the import says, once, about the header when the list maps the fields: the header of
+   * the first file that has one, and where its fields go.
+   */
+  public static String headerMessage(List<String> fields, FirstHeader first) {
+    return first == null ? headerMessage(fields, null, null)
+        : headerMessage(fields, first.names(), first.file());
   }
 
   private static String headerMessage(List<String> fields, List<String> headerNames,

@@ -23,11 +23,14 @@ import java.util.List;
  * @param binary whether to try binary COPY first (the task falls back to CSV text by itself)
  * @param fields the table column of each field in order, {@code ""} for a field not loaded;
  *     empty when the header's names (or the table's order) map the fields
+ * @param fieldsHeader under a column list, the header that each file starts with (a file that
+ *     starts with another record would lose it); empty otherwise
  */
 public record CopyTask(
     PgTarget target, String table, String ledgerName, String ledgerKey,
     List<Sql.Column> tableColumns, Dialect dialect, List<Piece> pieces, long maxErrors,
-    long calcId, Connections connections, boolean binary, List<String> fields)
+    long calcId, Connections connections, boolean binary, List<String> fields,
+    List<String> fieldsHeader)
     implements Serializable {
 
   /** Input bytes of the task. */

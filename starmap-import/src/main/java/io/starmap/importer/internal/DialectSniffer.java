@@ -103,6 +103,7 @@ public final class DialectSniffer {
     List<Candidate> valid = candidates.stream().filter(Candidate::valid).toList();
     if (valid.isEmpty()) {
       refuseMixed(candidates, sample);
+      refuseRagged(candidates, sample);
       return fallback(fallbackDelimiter, fallbackQuote, "no candidate split every sampled record"
           + " into the same number of fields, more than one");
     }
@@ -114,9 +115,12 @@ public final class DialectSniffer {
     }
     for (Candidate c : valid) {
       if (c.delimiter() != best.delimiter() && compare(c, best, tableColumns) == 0) {
-        return fallback(fallbackDelimiter, fallbackQuote, "ambiguous: delimiters "
-            + show(best.delimiter()) + " and " + show(c.delimiter()) + " both split the sampled"
-            + " records into " + best.fields() + " fields");
+        // a guess here loads wrong values ("x;1,5" read as "x;1" and 5): better to ask
+        throw new ImportException(ImportException.Kind.DIALECT_UNKNOWN, "the delimiter cannot"
+            + " be told from the input: " + show(best.delimiter()) + " and "
+            + show(c.delimiter()) + " both split every sampled record into " + best.fields()
+            + " fields (" + count(sample.chunks().size(), "file") + ", "
+            + count(best.records(), "record") + "); give the delimiter", null);
       }
     }
     long records = best.records();
@@ -168,10 +172,30 @@ public final class DialectSniffer {
         firstBest = best;
         firstFile = i;
       } else if (firstBest.delimiter() != best.delimiter() || firstBest.quote() != best.quote()) {
-        throw new ImportException("the files are not in one CSV dialect: "
+        throw new ImportException(ImportException.Kind.DIALECT_UNKNOWN,
+            "the files are not in one CSV dialect: "
             + sample.chunks().get(firstFile).file() + " reads as " + describe(firstBest, firstFile)
             + ", but " + sample.chunks().get(i).file() + " as " + describe(best, i)
-            + "; give the dialect, or import them separately");
+            + "; give the dialect, or import them separately", null);
+      }
+    }
+  }
+
+  /**
+   * Refuses input that some candidate splits into several fields in most records, but not in
+   * nine in ten: falling back to one column would load every record as one text value.
+   */
+  private static void refuseRagged(List<Candidate> candidates, Sample sample) {
+    for (Candidate c : candidates) {
+      for (int i = 0; i < c.fits().size(); i++) {
+        Fit f = c.fits().get(i);
+        if (f.fields() > 1 && f.agreeing() * 2L > f.records()) {
+          throw new ImportException(ImportException.Kind.DIALECT_UNKNOWN, "the delimiter cannot"
+              + " be told from the input: " + show(c.delimiter()) + " splits "
+              + sample.chunks().get(i).file() + " into " + f.fields() + " fields in only "
+              + f.agreeing() + " of its " + count(f.records(), "sampled record")
+              + "; give the delimiter (and the quote), or put the records right", null);
+        }
       }
     }
   }
@@ -205,9 +229,13 @@ public final class DialectSniffer {
     int fields = 1;
     boolean inQ = false;
     boolean lastEsc = false;
+    boolean blank = true; // a blank line is no record of any dialect: it does not count
     int i = 0;
     for (; i < b.length && records < MAX_RECORDS; i++) {
       byte c = b[i];
+      if (c != '\n' && c != '\r') {
+        blank = false;
+      }
       if (inQ) {
         if (escape >= 0 && c == escape && !lastEsc) {
           lastEsc = true;
@@ -222,12 +250,14 @@ public final class DialectSniffer {
       } else if (c == delim) {
         fields++;
       } else if (c == '\n') {
-        counts[records++] = fields;
+        if (!blank) {
+          counts[records++] = fields;
+        }
         fields = 1;
+        blank = true;
       }
     }
-    if (chunk.whole() && i == b.length && !inQ && records < MAX_RECORDS && b.length > 0
-        && b[b.length - 1] != '\n') {
+    if (chunk.whole() && i == b.length && !inQ && records < MAX_RECORDS && !blank) {
       counts[records++] = fields;
     }
     return modal(counts, records);

@@ -82,21 +82,43 @@ class DialectSnifferTest {
   }
 
   @Test
-  void fallsBackToCommaAndSaysSoWhenNothingFitsOrTwoDelimitersTie() {
+  void fallsBackToCommaAndSaysSoWhenTheInputHasOneColumn() {
     DialectSniffer.Sniffed none = sniff(sample("one.csv", "alpha\nbeta\n"));
     assertThat(none.delimiter()).isEqualTo(',');
     assertThat(none.message()).isEqualTo("dialect: delimiter ',', quote '\"' (the default: no"
         + " candidate split every sampled record into the same number of fields, more than one)");
-    DialectSniffer.Sniffed tie = sniff(sample("tie.csv", "a;b|c\nd;e|f\n"));
-    assertThat(tie.delimiter()).isEqualTo(',');
-    assertThat(tie.message()).contains("ambiguous: delimiters ';' and '|' both split the sampled"
-        + " records into 2 fields");
+  }
+
+  @Test
+  void twoDelimitersThatReadTheInputAlikeAreRefusedNotGuessed() {
+    // a guess loaded "x;1,5" as "x;1" and 5
+    assertThatThrownBy(() -> sniff(sample("tie.csv", "x;1,5\ny;2,5\n")))
+        .isInstanceOf(ImportException.class)
+        .hasMessage("the delimiter cannot be told from the input: ',' and ';' both split every"
+            + " sampled record into 2 fields (1 file, 2 records); give the delimiter")
+        .extracting(e -> ((ImportException) e).kind())
+        .isEqualTo(ImportException.Kind.DIALECT_UNKNOWN);
+  }
+
+  @Test
+  void blankLinesDoNotCountAndRaggedRecordsAreRefusedNotReadAsOneColumn() {
+    // a trailing blank line made every candidate fail, and the file loaded as one text column
+    DialectSniffer.Sniffed s = sniff(sample("blank.csv", "id;name;city\n1;a;x\n\n2;b;y\n\n"));
+    assertThat(s.delimiter()).isEqualTo(';');
+    assertThat(s.fields()).isEqualTo(3);
+    // most records have 3 fields, but not nine in ten: no reading fits, and none is guessed
+    assertThatThrownBy(() -> sniff(sample("ragged.csv", "a;b;c\n1;2;3\n4;5\n6;7;8\n9\n")))
+        .isInstanceOf(ImportException.class)
+        .hasMessage("the delimiter cannot be told from the input: ';' splits ragged.csv into 3"
+            + " fields in only 3 of its 5 sampled records; give the delimiter (and the quote),"
+            + " or put the records right");
   }
 
   @Test
   void theTablesColumnCountWins() {
-    Sample s = sample("x.csv", "a;b,c\nd;e,f\n");
-    assertThat(DialectSniffer.sniff('\0', '\0', '\0', "", s, 2).delimiter()).isIn(';', ',');
+    Sample s = sample("x.csv", "a;b,c\nd;e,f\n"); // two fields either way: no way to tell
+    assertThatThrownBy(() -> DialectSniffer.sniff('\0', '\0', '\0', "", s, 2))
+        .isInstanceOf(ImportException.class);
     Sample three = sample("x.csv", "a;b,c;d\ne;f,g;h\n");
     assertThat(DialectSniffer.sniff('\0', '\0', '\0', "", three, 3).delimiter()).isEqualTo(';');
     assertThat(DialectSniffer.sniff('\0', '\0', '\0', "", three, 2).delimiter()).isEqualTo(',');
