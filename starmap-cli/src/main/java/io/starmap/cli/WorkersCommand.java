@@ -33,9 +33,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code starmap workers start|status|stop}: a cluster of local workers in the background. */
 @Command(name = "workers", mixinStandardHelpOptions = true,
-    description = {"Runs a cluster of worker members on this machine, in the background, for the"
-        + " cluster executor ('--executor cluster' then finds them by itself).",
-        "Their pids, ports, logs and secret are kept in $STARMAP_HOME/workers."},
+    description = {"Runs a cluster of worker members in the background, on this machine or as"
+        + " a Slurm job, for the cluster executor ('--executor cluster' then finds them by"
+        + " itself).",
+        "Their pids or job, ports, logs and secret are kept in $STARMAP_HOME/workers."},
     subcommands = {WorkersCommand.Start.class, WorkersCommand.Status.class,
         WorkersStopCommand.class})
 final class WorkersCommand implements Runnable {
@@ -76,8 +77,8 @@ final class WorkersCommand implements Runnable {
 
   /** {@code starmap workers start}. */
   @Command(name = "start", mixinStandardHelpOptions = true,
-      description = "Starts N worker members in the background (detached JVMs) and waits until"
-          + " they have formed a cluster.")
+      description = "Starts N worker members in the background (detached JVMs, or the tasks of"
+          + " one Slurm job with --launcher slurm) and waits until they have formed a cluster.")
   static final class Start implements Runnable {
     @Spec CommandSpec spec;
     @ParentCommand WorkersCommand parent;
@@ -310,7 +311,8 @@ final class WorkersCommand implements Runnable {
   /** {@code starmap workers status}. */
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Lists the cluster's members with their cores, running tasks and memory"
-          + " (the local workers, or the cluster of STARMAP_CLUSTER_JOIN).")
+          + " (the local workers, or the cluster of STARMAP_CLUSTER_JOIN); for workers run by"
+          + " Slurm, the job's id, state and nodes too.")
   static final class Status implements Runnable {
     @Spec CommandSpec spec;
     @ParentCommand WorkersCommand parent;
