@@ -163,7 +163,7 @@ final class SlurmLauncher {
     SlurmJob job = SlurmJob.query(id);
     List<MemberStatus> members = List.of();
     String problem = null;
-    if (job.active()) {
+    if ("RUNNING".equals(job.state())) { // before, the record names no member yet
       try {
         members = ClusterExecutor.status(ClusterSettings.from(Map.of("waitSeconds", "5"), env));
       } catch (RuntimeException e) {

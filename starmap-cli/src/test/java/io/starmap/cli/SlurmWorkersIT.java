@@ -3,6 +3,11 @@ package io.starmap.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.starmap.core.Run;
+import io.starmap.core.Starmap;
+import io.starmap.core.Task;
+import io.starmap.core.TaskContext;
+import io.starmap.core.TaskFailedException;
 import io.starmap.hazelcast.SlurmJob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -23,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,7 +43,25 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SlurmWorkersIT {
   @TempDir static Path home;
+  @RegisterExtension static final TempHome USE_HOME = TempHome.wholeClass(() -> home);
   static String secret;
+
+  /** Marks that it started, then sleeps: a task that runs when its member's job ends. */
+  static final class Sleepy implements Task<Integer, Integer> {
+    private static final long serialVersionUID = 1L;
+    private final String marks;
+
+    Sleepy(Path marks) {
+      this.marks = marks.toString();
+    }
+
+    @Override
+    public Integer call(Integer x, TaskContext<Integer> ctx) throws Exception {
+      Files.writeString(Path.of(marks, "started-" + x), "");
+      Thread.sleep(120_000);
+      return x;
+    }
+  }
 
   @BeforeAll
   static void slurm() throws Exception {
@@ -100,9 +127,32 @@ class SlurmWorkersIT {
     assertThat(taskRows).as(tasks.out()).isNotEmpty().allSatisfy(row -> assertThat(
         pids.stream().anyMatch(p -> row.contains(":" + p + ","))).as(row).isTrue());
 
-    // scancel by hand: status and the next cluster run say CANCELLED, promptly
+    // a library run in flight on both members (the master in this JVM finds them by itself)
+    Path marks = Files.createDirectories(home.resolve("marks"));
+    Starmap<Integer, Integer> sleepy = Starmap.builder("sleepy", new Sleepy(marks))
+        .executor("cluster").build();
+    ExecutorService master = Executors.newSingleThreadExecutor();
+    Future<String> inFlight = master.submit(() -> {
+      try (Run<Integer> r = sleepy.submit(List.of(1, 2))) {
+        r.forEach(o -> { });
+        return "the run completed";
+      } catch (TaskFailedException e) {
+        return messages(e);
+      }
+    });
+    long waitStart = System.nanoTime();
+    while (count(marks) < 2 && seconds(waitStart) < 60) {
+      Thread.sleep(100);
+    }
+    assertThat(count(marks)).as("tasks started on the members").isEqualTo(2);
+
+    // scancel by hand: the run in flight, status and the next cluster run say CANCELLED, promptly
     assertThat(run(List.of("scancel", job), Map.of(), 30).code()).isZero();
     long cancelled = System.nanoTime();
+    String lost = inFlight.get(60, TimeUnit.SECONDS);
+    double runFailed = seconds(cancelled);
+    master.shutdown();
+    assertThat(lost).contains("left cluster").contains("Slurm job " + job + ", which is CANCELLED");
     Result after;
     do {
       after = starmap("workers", "status", "--format", "csv");
@@ -116,8 +166,9 @@ class SlurmWorkersIT {
     assertThat(next.code()).as(next.out()).isNotZero();
     assertThat(next.out()).contains("Slurm job " + job).contains("CANCELLED");
     assertThat(took).as("the run fails at once, it does not wait for members").isLessThan(20);
-    System.out.printf("SlurmWorkersIT: status showed CANCELLED %.1f s after scancel; the next"
-        + " cluster run failed in %.1f s%n", seconds(cancelled) - took, took);
+    System.out.printf("SlurmWorkersIT: the run in flight failed %.1f s after scancel; status"
+        + " showed CANCELLED %.1f s after it; the next cluster run failed in %.1f s%n", runFailed,
+        seconds(cancelled) - took - runFailed, took);
     assertThat(pids).allSatisfy(p -> assertThat(gone(p, 30)).as("member pid " + p).isTrue());
 
     Result stop = starmap("workers", "stop", "--format", "csv");
@@ -139,6 +190,15 @@ class SlurmWorkersIT {
     // stop returned only once Slurm said the job ended: the member is gone already
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     assertThat(SlurmJob.query(job).active()).isFalse();
+  }
+
+  @Test
+  void aJobThatSlurmRefusesIsReportedInSlurmsWords() throws Exception {
+    Result start = starmap("workers", "start", "--launcher", "slurm", "--count", "1",
+        "--partition", "no-such-partition");
+    assertThat(start.code()).as(start.out()).isEqualTo(1);
+    assertThat(start.out()).contains("sbatch refused the job").contains("no-such-partition");
+    assertThat(SlurmJob.recorded(home.resolve("workers"))).isEmpty();
   }
 
   /** The secret is on no command line, in no job script or environment Slurm keeps, and no
@@ -184,6 +244,20 @@ class SlurmWorkersIT {
         Map.of(), 30);
     assertThat(nobody.code()).isNotZero();
     assertThat(nobody.out()).doesNotContain(secret).doesNotContain("srun");
+  }
+
+  private static long count(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.count();
+    }
+  }
+
+  private static String messages(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      sb.append(c.getMessage()).append(" | ");
+    }
+    return sb.toString();
   }
 
   private static boolean gone(long pid, int seconds) throws InterruptedException {

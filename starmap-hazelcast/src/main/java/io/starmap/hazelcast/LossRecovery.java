@@ -118,7 +118,9 @@ final class LossRecovery {
     return cause instanceof MemberLeftException
         || cause instanceof TargetNotMemberException
         || cause instanceof TargetDisconnectedException
-        || cause instanceof HazelcastInstanceNotActiveException;
+        || cause instanceof HazelcastInstanceNotActiveException
+        // the client shuts itself down when no member is left to connect to: all are lost
+        || cause instanceof com.hazelcast.client.HazelcastClientNotActiveException;
   }
 
   private void memberLost(Attempt a, Throwable cause) {
@@ -142,7 +144,7 @@ final class LossRecovery {
             : "; the task is not idempotent (it does not implement io.starmap.core.Idempotent),"
                 + " so it was not run again")
         + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ": "
-            + cause.getMessage() + ")");
+            + cause.getMessage() + ")") + dispatcher.whyGone();
     a.sink.accept(dispatcher.failure(a, a.target.workerId,
         new WorkerLostException(message, cause)));
   }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The Slurm job whose steps run the members of a cluster, as {@code starmap workers start} with
@@ -138,6 +140,44 @@ public record SlurmJob(String id, String state, String nodes, String reason) {
           + (job.nodes().isEmpty() ? "" : " on " + job.nodes())
           + ": they are gone; start workers again");
     }
+  }
+
+  /**
+   * For a run on the members recorded in {@code dir}: what to add to the failure of a task whose
+   * member left, when they ran as a Slurm job that ended ({@code "; its members ran as Slurm job
+   * 12, which is CANCELLED (reason: None)"}), else an empty string. An ended job is asked about
+   * once; a job that is ending is waited for up to 5 s, for its final state.
+   */
+  static Supplier<String> whyGone(ClusterSettings settings, Path dir) {
+    Optional<String> id = recorded(dir);
+    boolean recordedMembers = id.isPresent() && LocalWorkers.readCluster(dir)
+        .map(c -> c.join().equals(settings.join())).orElse(false);
+    if (!recordedMembers) {
+      return () -> "";
+    }
+    AtomicReference<String> ended = new AtomicReference<>();
+    return () -> {
+      if (ended.get() == null) {
+        try {
+          SlurmJob job = query(id.get());
+          long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+          while ("COMPLETING".equals(job.state()) && System.nanoTime() < until) {
+            Thread.sleep(200);
+            job = query(id.get());
+          }
+          if (!job.active()) {
+            ended.compareAndSet(null, "; its members ran as Slurm job " + job.id()
+                + ", which is " + job.state() + " (reason: " + job.reason() + ")");
+          }
+        } catch (StarmapException e) {
+          return ""; // Slurm does not answer: the failure says what it knows without it
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return "";
+        }
+      }
+      return ended.get() == null ? "" : ended.get();
+    };
   }
 
   /** The value of {@code name=} in {@code scontrol -o}'s one line, up to the next space. */
