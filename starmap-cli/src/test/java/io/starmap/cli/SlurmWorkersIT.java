@@ -91,7 +91,8 @@ class SlurmWorkersIT {
   @Test
   void membersRunAsAJobAndItsEndIsReportedNotAwaited() throws Exception {
     Result start = starmap("workers", "start", "--launcher", "slurm", "--count", "2",
-        "--port", "5791", "--cluster", "slurm-it-" + UUID.randomUUID(), "--heap", "256m",
+        "--port", Integer.toString(WorkersCliIT.twoFreePorts()), "--cluster",
+        "slurm-it-" + UUID.randomUUID(), "--heap", "256m",
         "--format", "csv");
     assertThat(start.code()).as(start.out()).isZero();
     assertThat(start.out().lines().filter(l -> l.contains(",ok,"))).as(start.out()).hasSize(2);
@@ -179,7 +180,8 @@ class SlurmWorkersIT {
   @Test
   void stopCancelsTheJobAndWaitsUntilTheMembersAreGone() throws Exception {
     Result start = starmap("workers", "start", "--launcher", "slurm", "--count", "1",
-        "--port", "5795", "--heap", "256m", "--format", "csv");
+        "--port", Integer.toString(WorkersCliIT.twoFreePorts()), "--heap", "256m", "--format",
+        "csv");
     assertThat(start.code()).as(start.out()).isZero();
     String job = SlurmJob.recorded(home.resolve("workers")).orElseThrow();
     long pid = Long.parseLong(start.out().lines().filter(l -> l.contains(",ok,")).findFirst()
