@@ -154,6 +154,8 @@ class SlurmWorkersIT {
     double runFailed = seconds(cancelled);
     master.shutdown();
     assertThat(lost).contains("left cluster").contains("Slurm job " + job + ", which is CANCELLED");
+    assertThat(runFailed).as("the run fails without waiting for the client to give up (30 s)")
+        .isLessThan(20);
     Result after;
     do {
       after = starmap("workers", "status", "--format", "csv");

@@ -66,8 +66,8 @@ final class Dispatcher {
     this.callbacks = callbacks;
     this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("starmap-cluster-timer").factory());
-    this.recovery = new LossRecovery(this, client);
     this.whyGone = SlurmJob.whyGone(settings, LocalWorkers.directory(System.getenv()));
+    this.recovery = new LossRecovery(this, client);
   }
 
   /** Why the members are gone, when they ran as a Slurm job that ended; else empty. */

@@ -3,6 +3,7 @@ package io.starmap.hazelcast;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
@@ -34,6 +35,30 @@ final class LossRecovery {
   LossRecovery(Dispatcher dispatcher, HazelcastInstance client) {
     this.dispatcher = dispatcher;
     this.client = client;
+    // With every member gone at once, no member is left to say that they left: the client only
+    // loses its connection, and gives up after its reconnect timeout. When the members ran as a
+    // Slurm job that ended, that is proof enough that they will not come back.
+    client.getLifecycleService().addLifecycleListener(e -> {
+      if (e.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED) {
+        try {
+          dispatcher.timer.schedule(this::afterDisconnected, REMOVAL_GRACE_MILLIS,
+              TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+          // closed meanwhile: nothing waits for its tasks any more
+        }
+      }
+    });
+  }
+
+  private void afterDisconnected() {
+    if (dispatcher.closed() || dispatcher.attempts.isEmpty() || dispatcher.whyGone().isEmpty()) {
+      return;
+    }
+    for (Attempt a : dispatcher.attempts.values()) {
+      if (a.target.member != null && dispatcher.attempts.remove(a.key, a)) {
+        memberLost(a, null);
+      }
+    }
   }
 
   /**
