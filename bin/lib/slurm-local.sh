@@ -25,7 +25,16 @@ node_ready() {
   [[ $state == idle || $state == mixed || $state == allocated ]]
 }
 
-running() { pgrep -x "$1" >/dev/null 2>&1; }
+# the pids of the processes named $1 (from /proc: a fresh machine may have no procps)
+pids_of() {
+  local f
+  for f in /proc/[0-9]*/comm; do
+    [[ $(cat "$f" 2>/dev/null) == "$1" ]] && { f=${f#/proc/}; echo "${f%/comm}"; }
+  done
+  return 0
+}
+
+running() { [[ -n $(pids_of "$1") ]]; }
 
 write_conf() {
   local cpus mem
@@ -123,7 +132,7 @@ start() {
 stop_daemons() {
   local d pid
   for d in slurmd slurmctld; do
-    for pid in $(pgrep -x "$d" || true); do
+    for pid in $(pids_of "$d"); do
       kill "$pid" 2>/dev/null || true
     done
   done
