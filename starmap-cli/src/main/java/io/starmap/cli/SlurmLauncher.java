@@ -43,7 +43,6 @@ final class SlurmLauncher {
 
   /** Submits the job, waits until its members form the cluster, and returns their status. */
   List<MemberStatus> start(Request request, SlurmScript script, String secret) {
-    refuseActive(dir);
     try {
       OwnerOnly.createDirectories(shared);
       // the members read the secret here; the cluster's record below keeps the master's copy

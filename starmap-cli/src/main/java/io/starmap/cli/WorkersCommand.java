@@ -137,10 +137,7 @@ final class WorkersCommand implements Runnable {
             null, 2);
       }
       Path dir = parent.dir();
-      if (launcher.equals("slurm")) {
-        startSlurm(dir);
-        return;
-      }
+      // one cluster per workers directory, whichever launcher started it
       SlurmLauncher.refuseActive(dir);
       SlurmJob.forget(dir);
       List<LocalWorkers.Member> running = LocalWorkers.members(dir).stream()
@@ -152,6 +149,10 @@ final class WorkersCommand implements Runnable {
       }
       for (LocalWorkers.Member stale : LocalWorkers.members(dir)) {
         LocalWorkers.removeMember(dir, stale);
+      }
+      if (launcher.equals("slurm")) {
+        startSlurm(dir);
+        return;
       }
       List<String> join = new ArrayList<>();
       for (int i = 0; i < count; i++) {

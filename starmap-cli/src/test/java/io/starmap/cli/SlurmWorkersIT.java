@@ -188,6 +188,12 @@ class SlurmWorkersIT {
     String job = SlurmJob.recorded(home.resolve("workers")).orElseThrow();
     long pid = Long.parseLong(start.out().lines().filter(l -> l.contains(",ok,")).findFirst()
         .orElseThrow().split(",")[1].split(":")[1]);
+    // one cluster per workers directory: neither launcher starts another meanwhile
+    for (String launcher : List.of("slurm", "local")) {
+      Result again = starmap("workers", "start", "--launcher", launcher, "--count", "1");
+      assertThat(again.code()).as(again.out()).isEqualTo(1);
+      assertThat(again.out()).contains("Slurm job " + job + " of the workers is RUNNING");
+    }
     Result stop = starmap("workers", "stop", "--format", "csv");
     assertThat(stop.code()).as(stop.out()).isZero();
     assertThat(stop.out()).contains(job + ",CANCELLED,").contains(",cancelled");
