@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code starmap workers start|status|stop}: a cluster of workers in the background, local or Slurm's. */
+/** {@code starmap workers start|status|stop}: workers in the background, local or Slurm's. */
 @Command(name = "workers", mixinStandardHelpOptions = true,
     description = {"Runs a cluster of worker members in the background, on this machine or as"
         + " a Slurm job, for the cluster executor ('--executor cluster' then finds them by"
