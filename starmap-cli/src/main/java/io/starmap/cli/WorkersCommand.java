@@ -7,6 +7,7 @@ import io.starmap.hazelcast.ClusterExecutor;
 import io.starmap.hazelcast.ClusterSettings;
 import io.starmap.hazelcast.LocalWorkers;
 import io.starmap.hazelcast.MemberStatus;
+import io.starmap.hazelcast.SlurmJob;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,13 +31,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code starmap workers start|status|stop}: a cluster of local workers in the background. */
+/** {@code starmap workers start|status|stop}: workers in the background, local or Slurm's. */
 @Command(name = "workers", mixinStandardHelpOptions = true,
-    description = {"Runs a cluster of worker members on this machine, in the background, for the"
-        + " cluster executor ('--executor cluster' then finds them by itself).",
-        "Their pids, ports, logs and secret are kept in $STARMAP_HOME/workers."},
+    description = {"Runs a cluster of worker members in the background, on this machine or as"
+        + " a Slurm job, for the cluster executor ('--executor cluster' then finds them by"
+        + " itself).",
+        "Their pids or job, ports, logs and secret are kept in $STARMAP_HOME/workers."},
     subcommands = {WorkersCommand.Start.class, WorkersCommand.Status.class,
-        WorkersCommand.Stop.class})
+        WorkersStopCommand.class})
 final class WorkersCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -75,8 +77,8 @@ final class WorkersCommand implements Runnable {
 
   /** {@code starmap workers start}. */
   @Command(name = "start", mixinStandardHelpOptions = true,
-      description = "Starts N worker members in the background (detached JVMs) and waits until"
-          + " they have formed a cluster.")
+      description = "Starts N worker members in the background (detached JVMs, or the tasks of"
+          + " one Slurm job with --launcher slurm) and waits until they have formed a cluster.")
   static final class Start implements Runnable {
     @Spec CommandSpec spec;
     @ParentCommand WorkersCommand parent;
@@ -112,10 +114,21 @@ final class WorkersCommand implements Runnable {
             + " such as 'com.example.**'.")
     List<String> allow = new ArrayList<>();
 
+    @Option(names = "--launcher", paramLabel = "local|slurm", defaultValue = "local",
+        description = "local: JVMs on this machine; slurm: one Slurm job (sbatch) whose tasks"
+            + " are the members, on the nodes Slurm allocates (default: ${DEFAULT-VALUE}).")
+    String launcher;
+
+    @Mixin SlurmOptions slurm;
+
     @Mixin FormatOption formatOption;
 
     @Override
     public void run() {
+      if (!launcher.equals("local") && !launcher.equals("slurm")) {
+        throw new UserException("--launcher must be local or slurm, got '" + launcher + "'",
+            null, 2);
+      }
       if (count < 1 || count > 64) {
         throw new UserException("--count must be between 1 and 64, got " + count, null, 2);
       }
@@ -124,6 +137,9 @@ final class WorkersCommand implements Runnable {
             null, 2);
       }
       Path dir = parent.dir();
+      // one cluster per workers directory, whichever launcher started it
+      SlurmLauncher.refuseActive(dir);
+      SlurmJob.forget(dir);
       List<LocalWorkers.Member> running = LocalWorkers.members(dir).stream()
           .filter(LocalWorkers.Member::alive).toList();
       if (!running.isEmpty()) {
@@ -134,6 +150,10 @@ final class WorkersCommand implements Runnable {
       for (LocalWorkers.Member stale : LocalWorkers.members(dir)) {
         LocalWorkers.removeMember(dir, stale);
       }
+      if (launcher.equals("slurm")) {
+        startSlurm(dir);
+        return;
+      }
       List<String> join = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         int p = port + i;
@@ -142,8 +162,7 @@ final class WorkersCommand implements Runnable {
         }
         join.add("127.0.0.1:" + p);
       }
-      String secret = Optional.ofNullable(parent.env.get("STARMAP_CLUSTER_SECRET"))
-          .filter(s -> !s.isBlank()).orElseGet(Start::newSecret);
+      String secret = secret();
       LocalWorkers.writeCluster(dir, new LocalWorkers.Cluster(cluster, join, secret));
       int perMember = threads != null ? threads
           : Math.max(1, Runtime.getRuntime().availableProcessors() / count);
@@ -157,11 +176,26 @@ final class WorkersCommand implements Runnable {
       statusTable(status, List.of()).print(spec.commandLine().getOut(), formatOption.format);
     }
 
-    private Process spawn(Path dir, int p, List<String> join, int perMember, String secret) {
-      Path log = dir.resolve("member-" + p + ".log");
+    private String secret() {
+      return Optional.ofNullable(parent.env.get("STARMAP_CLUSTER_SECRET"))
+          .filter(s -> !s.isBlank()).orElseGet(Start::newSecret);
+    }
+
+    private void startSlurm(Path dir) {
+      int perMember = threads != null ? threads : 1;
+      SlurmScript script = new SlurmScript(slurm.sharedDir(dir), port, memberJvm("slurm"),
+          workerArgs(perMember));
+      List<MemberStatus> status = new SlurmLauncher(dir, slurm.sharedDir, parent.env).start(
+          new SlurmLauncher.Request(cluster, count, port, perMember, slurm.sbatchArgs()),
+          script, secret());
+      statusTable(status, List.of()).print(spec.commandLine().getOut(), formatOption.format);
+    }
+
+    /** {@code java}, its options, the class path and the main class of a member. */
+    private List<String> memberJvm(String mark) {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.add("-Dstarmap.worker=" + p);
+      cmd.add("-Dstarmap.worker=" + mark);
       cmd.add("-Xmx" + heap);
       if (Runtime.version().feature() >= 23) {
         // Hazelcast's shaded jctools still uses sun.misc.Unsafe: keep the log free of warnings.
@@ -172,12 +206,25 @@ final class WorkersCommand implements Runnable {
       cmd.add(classpath == null || classpath.isBlank() ? cp
           : cp + File.pathSeparator + classpath);
       cmd.add(Main.class.getName());
-      cmd.addAll(List.of("worker", "--cluster", cluster, "--bind", "127.0.0.1", "--port",
-          Integer.toString(p), "--join", String.join(",", join), "--threads",
+      return cmd;
+    }
+
+    /** {@code starmap worker}'s arguments besides where it listens and whom it joins. */
+    private List<String> workerArgs(int perMember) {
+      List<String> args = new ArrayList<>(List.of("worker", "--cluster", cluster, "--threads",
           Integer.toString(perMember)));
       if (!allow.isEmpty()) {
-        cmd.addAll(List.of("--allow", String.join(",", allow)));
+        args.addAll(List.of("--allow", String.join(",", allow)));
       }
+      return args;
+    }
+
+    private Process spawn(Path dir, int p, List<String> join, int perMember, String secret) {
+      Path log = dir.resolve("member-" + p + ".log");
+      List<String> cmd = memberJvm(Integer.toString(p));
+      cmd.addAll(workerArgs(perMember));
+      cmd.addAll(List.of("--bind", "127.0.0.1", "--port", Integer.toString(p), "--join",
+          String.join(",", join)));
       try {
         OwnerOnly.createFileIfMissing(log); // the member's output may quote task data
       } catch (IOException e) {
@@ -265,7 +312,8 @@ final class WorkersCommand implements Runnable {
   /** {@code starmap workers status}. */
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Lists the cluster's members with their cores, running tasks and memory"
-          + " (the local workers, or the cluster of STARMAP_CLUSTER_JOIN).")
+          + " (the local workers, or the cluster of STARMAP_CLUSTER_JOIN); for workers run by"
+          + " Slurm, the job's id, state and nodes too.")
   static final class Status implements Runnable {
     @Spec CommandSpec spec;
     @ParentCommand WorkersCommand parent;
@@ -274,6 +322,12 @@ final class WorkersCommand implements Runnable {
 
     @Override
     public void run() {
+      Optional<String> job = SlurmJob.recorded(parent.dir());
+      if (job.isPresent()) {
+        new SlurmLauncher(parent.dir(), null, parent.env).status(job.get())
+            .print(spec.commandLine().getOut(), formatOption.format);
+        return;
+      }
       List<LocalWorkers.Member> local = LocalWorkers.members(parent.dir());
       ClusterSettings settings;
       try {
@@ -291,65 +345,6 @@ final class WorkersCommand implements Runnable {
         members = List.of(); // the local rows say what is wrong
       }
       statusTable(members, local).print(spec.commandLine().getOut(), formatOption.format);
-    }
-  }
-
-  /** {@code starmap workers stop}. */
-  @Command(name = "stop", mixinStandardHelpOptions = true,
-      description = "Stops the local workers that 'starmap workers start' started.")
-  static final class Stop implements Runnable {
-    @Spec CommandSpec spec;
-    @ParentCommand WorkersCommand parent;
-
-    @Mixin FormatOption formatOption;
-
-    @Override
-    public void run() {
-      Path dir = parent.dir();
-      List<LocalWorkers.Member> members = LocalWorkers.members(dir);
-      PrintWriter out = spec.commandLine().getOut();
-      if (members.isEmpty()) {
-        out.println("no local workers recorded in " + dir);
-        out.flush();
-        return;
-      }
-      Map<Long, ProcessHandle> stopping = new HashMap<>();
-      for (LocalWorkers.Member m : members) {
-        ProcessHandle.of(m.pid()).filter(h -> m.alive() && isWorker(h))
-            .ifPresent(h -> {
-              h.destroy();
-              stopping.put(m.pid(), h);
-            });
-      }
-      Table t = Table.of("member", "pid", "result");
-      for (LocalWorkers.Member m : members) {
-        ProcessHandle h = stopping.get(m.pid());
-        String result;
-        if (h == null) {
-          result = "was not running";
-        } else {
-          try {
-            h.onExit().get(15, TimeUnit.SECONDS);
-            result = "stopped";
-          } catch (Exception e) {
-            h.destroyForcibly();
-            result = "killed (did not stop within 15 s)";
-            if (e instanceof InterruptedException) {
-              Thread.currentThread().interrupt();
-            }
-          }
-        }
-        LocalWorkers.removeMember(dir, m);
-        t.row("127.0.0.1:" + m.port(), m.pid(), result);
-      }
-      t.print(out, formatOption.format);
-    }
-
-    /** Whether the process is a Starmap worker (and not another one with a reused pid). */
-    private static boolean isWorker(ProcessHandle h) {
-      return h.info().arguments()
-          .map(args -> List.of(args).stream().anyMatch(a -> a.startsWith("-Dstarmap.worker")))
-          .orElse(true);
     }
   }
 }

@@ -127,7 +127,7 @@ class WorkersCliIT {
     }
   }
 
-  private static int twoFreePorts() throws IOException {
+  static int twoFreePorts() throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       int p;
       try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -118,6 +118,8 @@ public record ClusterSettings(String cluster, List<String> join, String secret,
    * @param env the environment, usually {@link System#getenv()}; not null
    * @return validated settings
    * @throws IllegalArgumentException naming the bad or missing value
+   * @throws io.starmap.core.StarmapException naming the job and its state when the recorded
+   *     members ran as a Slurm job that ended ({@link SlurmJob#checkRecorded})
    */
   public static ClusterSettings from(Map<String, String> options, Map<String, String> env) {
     Optional<LocalWorkers.Cluster> local = LocalWorkers.readCluster(LocalWorkers.directory(env));
@@ -131,6 +133,10 @@ public record ClusterSettings(String cluster, List<String> join, String secret,
       throw new IllegalArgumentException("the cluster executor needs the cluster's shared secret:"
           + " set STARMAP_CLUSTER_SECRET (or option secret), or start local workers with"
           + " 'starmap workers start', which records one");
+    }
+    if (local.isPresent() && first(options.get("join"), env.get("STARMAP_CLUSTER_JOIN"), null,
+        null) == null) {
+      SlurmJob.checkRecorded(LocalWorkers.directory(env), cluster); // its members may be gone
     }
     String allow = first(options.get("allow"), env.get("STARMAP_CLUSTER_ALLOW"), "", "");
     boolean includeMaster = bool(options.getOrDefault("includeMaster", "false"), "includeMaster");

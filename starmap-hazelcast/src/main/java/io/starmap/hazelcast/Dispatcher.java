@@ -49,6 +49,7 @@ final class Dispatcher {
   final ScheduledExecutorService timer;
   final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
   final LossRecovery recovery;
+  private final java.util.function.Supplier<String> whyGone;
   private volatile boolean closed;
 
   Dispatcher(ClusterSettings settings, HazelcastInstance client, ClusterMembers view,
@@ -65,7 +66,13 @@ final class Dispatcher {
     this.callbacks = callbacks;
     this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("starmap-cluster-timer").factory());
+    this.whyGone = SlurmJob.whyGone(settings, LocalWorkers.directory(System.getenv()));
     this.recovery = new LossRecovery(this, client);
+  }
+
+  /** Why the members are gone, when they ran as a Slurm job that ended; else empty. */
+  String whyGone() {
+    return whyGone.get();
   }
 
   boolean closed() {
@@ -134,7 +141,7 @@ final class Dispatcher {
           + a.task()
           + (lost.isEmpty() ? "" : " after member " + lost.get(lost.size() - 1).description
               + " left while it ran it")
-          + (refused.isEmpty() ? "" : "; " + String.join("; ", refused.values()));
+          + (refused.isEmpty() ? "" : "; " + String.join("; ", refused.values())) + whyGone();
       sink.accept(failure(a, lost.isEmpty() ? "master" : lost.get(lost.size() - 1).workerId,
           lost.isEmpty() ? new StarmapException(why) : new WorkerLostException(why)));
       return;
@@ -261,7 +268,13 @@ final class Dispatcher {
         a.target.inFlight.decrementAndGet();
         Future<?> f = a.future;
         if (f != null) {
-          f.cancel(true);
+          try {
+            f.cancel(true);
+          } catch (com.hazelcast.client.HazelcastClientNotActiveException
+              | com.hazelcast.core.HazelcastInstanceNotActiveException gone) {
+            // the client shuts down once every member is gone: nothing is left to cancel, and
+            // the run's failure, not this, is what its caller must see
+          }
         }
       }
     }

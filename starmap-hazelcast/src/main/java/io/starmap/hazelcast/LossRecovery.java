@@ -3,6 +3,7 @@ package io.starmap.hazelcast;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
@@ -34,6 +35,30 @@ final class LossRecovery {
   LossRecovery(Dispatcher dispatcher, HazelcastInstance client) {
     this.dispatcher = dispatcher;
     this.client = client;
+    // With every member gone at once, no member is left to say that they left: the client only
+    // loses its connection, and gives up after its reconnect timeout. When the members ran as a
+    // Slurm job that ended, that is proof enough that they will not come back.
+    client.getLifecycleService().addLifecycleListener(e -> {
+      if (e.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED) {
+        try {
+          dispatcher.timer.schedule(this::afterDisconnected, REMOVAL_GRACE_MILLIS,
+              TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+          // closed meanwhile: nothing waits for its tasks any more
+        }
+      }
+    });
+  }
+
+  private void afterDisconnected() {
+    if (dispatcher.closed() || dispatcher.attempts.isEmpty() || dispatcher.whyGone().isEmpty()) {
+      return;
+    }
+    for (Attempt a : dispatcher.attempts.values()) {
+      if (a.target.member != null && dispatcher.attempts.remove(a.key, a)) {
+        memberLost(a, null);
+      }
+    }
   }
 
   /**
@@ -118,7 +143,9 @@ final class LossRecovery {
     return cause instanceof MemberLeftException
         || cause instanceof TargetNotMemberException
         || cause instanceof TargetDisconnectedException
-        || cause instanceof HazelcastInstanceNotActiveException;
+        || cause instanceof HazelcastInstanceNotActiveException
+        // the client shuts itself down when no member is left to connect to: all are lost
+        || cause instanceof com.hazelcast.client.HazelcastClientNotActiveException;
   }
 
   private void memberLost(Attempt a, Throwable cause) {
@@ -142,7 +169,7 @@ final class LossRecovery {
             : "; the task is not idempotent (it does not implement io.starmap.core.Idempotent),"
                 + " so it was not run again")
         + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ": "
-            + cause.getMessage() + ")");
+            + cause.getMessage() + ")") + dispatcher.whyGone();
     a.sink.accept(dispatcher.failure(a, a.target.workerId,
         new WorkerLostException(message, cause)));
   }
