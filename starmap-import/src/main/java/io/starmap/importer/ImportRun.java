@@ -88,12 +88,12 @@ final class ImportRun {
     this.o = o;
     this.listener = dry ? new DryRun.Messages(listener) : listener;
     this.executor = o.executor() != null ? o.executor() : Importer.DEFAULT_EXECUTOR;
-    // an unknown name is refused now, before a table is created for a run that cannot start
-    Starmap.map("import", (Object x) -> x).executor(executor);
     this.workers = o.workers() > 0 ? o.workers() : Importer.defaultWorkers();
     this.charset = PgEncoding.charset(o.encoding());
     this.stdin = StdinInput.of(o.paths(), executor, in, charset,
         (long) o.taskSizeMb() << 20);
+    // an unknown name is refused now, before a table is created for a run that cannot start
+    Starmap.map("import", (Object x) -> x).executor(executor);
   }
 
   ImportReport run() {

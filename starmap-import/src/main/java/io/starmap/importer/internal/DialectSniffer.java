@@ -103,7 +103,7 @@ public final class DialectSniffer {
     List<Candidate> valid = candidates.stream().filter(Candidate::valid).toList();
     if (valid.isEmpty()) {
       refuseMixed(candidates, sample);
-      refuseRagged(candidates, sample);
+      refuseRagged(candidates, sample, fallbackDelimiter);
       return fallback(fallbackDelimiter, fallbackQuote, "no candidate split every sampled record"
           + " into the same number of fields, more than one");
     }
@@ -182,11 +182,16 @@ public final class DialectSniffer {
   }
 
   /**
-   * Refuses input that some candidate splits into several fields in most records, but not in
-   * nine in ten: falling back to one column would load every record as one text value.
+   * Refuses input that a delimiter other than the fallback's splits into several fields in most
+   * records, but not in nine in ten: the fallback would read every record as one text value.
+   * (Where the fallback's own delimiter splits most records, a few bad rows are just bad rows.)
    */
-  private static void refuseRagged(List<Candidate> candidates, Sample sample) {
+  private static void refuseRagged(List<Candidate> candidates, Sample sample,
+      char fallbackDelimiter) {
     for (Candidate c : candidates) {
+      if (c.delimiter() == fallbackDelimiter) {
+        continue;
+      }
       for (int i = 0; i < c.fits().size(); i++) {
         Fit f = c.fits().get(i);
         if (f.fields() > 1 && f.agreeing() * 2L > f.records()) {
