@@ -124,7 +124,9 @@ final class StdinInput implements AutoCloseable {
    */
   List<InputFile> withFirstPiece(List<InputFile> files) {
     List<InputFile> out = new ArrayList<>(files);
-    first = split.first();
+    if (first == null) { // asked again (the header under a column list): the same piece
+      first = split.first();
+    }
     out.add(firstInput ? 0 : out.size(), first);
     return out;
   }

@@ -94,6 +94,23 @@ class StdinImportIT {
   }
 
   @Test
+  void aHeaderUnderAColumnListIsSkippedOnceAndEveryRowLoads() {
+    // the header under a column list is read twice (the decision, the header every file must
+    // start with): the first piece must be read once, or a piece is lost
+    StringBuilder sb = new StringBuilder("note,junk,code\n");
+    for (int i = 0; i < 30_000; i++) {
+      sb.append("n").append(i).append(",").append("x".repeat(40)).append(",c").append(i)
+          .append('\n');
+    }
+    ImportReport r = fromStdin(ImportOptions.builder("stdin_columns").path("-").create(COLS)
+        .header(Header.YES).columns(List.of("note", "", "code")).taskSizeMb(1).workers(2)
+        .build(), sb.toString().getBytes(StandardCharsets.UTF_8), new ArrayList<>());
+    assertThat(r.rowsLoaded()).isEqualTo(30_000);
+    assertThat(TestPg.count(db, "SELECT count(DISTINCT code) FROM stdin_columns"
+        + " WHERE note = 'n' || substr(code, 2)")).isEqualTo(30_000);
+  }
+
+  @Test
   void standardInputIsSniffedAndItsColumnsInferredFromItsFirstBytesWhichAreStillLoaded() {
     // semicolons and quoted numbers: only the sniffed dialect reads 3 fields and their types
     StringBuilder sb = new StringBuilder("code;day;price\n");
