@@ -65,6 +65,10 @@ final class PgBinaryWriter {
   private final Out out;
   private final PgTextParsers parse = new PgTextParsers();
   private final short[] groups = new short[64];
+  private long lastDateHead;
+  /** The last date's last two bytes; none yet is a value no two bytes read as a short make. */
+  private int lastDateTail = Integer.MIN_VALUE;
+  private int lastDate;
 
   PgBinaryWriter(Out out) {
     this.out = out;
@@ -129,12 +133,30 @@ final class PgBinaryWriter {
         o.buf[o.n + 4] = PgTextParsers.parseBool(b, off, len) ? (byte) 1 : (byte) 0;
         o.n += 5;
       }
-      case DATE -> int32Field((int) (PgTextParsers.parseDate(b, off, len)
-          - PgTextParsers.PG_EPOCH_DAY));
+      case DATE -> int32Field(date(b, off, len));
       case TIMESTAMP -> int64Field(PgTextParsers.parseTimestamp(b, off, len));
       case NUMERIC -> encodeNumeric(b, off, len);
       default -> throw new IllegalStateException("kind " + k);
     }
+  }
+
+  /**
+   * A date's days since 2000-01-01. Most files repeat their dates row after row (sorted by day,
+   * or a day per file), so the last ISO date's ten bytes and value are kept: a repeated date costs
+   * two compares instead of a parse.
+   */
+  private int date(byte[] b, int off, int len) throws Unsupported {
+    if (len != 10) {
+      return (int) (PgTextParsers.parseDate(b, off, len) - PgTextParsers.PG_EPOCH_DAY);
+    }
+    long head = (long) LONG.get(b, off);
+    int tail = (short) SHORT.get(b, off + 8);
+    if (head != lastDateHead || tail != lastDateTail) {
+      lastDate = (int) (PgTextParsers.parseDate(b, off, len) - PgTextParsers.PG_EPOCH_DAY);
+      lastDateHead = head;
+      lastDateTail = tail; // set last: a failed parse keeps no stale value
+    }
+    return lastDate;
   }
 
   private void int32Field(int v) {

@@ -268,6 +268,24 @@ class BinaryRowsTest {
     }
   }
 
+  @Test
+  void aRepeatedDateIsTheLastOneButOneByteMoreOrLessIsAnother() throws Exception {
+    // the encoder keeps the last date: a run, a change in the first eight bytes only, in the
+    // last two only, a return to an earlier one, and bad dates right after a good one
+    String[] seq = {"2015-07-06", "2015-07-06", "2015-07-06", "2016-07-06", "2016-07-16",
+        "2016-07-16", "2015-07-06", "0001-01-01", "0001-01-01", "9999-12-31"};
+    List<List<byte[]>> rows = whole(List.of("date"), String.join("\n", seq) + "\n").tuples();
+    long y2000 = LocalDate.of(2000, 1, 1).toEpochDay();
+    for (int i = 0; i < seq.length; i++) {
+      assertThat(ByteBuffer.wrap(rows.get(i).get(0)).getInt()).as(seq[i])
+          .isEqualTo(LocalDate.parse(seq[i]).toEpochDay() - y2000);
+    }
+    for (String bad : new String[] {"2015-07-0x", "2015-07-60", "x015-07-06", "2015-07-06 "}) {
+      assertThatThrownBy(() -> whole(List.of("date"), "2015-07-06\n" + bad + "\n")).as(bad)
+          .isInstanceOf(BinaryRows.Unsupported.class);
+    }
+  }
+
   /** Decodes PostgreSQL's binary numeric. */
   private static BigDecimal numeric(byte[] v) {
     ByteBuffer b = ByteBuffer.wrap(v);
