@@ -21,7 +21,8 @@ import picocli.CommandLine;
 
 /**
  * {@code starmap bench import --quick} end to end on the embedded PostgreSQL: the importer in a
- * separate JVM, psql streams and the talk's scripts. Checks the rows of the table, not timings.
+ * separate JVM, psql streams and the talk's scripts. Checks the rows of the table and that both
+ * sides' CPU is measured, not timings.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class BenchImportCommandIT {
@@ -59,7 +60,7 @@ class BenchImportCommandIT {
     }
     List<String> lines = new ArrayList<>(Arrays.asList(out.toString().strip().split("\n")));
     assertThat(lines.remove(0)).isEqualTo("shape,group,case,files,rows,runs,best s,median s,"
-        + "rows/s,x best psql,x psql median,target,verdict");
+        + "client cpu s,server cpu s,rows/s,x best psql,x psql median,target,verdict");
     List<String> cases = lines.stream().map(l -> String.join(",",
         Arrays.asList(l.split(",")).subList(0, 3))).toList();
     assertThat(cases).containsExactlyInAnyOrder(
@@ -89,11 +90,43 @@ class BenchImportCommandIT {
     }
     assertThat(lines).filteredOn(l -> l.contains(",starmap import,"))
         .allMatch(l -> l.endsWith(",ok") || l.endsWith(",missed"));
+    // the embedded server is a local process: both sides' CPU is measured in every case
+    for (String l : lines) {
+      String[] f = l.split(",");
+      assertThat(f[9]).as("server cpu s of %s", l).isNotEmpty();
+      assertThat(f[8]).as("client cpu s of %s", l).isNotEmpty();
+      if (f[1].equals("starmap import")) {
+        assertThat(Double.parseDouble(f[8])).as("a JVM's CPU: %s", l).isPositive();
+        assertThat(Double.parseDouble(f[9])).as("the server's CPU: %s", l).isPositive();
+      }
+    }
     String markdown = Files.readString(md);
-    assertThat(markdown).contains("| shape | group | case |", "| PostgreSQL server | PostgreSQL",
+    assertThat(markdown).contains("| server CPU measured | yes (postmaster pid ",
+        "| shape | group | case |", "| PostgreSQL server | PostgreSQL",
         "| psql | psql (PostgreSQL)", "starmap bench import --quick --db URL");
     assertThat(markdown.lines().filter(l -> l.startsWith("| default |")
         || l.startsWith("| split |") || l.startsWith("| single |"))).hasSize(lines.size());
+  }
+
+  @Test
+  void theJsonTableCarriesBothSidesCpu() {
+    assumeTrue(onPath("psql"), "psql is not installed");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = StarmapCommand.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+
+    int rc = cl.execute("bench", "import", "--quick", "--db", PG.database().url().psqlUrl(),
+        "--dir", tmp.resolve("bench").toString(), "--home", tmp.resolve("home").toString(),
+        "--shapes", "single", "--max-streams", "1", "--no-talk", "--format", "json");
+
+    assertThat(rc).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("server CPU measured: yes (postmaster pid ");
+    List<String> rows = out.toString().lines().filter(l -> l.startsWith("  {")).toList();
+    assertThat(rows).hasSize(3).allSatisfy(row -> assertThat(row)
+        .containsPattern("\"median s\": [0-9.]+, \"client cpu s\": [0-9.]+, "
+            + "\"server cpu s\": [0-9.]+, \"rows/s\""));
   }
 
   private static boolean onPath(String program) {

@@ -11,6 +11,10 @@ final class BenchCase {
   final BenchData data;
   final Runnable action;
   final List<Double> seconds = new ArrayList<>();
+  /** The CPU seconds of the runs' own processes, for the runs where it is known. */
+  final List<Double> clientCpu = new ArrayList<>();
+  /** The CPU seconds of the server's processes during the runs, where known. */
+  final List<Double> serverCpu = new ArrayList<>();
   String error;
   /** Slow cases (one process or one transaction per file) run in the first round only. */
   boolean once;
@@ -22,5 +26,16 @@ final class BenchCase {
     this.name = name;
     this.data = data;
     this.action = action;
+  }
+
+  /** Records a run: its wall time and, where known, its client's and server's CPU seconds. */
+  void add(double wall, Double client, Double server) {
+    seconds.add(wall);
+    if (client != null) {
+      clientCpu.add(client);
+    }
+    if (server != null) {
+      serverCpu.add(server);
+    }
   }
 }

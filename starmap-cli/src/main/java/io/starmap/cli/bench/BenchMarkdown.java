@@ -11,8 +11,8 @@ public final class BenchMarkdown {
 
   /** The columns of the results table, shared with the terminal table. */
   public static final List<String> COLUMNS = List.of("shape", "group", "case", "files", "rows",
-      "runs", "best s", "median s", "rows/s", "x best psql", "x psql median", "target",
-      "verdict");
+      "runs", "best s", "median s", "client cpu s", "server cpu s", "rows/s", "x best psql",
+      "x psql median", "target", "verdict");
 
   /** The cells of one result, in {@link #COLUMNS} order (numbers stay numbers). */
   public static List<Object> cells(ImportBench.Result r) {
@@ -21,6 +21,8 @@ public final class BenchMarkdown {
         r.seconds().size(),
         ran ? round(r.best(), 2) : null,
         ran ? round(r.median(), 2) : null,
+        r.clientCpu().isEmpty() ? null : round(r.clientCpuMedian(), 2),
+        r.serverCpu().isEmpty() ? null : round(r.serverCpuMedian(), 2),
         ran ? Math.round(r.rowsPerSecond()) : null,
         r.ratio() == null ? null : round(r.ratio(), 2),
         r.medianRatio() == null ? null : round(r.medianRatio(), 2),
@@ -42,7 +44,10 @@ public final class BenchMarkdown {
         + "round; the table was truncated and checkpointed before each run and its row count "
         + "checked after. `x best psql` is the best time over the best psql streams time of the "
         + "same shape; `x psql median` the median time over the best median of the psql "
-        + "streams of the same shape (steadier on a noisy machine).\n\n");
+        + "streams of the same shape (steadier on a noisy machine). `client cpu s` is the "
+        + "median user and system CPU time of the processes a run started (the importer's JVM, "
+        + "or the psql, cat and sh processes), `server cpu s` that of the PostgreSQL server's "
+        + "processes during the run (empty when the server is not a local process).\n\n");
     sb.append("| ").append(String.join(" | ", COLUMNS)).append(" |\n");
     sb.append(COLUMNS.stream().map(c -> "---").collect(Collectors.joining("|", "|", "|")))
         .append('\n');

@@ -17,10 +17,11 @@ import java.util.function.Consumer;
 /**
  * Measures {@code starmap import} side by side with the server's limit ({@code psql} COPY
  * streams of the same files), the talk's own scripts (one {@code psql} per file) and the talk's
- * exercises (executors, workers, shared connection), against the same server, whole-process wall
- * times. Every case runs {@code repeat} times, in a shuffled order each round so that the noise of
- * a shared machine falls on every case alike; the table is truncated and checkpointed before each
- * run and its row count checked after.
+ * exercises (executors, workers, shared connection), against the same server: whole-process wall
+ * times, and the CPU time of the case's processes and of the server's ({@link CpuMeter}). Every
+ * case runs {@code repeat} times, in a shuffled order each round so that the noise of a shared
+ * machine falls on every case alike; the table is truncated and checkpointed before each run and
+ * its row count checked after.
  *
  * <p>{@link BenchConfig} says what to measure, {@link BenchData} generates the data sets, {@link
  * PsqlCases} makes the psql cases and {@link BenchEnvironment} describes the machine; this class
@@ -62,13 +63,18 @@ public final class ImportBench {
    * @param files the files of the shape
    * @param rows the rows loaded per run
    * @param seconds the wall times of the runs, in the order they ran
+   * @param clientCpu the CPU seconds (user and system) of the processes each run started: the
+   *     importer's JVM and its launcher, or the psql, cat and sh processes; empty if unknown
+   * @param serverCpu the CPU seconds of the PostgreSQL server's processes during each run; empty
+   *     if unknown (the server is not a local process)
    * @param ratio best time over the best psql streams time of the shape; null without psql
    * @param medianRatio median time over the best median of the psql streams of the shape
    * @param target the target ratio, for the importer's default case
    * @param error why the case failed, or null
    */
   public record Result(Shape shape, String group, String name, int files, long rows,
-      List<Double> seconds, Double ratio, Double medianRatio, Double target, String error) {
+      List<Double> seconds, List<Double> clientCpu, List<Double> serverCpu, Double ratio,
+      Double medianRatio, Double target, String error) {
     /** The best (smallest) wall time, or NaN when no run succeeded. */
     public double best() {
       return seconds.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
@@ -77,6 +83,16 @@ public final class ImportBench {
     /** The median wall time, or NaN. */
     public double median() {
       return ImportBench.median(seconds);
+    }
+
+    /** The median CPU seconds of the client's processes, or NaN when unknown. */
+    public double clientCpuMedian() {
+      return ImportBench.median(clientCpu);
+    }
+
+    /** The median CPU seconds of the server's processes, or NaN when unknown. */
+    public double serverCpuMedian() {
+      return ImportBench.median(serverCpu);
     }
 
     /** Rows per second of the best run. */
@@ -127,6 +143,9 @@ public final class ImportBench {
     }
     Map<String, String> env = BenchEnvironment.describe(config, psql, importEnv);
     env.put("load average before", BenchEnvironment.loadAverage());
+    CpuMeter cpu = CpuMeter.of(psql);
+    env.put("server CPU measured", cpu.status());
+    log.accept("server CPU measured: " + cpu.status());
     psql.run("DROP TABLE IF EXISTS " + config.table(),
         "CREATE TABLE " + config.table() + " (code VARCHAR(10), date DATE, value FLOAT)");
     String help = importHelp();
@@ -146,7 +165,7 @@ public final class ImportBench {
         if (c.error == null && !(c.once && round > 1)) {
           log.accept(String.format(Locale.ROOT, "round %d/%d, case %d/%d: %s / %s / %s", round,
               config.repeat(), i + 1, order.size(), c.shape.label(), c.group, c.name));
-          time(c);
+          time(c, cpu);
         }
       }
     }
@@ -154,19 +173,27 @@ public final class ImportBench {
     return new Report(env, results(cases));
   }
 
-  /** One timed run of {@code c} on an empty table, its rows counted after. */
-  private void time(BenchCase c) {
+  /**
+   * One timed run of {@code c} on an empty table, its rows counted after. The CPU is read around
+   * the run alone, once every process of the case has been waited for.
+   */
+  private void time(BenchCase c, CpuMeter cpu) {
     try {
       reset();
+      CpuMeter.Sample before = cpu.sample();
       long t0 = System.nanoTime();
       c.action.run();
       double s = (System.nanoTime() - t0) / 1e9;
+      CpuMeter.Sample after = cpu.sample();
       long count = Long.parseLong(psql.value("SELECT count(*) FROM " + config.table()));
       if (count != c.data.rows()) {
         throw new BenchException("loaded " + count + " rows instead of " + c.data.rows());
       }
-      c.seconds.add(s);
-      log.accept(String.format(Locale.ROOT, "  %.2f s", s));
+      Double client = CpuMeter.seconds(before.client(), after.client());
+      Double server = CpuMeter.seconds(before.server(), after.server());
+      c.add(s, client, server);
+      log.accept(String.format(Locale.ROOT, "  %.2f s (CPU: client %s, server %s)", s,
+          CpuMeter.format(client), CpuMeter.format(server)));
     } catch (BenchException e) {
       c.error = e.getMessage();
       log.accept("  failed: " + e.getMessage());
@@ -231,7 +258,8 @@ public final class ImportBench {
         }
         Double target = c.group.equals(IMPORTER) ? (shape == Shape.DEFAULT ? 1.05 : 1.2) : null;
         out.add(new Result(shape, c.group, c.name, c.data.files().size(), c.data.rows(),
-            List.copyOf(c.seconds), ratio, medianRatio, target, c.error));
+            List.copyOf(c.seconds), List.copyOf(c.clientCpu), List.copyOf(c.serverCpu), ratio,
+            medianRatio, target, c.error));
       }
     }
     return out;

@@ -54,6 +54,7 @@ final class Processes {
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();
+      p.onExit().join(); // reaped later, its CPU would count in another run's (CpuMeter)
       Thread.currentThread().interrupt();
       throw new BenchException("interrupted while running " + shortCommand(cmd), e);
     }

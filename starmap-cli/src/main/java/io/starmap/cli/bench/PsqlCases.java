@@ -142,6 +142,8 @@ final class PsqlCases {
           p.destroyForcibly();
         }
       }
+      // reaped later, a killed stream's CPU would count in another run's (CpuMeter)
+      started.forEach(p -> p.onExit().join());
     }
   }
 
