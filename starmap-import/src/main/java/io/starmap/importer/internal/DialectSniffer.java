@@ -88,7 +88,14 @@ public final class DialectSniffer {
     if (sample == null) {
       return fallback(fallbackDelimiter, fallbackQuote, "the input is empty");
     }
-    List<Candidate> candidates = candidates(delimiter, quote, escape, nullString, sample);
+    List<Candidate> candidates = new ArrayList<>();
+    for (char d : delimiter != 0 ? new char[] {delimiter} : DELIMITERS) {
+      for (char q : quote != 0 ? new char[] {quote} : QUOTES) {
+        if (d != q && d != escape && nullString.indexOf(d) < 0 && nullString.indexOf(q) < 0) {
+          candidates.add(candidate(d, q, escape, sample));
+        }
+      }
+    }
     if (candidates.isEmpty()) {
       return fallback(fallbackDelimiter, fallbackQuote, "no candidate differs from the NULL"
           + " marker and the escape");
@@ -208,62 +215,12 @@ public final class DialectSniffer {
         + show(quote) + " (the default: " + why + ")", 0);
   }
 
-  /**
-   * Every candidate left open, delimiter first (the order that breaks ties): one that the NULL
-   * marker contains, or the escape is, is not tried.
-   */
-  private static List<Candidate> candidates(char delimiter, char quote, char escape,
-      String nullString, Sample sample) {
-    char[] delimiters = delimiter != 0 ? new char[] {delimiter} : DELIMITERS;
-    char[] quotes = quote != 0 ? new char[] {quote} : QUOTES;
-    Candidate[][] tried = new Candidate[delimiters.length][quotes.length];
-    for (int j = 0; j < quotes.length; j++) {
-      char q = quotes[j];
-      StringBuilder ds = new StringBuilder();
-      for (char d : delimiters) {
-        if (d != q && d != escape && nullString.indexOf(d) < 0 && nullString.indexOf(q) < 0) {
-          ds.append(d);
-        }
-      }
-      Candidate[] under = candidates(ds.toString().toCharArray(), q, escape, sample);
-      for (int i = 0, k = 0; i < delimiters.length; i++) {
-        if (k < under.length && under[k].delimiter() == delimiters[i]) {
-          tried[i][j] = under[k++];
-        }
-      }
-    }
-    List<Candidate> candidates = new ArrayList<>();
-    for (Candidate[] row : tried) { // delimiter first: the order that breaks ties
-      for (Candidate c : row) {
-        if (c != null) {
-          candidates.add(c);
-        }
-      }
-    }
-    return candidates;
-  }
-
-  /** The candidates of these delimiters under one quote, one pass over each sampled file. */
-  private static Candidate[] candidates(char[] delims, char q, char escape, Sample sample) {
-    byte[] d = new byte[delims.length];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = (byte) delims[i];
-    }
-    List<List<Fit>> fits = new ArrayList<>();
-    for (int i = 0; i < d.length; i++) {
-      fits.add(new ArrayList<>());
-    }
+  private static Candidate candidate(char d, char q, char escape, Sample sample) {
+    List<Fit> fits = new ArrayList<>();
     for (Sample.Chunk c : sample.chunks()) {
-      Fit[] f = fits(c, d, (byte) q, escape == 0 || escape == q ? -1 : escape);
-      for (int i = 0; i < d.length; i++) {
-        fits.get(i).add(f[i]);
-      }
+      fits.add(fit(c, (byte) d, (byte) q, escape == 0 || escape == q ? -1 : escape));
     }
-    Candidate[] out = new Candidate[d.length];
-    for (int i = 0; i < d.length; i++) {
-      out[i] = new Candidate(delims[i], q, List.copyOf(fits.get(i)));
-    }
-    return out;
+    return new Candidate(d, q, List.copyOf(fits));
   }
 
   /**
@@ -271,21 +228,10 @@ public final class DialectSniffer {
    * as in {@link RecordScanner}; a record the chunk cuts off is not counted.
    */
   static Fit fit(Sample.Chunk chunk, byte delim, byte quote, int escape) {
-    return fits(chunk, new byte[] {delim}, quote, escape)[0];
-  }
-
-  /**
-   * {@link #fit} of several delimiters in one pass: where quoted fields and records start and
-   * end depends on the quote only, so each delimiter only counts its own bytes outside quotes (a
-   * fresh JVM's sniff read every sample four times before).
-   */
-  static Fit[] fits(Sample.Chunk chunk, byte[] delims, byte quote, int escape) {
     byte[] b = chunk.bytes();
-    int nd = delims.length;
-    int[][] counts = new int[nd][MAX_RECORDS];
-    int[] fields = new int[nd];
-    java.util.Arrays.fill(fields, 1);
+    int[] counts = new int[MAX_RECORDS];
     int records = 0;
+    int fields = 1;
     boolean inQ = false;
     boolean lastEsc = false;
     boolean blank = true; // a blank line is no record of any dialect: it does not count
@@ -306,32 +252,20 @@ public final class DialectSniffer {
         lastEsc = false;
       } else if (c == quote) {
         inQ = true;
+      } else if (c == delim) {
+        fields++;
       } else if (c == '\n') {
         if (!blank) {
-          for (int k = 0; k < nd; k++) {
-            counts[k][records] = fields[k];
-          }
-          records++;
+          counts[records++] = fields;
         }
-        java.util.Arrays.fill(fields, 1);
+        fields = 1;
         blank = true;
-      } else {
-        for (int k = 0; k < nd; k++) {
-          if (c == delims[k]) {
-            fields[k]++;
-          }
-        }
       }
     }
-    boolean last = chunk.whole() && i == b.length && !inQ && records < MAX_RECORDS && !blank;
-    Fit[] out = new Fit[nd];
-    for (int k = 0; k < nd; k++) {
-      if (last) {
-        counts[k][records] = fields[k];
-      }
-      out[k] = modal(counts[k], last ? records + 1 : records);
+    if (chunk.whole() && i == b.length && !inQ && records < MAX_RECORDS && !blank) {
+      counts[records++] = fields;
     }
-    return out;
+    return modal(counts, records);
   }
 
   private static Fit modal(int[] counts, int records) {
