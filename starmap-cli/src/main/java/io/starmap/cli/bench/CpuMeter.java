@@ -80,7 +80,9 @@ final class CpuMeter {
     }
     String[] f = answer.strip().split("\\|");
     if (f.length != 2) {
-      return notMeasured("the server gave no checkpointer pid ('" + answer + "')");
+      // pg_stat_activity shows the server's own processes only to roles that may read all of it
+      return notMeasured("the server showed no checkpointer ('" + answer + "'): the role needs"
+          + " pg_read_all_stats, or to be a superuser, to see the server's processes");
     }
     try {
       long pid = Long.parseLong(f[0]);

@@ -256,7 +256,7 @@ public final class ImportBench {
           ratio = b / bestPsql.get(shape);
           medianRatio = median(c.seconds) / bestMedianPsql.get(shape);
         }
-        Double target = c.group.equals(IMPORTER) ? (shape == Shape.DEFAULT ? 1.05 : 1.2) : null;
+        Double target = c.group.equals(IMPORTER) ? ImportTarget.of(shape, c.data.rows()) : null;
         out.add(new Result(shape, c.group, c.name, c.data.files().size(), c.data.rows(),
             List.copyOf(c.seconds), List.copyOf(c.clientCpu), List.copyOf(c.serverCpu), ratio,
             medianRatio, target, c.error));

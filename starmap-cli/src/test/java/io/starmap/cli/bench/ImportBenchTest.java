@@ -45,6 +45,15 @@ class ImportBenchTest {
   }
 
   @Test
+  void theTargetIsTighterOnTheDefaultShapeAndTighterStillOnTenTimesTheRows() {
+    assertThat(ImportTarget.of(ImportBench.Shape.DEFAULT, 5_220_000)).isEqualTo(0.85);
+    assertThat(ImportTarget.of(ImportBench.Shape.DEFAULT, 52_200_000)).isEqualTo(0.8);
+    assertThat(ImportTarget.of(ImportBench.Shape.DEFAULT, 52_199_999)).isEqualTo(0.85);
+    assertThat(ImportTarget.of(ImportBench.Shape.SPLIT, 5_220_000)).isEqualTo(1.0);
+    assertThat(ImportTarget.of(ImportBench.Shape.SINGLE, 52_200_000)).isEqualTo(1.0);
+  }
+
+  @Test
   void exercisesFollowTheOptionsTheImporterHas() {
     ImportBench bench = new ImportBench(config(true, Map.of("big", List.of("--task-size", "64"))),
         s -> { });
