@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Two imports side by side: A, B, A, B, ... in one run, each a first import of DIR into the same
+# table of the same server, and the mean wall time and client CPU (user + system, /usr/bin/time)
+# of the whole process of each. A and B differ by their checkout (each one's bin/starmap, built)
+# or by their environment (JVM options, STARMAP_CDS, ...), or by extra import arguments.
+#
+# usage: import-ab.sh ROUNDS DIR [ROOT_A [ROOT_B]]
+#   ENV_A / ENV_B: environment assignments for A and B ('STARMAP_JAVA_OPTS=-XX:+UseSerialGC')
+#   ARGS_A / ARGS_B: extra arguments of `starmap import` for A and B ('--workers 3')
+#   STARMAP_HOME: the home whose embedded server both use (kept running: `starmap db start`), or
+#   STARMAP_DB for another server
+# Before the rounds, each checkout trains its class archive on one untimed import, so that no
+# measured run trains one or shares the machine with its assembly.
+set -euo pipefail
+rounds=$1 data=$2
+here=$(cd "$(dirname "$0")/../.." && pwd)
+root_a=${3:-$here} root_b=${4:-${3:-$here}}
+export STARMAP_NO_BUILD=1
+table=ab_import
+starmap() { "$here/bin/starmap" "$@"; }
+reset() {
+  starmap sql "CREATE TABLE IF NOT EXISTS $table (code varchar(10), date date, value float8);
+    TRUNCATE $table; DO \$\$ BEGIN IF to_regclass('starmap_ledger') IS NOT NULL THEN
+    DELETE FROM starmap_ledger WHERE table_name LIKE 'public.$table#%'; END IF; END \$\$;
+    CHECKPOINT" >/dev/null
+}
+import() { # ROOT ENV ARGS: one import, its /usr/bin/time line in $out
+  reset
+  # shellcheck disable=SC2086 # ENV and ARGS are word lists
+  env ${2} /usr/bin/time -o "$out" -f '%e %U %S' "$1/bin/starmap" import "$data" --table $table \
+    --header no ${3} >/dev/null 2>&1
+}
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for root in $(printf '%s\n' "$root_a" "$root_b" | sort -u); do
+  reset
+  STARMAP_ARCHIVE_TRAIN=1 STARMAP_ARCHIVE_WAIT=1 "$root/bin/starmap" import "$data" \
+    --table $table --header no >/dev/null 2>&1
+done
+for ((i = 1; i <= rounds; i++)); do
+  for side in A B; do
+    if [[ $side == A ]]; then import "$root_a" "${ENV_A:-}" "${ARGS_A:-}"
+    else import "$root_b" "${ENV_B:-}" "${ARGS_B:-}"; fi
+    read -r wall user sys <"$out"
+    echo "$side $wall $user $sys $(cut -d' ' -f1 /proc/loadavg)"
+  done
+done | awk '{ print $1 " round: wall " $2 " s, CPU " $3 " + " $4 " s, load " $5
+              w[$1] += $2; c[$1] += $3 + $4; n[$1]++ }
+  END { for (s in w) printf "%s: mean wall %.3f s, mean CPU %.3f s (%d runs)\n", s, w[s] / n[s],
+          c[s] / n[s], n[s] }'
