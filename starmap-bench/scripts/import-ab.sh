@@ -5,7 +5,8 @@
 # or by their environment (JVM options, STARMAP_CDS, ...), or by extra import arguments.
 #
 # usage: import-ab.sh ROUNDS DIR [ROOT_A [ROOT_B]]
-#   ENV_A / ENV_B: environment assignments for A and B ('STARMAP_JAVA_OPTS=-XX:+UseSerialGC')
+#   ENV_A / ENV_B: environment assignments for A and B, split at spaces
+#     ('STARMAP_JAVA_OPTS=-XX:+UseSerialGC STARMAP_CDS=off')
 #   ARGS_A / ARGS_B: extra arguments of `starmap import` for A and B ('--workers 3')
 #   STARMAP_HOME: the home whose embedded server both use (kept running: `starmap db start`), or
 #   STARMAP_DB for another server
