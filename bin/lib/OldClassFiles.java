@@ -89,31 +89,37 @@ public final class OldClassFiles {
       // Rebuilding each method's code is what makes the library compute its frames.
       ClassTransform transform = newVersion.andThen(
           ClassTransform.transformingMethodBodies(CodeTransform.ACCEPT_ALL));
-      Path tmp = jar.resolveSibling(jar.getFileName() + ".tmp");
+      // a name of this process's own: two launchers without flock may rewrite the same jar at once
+      Path tmp = jar.resolveSibling(jar.getFileName() + "." + ProcessHandle.current().pid()
+          + ".tmp");
       int rewritten = 0;
       List<String> kept = new ArrayList<>();
-      try (InputStream fin = Files.newInputStream(jar);
-          ZipInputStream in = new ZipInputStream(fin);
-          OutputStream fout = Files.newOutputStream(tmp);
-          ZipOutputStream out = new ZipOutputStream(fout)) {
-        for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-          byte[] bytes = in.readAllBytes();
-          if (e.getName().endsWith(".class") && version(bytes) < FIRST_ARCHIVABLE) {
-            try {
-              bytes = cf.transformClass(cf.parse(bytes), transform);
-              rewritten++;
-            } catch (IllegalArgumentException | IllegalStateException ex) {
-              kept.add(e.getName() + " (" + ex.getMessage() + ")");
+      try {
+        try (InputStream fin = Files.newInputStream(jar);
+            ZipInputStream in = new ZipInputStream(fin);
+            OutputStream fout = Files.newOutputStream(tmp);
+            ZipOutputStream out = new ZipOutputStream(fout)) {
+          for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+            byte[] bytes = in.readAllBytes();
+            if (e.getName().endsWith(".class") && version(bytes) < FIRST_ARCHIVABLE) {
+              try {
+                bytes = cf.transformClass(cf.parse(bytes), transform);
+                rewritten++;
+              } catch (IllegalArgumentException | IllegalStateException ex) {
+                kept.add(e.getName() + " (" + ex.getMessage() + ")");
+              }
             }
+            ZipEntry copy = new ZipEntry(e.getName());
+            copy.setTime(e.getTime());
+            out.putNextEntry(copy);
+            out.write(bytes);
+            out.closeEntry();
           }
-          ZipEntry copy = new ZipEntry(e.getName());
-          copy.setTime(e.getTime());
-          out.putNextEntry(copy);
-          out.write(bytes);
-          out.closeEntry();
         }
+        Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp); // left by a failure only: moved over the jar otherwise
       }
-      Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       System.out.println(jar.getFileName() + ": " + rewritten + " class files from before Java 6"
           + " rewritten as version " + TARGET + (kept.isEmpty() ? "" : "; kept as they were: "
           + kept));
