@@ -50,9 +50,15 @@ public final class OldClassFiles {
       jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
     }
     for (Path jar : jars) {
-      if (hasOldClasses(jar)) {
-        rewrite(jar);
+      if (!hasOldClasses(jar)) {
+        continue;
       }
+      if (signed(jar)) {
+        // a changed class would fail the signature's check: the jar could not be loaded at all
+        System.out.println(jar.getFileName() + ": signed, left as it is");
+        continue;
+      }
+      rewrite(jar);
     }
   }
 
@@ -60,6 +66,19 @@ public final class OldClassFiles {
     try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar))) {
       for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
         if (e.getName().endsWith(".class") && version(in.readNBytes(8)) < FIRST_ARCHIVABLE) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean signed(Path jar) throws IOException {
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar))) {
+      for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        String n = e.getName().toUpperCase(java.util.Locale.ROOT);
+        if (n.startsWith("META-INF/") && n.indexOf('/', 9) < 0 && (n.endsWith(".SF")
+            || n.endsWith(".RSA") || n.endsWith(".DSA") || n.endsWith(".EC"))) {
           return true;
         }
       }

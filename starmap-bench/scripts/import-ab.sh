@@ -10,8 +10,10 @@
 #   ARGS_A / ARGS_B: extra arguments of `starmap import` for A and B ('--workers 3')
 #   STARMAP_HOME: the home whose embedded server both use (kept running: `starmap db start`), or
 #   STARMAP_DB for another server
-# Before the rounds, each checkout trains its class archive on one untimed import, so that no
-# measured run trains one or shares the machine with its assembly.
+# Before the rounds, each side trains its checkout's class archive on one untimed import, with
+# its own environment (so that options the archive checks match), so that no measured run trains
+# one or shares the machine with its assembly: two sides of one checkout share its archive, the
+# one trained last (B's). Needs GNU time as /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
 rounds=$1 data=$2
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,7 +22,8 @@ export STARMAP_NO_BUILD=1
 table=ab_import
 starmap() { "$here/bin/starmap" "$@"; }
 reset() {
-  starmap sql "CREATE TABLE IF NOT EXISTS $table (code varchar(10), date date, value float8);
+  starmap sql "DO \$\$ BEGIN IF to_regclass('$table') IS NULL THEN
+    CREATE TABLE $table (code varchar(10), date date, value float8); END IF; END \$\$;
     TRUNCATE $table; DO \$\$ BEGIN IF to_regclass('starmap_ledger') IS NOT NULL THEN
     DELETE FROM starmap_ledger WHERE table_name LIKE 'public.$table#%'; END IF; END \$\$;
     CHECKPOINT" >/dev/null
@@ -29,15 +32,19 @@ import() { # ROOT ENV ARGS: one import, its /usr/bin/time line in $out
   reset
   # shellcheck disable=SC2086 # ENV and ARGS are word lists
   env ${2} /usr/bin/time -o "$out" -f '%e %U %S' "$1/bin/starmap" import "$data" --table $table \
-    --header no ${3} >/dev/null 2>&1
+    --header no ${3} >/dev/null 2>&1 || { echo "import-ab: an import of $1 failed" >&2; exit 1; }
 }
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-for root in $(printf '%s\n' "$root_a" "$root_b" | sort -u); do
+train() { # ROOT ENV
   reset
-  STARMAP_ARCHIVE_TRAIN=1 STARMAP_ARCHIVE_WAIT=1 "$root/bin/starmap" import "$data" \
-    --table $table --header no >/dev/null 2>&1
-done
+  # shellcheck disable=SC2086 # ENV is a word list
+  env ${2} STARMAP_ARCHIVE_TRAIN=1 STARMAP_ARCHIVE_WAIT=1 "$1/bin/starmap" import "$data" \
+    --table $table --header no >/dev/null 2>&1 \
+    || { echo "import-ab: the training import of $1 failed" >&2; exit 1; }
+}
+train "$root_a" "${ENV_A:-}"
+train "$root_b" "${ENV_B:-}"
 for ((i = 1; i <= rounds; i++)); do
   for side in A B; do
     if [[ $side == A ]]; then import "$root_a" "${ENV_A:-}" "${ARGS_A:-}"

@@ -132,12 +132,11 @@ final class CpuMeter {
    * The CPU of the postmaster's tree, or null if it is gone. A child reaped between the reads of
    * the postmaster and of its children would be counted twice or not at all, and one exiting
    * while it is read cannot be read ("No such process"), so the reads are taken again until every
-   * child was read and the postmaster's reaped CPU stayed the same across them (a few tries: a
-   * server busy opening and closing connections may never hold still).
+   * child was read and the postmaster's reaped CPU stayed the same across them; after ten tries
+   * (a server busy opening and closing connections may never hold still) it is unknown.
    */
   private static Long serverTicks(long pm) {
     try {
-      long ticks = 0;
       for (int attempt = 0; attempt < 10; attempt++) {
         Stat first = read(pm);
         List<Stat> children = new ArrayList<>();
@@ -156,12 +155,11 @@ final class CpuMeter {
           }
         }
         Stat last = read(pm);
-        ticks = treeTicks(last, children);
         if (!missed && last.reaped() == first.reaped()) {
-          break;
+          return treeTicks(last, children);
         }
       }
-      return ticks;
+      return null; // never still: unknown, rather than a child counted twice or not at all
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -2,7 +2,7 @@ package io.starmap.cli.bench;
 
 /**
  * What the importer aims at: its best time over the best psql streams' time of the same shape.
- * Binary COPY needs 0.57-0.64 of the server's time of CSV (the server skips parsing and input
+ * Binary COPY needs about 0.6 of the server's CPU of CSV (the server skips parsing and input
  * functions), so on the 522 files only the client's own CPU, on cores it shares with the server,
  * keeps the importer above that: at most 0.85, and 0.8 on ten times as many rows, where its
  * start-up no longer counts. One big file and many tiny files, which cost the client more per
