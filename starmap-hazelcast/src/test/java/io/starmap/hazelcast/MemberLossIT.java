@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -79,13 +78,7 @@ class MemberLossIT {
     Starmap<Integer, Long> sm = Starmap.builder("block", (Task<Integer, Long>)
         new IdempotentBlocking(dir)).executor(executor).build();
     List<Outcome<Long>> outcomes = new ArrayList<>();
-    long killed;
-    try (Run<Long> run = sm.submit(List.of(0, 1, 2, 3))) {
-      var killer = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> killAMemberOnceAllStarted(4));
-      run.forEach(outcomes::add);
-      killed = killer.get(60, TimeUnit.SECONDS);
-    }
+    long killed = runKillingAMember(sm, outcomes);
     assertThat(outcomes).hasSize(4).allSatisfy(o -> assertThat(o.succeeded()).isTrue());
     assertThat(outcomes.stream().map(Outcome::taskNo).collect(Collectors.toSet()))
         .containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
@@ -105,13 +98,7 @@ class MemberLossIT {
     Starmap<Integer, Long> sm = Starmap.builder("block", (Task<Integer, Long>) new Blocking(dir))
         .executor(executor).failurePolicy(FailurePolicy.COLLECT_ALL).build();
     List<Outcome<Long>> outcomes = new ArrayList<>();
-    long killed;
-    try (Run<Long> run = sm.submit(List.of(0, 1, 2, 3))) {
-      var killer = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> killAMemberOnceAllStarted(4));
-      run.forEach(outcomes::add);
-      killed = killer.get(60, TimeUnit.SECONDS);
-    }
+    long killed = runKillingAMember(sm, outcomes);
     assertThat(outcomes).hasSize(4);
     List<Outcome<Long>> failed = outcomes.stream().filter(o -> !o.succeeded()).toList();
     assertThat(failed).hasSize(2).allSatisfy(o -> {
@@ -122,6 +109,17 @@ class MemberLossIT {
       assertThat(o.metrics().workerId()).isEqualTo(Host.NAME + ":" + killed);
     });
     assertThat(markers()).hasSize(4); // nothing ran twice
+  }
+
+  /** Runs four tasks, kills a member once all have started; returns the killed member's pid. */
+  private long runKillingAMember(Starmap<Integer, Long> sm, List<Outcome<Long>> outcomes)
+      throws Exception {
+    try (Run<Long> run = sm.submit(List.of(0, 1, 2, 3))) {
+      var killer = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> killAMemberOnceAllStarted(4));
+      run.forEach(outcomes::add);
+      return killer.get(60, TimeUnit.SECONDS);
+    }
   }
 
   private long killAMemberOnceAllStarted(int n) {

@@ -118,17 +118,7 @@ class ArgFileIT {
     String line;
     while ((line = out.readLine()) != null) {
       if (line.startsWith("PIDS [")) {
-        Thread drain = new Thread(() -> {
-          try {
-            while (out.readLine() != null) {
-              // discard, so that the master never blocks on a full pipe
-            }
-          } catch (IOException ignored) {
-            // the master is gone
-          }
-        });
-        drain.setDaemon(true);
-        drain.start();
+        Drain.inBackground(out);
         return;
       }
       seen.append(line).append('\n');

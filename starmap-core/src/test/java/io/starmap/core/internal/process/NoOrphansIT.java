@@ -105,18 +105,7 @@ class NoOrphansIT {
         for (String p : line.substring(6, line.length() - 1).split(",\\s*")) {
           pids.add(Long.parseLong(p.trim()));
         }
-        // Keep draining so that the master never blocks on a full pipe.
-        Thread drain = new Thread(() -> {
-          try {
-            while (out.readLine() != null) {
-              // discard
-            }
-          } catch (Exception ignored) {
-            // the master is gone
-          }
-        });
-        drain.setDaemon(true);
-        drain.start();
+        Drain.inBackground(out);
         return pids;
       }
       seen.append(line).append('\n');
