@@ -16,6 +16,8 @@ import io.starmap.hazelcast.internal.SignedCall;
 import io.starmap.hazelcast.internal.Wire;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The cluster executor's dispatch: each task to the least loaded usable target (a member, or the
@@ -35,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * loses contact with its member goes to {@link LossRecovery}.
  */
 final class Dispatcher {
+  private static final System.Logger LOG = System.getLogger("io.starmap.hazelcast");
   private static final long NO_MEMBER_WAIT_MILLIS = 10_000;
+  private static final long CANCEL_WAIT_MILLIS = 2_000;
 
   private final ClusterSettings settings;
   private final IExecutorService remote;
@@ -262,24 +267,58 @@ final class Dispatcher {
   }
 
   void cancelAll() {
+    List<Future<?>> remoteCalls = new ArrayList<>();
     for (Attempt a : attempts.values()) {
       if (attempts.remove(a.key, a)) {
         a.cancelled = true;
         a.target.inFlight.decrementAndGet();
-        Future<?> f = a.future;
-        if (f != null) {
-          try {
-            f.cancel(true);
-          } catch (com.hazelcast.client.HazelcastClientNotActiveException
-              | com.hazelcast.core.HazelcastInstanceNotActiveException gone) {
-            // the client shuts down once every member is gone: nothing is left to cancel, and
-            // the run's failure, not this, is what its caller must see
-          }
+        if (a.future != null) {
+          remoteCalls.add(a.future);
         }
       }
     }
+    cancelRemote(remoteCalls);
     if (local != null) {
       local.cancelAll();
+    }
+  }
+
+  /**
+   * Cancels the members' calls, waiting for that at most {@link #CANCEL_WAIT_MILLIS}: a cancel is
+   * a call of its own, and with every member gone the client holds it until its reconnect timeout
+   * gives up, which must not hold back the failure of the run.
+   */
+  private void cancelRemote(List<Future<?>> calls) {
+    List<Future<?>> cancels = new ArrayList<>();
+    for (Future<?> call : calls) {
+      try {
+        cancels.add(callbacks.submit(() -> cancelQuietly(call)));
+      } catch (RejectedExecutionException closed) {
+        return; // shut down: the client, and so the calls, are gone
+      }
+    }
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CANCEL_WAIT_MILLIS);
+    for (Future<?> cancel : cancels) {
+      try {
+        cancel.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException unreachable) {
+        return; // left to end with the client's reconnect timeout, or its shutdown
+      } catch (ExecutionException e) {
+        LOG.log(Level.DEBUG, "a cancel failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static void cancelQuietly(Future<?> call) {
+    try {
+      call.cancel(true);
+    } catch (com.hazelcast.client.HazelcastClientNotActiveException
+        | com.hazelcast.core.HazelcastInstanceNotActiveException gone) {
+      // the client shuts down once every member is gone: nothing is left to cancel, and the
+      // run's failure, not this, is what its caller must see
     }
   }
 

@@ -28,9 +28,11 @@ final class LossRecovery {
   private static final System.Logger LOG = System.getLogger("io.starmap.hazelcast");
   private static final long REMOVAL_GRACE_MILLIS = 2_000;
   private static final int MAX_CALLS = 15;
+  private static final long JOB_POLL_MILLIS = 1_000;
 
   private final Dispatcher dispatcher;
   private final HazelcastInstance client;
+  private volatile boolean disconnected;
 
   LossRecovery(Dispatcher dispatcher, HazelcastInstance client) {
     this.dispatcher = dispatcher;
@@ -39,19 +41,34 @@ final class LossRecovery {
     // loses its connection, and gives up after its reconnect timeout. When the members ran as a
     // Slurm job that ended, that is proof enough that they will not come back.
     client.getLifecycleService().addLifecycleListener(e -> {
-      if (e.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED) {
-        try {
-          dispatcher.timer.schedule(this::afterDisconnected, REMOVAL_GRACE_MILLIS,
-              TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closed) {
-          // closed meanwhile: nothing waits for its tasks any more
+      switch (e.getState()) {
+        case CLIENT_DISCONNECTED -> {
+          disconnected = true;
+          schedule(this::afterDisconnected, REMOVAL_GRACE_MILLIS);
         }
+        case CLIENT_CONNECTED -> disconnected = false;
+        default -> { }
       }
     });
   }
 
+  private void schedule(Runnable action, long delayMillis) {
+    try {
+      dispatcher.timer.schedule(action, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closed) {
+      // closed meanwhile: nothing waits for its tasks any more
+    }
+  }
+
   private void afterDisconnected() {
-    if (dispatcher.closed() || dispatcher.attempts.isEmpty() || dispatcher.whyGone().isEmpty()) {
+    if (dispatcher.closed() || dispatcher.attempts.isEmpty() || !disconnected) {
+      return;
+    }
+    if (dispatcher.whyGone().isEmpty()) {
+      // The job may still be running, or ending: Slurm keeps a cancelled job COMPLETING until
+      // its processes are gone, which takes longer than the grace period on a busy node. Asked
+      // again until it ended, the client is back, or the client gives up.
+      schedule(this::afterDisconnected, JOB_POLL_MILLIS);
       return;
     }
     for (Attempt a : dispatcher.attempts.values()) {
