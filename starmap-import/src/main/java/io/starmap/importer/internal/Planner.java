@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.Charset;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -126,8 +125,7 @@ public final class Planner {
       }
     }
 
-    List<List<Piece>> tasks = tasks(pieces, target, s.workers());
-    tasks.sort(Comparator.comparingLong(Planner::bytes).reversed());
+    List<List<Piece>> tasks = bySizeDescending(tasks(pieces, target, s.workers()));
     return new Plan(tasks, files.size(), piecesSkipped, rowsSkipped, bytesSkipped, total, target,
         List.copyOf(streamed));
   }
@@ -165,8 +163,27 @@ public final class Planner {
     return tasks;
   }
 
+  /** The tasks, largest first (in plan order among equals); each task's size summed once. */
+  private static List<List<Piece>> bySizeDescending(List<List<Piece>> tasks) {
+    record Sized(List<Piece> task, long bytes) {}
+    List<Sized> sized = new ArrayList<>(tasks.size());
+    for (List<Piece> t : tasks) {
+      sized.add(new Sized(t, bytes(t)));
+    }
+    sized.sort((a, b) -> Long.compare(b.bytes, a.bytes));
+    List<List<Piece>> sorted = new ArrayList<>(sized.size());
+    for (Sized t : sized) {
+      sorted.add(t.task);
+    }
+    return sorted;
+  }
+
   static long bytes(List<Piece> task) {
-    return task.stream().mapToLong(Piece::length).sum();
+    long n = 0;
+    for (Piece p : task) {
+      n += p.length();
+    }
+    return n;
   }
 
   /** A piece of a gap left by an earlier run: its first line and header columns are found. */

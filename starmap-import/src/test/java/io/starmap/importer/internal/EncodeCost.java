@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,7 +17,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp starmap-import/target/classes:starmap-import/target/test-classes \
- *     io.starmap.importer.internal.EncodeCost DIR [PASSES]
+ *     io.starmap.importer.internal.EncodeCost DIR [PASSES [TYPES]]
  * </pre>
  */
 public final class EncodeCost {
@@ -32,14 +33,17 @@ public final class EncodeCost {
     }
     byte[] b = all.toByteArray();
     int passes = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+    // the columns' types, "skip" for a field read past and not encoded: what each part costs
+    List<String> types = Arrays.stream((args.length > 2 ? args[2]
+        : "character varying(10),date,double precision").split(","))
+        .map(t -> t.equals("skip") ? null : t).toList();
     Dialect d = new Dialect((byte) ',', (byte) '"', (byte) '"', "", "UTF8");
     int chunk = 1 << 20;
     byte[] buf = new byte[chunk + 1];
     for (int pass = 0; pass < passes; pass++) {
       long t0 = System.nanoTime();
       PgBinaryWriter.Out out = new PgBinaryWriter.Out();
-      BinaryRows rows = new BinaryRows(List.of("character varying(10)", "date",
-          "double precision"), d, out);
+      BinaryRows rows = new BinaryRows(types, d, out);
       long sent = 0;
       int tail = 0;
       for (int i = 0, n; i < b.length; i += n) {
