@@ -40,7 +40,8 @@ import java.util.concurrent.TimeoutException;
 final class Dispatcher {
   private static final System.Logger LOG = System.getLogger("io.starmap.hazelcast");
   private static final long NO_MEMBER_WAIT_MILLIS = 10_000;
-  private static final long CANCEL_WAIT_MILLIS = 2_000;
+  private static final long CANCEL_WAIT_MILLIS = 30_000;
+  private static final long DISCONNECTED_CANCEL_WAIT_MILLIS = 2_000;
 
   private final ClusterSettings settings;
   private final IExecutorService remote;
@@ -165,7 +166,7 @@ final class Dispatcher {
           version, a.target.session, a.payload), a.target.member);
       a.future = f;
       if (a.cancelled) {
-        f.cancel(true);
+        cancelRemote(List.of(f)); // cancelled meanwhile: what cancelAll could not reach yet
       }
       if (f instanceof CompletableFuture<byte[]> cf) {
         cf.whenCompleteAsync((bytes, error) -> complete(a, bytes, error), callbacks);
@@ -284,9 +285,10 @@ final class Dispatcher {
   }
 
   /**
-   * Cancels the members' calls, waiting for that at most {@link #CANCEL_WAIT_MILLIS}: a cancel is
-   * a call of its own, and with every member gone the client holds it until its reconnect timeout
-   * gives up, which must not hold back the failure of the run.
+   * Cancels the members' calls and waits until the cancels are through: a cancel is a call of
+   * its own, which a connected client makes in milliseconds. A disconnected one (every member
+   * gone at once) holds it until its reconnect timeout gives up, which must not hold back the
+   * failure of the run: then the wait ends after {@link #DISCONNECTED_CANCEL_WAIT_MILLIS}.
    */
   private void cancelRemote(List<Future<?>> calls) {
     List<Future<?>> cancels = new ArrayList<>();
@@ -297,18 +299,39 @@ final class Dispatcher {
         return; // shut down: the client, and so the calls, are gone
       }
     }
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CANCEL_WAIT_MILLIS);
-    for (Future<?> cancel : cancels) {
-      try {
-        cancel.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException unreachable) {
-        return; // left to end with the client's reconnect timeout, or its shutdown
-      } catch (ExecutionException e) {
-        LOG.log(Level.DEBUG, "a cancel failed", e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+    long start = System.nanoTime();
+    boolean interrupted = false;
+    try {
+      for (Future<?> cancel : cancels) {
+        while (!awaited(cancel)) {
+          long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+          if (waited > (recovery.connected() ? CANCEL_WAIT_MILLIS
+              : DISCONNECTED_CANCEL_WAIT_MILLIS)) {
+            return; // left to end with the client's reconnect timeout, or its shutdown
+          }
+          interrupted |= Thread.interrupted(); // the cancels are sent all the same
+        }
       }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Whether {@code cancel} is done, after waiting for it a moment. */
+  private static boolean awaited(Future<?> cancel) {
+    try {
+      cancel.get(50, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException notYet) {
+      return false;
+    } catch (ExecutionException e) {
+      LOG.log(Level.DEBUG, "a cancel failed", e.getCause());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // taken again by the caller's loop
+      return false;
     }
   }
 

@@ -60,8 +60,14 @@ final class LossRecovery {
     }
   }
 
+  /** Whether the client is connected to the cluster (as far as its last event said). */
+  boolean connected() {
+    return !disconnected;
+  }
+
   private void afterDisconnected() {
-    if (dispatcher.closed() || dispatcher.attempts.isEmpty() || !disconnected) {
+    if (dispatcher.closed() || !disconnected || !client.getLifecycleService().isRunning()
+        || dispatcher.attempts.values().stream().noneMatch(a -> a.target.member != null)) {
       return;
     }
     if (dispatcher.whyGone().isEmpty()) {

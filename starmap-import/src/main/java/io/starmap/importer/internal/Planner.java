@@ -166,24 +166,12 @@ public final class Planner {
   /** The tasks, largest first (in plan order among equals); each task's size summed once. */
   private static List<List<Piece>> bySizeDescending(List<List<Piece>> tasks) {
     record Sized(List<Piece> task, long bytes) {}
-    List<Sized> sized = new ArrayList<>(tasks.size());
-    for (List<Piece> t : tasks) {
-      sized.add(new Sized(t, bytes(t)));
-    }
-    sized.sort((a, b) -> Long.compare(b.bytes, a.bytes));
-    List<List<Piece>> sorted = new ArrayList<>(sized.size());
-    for (Sized t : sized) {
-      sorted.add(t.task);
-    }
-    return sorted;
+    return tasks.stream().map(t -> new Sized(t, bytes(t)))
+        .sorted((a, b) -> Long.compare(b.bytes, a.bytes)).map(Sized::task).toList();
   }
 
   static long bytes(List<Piece> task) {
-    long n = 0;
-    for (Piece p : task) {
-      n += p.length();
-    }
-    return n;
+    return task.stream().mapToLong(Piece::length).sum();
   }
 
   /** A piece of a gap left by an earlier run: its first line and header columns are found. */
