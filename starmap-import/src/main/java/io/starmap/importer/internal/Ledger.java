@@ -211,10 +211,7 @@ public final class Ledger {
     }
   }
 
-  /**
-   * The order of the ledger's key (besides the table). One plain comparison: a task of thousands
-   * of tiny files sorts its entries while the JIT has not compiled a chain of comparators yet.
-   */
+  /** The order of the ledger's key (besides the table): by hash, then by start offset. */
   private static final Comparator<Entry> KEY_ORDER = (a, b) -> {
     int byHash = a.hash().compareTo(b.hash());
     return byHash != 0 ? byHash : Long.compare(a.start(), b.start());
