@@ -47,6 +47,13 @@ final class BinaryRows {
   private final byte[] nullBytes;
   private final PgBinaryWriter.Out out;
   private final PgBinaryWriter writer;
+  /**
+   * Each byte of this word is one more than the highest of the delimiter, the quote, newline and
+   * carriage return, when that is low enough that data bytes are mostly above it (a comma or a
+   * tab, with '"'): {@link #fieldEnd} then finds the first byte below it in four operations a
+   * word instead of four tests; zero otherwise.
+   */
+  private final long below;
   private byte[] field = new byte[256];
   private int fieldLen;
   private long records;
@@ -76,6 +83,8 @@ final class BinaryRows {
     this.quote = d.quote();
     this.escape = d.effectiveEscape();
     this.nullBytes = d.nullString().getBytes(StandardCharsets.UTF_8);
+    int highest = Math.max(Math.max(delimiter & 0xff, quote & 0xff), '\r');
+    this.below = highest < '-' ? ONES * (highest + 1) : 0;
     this.out = out;
     this.writer = new PgBinaryWriter(out);
   }
@@ -209,6 +218,32 @@ final class BinaryRows {
    * word XOR that byte repeated, and the lowest flagged byte is always a real one.
    */
   private int fieldEnd(byte[] b, int p, int to) {
+    return below != 0 ? fieldEndBelow(b, p, to) : exactFieldEnd(b, p, to);
+  }
+
+  /**
+   * {@link #fieldEnd} with {@link #below}: the first byte below the bound is usually the one
+   * looked for; when it is another (a space), the exact search goes on from after it. Apart from
+   * the exact search, so that each stays small enough for the JIT to inline into the record loop.
+   */
+  private int fieldEndBelow(byte[] b, int p, int to) {
+    final long bound = below;
+    while (p + 8 <= to) {
+      long w = (long) LONG_LE.get(b, p);
+      long low = (w - bound) & ~w & HIGHS;
+      if (low != 0) {
+        p += Long.numberOfTrailingZeros(low) >>> 3; // the lowest flagged byte is a real one
+        byte c = b[p];
+        return c == delimiter || c == '\n' || c == quote || c == '\r' ? p
+            : exactFieldEnd(b, p + 1, to);
+      }
+      p += 8;
+    }
+    return exactFieldEnd(b, p, to);
+  }
+
+  /** {@link #fieldEnd} testing each byte of a word for each of the four. */
+  private int exactFieldEnd(byte[] b, int p, int to) {
     final long delims = (delimiter & 0xffL) * ONES;
     final long quotes = (quote & 0xffL) * ONES;
     while (p + 8 <= to) {

@@ -28,9 +28,6 @@ public final class DialectSniffer {
   /** Quotes tried, in the order that breaks ties. */
   static final char[] QUOTES = {'"', '\''};
 
-  /** The most records of one file that the sniff reads: enough to see a dialect, and cheap. */
-  static final int MAX_RECORDS = 2_000;
-
   /**
    * The dialect chosen and the one line that says why.
    *
@@ -42,24 +39,17 @@ public final class DialectSniffer {
    */
   public record Sniffed(char delimiter, char quote, String message, int fields) {}
 
-  /** How one candidate splits one file's records. */
-  private record Fit(int records, int fields, int agreeing) {
-    boolean valid() {
-      return records > 0 && fields > 1 && agreeing * 10L >= records * 9L;
-    }
-  }
-
-  private record Candidate(char delimiter, char quote, List<Fit> fits) {
+  private record Candidate(char delimiter, char quote, List<ChunkSplits.Fit> fits) {
     int fields() {
       return fits.get(0).fields();
     }
 
     long agreeing() {
-      return fits.stream().mapToLong(Fit::agreeing).sum();
+      return fits.stream().mapToLong(ChunkSplits.Fit::agreeing).sum();
     }
 
     long records() {
-      return fits.stream().mapToLong(Fit::records).sum();
+      return fits.stream().mapToLong(ChunkSplits.Fit::records).sum();
     }
 
     boolean valid() {
@@ -88,11 +78,12 @@ public final class DialectSniffer {
     if (sample == null) {
       return fallback(fallbackDelimiter, fallbackQuote, "the input is empty");
     }
+    List<ChunkSplits.Plain> plain = sample.chunks().stream().map(ChunkSplits::plain).toList();
     List<Candidate> candidates = new ArrayList<>();
     for (char d : delimiter != 0 ? new char[] {delimiter} : DELIMITERS) {
       for (char q : quote != 0 ? new char[] {quote} : QUOTES) {
         if (d != q && d != escape && nullString.indexOf(d) < 0 && nullString.indexOf(q) < 0) {
-          candidates.add(candidate(d, q, escape, sample));
+          candidates.add(candidate(d, q, escape, sample, plain));
         }
       }
     }
@@ -159,7 +150,7 @@ public final class DialectSniffer {
     for (int i = 0; i < sample.chunks().size(); i++) {
       Candidate best = null;
       for (Candidate c : candidates) {
-        Fit f = c.fits().get(i);
+        ChunkSplits.Fit f = c.fits().get(i);
         if (f.valid() && (best == null || f.agreeing() * (long) best.fits().get(i).records()
             > (long) best.fits().get(i).agreeing() * f.records())) {
           best = c;
@@ -193,7 +184,7 @@ public final class DialectSniffer {
         continue;
       }
       for (int i = 0; i < c.fits().size(); i++) {
-        Fit f = c.fits().get(i);
+        ChunkSplits.Fit f = c.fits().get(i);
         if (f.fields() > 1 && f.agreeing() * 2L > f.records()) {
           throw new ImportException(ImportException.Kind.DIALECT_UNKNOWN, "the delimiter cannot"
               + " be told from the input: " + show(c.delimiter()) + " splits "
@@ -215,76 +206,15 @@ public final class DialectSniffer {
         + show(quote) + " (the default: " + why + ")", 0);
   }
 
-  private static Candidate candidate(char d, char q, char escape, Sample sample) {
-    List<Fit> fits = new ArrayList<>();
-    for (Sample.Chunk c : sample.chunks()) {
-      fits.add(fit(c, (byte) d, (byte) q, escape == 0 || escape == q ? -1 : escape));
+  private static Candidate candidate(char d, char q, char escape, Sample sample,
+      List<ChunkSplits.Plain> plain) {
+    List<ChunkSplits.Fit> fits = new ArrayList<>();
+    int esc = escape == 0 || escape == q ? -1 : escape;
+    for (int i = 0; i < sample.chunks().size(); i++) {
+      ChunkSplits.Fit f = plain.get(i).fit(d, q);
+      fits.add(f != null ? f : ChunkSplits.fit(sample.chunks().get(i), (byte) d, (byte) q, esc));
     }
     return new Candidate(d, q, List.copyOf(fits));
-  }
-
-  /**
-   * How the records of a chunk split: the field count most of them have. Quotes and escapes work
-   * as in {@link RecordScanner}; a record the chunk cuts off is not counted.
-   */
-  static Fit fit(Sample.Chunk chunk, byte delim, byte quote, int escape) {
-    byte[] b = chunk.bytes();
-    int[] counts = new int[MAX_RECORDS];
-    int records = 0;
-    int fields = 1;
-    boolean inQ = false;
-    boolean lastEsc = false;
-    boolean blank = true; // a blank line is no record of any dialect: it does not count
-    int i = 0;
-    for (; i < b.length && records < MAX_RECORDS; i++) {
-      byte c = b[i];
-      if (c != '\n' && c != '\r') {
-        blank = false;
-      }
-      if (inQ) {
-        if (escape >= 0 && c == escape && !lastEsc) {
-          lastEsc = true;
-          continue;
-        }
-        if (c == quote && !lastEsc) {
-          inQ = false;
-        }
-        lastEsc = false;
-      } else if (c == quote) {
-        inQ = true;
-      } else if (c == delim) {
-        fields++;
-      } else if (c == '\n') {
-        if (!blank) {
-          counts[records++] = fields;
-        }
-        fields = 1;
-        blank = true;
-      }
-    }
-    if (chunk.whole() && i == b.length && !inQ && records < MAX_RECORDS && !blank) {
-      counts[records++] = fields;
-    }
-    return modal(counts, records);
-  }
-
-  private static Fit modal(int[] counts, int records) {
-    int[] sorted = java.util.Arrays.copyOf(counts, records);
-    java.util.Arrays.sort(sorted);
-    int bestValue = 0;
-    int bestRun = 0;
-    for (int i = 0; i < sorted.length;) {
-      int j = i;
-      while (j < sorted.length && sorted[j] == sorted[i]) {
-        j++;
-      }
-      if (j - i > bestRun) {
-        bestRun = j - i;
-        bestValue = sorted[i];
-      }
-      i = j;
-    }
-    return new Fit(records, bestValue, bestRun);
   }
 
   private static String count(long n, String what) {

@@ -1,5 +1,7 @@
 package io.starmap.importer.internal;
 
+import static io.starmap.importer.internal.AsciiDigits.ONES;
+
 import io.starmap.importer.internal.BinaryRows.Unsupported;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -42,6 +44,13 @@ final class PgTextParsers {
     if (i == end || end - i > 19) {
       throw new Unsupported("not a plain integer");
     }
+    if (end - i <= 8 && i + 8 <= b.length) { // no overflow: one word, as in eightDecimal
+      long v = AsciiDigits.value(AsciiDigits.word(b, i), end - i);
+      if (v < 0) {
+        throw new Unsupported("not a plain integer");
+      }
+      return neg ? -v : v;
+    }
     // accumulated as a negative number, whose range includes Long.MIN_VALUE
     long limit = neg ? Long.MIN_VALUE : -Long.MAX_VALUE;
     long multMin = limit / 10;
@@ -81,9 +90,13 @@ final class PgTextParsers {
       negative = b[i] == '-';
       i++;
     }
-    if (end - i <= 18 && shortDecimal(b, i, end)) {
-      return;
+    if (!shortDecimal(b, i, end)) {
+      anyDecimal(b, i, end);
     }
+  }
+
+  /** {@link #decimal} after the sign, any length, with an exponent. */
+  private void anyDecimal(byte[] b, int i, int end) throws Unsupported {
     long m = 0;
     int digits = 0;
     int exp = 0;
@@ -141,6 +154,13 @@ final class PgTextParsers {
    * exponent. False when {@code b[i, end)} is not that (then the general parse decides).
    */
   private boolean shortDecimal(byte[] b, int i, int end) {
+    int n = end - i;
+    if (n >= 1 && n <= 8 && i + 8 <= b.length) {
+      return eightDecimal(b, i, n);
+    }
+    if (n > 18) {
+      return false;
+    }
     int start = i;
     int dot = -1;
     long m = 0;
@@ -161,6 +181,33 @@ final class PgTextParsers {
       return true;
     }
     return false;
+  }
+
+  /**
+   * {@link #shortDecimal} for 1 to 8 characters, with 8 readable bytes at {@code i}: one word,
+   * and no branch per character, which mispredicts wherever the lengths of the values vary. The
+   * dot is the lowest byte equal to '.', removed by shifting the bytes above it down; the digits
+   * are then checked and converted eight at a time. False when not digits with at most one dot.
+   */
+  private boolean eightDecimal(byte[] b, int i, int n) {
+    long w = AsciiDigits.word(b, i) & (-1L >>> (64 - (n << 3)));
+    long x = w ^ (ONES * '.');
+    long dot = (x - ONES) & ~x & (ONES << 7); // the lowest flagged byte is a real dot
+    dot &= -dot;
+    long below = (dot >>> 7) - 1; // the bytes before the dot; all of them when there is none
+    long digits = (w & below) | ((w >>> 8) & ~below);
+    int count = n - (int) ((dot | -dot) >>> 63);
+    if (count == 0) {
+      return false;
+    }
+    long value = AsciiDigits.value(digits, count);
+    if (value < 0) {
+      return false;
+    }
+    mantissa = value;
+    exponent = dot == 0 ? 0 : (Long.numberOfTrailingZeros(dot) >>> 3) - n + 1;
+    lost = false;
+    return true;
   }
 
   /** The exponent {@code [+-]digits} in {@code b[i, end)}, all of it. */

@@ -332,6 +332,51 @@ class BinaryRowsTest {
     }
   }
 
+  /** The field of one row encoded as {@code type}, followed by another field or alone. */
+  private static byte[] encodedOrNull(String type, String value, boolean followed) {
+    try {
+      return followed
+          ? whole(List.of(type, "text"), value + ",and a field after it\n").tuples().get(0).get(0)
+          : whole(List.of(type), value + "\n").tuples().get(0).get(0);
+    } catch (BinaryRows.Unsupported e) {
+      return null;
+    }
+  }
+
+  @Test
+  void shortNumbersReadAWordAtATimeAsTheServerReadsThem() {
+    // up to 9 characters: the one-word path (8 bytes readable) and the byte loop, mid-buffer and
+    // at its very end, on numbers and on near misses (two dots, signs inside, '/' and ':')
+    Random rnd = new Random(8);
+    String alphabet = "0123456789012345678901234567890123456789..-+e/:";
+    int plainDoubles = 0;
+    for (int i = 0; i < 2_500; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int n = 1 + rnd.nextInt(9); n > 0; n--) {
+        b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+      }
+      String v = b.toString();
+      boolean plainDouble = v.matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)");
+      boolean plainLong = v.matches("[+-]?[0-9]+");
+      for (boolean followed : new boolean[] {true, false}) {
+        byte[] d = encodedOrNull("double precision", v, followed);
+        if (plainDouble) {
+          plainDoubles++;
+          assertThat(d).as(v).isNotNull();
+        }
+        if (d != null) {
+          assertThat(ByteBuffer.wrap(d).getDouble()).as(v).isEqualTo(Double.parseDouble(v));
+        }
+        byte[] l = encodedOrNull("bigint", v, followed);
+        assertThat(l != null).as(v).isEqualTo(plainLong);
+        if (l != null) {
+          assertThat(ByteBuffer.wrap(l).getLong()).as(v).isEqualTo(Long.parseLong(v));
+        }
+      }
+    }
+    assertThat(plainDoubles).isGreaterThan(600);
+  }
+
   @Test
   void integersAndBooleans() throws Exception {
     List<List<byte[]>> t = whole(List.of("smallint", "integer", "bigint", "boolean"),
@@ -356,18 +401,53 @@ class BinaryRowsTest {
 
   @Test
   void fieldEndsAreFoundAtEveryPositionOfAWord() throws Exception {
-    for (int k = 0; k < 20; k++) {
-      String v = "x".repeat(k);
-      List<List<byte[]>> t = whole(List.of("text", "text"), v + "," + v + "y\r\n" + v + ",z")
-          .tuples();
-      assertThat(t).hasSize(2);
-      assertThat(t.get(0).get(0) == null ? "" : new String(t.get(0).get(0), StandardCharsets.UTF_8))
-          .isEqualTo(v);
-      assertThat(new String(t.get(0).get(1), StandardCharsets.UTF_8)).isEqualTo(v + "y");
-      assertThat(new String(t.get(1).get(1), StandardCharsets.UTF_8)).isEqualTo("z");
-      String quoteInside = v + "\"" + v + ",a\n";
-      assertThatThrownBy(() -> whole(List.of("text", "text"), quoteInside)).as(quoteInside)
-          .isInstanceOf(BinaryRows.Unsupported.class);
+    // after bytes above every separator and after bytes below the highest one (space, '!',
+    // '+', a control character), which the word-at-a-time search must look past
+    for (String filler : new String[] {"x", " ", "!", "+", "\u0001", "a b", "é"}) {
+      for (int k = 0; k < 20; k++) {
+        String v = filler.repeat(k);
+        List<List<byte[]>> t = whole(List.of("text", "text"), v + "," + v + "y\r\n" + v + ",z")
+            .tuples();
+        assertThat(t).hasSize(2);
+        byte[] first = t.get(0).get(0);
+        assertThat(first == null ? "" : new String(first, StandardCharsets.UTF_8)).isEqualTo(v);
+        assertThat(new String(t.get(0).get(1), StandardCharsets.UTF_8)).isEqualTo(v + "y");
+        assertThat(new String(t.get(1).get(1), StandardCharsets.UTF_8)).isEqualTo("z");
+        String quoteInside = v + "\"" + v + ",a\n";
+        assertThatThrownBy(() -> whole(List.of("text", "text"), quoteInside)).as(quoteInside)
+            .isInstanceOf(BinaryRows.Unsupported.class);
+      }
+    }
+  }
+
+  @Test
+  void randomFieldsOfBytesBelowTheSeparatorsReadBackAsWritten() throws Exception {
+    Random rnd = new Random(12);
+    String alphabet = " !#$%&'()*+\u0001\u001fx9é";
+    for (Dialect d : new Dialect[] {CSV,
+        new Dialect((byte) '\t', (byte) '"', (byte) '"', "", "UTF8")}) {
+      String sep = d.delimiter() == ',' ? "," : "\t";
+      List<String> fields = new ArrayList<>();
+      StringBuilder csv = new StringBuilder();
+      for (int row = 0; row < 3000; row++) {
+        for (int col = 0; col < 2; col++) {
+          StringBuilder f = new StringBuilder("v"); // not empty: empty is NULL
+          for (int n = rnd.nextInt(20); n > 0; n--) {
+            f.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+          }
+          fields.add(f.toString());
+          csv.append(f).append(col == 0 ? sep : rnd.nextBoolean() ? "\n" : "\r\n");
+        }
+      }
+      byte[] b = csv.toString().getBytes(StandardCharsets.UTF_8);
+      List<String> read = new ArrayList<>();
+      for (List<byte[]> t : encode(List.of("text", "text"), d, b, b.length + 1, b.length + 2)
+          .tuples()) {
+        for (byte[] f : t) {
+          read.add(new String(f, StandardCharsets.UTF_8));
+        }
+      }
+      assertThat(read).as("delimiter %s", sep).isEqualTo(fields);
     }
   }
 }

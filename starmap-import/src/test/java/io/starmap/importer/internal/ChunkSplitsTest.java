@@ -1,0 +1,43 @@
+package io.starmap.importer.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** How sampled records split: the one pass over all delimiters against each candidate's own. */
+class ChunkSplitsTest {
+  @Test
+  void theOnePassReadingOfAllDelimitersIsEachCandidatesOwnWhereItsQuoteIsAbsent() {
+    Random rnd = new Random(19);
+    byte[] alphabet = "ab,;\t|\"'\n\r\\".getBytes(StandardCharsets.ISO_8859_1);
+    int plainUsed = 0;
+    for (int round = 0; round < 3000; round++) {
+      // some inputs without quotes, some with one kind, some longer than the records read
+      int kinds = round % 3 == 0 ? alphabet.length - 3 : alphabet.length;
+      byte[] bytes = new byte[round % 50 == 0 ? 60_000 : rnd.nextInt(200)];
+      for (int i = 0; i < bytes.length; i++) {
+        byte c = alphabet[rnd.nextInt(kinds)];
+        bytes[i] = round % 3 == 1 && c == '\'' ? (byte) 'a' : c;
+      }
+      Sample.Chunk chunk = new Sample.Chunk("f.csv", bytes, rnd.nextBoolean());
+      ChunkSplits.Plain plain = ChunkSplits.plain(chunk);
+      for (char d : DialectSniffer.DELIMITERS) {
+        for (char q : DialectSniffer.QUOTES) {
+          ChunkSplits.Fit fast = plain.fit(d, q);
+          boolean quoteAbsent = new String(bytes, StandardCharsets.ISO_8859_1).indexOf(q) < 0;
+          assertThat(fast != null).as("round %d %s %s", round, d, q).isEqualTo(quoteAbsent);
+          if (fast != null) {
+            plainUsed++;
+            for (int escape : new int[] {-1, '\\'}) {
+              assertThat(fast).as("round %d %s %s", round, d, q)
+                  .isEqualTo(ChunkSplits.fit(chunk, (byte) d, (byte) q, escape));
+            }
+          }
+        }
+      }
+    }
+    assertThat(plainUsed).isGreaterThan(3000);
+  }
+}
