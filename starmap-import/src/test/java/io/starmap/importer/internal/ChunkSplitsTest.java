@@ -14,12 +14,12 @@ class ChunkSplitsTest {
     byte[] alphabet = "ab,;\t|\"'\n\r\\".getBytes(StandardCharsets.ISO_8859_1);
     int plainUsed = 0;
     for (int round = 0; round < 3000; round++) {
-      // some inputs without quotes, some with one kind, some longer than the records read
-      int kinds = round % 3 == 0 ? alphabet.length - 3 : alphabet.length;
-      byte[] bytes = new byte[round % 50 == 0 ? 60_000 : rnd.nextInt(200)];
+      // inputs without quotes, with one kind, with both; some longer than the records read
+      byte[] bytes = new byte[round % 100 < 3 ? 60_000 : rnd.nextInt(200)];
       for (int i = 0; i < bytes.length; i++) {
-        byte c = alphabet[rnd.nextInt(kinds)];
-        bytes[i] = round % 3 == 1 && c == '\'' ? (byte) 'a' : c;
+        byte c = alphabet[rnd.nextInt(alphabet.length)];
+        boolean dropped = round % 3 == 0 ? c == '"' || c == '\'' : round % 3 == 1 && c == '\'';
+        bytes[i] = dropped ? (byte) 'a' : c;
       }
       Sample.Chunk chunk = new Sample.Chunk("f.csv", bytes, rnd.nextBoolean());
       ChunkSplits.Plain plain = ChunkSplits.plain(chunk);
