@@ -214,8 +214,7 @@ final class BinaryRows {
 
   /**
    * The index of the first delimiter, quote, newline or carriage return in {@code b[p, to)}, or
-   * {@code to}. Eight bytes at a time: a byte equal to the one looked for is a zero byte of the
-   * word XOR that byte repeated, and the lowest flagged byte is always a real one.
+   * {@code to}; eight bytes at a time.
    */
   private int fieldEnd(byte[] b, int p, int to) {
     return below != 0 ? fieldEndBelow(b, p, to) : exactFieldEnd(b, p, to);
@@ -242,7 +241,11 @@ final class BinaryRows {
     return exactFieldEnd(b, p, to);
   }
 
-  /** {@link #fieldEnd} testing each byte of a word for each of the four. */
+  /**
+   * {@link #fieldEnd} testing each byte of a word for each of the four: a byte equal to the one
+   * looked for is a zero byte of the word XOR that byte repeated, and the lowest flagged byte is
+   * always a real one.
+   */
   private int exactFieldEnd(byte[] b, int p, int to) {
     final long delims = (delimiter & 0xffL) * ONES;
     final long quotes = (quote & 0xffL) * ONES;
