@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Run by hand: the client's CPU per byte of a binary COPY import, without the server: the files of
- * the CSV files of a directory of {@code code,date,value} records (as {@code starmap gen prices} writes) encoded by
- * {@link BinaryRows} 1 MB at a time as the loader reads them, and their SHA-256 (the ledger's key,
- * digested as they are read). The first pass is what a fresh JVM pays while the JIT compiles;
- * the later ones are the compiled code's.
+ * Run by hand: the client's CPU per byte of a binary COPY import, without the server: the CSV
+ * files of a directory of {@code code,date,value} records (as {@code starmap gen prices} writes
+ * them) encoded by {@link BinaryRows} 1 MB at a time as the loader reads them, with the columns'
+ * types given ({@code skip} for a field read past), and their SHA-256 (the ledger's key, digested
+ * as they are read). The first pass is what a fresh JVM pays while the JIT compiles; the later
+ * ones are the compiled code's.
  *
  * <pre>
  * java -cp starmap-import/target/classes:starmap-import/target/test-classes \
