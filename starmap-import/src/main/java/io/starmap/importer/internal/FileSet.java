@@ -3,13 +3,13 @@ package io.starmap.importer.internal;
 import io.starmap.importer.ImportException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,9 +121,9 @@ public final class FileSet {
   /**
    * Adds the regular files under {@code dir} (hidden files and directories skipped), sorted by
    * path, named as found from {@code dir} as given ({@code dir/sub/x.csv}; relative to the
-   * current directory when {@code dir} is empty) and matching {@code m} when given. One walk with
-   * the attributes it reads anyway: a stat per file, and no path arithmetic per file, which
-   * matters for tens of thousands of files.
+   * current directory when {@code dir} is empty) and matching {@code m} when given. {@code dir}
+   * itself may be a symbolic link to a directory; links to directories below it are not followed
+   * (no cycles), links to files are files.
    */
   private static void walk(Path dir, List<InputFile> found, PathMatcher m) {
     Path start = (dir.toString().isEmpty() ? Path.of(".") : dir).toAbsolutePath().normalize();
@@ -131,33 +131,31 @@ public final class FileSet {
     String prefix = dir.toString();
     record Entry(String rel, Path abs, long size) {}
     List<Entry> files = new ArrayList<>();
+    ArrayDeque<Path> dirs = new ArrayDeque<>(List.of(start));
+    Path d;
     try {
-      Files.walkFileTree(start, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-          return d != start && hidden(d.toString()) ? FileVisitResult.SKIP_SUBTREE
-              : FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-          String abs = f.toString();
-          if (hidden(abs)) {
-            return FileVisitResult.CONTINUE;
+      while ((d = dirs.poll()) != null) {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> names = Files.newDirectoryStream(d)) {
+          for (Path e : names) {
+            if (!hidden(e.toString())) {
+              entries.add(e);
+            }
           }
-          if (attrs.isRegularFile()) {
-            files.add(new Entry(abs.substring(base.length()), f, attrs.size()));
-          } else if (attrs.isSymbolicLink() && Files.isRegularFile(f)) {
-            files.add(new Entry(abs.substring(base.length()), f, Files.size(f)));
+        }
+        BasicFileAttributes[] attrs = Stats.of(entries);
+        for (int i = 0; i < attrs.length; i++) {
+          Path f = entries.get(i);
+          BasicFileAttributes a = attrs[i];
+          if (a.isDirectory()) {
+            dirs.add(f);
+          } else if (a.isRegularFile()) {
+            files.add(new Entry(f.toString().substring(base.length()), f, a.size()));
+          } else if (a.isSymbolicLink() && Files.isRegularFile(f)) {
+            files.add(new Entry(f.toString().substring(base.length()), f, Files.size(f)));
           }
-          return FileVisitResult.CONTINUE;
         }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-          throw e;
-        }
-      });
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
     }

@@ -7,6 +7,7 @@ import io.starmap.importer.ImportException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,6 +74,47 @@ class FileSetTest {
 
     assertThat(names(files)).containsExactly(dir + "/links/l.csv");
     assertThat(files.get(0).size()).isEqualTo(7);
+  }
+
+  @Test
+  void aDirectoryGivenAsASymbolicLinkIsListedButLinksToDirectoriesInsideAreNotFollowed()
+      throws IOException {
+    file("real/a.csv", "a\n");
+    file("real/sub/b.csv", "bb\n");
+    file("elsewhere/c.csv", "ccc\n");
+    Files.createSymbolicLink(dir.resolve("real/out"), dir.resolve("elsewhere"));
+    Files.createSymbolicLink(dir.resolve("real/loop"), dir.resolve("real"));
+    Path link = Files.createSymbolicLink(dir.resolve("data"), dir.resolve("real"));
+
+    List<InputFile> files = FileSet.expand(List.of(link.toString()));
+
+    assertThat(names(files)).containsExactly(link + "/a.csv", link + "/sub/b.csv");
+    assertThat(files).extracting(InputFile::size).containsExactly(2L, 3L);
+    assertThat(names(FileSet.expand(List.of(link + "/")))).containsExactly(link + "/a.csv",
+        link + "/sub/b.csv");
+  }
+
+  @Test
+  void aDirectoryOfThousandsOfFilesIsListedWholeAndInOrder() throws IOException {
+    int n = 2 * Stats.SPLIT_AT + 1; // read on two threads
+    List<String> expected = new ArrayList<>();
+    long[] sizes = new long[n];
+    for (int i = 0; i < n; i++) {
+      String name = String.format("f%05d.csv", i);
+      sizes[i] = i % 7;
+      file("many/" + name, "x".repeat(i % 7));
+      expected.add(dir + "/many/" + name);
+    }
+    file("many/.hidden.csv", "h\n");
+    file("many/sub/last.csv", "z\n");
+    expected.add(dir + "/many/sub/last.csv");
+
+    List<InputFile> files = FileSet.expand(List.of(dir.resolve("many").toString()));
+
+    assertThat(names(files)).containsExactlyElementsOf(expected);
+    for (int i = 0; i < n; i++) {
+      assertThat(files.get(i).size()).as(files.get(i).name()).isEqualTo(sizes[i]);
+    }
   }
 
   @Test
