@@ -3,6 +3,7 @@ package io.starmap.importer.internal;
 import io.starmap.importer.ImportException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -126,14 +127,16 @@ public final class FileSet {
    * (no cycles), links to files are files.
    */
   private static void walk(Path dir, List<InputFile> found, PathMatcher m) {
-    Path start = (dir.toString().isEmpty() ? Path.of(".") : dir).toAbsolutePath().normalize();
-    String base = start.toString();
     String prefix = dir.toString();
     record Entry(String rel, Path abs, long size) {}
     List<Entry> files = new ArrayList<>();
-    ArrayDeque<Path> dirs = new ArrayDeque<>(List.of(start));
-    Path d;
     try {
+      // the directory's real path: a directory given both as itself and through a link lists
+      // the same paths, which the expansion of several inputs takes once
+      Path start = (prefix.isEmpty() ? Path.of(".") : dir).toRealPath();
+      String base = start.toString();
+      ArrayDeque<Path> dirs = new ArrayDeque<>(List.of(start));
+      Path d;
       while ((d = dirs.poll()) != null) {
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> names = Files.newDirectoryStream(d)) {
@@ -142,6 +145,8 @@ public final class FileSet {
               entries.add(e);
             }
           }
+        } catch (DirectoryIteratorException e) {
+          throw e.getCause(); // a read that failed midway (EIO, a stale NFS handle)
         }
         BasicFileAttributes[] attrs = Stats.of(entries);
         for (int i = 0; i < attrs.length; i++) {

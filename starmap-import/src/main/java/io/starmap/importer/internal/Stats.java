@@ -25,9 +25,13 @@ final class Stats {
 
   /** The attributes of {@code paths}, in their order. */
   static BasicFileAttributes[] of(List<Path> paths) throws IOException {
+    return of(paths, paths.size() >= SPLIT_AT && Runtime.getRuntime().availableProcessors() > 1);
+  }
+
+  /** The attributes of {@code paths}, in their order; half on a second thread when {@code split}. */
+  static BasicFileAttributes[] of(List<Path> paths, boolean split) throws IOException {
     BasicFileAttributes[] out = new BasicFileAttributes[paths.size()];
-    int half = paths.size() >= SPLIT_AT && Runtime.getRuntime().availableProcessors() > 1
-        ? paths.size() / 2 : paths.size();
+    int half = split ? paths.size() / 2 : paths.size();
     FutureTask<Void> rest = null;
     if (half < paths.size()) {
       rest = new FutureTask<>(() -> {
@@ -59,11 +63,14 @@ final class Stats {
     return out;
   }
 
-  /** Reads {@code [from, to)}; an interrupt stops it within a thousand entries. */
+  /**
+   * Reads {@code [from, to)}. An interrupt stops it after at most 1,024 entries (so a small
+   * directory is listed whole, as {@code Files.walkFileTree} did).
+   */
   private static void read(List<Path> paths, BasicFileAttributes[] out, int from, int to)
       throws IOException {
     for (int i = from; i < to; i++) {
-      if ((i & 1023) == 0 && Thread.currentThread().isInterrupted()) {
+      if ((i & 1023) == 1023 && Thread.currentThread().isInterrupted()) {
         throw new InterruptedIOException("interrupted while listing " + paths.get(i).getParent());
       }
       out[i] = Files.readAttributes(paths.get(i), BasicFileAttributes.class,

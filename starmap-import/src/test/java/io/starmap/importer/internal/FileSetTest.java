@@ -92,6 +92,9 @@ class FileSetTest {
     assertThat(files).extracting(InputFile::size).containsExactly(2L, 3L);
     assertThat(names(FileSet.expand(List.of(link + "/")))).containsExactly(link + "/a.csv",
         link + "/sub/b.csv");
+    // given through the link and as itself: each file once, named as first given
+    assertThat(names(FileSet.expand(List.of(link.toString(), dir.resolve("real").toString()))))
+        .containsExactly(link + "/a.csv", link + "/sub/b.csv");
   }
 
   @Test

@@ -62,6 +62,30 @@ class StatsTest {
   }
 
   @Test
+  void theSecondThreadReadsItsHalfWhateverTheCores() throws IOException {
+    List<Path> paths = entries().subList(0, 10);
+    BasicFileAttributes[] split = Stats.of(paths, true);
+    for (int i = 0; i < paths.size(); i++) {
+      assertThat(split[i].size()).as(paths.get(i).toString()).isEqualTo(i % 5);
+    }
+    Files.delete(paths.get(9));
+    assertThatThrownBy(() -> Stats.of(paths, true)).isInstanceOf(NoSuchFileException.class)
+        .hasMessage(paths.get(9).toString());
+  }
+
+  @Test
+  void aSmallListIsReadWholeOnAnInterruptedThread() throws IOException {
+    List<Path> paths = entries().subList(0, 1000);
+    Thread.currentThread().interrupt();
+    try {
+      assertThat(Stats.of(paths)).hasSize(1000).doesNotContainNull();
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
   void anInterruptedListingKeepsItsInterruptFlag() throws IOException {
     List<Path> paths = entries();
     Thread.currentThread().interrupt();
