@@ -64,8 +64,8 @@ final class Stats {
   }
 
   /**
-   * Reads {@code [from, to)}. An interrupt stops it after at most 1,024 entries (so a small
-   * directory is listed whole, as {@code Files.walkFileTree} did).
+   * Reads {@code [from, to)}. An interrupt stops it within 1,024 entries; a directory of fewer
+   * is read whole, as {@code Files.walkFileTree} did, whatever the thread's interrupt flag.
    */
   private static void read(List<Path> paths, BasicFileAttributes[] out, int from, int to)
       throws IOException {
