@@ -15,7 +15,7 @@ import java.util.concurrent.FutureTask;
  * are many. A listing of tens of thousands of tiny files is one {@code lstat} and some Java per
  * file, on one core while the other has nothing to do: the load cannot start before the plan,
  * which needs every file's size. With half of them read on a second thread, the listing of
- * 52,200 files ended 60 ms sooner (docs/benchmarks.md).
+ * 52,200 files ended 65 ms sooner on average (docs/benchmarks.md).
  */
 final class Stats {
   /** Below this many entries a second thread costs more than it saves. */
