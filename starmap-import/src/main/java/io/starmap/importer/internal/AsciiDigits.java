@@ -5,8 +5,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Up to eight ASCII digits read as one little-endian word and converted without a branch per
- * digit, for {@link PgTextParsers}' short numbers.
+ * Eight bytes read as one little-endian word (the field search of {@link BinaryRows}), and up to
+ * eight ASCII digits of such a word converted without a branch per digit ({@link PgTextParsers}'
+ * short numbers).
  */
 final class AsciiDigits {
   private AsciiDigits() {}

@@ -1,8 +1,7 @@
 package io.starmap.importer.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import static io.starmap.importer.internal.AsciiDigits.ONES;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -58,9 +57,6 @@ final class BinaryRows {
   private int fieldLen;
   private long records;
 
-  private static final VarHandle LONG_LE =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
 
   /**
@@ -228,7 +224,7 @@ final class BinaryRows {
   private int fieldEndBelow(byte[] b, int p, int to) {
     final long bound = below;
     while (p + 8 <= to) {
-      long w = (long) LONG_LE.get(b, p);
+      long w = AsciiDigits.word(b, p);
       long low = (w - bound) & ~w & HIGHS;
       if (low != 0) {
         p += Long.numberOfTrailingZeros(low) >>> 3; // the lowest flagged byte is a real one
@@ -250,7 +246,7 @@ final class BinaryRows {
     final long delims = (delimiter & 0xffL) * ONES;
     final long quotes = (quote & 0xffL) * ONES;
     while (p + 8 <= to) {
-      long w = (long) LONG_LE.get(b, p);
+      long w = AsciiDigits.word(b, p);
       long x1 = w ^ delims;
       long x2 = w ^ quotes;
       long x3 = w ^ (ONES * '\n');
