@@ -83,13 +83,41 @@ public final class Table {
         return String.format(Locale.ROOT, "%.0f", d);
       }
       if (Math.abs(d) < 1 && Double.isFinite(d)) {
-        // Three significant digits: a task of 12 us shows as 0.0000120 s, not as 0.000.
-        return new java.math.BigDecimal(d).round(new java.math.MathContext(3))
-            .stripTrailingZeros().toPlainString();
+        // Three significant digits: a task of 12 us shows as 0.000012 s, not as 0.000.
+        return threeSignificant(d);
       }
       return String.format(Locale.ROOT, Math.abs(d) >= 100 ? "%.1f" : "%.3f", d);
     }
     return v.toString();
+  }
+
+  /**
+   * {@code d} (not 0, below 1 in magnitude) rounded half up to three significant digits, in plain
+   * notation without trailing zeros: 1.2345e-5 is {@code 0.0000123}. It reads the digits from
+   * {@code %e}, not from {@code BigDecimal}, whose class initialisation on JDK 25 (it computes
+   * 5^65536) costs 20-30 ms of CPU, once per process, at the end of every import.
+   */
+  static String threeSignificant(double d) {
+    String e = String.format(Locale.ROOT, "%.2e", Math.abs(d)); // "1.23e-05"
+    int exp = Integer.parseInt(e, 5, e.length(), 10);
+    int last = 3;
+    while (last > 1 && e.charAt(last) == '0') {
+      last--;
+    }
+    String digits = e.charAt(0) + e.substring(2, last + 1); // "123", "12", "1"
+    StringBuilder sb = new StringBuilder(digits.length() - exp + 2);
+    if (d < 0) {
+      sb.append('-');
+    }
+    if (exp < 0) {
+      sb.append("0.").repeat('0', -exp - 1).append(digits);
+    } else { // rounded up to 1 (below 1 with exp = 0 only then): "1.00e+00"
+      sb.append(digits, 0, 1 + exp);
+      if (digits.length() > 1 + exp) {
+        sb.append('.').append(digits, 1 + exp, digits.length());
+      }
+    }
+    return sb.toString();
   }
 
   private void printTable(PrintWriter out) {
