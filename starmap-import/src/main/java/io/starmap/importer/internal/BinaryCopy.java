@@ -16,6 +16,8 @@ final class BinaryCopy {
   private final TaskLoad t;
   private final Monitor monitor;
   private final byte[] buf;
+  /** The COPY in progress, null between two. */
+  private BinarySegment current;
 
   BinaryCopy(TaskLoad t) {
     this.t = t;
@@ -46,48 +48,56 @@ final class BinaryCopy {
   }
 
   void load() throws Exception {
-    BinarySegment seg = null;
     try {
       for (Piece p : t.pieces) {
-        if (Thread.currentThread().isInterrupted()) {
-          throw new InterruptedException("import task interrupted before " + p);
-        }
-        // small: the whole piece fits in the buffer, with room for finish()'s extra byte
-        boolean small = !p.compressed() && p.length() <= buf.length - 2;
-        if (!small) {
-          t.gathered();
-        } else if (t.gathering == null) {
-          t.gathering = monitor.measure("read");
-        }
-        OpenedPiece o = new OpenedPiece(t, p, 0, small ? t.gathering : null);
-        try (o.reader) {
-          if (seg != null && !seg.columns.equals(o.columns)) {
-            t.gathered(); // ending a COPY is not reading
-            endBinary(seg);
-            seg = null;
-          }
-          if (seg == null) {
-            t.gathered(); // starting a COPY is not reading
-            seg = new BinarySegment(o.columns);
-          }
-          long read = small && o.reader.atLimit() ? encodeWhole(o, seg) : streamBinary(o, seg);
-          t.loaded(o, read, 0);
-        }
+        load(p);
       }
       t.gathered();
-      if (seg != null) {
-        BinarySegment last = seg;
-        seg = null;
+      if (current != null) {
+        BinarySegment last = current;
+        current = null;
         endBinary(last);
       }
     } catch (SQLException | BinaryRows.Unsupported e) {
       t.gathered();
-      if (seg != null) {
-        TextCopy.cancel(seg.in);
+      if (current != null) {
+        TextCopy.cancel(current.in);
       }
       throw new BinaryFallback(e);
     } finally {
       t.gathered();
+    }
+  }
+
+  /**
+   * Loads one piece into the COPY in progress, or a new one. A method of its own: the loop over a
+   * task's thousands of tiny files runs once per task and stays interpreted, a method called for
+   * each piece is compiled.
+   */
+  private void load(Piece p) throws Exception {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("import task interrupted before " + p);
+    }
+    // small: the whole piece fits in the buffer, with room for finish()'s extra byte
+    boolean small = !p.compressed() && p.length() <= buf.length - 2;
+    if (!small) {
+      t.gathered();
+    } else if (t.gathering == null) {
+      t.gathering = monitor.measure("read");
+    }
+    OpenedPiece o = new OpenedPiece(t, p, 0, small ? t.gathering : null);
+    try (o.reader) {
+      if (current != null && !current.columns.equals(o.columns)) {
+        t.gathered(); // ending a COPY is not reading
+        endBinary(current);
+        current = null;
+      }
+      if (current == null) {
+        t.gathered(); // starting a COPY is not reading
+        current = new BinarySegment(o.columns);
+      }
+      long read = small && o.reader.atLimit() ? encodeWhole(o, current) : streamBinary(o, current);
+      t.loaded(o, read, 0);
     }
   }
 

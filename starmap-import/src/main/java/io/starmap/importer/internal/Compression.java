@@ -43,13 +43,31 @@ public enum Compression {
 
   /** The compression a file's name says (its suffix, in any case); {@link #NONE} for others. */
   public static Compression of(String fileName) {
-    String lower = fileName.toLowerCase(Locale.ROOT);
-    for (Compression c : values()) {
-      if (c != NONE && lower.endsWith(c.suffix)) {
+    for (Compression c : ALL) {
+      if (c != NONE && endsWithLowered(fileName, c.suffix)) {
         return c;
       }
     }
     return NONE;
+  }
+
+  private static final Compression[] ALL = values();
+
+  /**
+   * Whether {@code name} lowered ends with {@code suffix} (lower case ASCII), without lowering
+   * the whole name: a listing asks it for each of its files.
+   */
+  private static boolean endsWithLowered(String name, String suffix) {
+    int off = name.length() - suffix.length();
+    if (off < 0) {
+      return false;
+    }
+    for (int i = 0; i < suffix.length(); i++) {
+      if (Character.toLowerCase(name.charAt(off + i)) != suffix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether the file is compressed, and so read whole by one task. */

@@ -47,8 +47,22 @@ final class CsvBytes {
     return this;
   }
 
+  /** A number's decimal digits, written in place (the ledger writes six per file). */
   CsvBytes number(long v) {
-    return ascii(Long.toString(v));
+    if (v < 0) {
+      return ascii(Long.toString(v));
+    }
+    int digits = 1;
+    for (long rest = v / 10; rest != 0; rest /= 10) {
+      digits++;
+    }
+    room(digits);
+    for (int i = n + digits - 1; i >= n; i--) {
+      buf[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    n += digits;
+    return this;
   }
 
   /** A quoted field in UTF-8, quotes doubled. */
@@ -56,11 +70,16 @@ final class CsvBytes {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     room(b.length * 2 + 2);
     buf[n++] = '"';
-    for (byte x : b) {
-      if (x == '"') {
-        buf[n++] = '"';
+    if (s.indexOf('"') < 0) {
+      System.arraycopy(b, 0, buf, n, b.length);
+      n += b.length;
+    } else {
+      for (byte x : b) {
+        if (x == '"') {
+          buf[n++] = '"';
+        }
+        buf[n++] = x;
       }
-      buf[n++] = x;
     }
     buf[n++] = '"';
     return this;

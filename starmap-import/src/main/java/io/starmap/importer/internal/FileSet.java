@@ -128,7 +128,6 @@ public final class FileSet {
    */
   private static void walk(Path dir, List<InputFile> found, PathMatcher m) {
     String prefix = dir.toString();
-    record Entry(String rel, Path abs, long size) {}
     List<Entry> files = new ArrayList<>();
     try {
       // the directory's real path: a directory given both as itself and through a link lists
@@ -141,24 +140,14 @@ public final class FileSet {
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> names = Files.newDirectoryStream(d)) {
           for (Path e : names) {
-            if (!hidden(e.toString())) {
-              entries.add(e);
-            }
+            addVisible(e, entries);
           }
         } catch (DirectoryIteratorException e) {
           throw e.getCause(); // a read that failed midway (EIO, a stale NFS handle)
         }
         BasicFileAttributes[] attrs = Stats.of(entries);
         for (int i = 0; i < attrs.length; i++) {
-          Path f = entries.get(i);
-          BasicFileAttributes a = attrs[i];
-          if (a.isDirectory()) {
-            dirs.add(f);
-          } else if (a.isRegularFile()) {
-            files.add(new Entry(f.toString().substring(base.length()), f, a.size()));
-          } else if (a.isSymbolicLink() && Files.isRegularFile(f)) {
-            files.add(new Entry(f.toString().substring(base.length()), f, Files.size(f)));
-          }
+          take(entries.get(i), attrs[i], base.length(), dirs, files);
         }
       }
     } catch (IOException e) {
@@ -167,16 +156,46 @@ public final class FileSet {
     // by name below the directory: the order of the paths' bytes for all but exotic names
     files.sort((a, b) -> a.rel.compareTo(b.rel));
     for (Entry e : files) {
-      String rel = e.rel;
-      String name;
-      if (prefix.isEmpty()) {
-        name = rel.startsWith("/") ? rel.substring(1) : rel;
-      } else {
-        name = prefix.endsWith("/") || rel.startsWith("/") ? prefix + rel : prefix + "/" + rel;
-      }
-      if (m != null && !m.matches(Path.of(name))) {
-        continue;
-      }
+      add(prefix, e, m, found);
+    }
+  }
+
+  /** A file found below a directory: its path below it, its absolute path and its size. */
+  private record Entry(String rel, Path abs, long size) {}
+
+  // addVisible, take and add are the loops' bodies, methods of their own: a listing's loops run
+  // once per import and stay interpreted, while a method called for each of 52,200 files is
+  // compiled.
+
+  /** Keeps a directory's entry unless its name starts with a dot. */
+  private static void addVisible(Path e, List<Path> entries) {
+    if (!hidden(e.toString())) {
+      entries.add(e);
+    }
+  }
+
+  /** Queues a directory, or keeps a regular file or a link to one. */
+  private static void take(Path f, BasicFileAttributes a, int baseLength, ArrayDeque<Path> dirs,
+      List<Entry> files) throws IOException {
+    if (a.isDirectory()) {
+      dirs.add(f);
+    } else if (a.isRegularFile()) {
+      files.add(new Entry(f.toString().substring(baseLength), f, a.size()));
+    } else if (a.isSymbolicLink() && Files.isRegularFile(f)) {
+      files.add(new Entry(f.toString().substring(baseLength), f, Files.size(f)));
+    }
+  }
+
+  /** Adds a file found below the directory {@code prefix} (as given), if it matches. */
+  private static void add(String prefix, Entry e, PathMatcher m, List<InputFile> found) {
+    String rel = e.rel;
+    String name;
+    if (prefix.isEmpty()) {
+      name = rel.startsWith("/") ? rel.substring(1) : rel;
+    } else {
+      name = prefix.endsWith("/") || rel.startsWith("/") ? prefix + rel : prefix + "/" + rel;
+    }
+    if (m == null || m.matches(Path.of(name))) {
       found.add(new InputFile(name, e.abs, e.size, Compression.of(name)));
     }
   }

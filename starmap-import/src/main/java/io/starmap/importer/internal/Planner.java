@@ -76,18 +76,45 @@ public final class Planner {
    */
   public static Plan plan(List<InputFile> files, Map<InputFile, String> hashes,
       Map<String, List<Ledger.Range>> loaded, Settings s) throws IOException {
-    record Gap(InputFile f, String hash, long start, long end) {}
-    List<Gap> gaps = new ArrayList<>();
-    int piecesSkipped = 0;
-    long rowsSkipped = 0;
-    long bytesSkipped = 0;
+    // Each file's and each gap's work is a method called once per element: this method runs once
+    // per import and its loops stay interpreted to their end, while a method called for each of
+    // 52,200 files is compiled after its first few thousand calls.
+    Gaps gaps = new Gaps();
     for (InputFile f : files) {
+      gaps.add(f, hashes, loaded);
+    }
+    long total = gaps.bytes;
+    long target = Math.max(1L << 20, Math.min(s.maxTaskBytes(), total / (8L * s.workers())));
+    Pieces pieces = new Pieces(target, s);
+    for (Gap g : gaps.list) {
+      pieces.add(g);
+    }
+    TaskGrouping grouping = new TaskGrouping(target, s.workers(), pieces.smallBytes);
+    for (Piece p : pieces.list) {
+      grouping.add(p);
+    }
+    return new Plan(grouping.largestFirst(), files.size(), gaps.piecesSkipped, gaps.rowsSkipped,
+        gaps.bytesSkipped, total, target, List.copyOf(pieces.streamed));
+  }
+
+  private record Gap(InputFile f, String hash, long start, long end) {}
+
+  /** The ranges of the files that the ledger does not hold, and what it does hold. */
+  private static final class Gaps {
+    final List<Gap> list = new ArrayList<>();
+    int piecesSkipped;
+    long rowsSkipped;
+    long bytesSkipped;
+    long bytes;
+
+    void add(InputFile f, Map<InputFile, String> hashes,
+        Map<String, List<Ledger.Range>> loaded) {
       String hash = hashes.get(f);
       List<Ledger.Range> done = hash == null ? List.of() : loaded.getOrDefault(hash, List.of());
       long at = 0;
       for (Ledger.Range r : done) {
         if (r.start() > at) {
-          gaps.add(new Gap(f, hash, at, r.start()));
+          gap(f, hash, at, r.start());
         }
         at = Math.max(at, r.end());
         piecesSkipped++;
@@ -95,18 +122,34 @@ public final class Planner {
         bytesSkipped += r.end() - r.start();
       }
       if (f.compressed() && !done.isEmpty()) {
-        continue;
+        return;
       }
       if (at < f.size()) {
-        gaps.add(new Gap(f, hash, at, f.size()));
+        gap(f, hash, at, f.size());
       }
     }
-    long total = gaps.stream().mapToLong(g -> g.end - g.start).sum();
-    long target = Math.max(1L << 20, Math.min(s.maxTaskBytes(), total / (8L * s.workers())));
 
-    List<Piece> pieces = new ArrayList<>();
-    List<StreamedSplit> streamed = new ArrayList<>();
-    for (Gap g : gaps) {
+    private void gap(InputFile f, String hash, long start, long end) {
+      list.add(new Gap(f, hash, start, end));
+      bytes += end - start;
+    }
+  }
+
+  /** The pieces of the gaps: whole files, ranges of big ones, and big files cut while loading. */
+  private static final class Pieces {
+    final List<Piece> list = new ArrayList<>();
+    final List<StreamedSplit> streamed = new ArrayList<>();
+    final long target;
+    final Settings s;
+    /** Bytes of the pieces below half the target, which {@link TaskGrouping} groups. */
+    long smallBytes;
+
+    Pieces(long target, Settings s) {
+      this.target = target;
+      this.s = s;
+    }
+
+    void add(Gap g) throws IOException {
       InputFile f = g.f;
       boolean wholeFile = g.start == 0 && g.end == f.size();
       long len = g.end - g.start;
@@ -114,64 +157,21 @@ public final class Planner {
           && len > target + target / 2) {
         streamed.add(new StreamedSplit(f, target, s));
       } else if (f.compressed() || len <= target + target / 2) {
-        if (wholeFile) {
-          pieces.add(new Piece(f.name(), f.path().toString(), f.size(), g.hash, 0, f.size(), 1,
-              f.compression(), s.header(), null));
-        } else {
-          pieces.add(rangePiece(f, g.hash, g.start, g.end, s));
-        }
+        keep(wholeFile
+            ? new Piece(f.name(), f.path().toString(), f.size(), g.hash, 0, f.size(), 1,
+                f.compression(), s.header(), null)
+            : rangePiece(f, g.hash, g.start, g.end, s));
       } else {
-        pieces.addAll(split(f, g.hash, g.start, g.end, target, s));
+        for (Piece p : split(f, g.hash, g.start, g.end, target, s)) {
+          keep(p);
+        }
       }
     }
 
-    List<List<Piece>> tasks = bySizeDescending(tasks(pieces, target, s.workers()));
-    return new Plan(tasks, files.size(), piecesSkipped, rowsSkipped, bytesSkipped, total, target,
-        List.copyOf(streamed));
-  }
-
-  /** The pieces grouped into tasks: a big piece alone, small ones together up to the target. */
-  private static List<List<Piece>> tasks(List<Piece> pieces, long target, int workers) {
-    List<List<Piece>> tasks = new ArrayList<>();
-    List<Piece> group = new ArrayList<>();
-    long groupBytes = 0;
-    // The last bytes of small pieces go in quarter-size tasks, run last (largest first): when one
-    // worker has nothing left, the other's last task is short, so the server is not left with a
-    // single stream for long at the end.
-    long smallLeft = 0;
-    for (Piece p : pieces) {
-      smallLeft += p.length() < target / 2 ? p.length() : 0;
+    private void keep(Piece p) {
+      list.add(p);
+      smallBytes += p.length() < target / 2 ? p.length() : 0;
     }
-    long tail = workers * target;
-    for (Piece p : pieces) {
-      if (p.length() >= target / 2) {
-        tasks.add(List.of(p));
-        continue;
-      }
-      group.add(p);
-      groupBytes += p.length();
-      smallLeft -= p.length();
-      if (groupBytes >= (smallLeft + groupBytes <= tail ? target / 4 : target)) {
-        tasks.add(List.copyOf(group));
-        group.clear();
-        groupBytes = 0;
-      }
-    }
-    if (!group.isEmpty()) {
-      tasks.add(List.copyOf(group));
-    }
-    return tasks;
-  }
-
-  /** The tasks, largest first (in plan order among equals); each task's size summed once. */
-  private static List<List<Piece>> bySizeDescending(List<List<Piece>> tasks) {
-    record Sized(List<Piece> task, long bytes) {}
-    return tasks.stream().map(t -> new Sized(t, bytes(t)))
-        .sorted((a, b) -> Long.compare(b.bytes, a.bytes)).map(Sized::task).toList();
-  }
-
-  static long bytes(List<Piece> task) {
-    return task.stream().mapToLong(Piece::length).sum();
   }
 
   /** A piece of a gap left by an earlier run: its first line and header columns are found. */

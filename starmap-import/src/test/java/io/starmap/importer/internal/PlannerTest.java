@@ -33,7 +33,8 @@ class PlannerTest {
     }
     Planner.Plan plan = Planner.plan(files, Map.of(), Map.of(), settings(2, null));
     assertThat(plan.targetBytes()).isEqualTo(MB);
-    List<Long> sizes = plan.tasks().stream().map(Planner::bytes).toList();
+    List<Long> sizes = plan.tasks().stream()
+        .map(t -> t.stream().mapToLong(Piece::length).sum()).toList();
     assertThat(sizes.stream().mapToLong(Long::longValue).sum()).isEqualTo(100 * 100 * 1024L);
     assertThat(plan.tasks().stream().mapToInt(List::size).sum()).isEqualTo(100);
     assertThat(sizes).isSortedAccordingTo((a, b) -> Long.compare(b, a));
