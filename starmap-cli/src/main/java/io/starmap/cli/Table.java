@@ -92,10 +92,11 @@ public final class Table {
   }
 
   /**
-   * {@code d} (not 0, below 1 in magnitude) rounded half up to three significant digits, in plain
-   * notation without trailing zeros: 1.2345e-5 is {@code 0.0000123}. It reads the digits from
-   * {@code %e}, not from {@code BigDecimal}, whose class initialisation on JDK 25 (it computes
-   * 5^65536) costs 20-30 ms of CPU, once per process, at the end of every import.
+   * {@code d} (not 0, below 1 in magnitude) to three significant digits, in plain notation without
+   * trailing zeros: 1.2345e-5 is {@code 0.0000123}. The digits are those of {@code %e}: the
+   * shortest decimal form of {@code d} rounded half up (0.1235 is {@code 0.124}, as it reads). Not
+   * {@code BigDecimal}, whose class initialisation on JDK 25 (it computes 5^65536) costs 20-30 ms
+   * of CPU, once per process, at the end of every import.
    */
   static String threeSignificant(double d) {
     String e = String.format(Locale.ROOT, "%.2e", Math.abs(d)); // "1.23e-05"

@@ -21,6 +21,8 @@ class TableNumbersTest {
     assertThat(Table.threeSignificant(0.00125)).isEqualTo("0.00125");
     assertThat(Table.threeSignificant(0.0012345)).isEqualTo("0.00123");
     assertThat(Table.threeSignificant(0.0012355)).isEqualTo("0.00124");
+    // a tie of the decimal form rounds up, whatever the binary value below it (0.12349999...)
+    assertThat(Table.threeSignificant(0.1235)).isEqualTo("0.124");
     assertThat(Table.threeSignificant(-0.0456789)).isEqualTo("-0.0457");
     assertThat(Table.threeSignificant(0.9996)).isEqualTo("1");
     assertThat(Table.threeSignificant(-0.9999)).isEqualTo("-1");
