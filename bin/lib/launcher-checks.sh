@@ -29,6 +29,10 @@ out=$(STARMAP_HOME=$home "$root/bin/starmap" sql "select 41+1 as answer" 2>&1) \
 # An unreachable --db (exit 1, one line naming host and port) is docs/operations.md's console
 # block, which MarkdownShellBlocksIT runs and compares line by line; the guides' other commands
 # run there too.
+# The user's own collector replaces the launcher's (two stop the JVM before it starts).
+out=$(STARMAP_HOME=$home STARMAP_JAVA_OPTS=-XX:+UseG1GC "$root/bin/starmap" sql \
+  "select 6*7 as answer" 2>&1) || fail "sql with the user's collector exited $?: $out"
+[[ $out == *42* ]] || fail "sql with the user's collector printed: $out"
 "$root/bin/starmap" --no-such-option >/dev/null 2>&1; rc=$?
 [[ $rc == 2 ]] || fail "a usage error exited $rc, not 2"
 
@@ -69,6 +73,9 @@ from_archive() { # the import's own classes came from the archive
 }
 # Tables and ledger first (two imports creating them at once is not what is tested here).
 import t1 STARMAP_CDS=off && import t2 STARMAP_CDS=off || fail "import exited $?: $(cat "$home/t1.err" "$home/t2.err")"
+clean_output t2
+import t2 STARMAP_CDS=off STARMAP_JAVA_OPTS=-XX:+UseZGC \
+  || fail "import with the user's collector exited $?: $(cat "$home/t2.err")"
 clean_output t2
 kinds=(dynamic)
 [[ -n $major && $major -ge 25 ]] && kinds=(auto dynamic)
