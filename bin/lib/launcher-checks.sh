@@ -29,10 +29,19 @@ out=$(STARMAP_HOME=$home "$root/bin/starmap" sql "select 41+1 as answer" 2>&1) \
 # An unreachable --db (exit 1, one line naming host and port) is docs/operations.md's console
 # block, which MarkdownShellBlocksIT runs and compares line by line; the guides' other commands
 # run there too.
-# The user's own collector replaces the launcher's (two stop the JVM before it starts).
-out=$(STARMAP_HOME=$home STARMAP_JAVA_OPTS=-XX:+UseG1GC "$root/bin/starmap" sql \
-  "select 6*7 as answer" 2>&1) || fail "sql with the user's collector exited $?: $out"
+# Short commands run with the serial collector; the user's own collector replaces the
+# launcher's (two stop the JVM before it starts).
+collector() { # LOG NAME: the JVM's log says it used collector NAME
+  grep -q "Using $2" "$1" || fail "not the $2 collector: $(cat "$1" 2>&1)"
+}
+out=$(STARMAP_HOME=$home STARMAP_JAVA_OPTS="-Xlog:gc:file=$home/gc-sql.log" "$root/bin/starmap" \
+  sql "select 6*7 as answer" 2>&1) || fail "sql exited $?: $out"
+collector "$home/gc-sql.log" Serial
+out=$(STARMAP_HOME=$home STARMAP_JAVA_OPTS="-XX:+UseG1GC -Xlog:gc:file=$home/gc-sql.log" \
+  "$root/bin/starmap" sql "select 6*7 as answer" 2>&1) \
+  || fail "sql with the user's collector exited $?: $out"
 [[ $out == *42* ]] || fail "sql with the user's collector printed: $out"
+collector "$home/gc-sql.log" G1
 "$root/bin/starmap" --no-such-option >/dev/null 2>&1; rc=$?
 [[ $rc == 2 ]] || fail "a usage error exited $rc, not 2"
 
@@ -74,14 +83,15 @@ from_archive() { # the import's own classes came from the archive
 # Tables and ledger first (two imports creating them at once is not what is tested here).
 import t1 STARMAP_CDS=off && import t2 STARMAP_CDS=off || fail "import exited $?: $(cat "$home/t1.err" "$home/t2.err")"
 clean_output t2
-import t2 STARMAP_CDS=off STARMAP_JAVA_OPTS=-XX:+UseZGC \
+import t2 STARMAP_CDS=off STARMAP_JAVA_OPTS="-XX:+UseZGC -Xlog:gc:file=$home/gc-import.log" \
   || fail "import with the user's collector exited $?: $(cat "$home/t2.err")"
 clean_output t2
+collector "$home/gc-import.log" "The Z Garbage Collector"
 kinds=(dynamic)
 [[ -n $major && $major -ge 25 ]] && kinds=(auto dynamic)
 for kind in "${kinds[@]}"; do
   ext=jsa; [[ $kind == auto ]] && ext=aot
-  archive=$target/starmap-$jdk_id-import.$ext
+  archive=$target/starmap-$jdk_id-import-parallel.$ext
   rm -f "$archive"
   # Two first imports at once: one trains, both succeed, one archive results.
   import t1 STARMAP_CDS=$kind & first=$!
@@ -91,10 +101,11 @@ for kind in "${kinds[@]}"; do
   clean_output t2
   wait_for "$archive"
   import t1 STARMAP_CDS=$kind \
-    STARMAP_JAVA_OPTS="-Xlog:class+load=info:file=$home/classes.log" \
+    STARMAP_JAVA_OPTS="-Xlog:class+load=info:file=$home/classes.log -Xlog:gc:file=$home/gc.log" \
     || fail "import with the archive ($kind) exited $?: $(cat "$home/t1.err" "$home/t2.err")"
   clean_output t1
   from_archive
+  collector "$home/gc.log" Parallel
   # A rebuild (newer stamp) makes it stale: removed, not used, and made again.
   sleep 1; touch "$target/.starmap-built"
   import t1 STARMAP_CDS=$kind || fail "import after a rebuild ($kind) exited $?"

@@ -13,7 +13,8 @@
 #
 # usage: server-floor.sh ROUNDS DIR
 #   STARMAP_DB: the server (a postgresql:// URL) instead of the embedded one (STARMAP_HOME's,
-#   started: `starmap db start`), DB_PASSWORD_FILE: its password's file; TABLE: the table (default floor_import, created if missing);
+#   started: `starmap db start`); DB_PASSWORD_FILE: the password's file for STARMAP_DB;
+#   TABLE: the table in the search path's first schema (default floor_import, made if missing);
 #   WORK: where the binary files go (default: a new temporary directory, removed at the end).
 set -euo pipefail
 rounds=$1 data=$2
@@ -22,14 +23,21 @@ export STARMAP_NO_BUILD=1
 table=${TABLE:-floor_import}
 url=${STARMAP_DB:-$("$here/bin/starmap" db url)}
 work=${WORK:-$(mktemp -d)}
-[[ -z ${WORK:-} ]] && trap 'rm -rf "$work"' EXIT
+if [[ -z ${WORK:-} ]]; then
+  trap 'rm -rf "$work"' EXIT
+else
+  trap 'rm -f "$work/pgpass"' EXIT
+fi
 db_args=()
 if [[ -n ${STARMAP_DB:-} ]]; then
   db_args=(--db "$STARMAP_DB")
   if [[ -n ${DB_PASSWORD_FILE:-} ]]; then
-    # the password for psql too, in a pgpass file only this user reads
+    # The password for psql too, in a pgpass file only this user reads (its first line, as
+    # starmap reads it; pgpass escapes : and \).
     db_args+=(--db-password-file "$DB_PASSWORD_FILE")
-    (umask 077 && printf '*:*:*:*:%s\n' "$(head -1 "$DB_PASSWORD_FILE")" >"$work/pgpass")
+    password=$(head -1 "$DB_PASSWORD_FILE" | tr -d '\r')
+    password=${password//\\/\\\\}
+    (umask 077 && printf '*:*:*:*:%s\n' "${password//:/\\:}" >"$work/pgpass")
     export PGPASSFILE=$work/pgpass
   fi
 fi
@@ -40,31 +48,40 @@ reset() {
     DELETE FROM starmap_ledger WHERE table_name LIKE 'public.$table#%'; END IF; END \$\$" \
     -c CHECKPOINT
 }
-q -c "CREATE TABLE IF NOT EXISTS $table (code varchar(10), date date, value float8)"
+q -c "SET client_min_messages TO warning" \
+  -c "CREATE TABLE IF NOT EXISTS $table (code varchar(10), date date, value float8)"
 
 starmap_case() {
-  "$here/bin/starmap" import "$data" --table "$table" --header no "${db_args[@]}" >/dev/null 2>&1
+  "$here/bin/starmap" import "$data" --table "$table" --header no "${db_args[@]}" \
+    >"$work/starmap.log" 2>&1 || { cat "$work/starmap.log" >&2; return 1; }
+}
+wait_all() { # PIDS: each exited 0
+  local p rc=0
+  for p in "$@"; do wait "$p" || rc=1; done
+  return $rc
 }
 binary_case() { # N: the N binary files, one psql each
-  local k
+  local k pids=()
   for ((k = 0; k < $1; k++)); do
-    q -c "\\copy $table FROM '$work/part-$1-$k.bin' (FORMAT binary)" &
+    q -c "\\copy $table FROM '$work/part-$1-$k.bin' (FORMAT binary)" & pids+=($!)
   done
-  wait
+  wait_all "${pids[@]}"
 }
 csv_case() { # N streams, the files dealt round-robin
-  local s i
+  local s i pids=()
   for ((s = 0; s < $1; s++)); do
     local mine=()
     for ((i = s; i < ${#files[@]}; i += $1)); do mine+=("${files[$i]}"); done
-    cat "${mine[@]}" | q -c "COPY $table FROM STDIN (FORMAT csv)" &
+    cat "${mine[@]}" | q -c "COPY $table FROM STDIN (FORMAT csv)" & pids+=($!)
   done
-  wait
+  wait_all "${pids[@]}"
 }
 
-# The binary files, written by the server from one import of DIR.
+# The binary files, written by the server from one import of DIR; that import also trains the
+# class archive, finished before it returns (STARMAP_ARCHIVE_WAIT), so that its assembly does not
+# share the machine with the timed rounds.
 reset
-starmap_case
+STARMAP_ARCHIVE_WAIT=1 starmap_case
 rows=$(q -At -c "SELECT count(*) FROM $table")
 for n in 2 4; do
   for ((k = 0; k < n; k++)); do
@@ -73,31 +90,33 @@ for n in 2 4; do
   done
 done
 
-run() { # NAME COMMAND...: one timed load, "NAME SECONDS"
+run() { # NAME COMMAND...: one timed load, "NAME MILLISECONDS" in $work/times
   local name=$1 start end n
   shift
   reset
   start=$(date +%s%N)
-  "$@"
+  "$@" || { echo "server-floor: $name failed" >&2; exit 1; }
   end=$(date +%s%N)
   n=$(q -At -c "SELECT count(*) FROM $table")
   [[ $n == "$rows" ]] || { echo "server-floor: $name loaded $n rows, not $rows" >&2; exit 1; }
-  echo "$name $(( (end - start) / 1000000 ))"
+  echo "$name $(( (end - start) / 1000000 ))" >>"$work/times"
 }
-printf "%-10s %5s %8s %8s %10s %10s\n" case runs "best s" "median s" best/csv4 median/csv4
+: >"$work/times"
 for ((r = 1; r <= rounds; r++)); do
   run starmap starmap_case
   run binary-x2 binary_case 2
   run binary-x4 binary_case 4
   run csv-x4 csv_case 4
-done | sort -k1,1 -k2,2n | awk '
+done
+printf "%-10s %5s %8s %8s %10s %10s\n" case runs "best s" "median s" best/csv4 median/csv4
+sort -k1,1 -k2,2n "$work/times" | awk '
+  function median(k) {
+    return n[k] % 2 ? t[k, (n[k] + 1) / 2] : (t[k, n[k] / 2] + t[k, n[k] / 2 + 1]) / 2
+  }
   { t[$1, ++n[$1]] = $2 / 1000 }
   END {
-    base = t["csv-x4", 1]
     for (k in n) {
-      m = n[k] % 2 ? t[k, (n[k] + 1) / 2] : (t[k, n[k] / 2] + t[k, n[k] / 2 + 1]) / 2
-      mb = n["csv-x4"] % 2 ? t["csv-x4", (n["csv-x4"] + 1) / 2] \
-        : (t["csv-x4", n["csv-x4"] / 2] + t["csv-x4", n["csv-x4"] / 2 + 1]) / 2
-      printf "%-10s %5d %8.2f %8.2f %10.2f %10.2f\n", k, n[k], t[k, 1], m, t[k, 1] / base, m / mb
+      printf "%-10s %5d %8.2f %8.2f %10.2f %10.2f\n", k, n[k], t[k, 1], median(k),
+        t[k, 1] / t["csv-x4", 1], median(k) / median("csv-x4")
     }
   }' | sort
