@@ -9,14 +9,19 @@
 #   binary x4   four of them
 #   csv x4      four `cat FILES | psql -c 'COPY ... FROM STDIN (FORMAT csv)'` streams, the files
 #               dealt round-robin: the benchmark's psql case
-# and it prints each case's best and median wall time and both over csv x4's best.
+# and it prints each case's best and median wall time, its best over csv x4's best and its
+# median over csv x4's median.
 #
 # usage: server-floor.sh ROUNDS DIR
 #   STARMAP_DB: the server (a postgresql:// URL) instead of the embedded one (STARMAP_HOME's,
 #   started: `starmap db start`); DB_PASSWORD_FILE: the password's file for STARMAP_DB;
-#   TABLE: the table in the search path's first schema (default floor_import, made if missing);
+#   TABLE: the table, in the public schema (default floor_import, made if missing);
 #   WORK: where the binary files go (default: a new temporary directory, removed at the end).
 set -euo pipefail
+if [[ $# != 2 || ! -d $2 ]]; then
+  echo "usage: server-floor.sh ROUNDS DIR (a directory of CSV files)" >&2
+  exit 2
+fi
 rounds=$1 data=$2
 here=$(cd "$(dirname "$0")/../.." && pwd)
 export STARMAP_NO_BUILD=1
