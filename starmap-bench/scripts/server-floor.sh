@@ -9,8 +9,10 @@
 #   binary x4   four of them
 #   csv x4      four `cat FILES | psql -c 'COPY ... FROM STDIN (FORMAT csv)'` streams, the files
 #               dealt round-robin: the benchmark's psql case
-# and it prints each case's best and median wall time, its best over csv x4's best and its
-# median over csv x4's median.
+# and it prints each case's best and median wall time, its best over csv x4's best, its median
+# over csv x4's median, and the median CPU seconds (user + system, from /proc) of the client's
+# processes and of the server's (the postmaster's process tree; left empty when the server is
+# not a process of this machine that this user can read).
 #
 # usage: server-floor.sh ROUNDS DIR
 #   STARMAP_DB: the server (a postgresql:// URL) instead of the embedded one (STARMAP_HOME's,
@@ -95,16 +97,40 @@ for n in 2 4; do
   done
 done
 
-run() { # NAME COMMAND...: one timed load, "NAME MILLISECONDS" in $work/times
-  local name=$1 start end n
+# CPU in clock ticks: a process's own and that of the children it has reaped (fields 14-17 of
+# /proc/PID/stat, counted after the command's name, which may hold spaces).
+ticks() {
+  local stat f
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  read -ra f <<<"${stat##*) }"
+  echo $((f[11] + f[12] + f[13] + f[14]))
+}
+postmaster=$(q -At -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")
+postmaster=$(ps -o ppid= -p "${postmaster:-0}" 2>/dev/null | tr -d ' ') || postmaster=
+[[ -n $postmaster && -r /proc/$postmaster/stat ]] || postmaster=
+server_ticks() { # the postmaster's, its reaped backends' and its live children's
+  [[ -n $postmaster ]] || { echo 0; return; }
+  local t c
+  t=$(ticks "$postmaster")
+  for c in $(pgrep -P "$postmaster"); do t=$((t + $(ticks "$c"))); done
+  echo "$t"
+}
+hz=$(getconf CLK_TCK)
+
+run() { # NAME COMMAND...: one timed load, "NAME MILLISECONDS CLIENT_CPU SERVER_CPU" in $work/times
+  local name=$1 start end n client0 server0 client server
   shift
   reset
+  sleep 0.2 # the reset's backends gone
+  server0=$(server_ticks) client0=$(ticks $$)
   start=$(date +%s%N)
   "$@" || { echo "server-floor: $name failed" >&2; exit 1; }
   end=$(date +%s%N)
+  sleep 0.2 # the load's backends gone, their CPU reaped by the postmaster
+  client=$(($(ticks $$) - client0)) server=$(($(server_ticks) - server0))
   n=$(q -At -c "SELECT count(*) FROM $table")
   [[ $n == "$rows" ]] || { echo "server-floor: $name loaded $n rows, not $rows" >&2; exit 1; }
-  echo "$name $(( (end - start) / 1000000 ))" >>"$work/times"
+  echo "$name $(((end - start) / 1000000)) $client $server" >>"$work/times"
 }
 : >"$work/times"
 for ((r = 1; r <= rounds; r++)); do
@@ -113,15 +139,24 @@ for ((r = 1; r <= rounds; r++)); do
   run binary-x4 binary_case 4
   run csv-x4 csv_case 4
 done
-printf "%-10s %5s %8s %8s %10s %10s\n" case runs "best s" "median s" best/csv4 median/csv4
-sort -k1,1 -k2,2n "$work/times" | awk '
-  function median(k) {
-    return n[k] % 2 ? t[k, (n[k] + 1) / 2] : (t[k, n[k] / 2] + t[k, n[k] / 2 + 1]) / 2
+printf "%-10s %5s %8s %8s %10s %10s %12s %12s\n" case runs "best s" "median s" best/csv4 \
+  median/csv4 "client cpu s" "server cpu s"
+awk -v hz="$hz" -v server="${postmaster:+1}" '
+  function median(a, k,   m, i, j, x, v) { # of a[k, 1..n[k]]
+    m = n[k]
+    for (i = 1; i <= m; i++) { # an insertion sort: a handful of values
+      x = a[k, i]
+      for (j = i - 1; j >= 1 && v[j] > x; j--) v[j + 1] = v[j]
+      v[j + 1] = x
+    }
+    return m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
   }
-  { t[$1, ++n[$1]] = $2 / 1000 }
+  { k = $1; ++n[k]; t[k, n[k]] = $2 / 1000; c[k, n[k]] = $3 / hz; s[k, n[k]] = $4 / hz }
+  function best(k,   i, b) { for (i = 1; i <= n[k]; i++) if (i == 1 || t[k, i] < b) b = t[k, i]; return b }
   END {
     for (k in n) {
-      printf "%-10s %5d %8.2f %8.2f %10.2f %10.2f\n", k, n[k], t[k, 1], median(k),
-        t[k, 1] / t["csv-x4", 1], median(k) / median("csv-x4")
+      printf "%-10s %5d %8.2f %8.2f %10.2f %10.2f %12.2f %12s\n", k, n[k], best(k),
+        median(t, k), best(k) / best("csv-x4"), median(t, k) / median(t, "csv-x4"),
+        median(c, k), server ? sprintf("%.2f", median(s, k)) : ""
     }
-  }' | sort
+  }' "$work/times" | sort
