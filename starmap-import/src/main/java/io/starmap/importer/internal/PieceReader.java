@@ -27,8 +27,8 @@ final class PieceReader implements Closeable {
   private final long limit;
   private long position;
   /**
-   * Whether the last read of a file digested whole returned less than it asked for, one byte past
-   * the piece's end: the file ended there, and {@link #drainDigest} need not ask for its size.
+   * Whether the last read from the file asked for one byte past the piece's end (a file digested
+   * whole) and got less: the file ended there, and {@link #drainDigest} need not ask for its size.
    */
   private boolean sawEnd;
 
@@ -82,7 +82,11 @@ final class PieceReader implements Closeable {
     return new PieceReader(null, in, ds, digest, from, to);
   }
 
-  /** Reads up to {@code len} bytes; -1 at the end of the piece. */
+  /**
+   * Reads up to {@code len} bytes; -1 at the end of the piece. May write one byte past those it
+   * returns, within {@code b[off, off + len)} (the read that reaches a whole file's end asks for
+   * one more, to see the file's end).
+   */
   int read(byte[] b, int off, int len) throws IOException {
     long left = limit - position;
     if (left <= 0) {
@@ -99,11 +103,11 @@ final class PieceReader implements Closeable {
       if (n > 0 && digest != null) {
         digest.update(b, off, n);
       }
-      if (probe) {
-        sawEnd = n <= want; // -1 too: the file is shorter than planned
-        if (n > want) {
-          n = want; // the file goes on past the piece (it grew): drainDigest reads the rest
-        }
+      // set by every read: only the last one tells where the file ends (not an early short read
+      // of a file shorter than planned that grew afterwards); -1 is a short read too
+      sawEnd = probe && n <= want;
+      if (n > want) {
+        n = want; // the file goes on past the piece (it grew): drainDigest reads the rest
       }
     } else {
       n = decompressed.read(b, off, want);
