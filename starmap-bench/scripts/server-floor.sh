@@ -105,8 +105,15 @@ ticks() {
   read -ra f <<<"${stat##*) }"
   echo $((f[11] + f[12] + f[13] + f[14]))
 }
-postmaster=$(q -At -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")
-postmaster=$(ps -o ppid= -p "${postmaster:-0}" 2>/dev/null | tr -d ' ') || postmaster=
+# The server's checkpointer, by the pid the server gives: a local process only if that pid is a
+# PostgreSQL checkpointer here (a remote server's or a container's pid names another process, or
+# none), whose parent is the postmaster.
+checkpointer=$(q -At -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")
+postmaster=
+if [[ -n $checkpointer ]] && tr '\0' ' ' 2>/dev/null <"/proc/$checkpointer/cmdline" \
+    | grep -q '^postgres: .*checkpointer'; then
+  postmaster=$(ps -o ppid= -p "$checkpointer" 2>/dev/null | tr -d ' ') || postmaster=
+fi
 [[ -n $postmaster && -r /proc/$postmaster/stat ]] || postmaster=
 server_ticks() { # the postmaster's, its reaped backends' and its live children's
   [[ -n $postmaster ]] || { echo 0; return; }
