@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -93,7 +94,7 @@ class PieceReaderProperties {
       reader.drainDigest();
     }
     assertThat(read.toByteArray()).isEqualTo(planned.loaded());
-    assertThat(hex(digest)).isEqualTo(sha256(planned.content()));
+    assertThat(Hashes.hex(digest)).isEqualTo(sha256(planned.content()));
   }
 
   /**
@@ -110,16 +111,12 @@ class PieceReaderProperties {
       assertThat(reader.read(buf, 0, buf.length)).isEqualTo(50); // asked 101, the file has 50
       byte[] more = new byte[100];
       new Random(8).nextBytes(more);
-      Files.write(file, more, java.nio.file.StandardOpenOption.APPEND);
+      Files.write(file, more, StandardOpenOption.APPEND);
       assertThat(reader.read(buf, 0, 50)).isEqualTo(50); // the rest of the piece, exactly
       assertThat(reader.atLimit()).isTrue();
       reader.drainDigest();
     }
-    assertThat(hex(digest)).isEqualTo(sha256(Files.readAllBytes(file)));
-  }
-
-  private static String hex(MessageDigest d) {
-    return HexFormat.of().formatHex(d.digest());
+    assertThat(Hashes.hex(digest)).isEqualTo(sha256(Files.readAllBytes(file)));
   }
 
   private static String sha256(byte[] b) throws Exception {
