@@ -267,7 +267,7 @@ final class ImportCommand implements Callable<Integer> {
       case TOO_MANY_BAD_ROWS -> " (--max-errors " + maxErrors + ")";
       case FILE_CHANGED_AFTER_PARTIAL_LOAD -> " (bad rows are allowed with --max-errors N,"
           + " a forced reload is --force)";
-      case BAD_ROW, OTHER -> "";
+      case BAD_ROW, COMMITS_UNCONFIRMED, OTHER -> "";
     };
   }
 

@@ -43,7 +43,13 @@ public class ImportException extends RuntimeException {
      * two candidates read it alike, files differ, or no candidate splits its records alike.
      * Give it ({@link ImportOptions.Builder#delimiter}, {@link ImportOptions.Builder#quote}).
      */
-    DIALECT_UNKNOWN
+    DIALECT_UNKNOWN,
+    /**
+     * Every task committed, but the server did not confirm that the commits are on disk (it
+     * stopped, or the connection broke, after the last commit): a crash may have lost some. Run
+     * the same import again once the server is up: the ledger loads only what is missing.
+     */
+    COMMITS_UNCONFIRMED
   }
 
   /**

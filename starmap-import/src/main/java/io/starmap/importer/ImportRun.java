@@ -100,14 +100,36 @@ final class ImportRun {
     Prepared p;
     Planner.Plan plan;
     ImportLoad.Result done;
+    Exception unconfirmed;
     // the run's state closes (its connections, its scans' hashes) before the report is made
     try (RunState state = new RunState(UUID.randomUUID().toString()); stdin) {
       p = prepare();
       plan = plan(p, state);
       ImportLoad load = new ImportLoad(o, listener, state, plan, t0, stdin);
       done = load.run(copyTask(p, state), executor, workers);
+      unconfirmed = awaitDurable(state, done);
     }
-    return report(p, plan, done);
+    return report(p, plan, done, unconfirmed);
+  }
+
+  /**
+   * Waits until what the run's tasks committed is as durable as the server's own commits, before
+   * it is reported; after a failure, whose report counts it too, only on a connection still open.
+   * Returns why the server did not confirm, or null.
+   */
+  private Exception awaitDurable(RunState state, ImportLoad.Result done) {
+    if (done.totals().pieces == 0) {
+      return null;
+    }
+    try {
+      state.awaitDurable(target, o.connections(), done.failure() == null);
+      return null;
+    } catch (SQLException e) {
+      return e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e;
+    }
   }
 
   /**
@@ -307,7 +329,8 @@ final class ImportRun {
   }
 
   /** The report, or the failure with the report of what was done before it. */
-  private ImportReport report(Prepared p, Planner.Plan plan, ImportLoad.Result done) {
+  private ImportReport report(Prepared p, Planner.Plan plan, ImportLoad.Result done,
+      Exception unconfirmed) {
     ImportLoad.Totals t = done.totals();
     ImportReport report = new ImportReport(p.tableName(), plan.files() + (stdin != null ? 1 : 0),
         t.pieces,
@@ -317,8 +340,19 @@ final class ImportRun {
         System.nanoTime() - t0,
         done.executor(), done.workers(), p.header(), o.calcId(), done.rejectsPath());
     if (done.failure() != null) {
-      throw InferredTypeMismatch.explain(done.failure(), shape.schema(), p.tableName())
-          .withReport(report);
+      ImportException failure = InferredTypeMismatch.explain(done.failure(), shape.schema(),
+          p.tableName()).withReport(report);
+      if (unconfirmed != null) {
+        failure.addSuppressed(unconfirmed);
+      }
+      throw failure;
+    }
+    if (unconfirmed != null) {
+      throw new ImportException(ImportException.Kind.COMMITS_UNCONFIRMED, "the rows are"
+          + " committed, but the server at " + target.redacted()
+          + " did not confirm that they are on disk (" + unconfirmed.getMessage() + "): run the"
+          + " same import again once it is up, which loads again only what a crash lost",
+          unconfirmed).withReport(report);
     }
     if (!report.accountingBalances()) {
       throw new ImportException("row accounting mismatch: read " + report.rowsRead()
