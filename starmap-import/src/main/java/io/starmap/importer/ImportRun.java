@@ -5,6 +5,7 @@ import io.starmap.importer.internal.ColumnList;
 import io.starmap.importer.internal.CopyAttempt;
 import io.starmap.importer.internal.CopyTask;
 import io.starmap.importer.internal.Dialect;
+import io.starmap.importer.internal.DurableEnd;
 import io.starmap.importer.internal.FileSet;
 import io.starmap.importer.internal.Hashes;
 import io.starmap.importer.internal.HeaderDetection;
@@ -50,6 +51,11 @@ final class ImportRun {
   private final ImportOptions o;
   private final ImportListener listener;
   private final long t0 = System.nanoTime();
+  /**
+   * The preparation's connection, open until the run's commits are confirmed on it ({@link
+   * DurableEnd}); null otherwise.
+   */
+  private Connection witness;
   private final String executor;
   private final int workers;
   private final Charset charset;
@@ -103,32 +109,31 @@ final class ImportRun {
     Exception unconfirmed;
     // the run's state closes (its connections, its scans' hashes) before the report is made
     try (RunState state = new RunState(UUID.randomUUID().toString()); stdin) {
-      p = prepare();
-      plan = plan(p, state);
-      ImportLoad load = new ImportLoad(o, listener, state, plan, t0, stdin);
-      done = load.run(copyTask(p, state), executor, workers);
-      unconfirmed = awaitDurable(state, done);
+      try {
+        p = prepare();
+        plan = plan(p, state);
+        ImportLoad load = new ImportLoad(o, listener, state, plan, t0, stdin);
+        done = load.run(copyTask(p, state), executor, workers);
+        // what this run committed, and what the ledger says earlier runs did, before the report
+        ImportLoad.Totals t = done.totals();
+        unconfirmed = DurableEnd.confirm(witness,
+            t.pieces + t.piecesSkipped + plan.piecesSkipped() > 0, done.failure());
+      } finally {
+        closeWitness();
+      }
     }
     return report(p, plan, done, unconfirmed);
   }
 
-  /**
-   * Waits until what the run's tasks committed is as durable as the server's own commits, before
-   * it is reported; after a failure, whose report counts it too, only on a connection still open.
-   * Returns why the server did not confirm, or null.
-   */
-  private Exception awaitDurable(RunState state, ImportLoad.Result done) {
-    if (done.totals().pieces == 0) {
-      return null;
-    }
-    try {
-      state.awaitDurable(target, o.connections(), done.failure() == null);
-      return null;
-    } catch (SQLException e) {
-      return e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return e;
+  private void closeWitness() {
+    Connection c = witness;
+    witness = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        // closing is best effort: the run is over
+      }
     }
   }
 
@@ -160,7 +165,9 @@ final class ImportRun {
     // and the sample read, sniffed and typed meanwhile, as if the table were missing
     CompletableFuture<InputShape.Ahead> shaping = expanding.thenApplyAsync(
         files -> InputShape.ahead(o, files, stdin), inBackground);
-    try (Connection c = connect(expanding)) {
+    Connection c = null;
+    try {
+      c = connect(expanding);
       List<InputFile> files = expanded(expanding);
       Sql.TableInfo existing = Sql.tableInfo(c, o.table());
       shape = InputShape.settle(o, expanded(shaping), existing, listener::onMessage);
@@ -168,7 +175,12 @@ final class ImportRun {
       if (stdin != null) {
         stdin.open(dialect);
       }
-      return prepare(c, files, existing != null ? existing : create(c));
+      Prepared prepared = prepare(c, files, existing != null ? existing : create(c));
+      if (!dry) {
+        witness = c; // kept open through the load: see DurableEnd
+        c = null;
+      }
+      return prepared;
     } catch (SQLException e) {
       throw new ImportException("cannot prepare the import into " + o.table() + " at "
           + target.redacted() + ": " + e.getMessage(), e);
@@ -176,6 +188,14 @@ final class ImportRun {
       throw new ImportException("cannot read the input: " + e.getMessage(), e);
     } catch (UncheckedIOException e) {
       throw new ImportException(e.getMessage(), e);
+    } finally {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (SQLException e) {
+          // closing is best effort
+        }
+      }
     }
   }
 
@@ -350,8 +370,8 @@ final class ImportRun {
     if (unconfirmed != null) {
       throw new ImportException(ImportException.Kind.COMMITS_UNCONFIRMED, "the rows are"
           + " committed, but the server at " + target.redacted()
-          + " did not confirm that they are on disk (" + unconfirmed.getMessage() + "): run the"
-          + " same import again once it is up, which loads again only what a crash lost",
+          + " did not confirm that they are durable (" + unconfirmed.getMessage() + "): run the"
+          + " same import again, which loads only what a crash of the server lost",
           unconfirmed).withReport(report);
     }
     if (!report.accountingBalances()) {

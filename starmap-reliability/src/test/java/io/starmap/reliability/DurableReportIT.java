@@ -1,7 +1,6 @@
 package io.starmap.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.starmap.embedded.EmbeddedServer;
 import io.starmap.importer.Header;
@@ -74,6 +73,7 @@ class DurableReportIT {
           .path(data.toString()).create("code text, date date, value numeric(12,2)")
           .header(Header.NO).workers(2).build(), ImportListener.none());
       assertThat(report.rowsLoaded()).isEqualTo(6 * 3_000);
+      assertFlushed();
       crash();
       lease.close();
       lease = PostgresExtension.acquire(server); // recovery from the WAL on disk
@@ -86,40 +86,21 @@ class DurableReportIT {
     }
   }
 
-  /**
-   * The same for a role that may not emit a logical decoding message (EXECUTE revoked from
-   * PUBLIC in its database): the import waits for the WAL writer's flush instead.
-   */
+  /** The same for a role that is not a superuser, in a database of its own. */
   @Test
-  void soForARoleThatMayNotEmitAWalMessage() throws Exception {
+  void soForARoleThatIsNotASuperuser() throws Exception {
     String password = Long.toHexString(new SecureRandom().nextLong());
     try (Connection c = lease.connect(); Statement s = c.createStatement()) {
       s.execute("CREATE ROLE loader LOGIN PASSWORD '" + password + "'");
       s.execute("CREATE DATABASE restricted OWNER loader");
     }
-    Database admin = Databases.at(new DatabaseUrl(
-        lease.url().host(), lease.url().port(), "restricted", lease.url().user(), null,
-        lease.url().params()));
-    try (Connection c = admin.connect(); Statement s = c.createStatement()) {
-      // its signature differs between versions (PostgreSQL 17 added a fourth argument)
-      s.execute("""
-          DO $$ DECLARE f regprocedure; BEGIN
-            FOR f IN SELECT oid FROM pg_proc WHERE proname = 'pg_logical_emit_message' LOOP
-              EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
-            END LOOP; END $$""");
-    }
-    Database loader = Databases.at(new DatabaseUrl(
-        lease.url().host(), lease.url().port(), "restricted", "loader", password,
-        Map.of()));
-    try (Connection c = loader.connect(); Statement s = c.createStatement()) {
-      assertThat(catchThrowable(() -> s.execute(
-          "SELECT pg_logical_emit_message(true, 'x', '')"))).as("the function is refused")
-          .hasMessageContaining("permission denied");
-    }
+    Database loader = Databases.at(new DatabaseUrl(lease.url().host(), lease.url().port(),
+        "restricted", "loader", password, Map.of()));
     ImportReport report = Importer.run(loader, ImportOptions.builder("prices")
         .path(data.toString()).create("code text, date date, value numeric(12,2)")
         .header(Header.NO).workers(2).build(), ImportListener.none());
     assertThat(report.rowsLoaded()).isEqualTo(6 * 3_000);
+    assertFlushed();
     crash();
     lease.close();
     lease = PostgresExtension.acquire(server);
@@ -128,6 +109,20 @@ class DurableReportIT {
           .isEqualTo(report.rowsLoaded());
       assertThat(count(c, "SELECT count(*) FROM starmap_ledger")).as("ledger rows")
           .isEqualTo(report.pieces());
+    }
+  }
+
+  /**
+   * The server has flushed all the WAL it wrote (but for the header of a page just begun): the
+   * crash below kills its processes, and WAL written but not flushed would survive that in the
+   * operating system's cache, so the rows alone would not show that the import waited for the
+   * flush.
+   */
+  private static void assertFlushed() throws SQLException {
+    try (Connection c = lease.connect()) {
+      assertThat(count(c, "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(),"
+          + " pg_current_wal_flush_lsn())")).as("WAL bytes written but not flushed")
+          .isLessThanOrEqualTo(40);
     }
   }
 

@@ -78,30 +78,6 @@ public final class ConnectionPool {
     }
   }
 
-  /**
-   * An idle connection for one task, or null when none is idle (none is opened); give it back
-   * with {@link #release}.
-   */
-  Connection borrowIdle() throws InterruptedException {
-    if (permits != null) {
-      permits.acquire();
-    }
-    Connection c;
-    while ((c = idle.pollFirst()) != null) {
-      try {
-        if (!c.isClosed()) {
-          return c;
-        }
-      } catch (SQLException e) {
-        closeQuietly(c);
-      }
-    }
-    if (permits != null) {
-      permits.release();
-    }
-    return null;
-  }
-
   /** Returns a connection; one left in an unknown state is closed instead of reused. */
   public void release(Connection c, boolean reusable) {
     if (reusable) {

@@ -1,32 +1,37 @@
 package io.starmap.importer.internal;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Waits until an import's commits are as durable as the server makes its own, before the import
  * reports them. The tasks commit with {@code synchronous_commit} off ({@link ConnectionPool#open}):
- * each would otherwise wait for the WAL written since the last flush, 2 % of the import's time
- * here. Until the server's WAL writer flushes them, those commits live in its memory only, and a
- * crash of the server loses them (with their ledger rows, so a re-run loads them again: never
- * twice, but the import would have reported rows that are gone).
+ * a commit that waits for its flush waits for all the WAL written since the last one, which cost
+ * 2 % of the import's wall time (docs/benchmarks.md). Until the server's WAL writer flushes them,
+ * those commits are in its memory only, and a crash of the server loses them (with their ledger
+ * rows, so a re-run loads them again: never twice, but the import would have reported rows that
+ * are gone).
  *
  * <p>The server writes its WAL in order, so one commit that waits for its own flush waits for
  * every commit before it. That commit is made with the server's own {@code synchronous_commit}
- * (the database's, the role's or the server's setting: with synchronous standbys it also waits for
- * them, and a server set to {@code off} is not asked for more than it promises its own clients);
- * it writes one WAL record, a logical decoding message, so that it has something to wait for.
- * Where that function is not allowed, the WAL flush position is awaited instead.
+ * (the server's, database's or role's setting: with synchronous standbys it waits for them too,
+ * and a server set to {@code off} is not asked for more than it promises its other clients). To
+ * have something to wait for it must write WAL under a transaction id: it inserts a row into the
+ * ledger, which every import may, and rolls that insert back to a savepoint, so the row is never
+ * seen; the transaction commits with its id and its WAL, and waits.
+ *
+ * <p>It must run on a connection opened before the first task committed: a crash of the server
+ * breaks every connection, so that one fails instead of confirming on a server that restarted
+ * without the commits.
  */
-final class DurableEnd {
-  /** The prefix of the message, which logical decoding consumers see. */
-  static final String PREFIX = "starmap import";
-  /** The longest wait for the WAL writer (its longest round is 10 s). */
-  private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+public final class DurableEnd {
+  /** How long the server may take to confirm (a synchronous standby may be slow or gone). */
+  public static final int TIMEOUT_MS = (int) TimeUnit.SECONDS.toMillis(60);
+  /** How long the server may take after a run that failed anyway. */
+  static final int AFTER_FAILURE_TIMEOUT_MS = (int) TimeUnit.SECONDS.toMillis(5);
 
   private DurableEnd() {}
 
@@ -34,63 +39,68 @@ final class DurableEnd {
    * Returns once every transaction committed on the server before the call is as durable as the
    * server's setting makes a commit.
    *
-   * @param c a connection of the run, not in a transaction, not in auto-commit
-   * @throws SQLException when the server cannot be asked or does not flush in time
+   * @param c a connection opened before the commits to confirm; left as it was found
+   * @param timeoutMs how long to wait for the server's answers
+   * @throws SQLException when the server cannot be asked, fails or does not answer in time
    */
-  static void await(Connection c) throws SQLException {
-    try (Statement st = c.createStatement()) {
-      st.execute("SET LOCAL synchronous_commit TO DEFAULT");
-      st.execute("SELECT pg_catalog.pg_logical_emit_message(true, '" + PREFIX + "', '')");
-      c.commit();
-      return;
-    } catch (SQLException e) {
-      // 42501: not allowed (EXECUTE revoked from PUBLIC); 42883: no such function
-      if (!"42501".equals(e.getSQLState()) && !"42883".equals(e.getSQLState())) {
-        throw e;
+  static void await(Connection c, int timeoutMs) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    int networkTimeout = c.getNetworkTimeout();
+    c.setNetworkTimeout(Runnable::run, timeoutMs);
+    try {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("SET LOCAL synchronous_commit TO DEFAULT");
+        st.execute("SAVEPOINT starmap_durable_end");
+        st.execute("INSERT INTO " + Ledger.TABLE + " (table_name, file_hash, file_name,"
+            + " file_size, start_offset, end_offset, rows_read, rows_rejected) VALUES ('',"
+            + " 'durable end " + UUID.randomUUID() + "', '', 0, 0, 0, 0, 0)");
+        st.execute("ROLLBACK TO SAVEPOINT starmap_durable_end");
       }
-      c.rollback();
+      c.commit();
+    } catch (SQLException e) {
+      try {
+        c.rollback();
+      } catch (SQLException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+      c.setNetworkTimeout(Runnable::run, networkTimeout);
     }
-    awaitFlush(c);
   }
 
-  /** Waits until the WAL written so far is on disk, unless the server's commits do not wait. */
-  private static void awaitFlush(Connection c) throws SQLException {
-    String lsn;
-    try (Statement st = c.createStatement();
-         ResultSet r = st.executeQuery("SELECT reset_val <> 'off', pg_catalog"
-             + ".pg_current_wal_insert_lsn()::text FROM pg_catalog.pg_settings"
-             + " WHERE name = 'synchronous_commit'")) {
-      r.next();
-      if (!r.getBoolean(1)) {
-        c.rollback();
-        return;
-      }
-      lsn = r.getString(2);
+  /**
+   * Confirms a run's commits before it reports them, on {@code witness}: with {@link #TIMEOUT_MS}
+   * after a run that succeeded; after a failure (whose report counts the commits too) only
+   * briefly, and not when the failure says the connection is gone.
+   *
+   * @param witness the run's connection opened before its first task committed
+   * @param anything whether the run committed or found anything to confirm
+   * @param failure the run's failure, or null
+   * @return why the server did not confirm, or null
+   */
+  public static SQLException confirm(Connection witness, boolean anything, Throwable failure) {
+    if (!anything || failure != null && connectionLost(failure)) {
+      return null;
     }
-    long deadline = System.nanoTime() + WAIT_NANOS;
-    try (PreparedStatement flushed = c.prepareStatement(
-        "SELECT pg_catalog.pg_current_wal_flush_lsn() >= ?::pg_lsn")) {
-      flushed.setString(1, lsn);
-      for (long pause = 2; ; pause = Math.min(pause * 2, 50)) {
-        try (ResultSet r = flushed.executeQuery()) {
-          r.next();
-          if (r.getBoolean(1)) {
-            c.rollback();
-            return;
-          }
-        }
-        if (System.nanoTime() > deadline) {
-          throw new SQLException("the server's WAL did not reach " + lsn + " on disk within "
-              + TimeUnit.NANOSECONDS.toSeconds(WAIT_NANOS) + " s");
-        }
-        try {
-          Thread.sleep(pause);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new SQLException("interrupted while waiting for the WAL to reach " + lsn
-              + " on disk", e);
-        }
+    try {
+      await(witness, failure == null ? TIMEOUT_MS : AFTER_FAILURE_TIMEOUT_MS);
+      return null;
+    } catch (SQLException e) {
+      return e;
+    }
+  }
+
+  /** Whether {@code t} (or a cause) says that the connection to the server is gone. */
+  static boolean connectionLost(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SQLException s && s.getSQLState() != null
+          && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
+        return true;
       }
     }
+    return false;
   }
 }

@@ -2,8 +2,6 @@ package io.starmap.importer.internal;
 
 import io.starmap.importer.Connections;
 import io.starmap.importer.PgTarget;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -72,39 +70,6 @@ public final class RunState implements AutoCloseable {
       }
     }
     return p;
-  }
-
-  /**
-   * Returns once the commits of the run's tasks are as durable as the server makes its own
-   * ({@link DurableEnd}), asked on one of the run's idle connections in this JVM or, when none is
-   * idle (the tasks ran in other JVMs) and {@code mayOpen}, on a new one.
-   *
-   * @param target the run's database
-   * @param mode the run's connection mode
-   * @param mayOpen whether to open a connection when none is idle (not after a failure: the
-   *     server may be gone, and the failure is reported either way)
-   * @return whether the server confirmed; false only when no connection was idle and none opened
-   * @throws SQLException when the server cannot be asked or does not confirm in time
-   * @throws InterruptedException when interrupted waiting for the shared connection
-   */
-  public boolean awaitDurable(PgTarget target, Connections mode, boolean mayOpen)
-      throws SQLException, InterruptedException {
-    ConnectionPool p = pool(target, mode);
-    Connection c = p.borrowIdle();
-    if (c == null) {
-      if (!mayOpen) {
-        return false;
-      }
-      c = p.borrow();
-    }
-    boolean reusable = false;
-    try {
-      DurableEnd.await(c);
-      reusable = true;
-      return true;
-    } finally {
-      p.release(c, reusable);
-    }
   }
 
   /** Closes the idle connections; the run goes on (a task reopens what it needs). */
