@@ -22,10 +22,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 /**
  * One import, as its stages: {@link #prepare} (the table, the header, the ledger's gate), {@link
@@ -51,10 +48,7 @@ final class ImportRun {
   private final ImportOptions o;
   private final ImportListener listener;
   private final long t0 = System.nanoTime();
-  /**
-   * The preparation's connection, open until the run's commits are confirmed on it ({@link
-   * DurableEnd}); null otherwise.
-   */
+  /** The preparation's connection, open until the commits are confirmed ({@link DurableEnd}). */
   private Connection witness;
   private final String executor;
   private final int workers;
@@ -116,7 +110,7 @@ final class ImportRun {
         done = load.run(copyTask(p, state), executor, workers);
         // what this run committed, and what the ledger says earlier runs did, before the report
         ImportLoad.Totals t = done.totals();
-        unconfirmed = DurableEnd.confirm(witness,
+        unconfirmed = DurableEnd.confirm(witness, p.ledgerKey(),
             t.pieces + t.piecesSkipped + plan.piecesSkipped() > 0, done.failure());
       } finally {
         closeWitness();
@@ -126,14 +120,17 @@ final class ImportRun {
   }
 
   private void closeWitness() {
-    Connection c = witness;
+    closeQuietly(witness);
     witness = null;
-    if (c != null) {
-      try {
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      if (c != null) {
         c.close();
-      } catch (SQLException e) {
-        // closing is best effort: the run is over
       }
+    } catch (SQLException e) {
+      // closing is best effort
     }
   }
 
@@ -189,13 +186,7 @@ final class ImportRun {
     } catch (UncheckedIOException e) {
       throw new ImportException(e.getMessage(), e);
     } finally {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (SQLException e) {
-          // closing is best effort
-        }
-      }
+      closeQuietly(c); // null once kept as the witness
     }
   }
 
@@ -228,7 +219,7 @@ final class ImportRun {
     if (o.truncate()) {
       truncate(c, table); // last, once every check of the options has passed
     } else if (ledgerHasRows) {
-      hashes = hashAll(files);
+      hashes = Hashes.ofAll(files, Importer.defaultWorkers());
       if (o.force() && dry) {
         listener.onMessage("would forget what the ledger holds for these files (forced)");
       } else if (o.force()) {
@@ -405,23 +396,5 @@ final class ImportRun {
       }
       throw e;
     }
-  }
-
-  /** The content hash of every file, read by one stream per core, each with its own buffer. */
-  private static Map<InputFile, String> hashAll(List<InputFile> files) {
-    String[] hashes = new String[files.size()];
-    int streams = Math.max(1, Math.min(files.size(), Importer.defaultWorkers()));
-    IntStream.range(0, streams).parallel().forEach(s -> {
-      MessageDigest d = Hashes.sha256();
-      byte[] buffer = new byte[1 << 16];
-      for (int i = s; i < hashes.length; i += streams) {
-        hashes[i] = Hashes.of(files.get(i).path(), d, buffer);
-      }
-    });
-    Map<InputFile, String> out = new HashMap<>(files.size() * 2);
-    for (int i = 0; i < hashes.length; i++) {
-      out.put(files.get(i), hashes[i]);
-    }
-    return out;
   }
 }

@@ -1,6 +1,8 @@
 package io.starmap.importer.internal;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
@@ -28,7 +30,10 @@ import java.util.concurrent.TimeUnit;
  * without the commits.
  */
 public final class DurableEnd {
-  /** How long the server may take to confirm (a synchronous standby may be slow or gone). */
+  /**
+   * How long the server may take to answer each of the confirmation's statements (a synchronous
+   * standby may be slow or gone).
+   */
   public static final int TIMEOUT_MS = (int) TimeUnit.SECONDS.toMillis(60);
   /** How long the server may take after a run that failed anyway. */
   static final int AFTER_FAILURE_TIMEOUT_MS = (int) TimeUnit.SECONDS.toMillis(5);
@@ -40,25 +45,34 @@ public final class DurableEnd {
    * server's setting makes a commit.
    *
    * @param c a connection opened before the commits to confirm; left as it was found
-   * @param timeoutMs how long to wait for the server's answers
+   * @param ledgerKey the table's key in the ledger, under which the waited-on row is inserted
+   * @param timeoutMs how long to wait for each of the server's answers
    * @throws SQLException when the server cannot be asked, fails or does not answer in time
    */
-  static void await(Connection c, int timeoutMs) throws SQLException {
+  static void await(Connection c, String ledgerKey, int timeoutMs) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     int networkTimeout = c.getNetworkTimeout();
     c.setNetworkTimeout(Runnable::run, timeoutMs);
+    SQLException failed = null;
     try {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
         st.execute("SET LOCAL synchronous_commit TO DEFAULT");
         st.execute("SAVEPOINT starmap_durable_end");
-        st.execute("INSERT INTO " + Ledger.TABLE + " (table_name, file_hash, file_name,"
-            + " file_size, start_offset, end_offset, rows_read, rows_rejected) VALUES ('',"
-            + " 'durable end " + UUID.randomUUID() + "', '', 0, 0, 0, 0, 0)");
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + Ledger.TABLE
+            + " (table_name, file_hash, file_name, file_size, start_offset, end_offset,"
+            + " rows_read, rows_rejected) VALUES (?, ?, '', 0, 0, 0, 0, 0) RETURNING 1")) {
+          insert.setString(1, ledgerKey);
+          insert.setString(2, "durable end " + UUID.randomUUID());
+          try (ResultSet r = insert.executeQuery()) {
+            writtenOrFail(r.next() && written(st), ledgerKey);
+          }
+        }
         st.execute("ROLLBACK TO SAVEPOINT starmap_durable_end");
       }
       c.commit();
     } catch (SQLException e) {
+      failed = e;
       try {
         c.rollback();
       } catch (SQLException again) {
@@ -66,8 +80,31 @@ public final class DurableEnd {
       }
       throw e;
     } finally {
-      c.setAutoCommit(autoCommit);
-      c.setNetworkTimeout(Runnable::run, networkTimeout);
+      // after a broken connection these throw too: the first failure is the one to tell
+      try {
+        c.setAutoCommit(autoCommit);
+        c.setNetworkTimeout(Runnable::run, networkTimeout);
+      } catch (SQLException e) {
+        if (failed == null) {
+          throw e;
+        }
+        failed.addSuppressed(e);
+      }
+    }
+  }
+
+  /** Whether the transaction has an id (the insert wrote WAL, which its commit waits for). */
+  private static boolean written(Statement st) throws SQLException {
+    try (ResultSet r = st.executeQuery("SELECT pg_catalog.txid_current_if_assigned() IS NOT NULL")) {
+      return r.next() && r.getBoolean(1);
+    }
+  }
+
+  /** A trigger or a rule that swallowed the insert would leave nothing for the commit to wait on. */
+  private static void writtenOrFail(boolean written, String ledgerKey) throws SQLException {
+    if (!written) {
+      throw new SQLException("an insert into " + Ledger.TABLE + " for " + ledgerKey
+          + " wrote nothing (a trigger or a rule on it?), so no commit can be waited for");
     }
   }
 
@@ -77,16 +114,18 @@ public final class DurableEnd {
    * briefly, and not when the failure says the connection is gone.
    *
    * @param witness the run's connection opened before its first task committed
+   * @param ledgerKey the table's key in the ledger, under which the waited-on row is inserted
    * @param anything whether the run committed or found anything to confirm
    * @param failure the run's failure, or null
    * @return why the server did not confirm, or null
    */
-  public static SQLException confirm(Connection witness, boolean anything, Throwable failure) {
+  public static SQLException confirm(Connection witness, String ledgerKey, boolean anything,
+      Throwable failure) {
     if (!anything || failure != null && connectionLost(failure)) {
       return null;
     }
     try {
-      await(witness, failure == null ? TIMEOUT_MS : AFTER_FAILURE_TIMEOUT_MS);
+      await(witness, ledgerKey, failure == null ? TIMEOUT_MS : AFTER_FAILURE_TIMEOUT_MS);
       return null;
     } catch (SQLException e) {
       return e;

@@ -6,7 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 
 /** SHA-256 of files: the ledger's content key. */
 public final class Hashes {
@@ -46,5 +50,30 @@ public final class Hashes {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
     return hex(d);
+  }
+
+  /**
+   * The content hash of every file, read by {@code streams} parallel streams, each with its own
+   * digest and buffer.
+   *
+   * @param files the files
+   * @param streams how many to read at once (at least 1)
+   * @return each file's hash, as {@link #of(Path)} gives it
+   */
+  public static Map<InputFile, String> ofAll(List<InputFile> files, int streams) {
+    String[] hashes = new String[files.size()];
+    int n = Math.max(1, Math.min(files.size(), streams));
+    IntStream.range(0, n).parallel().forEach(s -> {
+      MessageDigest d = sha256();
+      byte[] buffer = new byte[1 << 16];
+      for (int i = s; i < hashes.length; i += n) {
+        hashes[i] = of(files.get(i).path(), d, buffer);
+      }
+    });
+    Map<InputFile, String> out = new HashMap<>(files.size() * 2);
+    for (int i = 0; i < hashes.length; i++) {
+      out.put(files.get(i), hashes[i]);
+    }
+    return out;
   }
 }
