@@ -45,9 +45,9 @@ public class ImportException extends RuntimeException {
      */
     DIALECT_UNKNOWN,
     /**
-     * Every task committed, but the server did not confirm that the commits are on disk (it
-     * stopped, or the connection broke, after the last commit): a crash may have lost some. Run
-     * the same import again once the server is up: the ledger loads only what is missing.
+     * The tasks committed, but the server did not confirm that the commits are durable (it
+     * stopped, the connection broke, or it did not answer in time): a crash may have lost some.
+     * Run the same import again: the ledger loads only what is missing.
      */
     COMMITS_UNCONFIRMED
   }

@@ -95,12 +95,13 @@ public final class DurableEnd {
 
   /** Whether the transaction has an id (the insert wrote WAL, which its commit waits for). */
   private static boolean written(Statement st) throws SQLException {
-    try (ResultSet r = st.executeQuery("SELECT pg_catalog.txid_current_if_assigned() IS NOT NULL")) {
+    try (ResultSet r = st.executeQuery(
+        "SELECT pg_catalog.txid_current_if_assigned() IS NOT NULL")) {
       return r.next() && r.getBoolean(1);
     }
   }
 
-  /** A trigger or a rule that swallowed the insert would leave nothing for the commit to wait on. */
+  /** A trigger or a rule that swallowed the insert leaves nothing for the commit to wait on. */
   private static void writtenOrFail(boolean written, String ledgerKey) throws SQLException {
     if (!written) {
       throw new SQLException("an insert into " + Ledger.TABLE + " for " + ledgerKey
