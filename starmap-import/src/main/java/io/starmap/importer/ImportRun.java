@@ -2,6 +2,7 @@ package io.starmap.importer;
 
 import io.starmap.core.Starmap;
 import io.starmap.importer.internal.ColumnList;
+import io.starmap.importer.internal.ConnectionPool;
 import io.starmap.importer.internal.CopyAttempt;
 import io.starmap.importer.internal.CopyTask;
 import io.starmap.importer.internal.Dialect;
@@ -120,18 +121,8 @@ final class ImportRun {
   }
 
   private void closeWitness() {
-    closeQuietly(witness);
+    ConnectionPool.closeQuietly(witness);
     witness = null;
-  }
-
-  private static void closeQuietly(Connection c) {
-    try {
-      if (c != null) {
-        c.close();
-      }
-    } catch (SQLException e) {
-      // closing is best effort
-    }
   }
 
   /**
@@ -186,7 +177,7 @@ final class ImportRun {
     } catch (UncheckedIOException e) {
       throw new ImportException(e.getMessage(), e);
     } finally {
-      closeQuietly(c); // null once kept as the witness
+      ConnectionPool.closeQuietly(c); // null once kept as the witness
     }
   }
 

@@ -69,14 +69,7 @@ class DurableReportIT {
   void whatAnImportReportsSurvivesACrashRightAfterIt() throws Exception {
     for (int round = 0; round < 3; round++) {
       String table = "prices_" + round;
-      ImportReport report = Importer.run(lease, ImportOptions.builder(table)
-          .path(data.toString()).create("code text, date date, value numeric(12,2)")
-          .header(Header.NO).workers(2).build(), ImportListener.none());
-      assertThat(report.rowsLoaded()).isEqualTo(6 * 3_000);
-      assertFlushed();
-      crash();
-      lease.close();
-      lease = PostgresExtension.acquire(server); // recovery from the WAL on disk
+      ImportReport report = importThenCrash(lease, table);
       try (Connection c = lease.connect()) {
         assertThat(count(c, "SELECT count(*) FROM " + table))
             .as("rows of round %d after the crash", round).isEqualTo(report.rowsLoaded());
@@ -96,7 +89,21 @@ class DurableReportIT {
     }
     Database loader = Databases.at(new DatabaseUrl(lease.url().host(), lease.url().port(),
         "restricted", "loader", password, Map.of()));
-    ImportReport report = Importer.run(loader, ImportOptions.builder("prices")
+    ImportReport report = importThenCrash(loader, "prices");
+    try (Connection c = loader.connect()) {
+      assertThat(count(c, "SELECT count(*) FROM prices")).as("rows after the crash")
+          .isEqualTo(report.rowsLoaded());
+      assertThat(count(c, "SELECT count(*) FROM starmap_ledger")).as("ledger rows")
+          .isEqualTo(report.pieces());
+    }
+  }
+
+  /**
+   * Imports the data into {@code table} of {@code db}, checks that the server flushed its WAL,
+   * crashes the server and starts it again (recovery from the WAL on disk); returns the report.
+   */
+  private static ImportReport importThenCrash(Database db, String table) throws Exception {
+    ImportReport report = Importer.run(db, ImportOptions.builder(table)
         .path(data.toString()).create("code text, date date, value numeric(12,2)")
         .header(Header.NO).workers(2).build(), ImportListener.none());
     assertThat(report.rowsLoaded()).isEqualTo(6 * 3_000);
@@ -104,12 +111,7 @@ class DurableReportIT {
     crash();
     lease.close();
     lease = PostgresExtension.acquire(server);
-    try (Connection c = loader.connect()) {
-      assertThat(count(c, "SELECT count(*) FROM prices")).as("rows after the crash")
-          .isEqualTo(report.rowsLoaded());
-      assertThat(count(c, "SELECT count(*) FROM starmap_ledger")).as("ledger rows")
-          .isEqualTo(report.pieces());
-    }
+    return report;
   }
 
   /**

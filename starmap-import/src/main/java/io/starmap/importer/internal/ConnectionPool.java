@@ -98,7 +98,15 @@ public final class ConnectionPool {
     }
   }
 
-  private static void closeQuietly(Connection c) {
+  /**
+   * Closes {@code c}, if any, ignoring a failure: closing is best effort.
+   *
+   * @param c a connection, or null
+   */
+  public static void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
     try {
       c.close();
     } catch (SQLException | RuntimeException e) {
