@@ -6,7 +6,6 @@ import io.starmap.importer.internal.ConnectionPool;
 import io.starmap.importer.internal.CopyAttempt;
 import io.starmap.importer.internal.CopyTask;
 import io.starmap.importer.internal.Dialect;
-import io.starmap.importer.internal.DurableEnd;
 import io.starmap.importer.internal.FileSet;
 import io.starmap.importer.internal.Hashes;
 import io.starmap.importer.internal.HeaderDetection;
@@ -19,6 +18,7 @@ import io.starmap.importer.internal.Planner;
 import io.starmap.importer.internal.RunState;
 import io.starmap.importer.internal.Sql;
 import io.starmap.importer.internal.Truncation;
+import io.starmap.importer.internal.Witness;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,8 +49,8 @@ final class ImportRun {
   private final ImportOptions o;
   private final ImportListener listener;
   private final long t0 = System.nanoTime();
-  /** The preparation's connection, open until the commits are confirmed ({@link DurableEnd}). */
-  private Connection witness;
+  /** The preparation's connection, open until the commits are confirmed. */
+  private Witness witness;
   private final String executor;
   private final int workers;
   private final Charset charset;
@@ -111,18 +111,15 @@ final class ImportRun {
         done = load.run(copyTask(p, state), executor, workers);
         // what this run committed, and what the ledger says earlier runs did, before the report
         ImportLoad.Totals t = done.totals();
-        unconfirmed = DurableEnd.confirm(witness, p.ledgerKey(),
+        unconfirmed = witness.confirm(p.ledgerKey(),
             t.pieces + t.piecesSkipped + plan.piecesSkipped() > 0, done.failure());
       } finally {
-        closeWitness();
+        if (witness != null) {
+          witness.close();
+        }
       }
     }
     return report(p, plan, done, unconfirmed);
-  }
-
-  private void closeWitness() {
-    ConnectionPool.closeQuietly(witness);
-    witness = null;
   }
 
   /**
@@ -165,7 +162,7 @@ final class ImportRun {
       }
       Prepared prepared = prepare(c, files, existing != null ? existing : create(c));
       if (!dry) {
-        witness = c; // kept open through the load: see DurableEnd
+        witness = Witness.keep(c);
         c = null;
       }
       return prepared;

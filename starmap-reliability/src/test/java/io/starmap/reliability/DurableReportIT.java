@@ -1,9 +1,11 @@
 package io.starmap.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.starmap.embedded.EmbeddedServer;
 import io.starmap.importer.Header;
+import io.starmap.importer.ImportException;
 import io.starmap.importer.ImportListener;
 import io.starmap.importer.ImportOptions;
 import io.starmap.importer.ImportReport;
@@ -21,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,19 +102,74 @@ class DurableReportIT {
   }
 
   /**
+   * A crash after the last task and before the server confirmed fails the import as unconfirmed
+   * (the tasks' commits may be gone, though each of them succeeded), and the next run loads
+   * exactly what the crash lost. The confirmation is held on the server by a trigger that sleeps
+   * on its insert into the ledger, and the server is crashed while it sleeps.
+   */
+  @Test
+  void aCrashBeforeTheConfirmationFailsTheImportAndTheNextRunLoadsWhatItLost() throws Exception {
+    importThenCrash(lease, "ledger_made"); // the ledger exists from here on
+    try (Connection c = lease.connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE FUNCTION hold() RETURNS trigger LANGUAGE plpgsql AS"
+          + " $$ BEGIN PERFORM pg_sleep(60); RETURN NEW; END $$");
+      s.execute("CREATE TRIGGER hold BEFORE INSERT ON starmap_ledger FOR EACH ROW"
+          + " WHEN (NEW.file_hash LIKE 'durable end %') EXECUTE FUNCTION hold()");
+    }
+    CompletableFuture<ImportReport> importing = CompletableFuture.supplyAsync(
+        () -> importInto(lease, "unconfirmed"));
+    try (Connection c = lease.connect()) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (count(c, "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'") == 0
+          && !importing.isDone()) {
+        assertThat(System.nanoTime()).as("the confirmation held").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+    }
+    crash();
+    assertThatThrownBy(importing::join).cause()
+        .isInstanceOfSatisfying(ImportException.class, e -> {
+          assertThat(e.kind()).isEqualTo(ImportException.Kind.COMMITS_UNCONFIRMED);
+          assertThat(e.report().rowsLoaded()).isEqualTo(6 * 3_000);
+        });
+    lease.close();
+    lease = PostgresExtension.acquire(server);
+    long survived;
+    try (Connection c = lease.connect(); Statement s = c.createStatement()) {
+      s.execute("DROP TRIGGER hold ON starmap_ledger");
+      survived = count(c, "SELECT count(*) FROM unconfirmed");
+      assertThat(count(c, "SELECT coalesce(sum(rows_read), 0) FROM starmap_ledger"
+          + " WHERE table_name LIKE 'public.unconfirmed#%'"))
+          .as("rows the ledger names after the crash").isEqualTo(survived);
+    }
+    ImportReport again = importInto(lease, "unconfirmed");
+    assertThat(again.rowsLoaded()).as("rows loaded again").isEqualTo(6 * 3_000 - survived);
+    assertThat(again.rowsSkipped()).as("rows skipped").isEqualTo(survived);
+    try (Connection c = lease.connect()) {
+      assertThat(count(c, "SELECT count(*) FROM unconfirmed")).isEqualTo(6 * 3_000);
+      assertThat(count(c, "SELECT count(DISTINCT (code, date)) FROM unconfirmed"))
+          .as("distinct rows").isEqualTo(6 * 3_000);
+    }
+  }
+
+  /**
    * Imports the data into {@code table} of {@code db}, checks that the server flushed its WAL,
    * crashes the server and starts it again (recovery from the WAL on disk); returns the report.
    */
   private static ImportReport importThenCrash(Database db, String table) throws Exception {
-    ImportReport report = Importer.run(db, ImportOptions.builder(table)
-        .path(data.toString()).create("code text, date date, value numeric(12,2)")
-        .header(Header.NO).workers(2).build(), ImportListener.none());
+    ImportReport report = importInto(db, table);
     assertThat(report.rowsLoaded()).isEqualTo(6 * 3_000);
     assertFlushed();
     crash();
     lease.close();
     lease = PostgresExtension.acquire(server);
     return report;
+  }
+
+  private static ImportReport importInto(Database db, String table) {
+    return Importer.run(db, ImportOptions.builder(table).path(data.toString())
+        .create("code text, date date, value numeric(12,2)").header(Header.NO).workers(2)
+        .build(), ImportListener.none());
   }
 
   /**

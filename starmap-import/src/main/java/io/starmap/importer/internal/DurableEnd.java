@@ -29,12 +29,12 @@ import java.util.concurrent.TimeUnit;
  * breaks every connection, so that one fails instead of confirming on a server that restarted
  * without the commits.
  */
-public final class DurableEnd {
+final class DurableEnd {
   /**
    * How long the server may take to answer each of the confirmation's statements (a synchronous
    * standby may be slow or gone).
    */
-  public static final int TIMEOUT_MS = (int) TimeUnit.SECONDS.toMillis(60);
+  static final int TIMEOUT_MS = (int) TimeUnit.SECONDS.toMillis(60);
   /** How long the server may take after a run that failed anyway. */
   static final int AFTER_FAILURE_TIMEOUT_MS = (int) TimeUnit.SECONDS.toMillis(5);
 
@@ -120,7 +120,7 @@ public final class DurableEnd {
    * @param failure the run's failure, or null
    * @return why the server did not confirm, or null
    */
-  public static SQLException confirm(Connection witness, String ledgerKey, boolean anything,
+  static SQLException confirm(Connection witness, String ledgerKey, boolean anything,
       Throwable failure) {
     if (!anything || failure != null && connectionLost(failure)) {
       return null;

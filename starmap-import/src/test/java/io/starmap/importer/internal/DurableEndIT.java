@@ -1,0 +1,160 @@
+package io.starmap.importer.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.starmap.importer.Header;
+import io.starmap.importer.ImportException;
+import io.starmap.importer.ImportListener;
+import io.starmap.importer.ImportOptions;
+import io.starmap.importer.ImportReport;
+import io.starmap.importer.Importer;
+import io.starmap.importer.PgTarget;
+import io.starmap.importer.testing.PostgresExtension;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The confirmation of an import's commits against the real server: the connection that confirms
+ * them outlives the server's idle timeout and is used while it waits, and a trigger that swallows
+ * the confirming insert fails the import instead of confirming nothing. Every session of this
+ * class's database is closed by the server after {@value #IDLE_TIMEOUT} idle, as a role's or a
+ * database's setting does to a user's imports.
+ */
+@Timeout(300)
+class DurableEndIT {
+  @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+  static final String IDLE_TIMEOUT = "300ms";
+  static final int ROWS = 500;
+
+  @TempDir static Path dir;
+  static Path data;
+
+  @BeforeAll
+  static void setUp() throws IOException, SQLException {
+    try (Connection c = PG.connect(); Statement s = c.createStatement()) {
+      s.execute("ALTER DATABASE " + c.getCatalog() + " SET idle_session_timeout = '"
+          + IDLE_TIMEOUT + "'");
+      Ledger.ensure(c);
+      // every COPY into a table with this trigger takes a second: longer than the idle timeout
+      s.execute("CREATE FUNCTION slow_copy() RETURNS trigger LANGUAGE plpgsql AS"
+          + " $$ BEGIN PERFORM pg_sleep(1); RETURN NULL; END $$");
+      s.execute("CREATE FUNCTION swallow() RETURNS trigger LANGUAGE plpgsql AS"
+          + " $$ BEGIN RETURN NULL; END $$");
+    }
+    data = Files.createDirectories(dir.resolve("data"));
+    for (int f = 0; f < 2; f++) {
+      try (BufferedWriter w = Files.newBufferedWriter(data.resolve("d" + f + ".csv"))) {
+        for (int i = 0; i < ROWS / 2; i++) {
+          w.write("c" + i + "," + f + "\n");
+        }
+      }
+    }
+  }
+
+  @Test
+  void theWitnessIsUsedWhileItWaits() throws Exception {
+    Connection witnessed = PG.connect();
+    int pid = backendPid(witnessed);
+    try (Connection watch = PG.connect();
+        Witness w = Witness.keep(witnessed, Duration.ofMillis(100))) {
+      String first = stateChange(watch, pid);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      String now = first;
+      while (now.equals(first) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        now = stateChange(watch, pid);
+      }
+      assertThat(now).as("the witness's last activity on the server").isNotEqualTo(first);
+    }
+  }
+
+  @Test
+  void theWitnessOutlivesTheServersIdleTimeout() throws Exception {
+    try (Witness w = Witness.keep(PG.connect())) {
+      Thread.sleep(1_000); // more than the idle timeout, less than a keep-alive's period
+      SQLException why = w.confirm("public.witness#1", true, null);
+      assertThat(why == null ? null : why.toString()).as("why it did not confirm").isNull();
+    }
+  }
+
+  @Test
+  void anImportLongerThanTheIdleTimeoutIsConfirmed() throws IOException {
+    String table = slowTable();
+    ImportReport report = Importer.run(PgTarget.of(PG.database()), options(table),
+        ImportListener.none());
+    assertThat(report.rowsLoaded()).isEqualTo(ROWS);
+    assertThat(count("SELECT count(*) FROM " + table)).isEqualTo(ROWS);
+  }
+
+  @Test
+  void aTriggerThatSwallowsTheConfirmationFailsTheImport() {
+    String table = PG.freshTable("code text, day int");
+    PostgresExtension.exec(PG.database(), "CREATE TRIGGER swallow BEFORE INSERT ON "
+        + Ledger.TABLE + " FOR EACH ROW WHEN (NEW.file_hash LIKE 'durable end %')"
+        + " EXECUTE FUNCTION swallow()");
+    try {
+      assertThatThrownBy(() -> Importer.run(PgTarget.of(PG.database()), options(table),
+          ImportListener.none()))
+          .isInstanceOfSatisfying(ImportException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ImportException.Kind.COMMITS_UNCONFIRMED);
+            assertThat(e.report().rowsLoaded()).isEqualTo(ROWS);
+          })
+          .hasMessageContaining("wrote nothing (a trigger or a rule on it?)");
+    } finally {
+      PostgresExtension.exec(PG.database(), "DROP TRIGGER swallow ON " + Ledger.TABLE);
+    }
+    assertThat(count("SELECT count(*) FROM " + table)).as("the rows, committed").isEqualTo(ROWS);
+  }
+
+  private static ImportOptions options(String table) {
+    return ImportOptions.builder(table).path(data.toString()).header(Header.NO).workers(2)
+        .build();
+  }
+
+  /** A table whose every COPY takes a second. */
+  private static String slowTable() {
+    String table = PG.freshTable("code text, day int");
+    PostgresExtension.exec(PG.database(), "CREATE TRIGGER slow BEFORE INSERT ON " + table
+        + " FOR EACH STATEMENT EXECUTE FUNCTION slow_copy()");
+    return table;
+  }
+
+  private static int backendPid(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+      r.next();
+      return r.getInt(1);
+    }
+  }
+
+  private static String stateChange(Connection c, int pid) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+        "SELECT state_change::text FROM pg_stat_activity WHERE pid = " + pid)) {
+      assertThat(r.next()).as("backend %d alive", pid).isTrue();
+      return r.getString(1);
+    }
+  }
+
+  private static long count(String sql) {
+    try (Connection c = PG.connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
