@@ -104,40 +104,56 @@ class DurableReportIT {
   /**
    * A crash after the last task and before the server confirmed fails the import as unconfirmed
    * (the tasks' commits may be gone, though each of them succeeded), and the next run loads
-   * exactly what the crash lost. The confirmation is held on the server by a trigger that sleeps
-   * on its insert into the ledger, and the server is crashed while it sleeps.
+   * exactly what the crash lost. The first COPY goes through; every later one sleeps, and while
+   * it does, a checkpoint makes the first task's commit durable. The confirmation is then held on
+   * the server by a trigger that sleeps on its insert into the ledger, and the server is crashed
+   * while it sleeps: the first task's rows survive, the others' are lost unless the WAL writer
+   * flushed them meanwhile.
    */
   @Test
   void aCrashBeforeTheConfirmationFailsTheImportAndTheNextRunLoadsWhatItLost() throws Exception {
-    importThenCrash(lease, "ledger_made"); // the ledger exists from here on
+    importInto(lease, "ledger_made"); // the ledger exists from here on
     try (Connection c = lease.connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE unconfirmed (code text, date date, value numeric(12,2))");
+      s.execute("CREATE SEQUENCE copies");
+      s.execute("CREATE FUNCTION slow_after_first() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+          + " IF nextval('copies') > 1 THEN PERFORM pg_sleep(2); END IF; RETURN NULL; END $$");
+      s.execute("CREATE TRIGGER slow BEFORE INSERT ON unconfirmed FOR EACH STATEMENT"
+          + " EXECUTE FUNCTION slow_after_first()");
       s.execute("CREATE FUNCTION hold() RETURNS trigger LANGUAGE plpgsql AS"
           + " $$ BEGIN PERFORM pg_sleep(60); RETURN NEW; END $$");
       s.execute("CREATE TRIGGER hold BEFORE INSERT ON starmap_ledger FOR EACH ROW"
           + " WHEN (NEW.file_hash LIKE 'durable end %') EXECUTE FUNCTION hold()");
     }
-    CompletableFuture<ImportReport> importing = CompletableFuture.supplyAsync(
-        () -> importInto(lease, "unconfirmed"));
-    try (Connection c = lease.connect()) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (count(c, "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'") == 0
-          && !importing.isDone()) {
-        assertThat(System.nanoTime()).as("the confirmation held").isLessThan(deadline);
-        Thread.sleep(20);
+    long survived;
+    try {
+      CompletableFuture<ImportReport> importing = CompletableFuture.supplyAsync(
+          () -> importInto(lease, "unconfirmed"));
+      try (Connection c = lease.connect(); Statement s = c.createStatement()) {
+        awaitSleeping(c, "COPY%", importing);
+        awaitCount(c, "SELECT count(*) FROM starmap_ledger WHERE table_name LIKE"
+            + " 'public.unconfirmed#%'", importing);
+        s.execute("CHECKPOINT"); // flushes the WAL of the first task's commit
+        awaitSleeping(c, "INSERT INTO starmap_ledger%", importing);
+      }
+      crash();
+      assertThatThrownBy(importing::join).cause()
+          .isInstanceOfSatisfying(ImportException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ImportException.Kind.COMMITS_UNCONFIRMED);
+            assertThat(e.report().rowsLoaded()).isEqualTo(6 * 3_000);
+            assertThat(e.report().tasks()).as("tasks").isGreaterThan(1);
+          });
+    } finally {
+      lease.close();
+      lease = PostgresExtension.acquire(server);
+      try (Connection c = lease.connect(); Statement s = c.createStatement()) {
+        s.execute("DROP TRIGGER hold ON starmap_ledger");
+        s.execute("DROP TRIGGER slow ON unconfirmed");
       }
     }
-    crash();
-    assertThatThrownBy(importing::join).cause()
-        .isInstanceOfSatisfying(ImportException.class, e -> {
-          assertThat(e.kind()).isEqualTo(ImportException.Kind.COMMITS_UNCONFIRMED);
-          assertThat(e.report().rowsLoaded()).isEqualTo(6 * 3_000);
-        });
-    lease.close();
-    lease = PostgresExtension.acquire(server);
-    long survived;
-    try (Connection c = lease.connect(); Statement s = c.createStatement()) {
-      s.execute("DROP TRIGGER hold ON starmap_ledger");
+    try (Connection c = lease.connect()) {
       survived = count(c, "SELECT count(*) FROM unconfirmed");
+      assertThat(survived).as("rows of the first task, checkpointed").isPositive();
       assertThat(count(c, "SELECT coalesce(sum(rows_read), 0) FROM starmap_ledger"
           + " WHERE table_name LIKE 'public.unconfirmed#%'"))
           .as("rows the ledger names after the crash").isEqualTo(survived);
@@ -149,6 +165,77 @@ class DurableReportIT {
       assertThat(count(c, "SELECT count(*) FROM unconfirmed")).isEqualTo(6 * 3_000);
       assertThat(count(c, "SELECT count(DISTINCT (code, date)) FROM unconfirmed"))
           .as("distinct rows").isEqualTo(6 * 3_000);
+    }
+  }
+
+  /**
+   * A confirmation whose wait for a synchronous standby is cancelled is no confirmation: the
+   * server commits a cancelled wait anyway, with only a warning. Here the server names a
+   * synchronous standby that never comes, so a commit that waits for it waits until cancelled.
+   * (A {@code statement_timeout} does not cancel it: the server stops the statement's timer
+   * before it commits, on PostgreSQL 15 and 18 alike.)
+   */
+  @Test
+  void aCancelledWaitForAStandbyIsNoConfirmation() throws Exception {
+    importInto(lease, "standby_ledger"); // the ledger and the table exist: no commit waits there
+    try (Connection c = lease.connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE standby_wait (code text, date date, value numeric(12,2))");
+    }
+    standby("'nobody'");
+    try {
+      CompletableFuture<ImportReport> importing = CompletableFuture.supplyAsync(
+          () -> importInto(lease, "standby_wait"));
+      String waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'";
+      try (Connection c = lease.connect(); Statement s = c.createStatement()) {
+        awaitCount(c, waiting, importing);
+        s.execute("SELECT pg_cancel_backend(pid) FROM pg_stat_activity"
+            + " WHERE wait_event = 'SyncRep'");
+      }
+      assertThatThrownBy(importing::join).cause()
+          .isInstanceOfSatisfying(ImportException.class, e -> assertThat(e.kind())
+              .isEqualTo(ImportException.Kind.COMMITS_UNCONFIRMED))
+          .hasMessageContaining("the server warned at the commit");
+    } finally {
+      standby("''");
+    }
+  }
+
+  /** Names the server's synchronous standbys, and waits until a new session sees them. */
+  private static void standby(String names) throws Exception {
+    try (Connection c = lease.connect(); Statement s = c.createStatement()) {
+      s.execute("ALTER SYSTEM SET synchronous_standby_names = " + names);
+      s.execute("SELECT pg_reload_conf()");
+    }
+    String expected = names.replace("'", "");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try (Connection c = lease.connect(); Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SHOW synchronous_standby_names")) {
+        r.next();
+        if (r.getString(1).equals(expected)) {
+          return;
+        }
+      }
+      assertThat(System.nanoTime()).as("the server's new standbys").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  /** Waits until a backend sleeps in a statement like {@code query}. */
+  private static void awaitSleeping(Connection c, String query,
+      CompletableFuture<ImportReport> importing) throws Exception {
+    awaitCount(c, "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'"
+        + " AND query LIKE '" + query + "'", importing);
+  }
+
+  /** Waits until {@code sql} counts more than none, while the import runs. */
+  private static void awaitCount(Connection c, String sql,
+      CompletableFuture<ImportReport> importing) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (count(c, sql) == 0) {
+      assertThat(importing.isDone()).as("import ended before: %s", sql).isFalse();
+      assertThat(System.nanoTime()).as("waited 60 s for: %s", sql).isLessThan(deadline);
+      Thread.sleep(20);
     }
   }
 

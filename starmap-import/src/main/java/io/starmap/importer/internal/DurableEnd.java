@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -69,8 +70,10 @@ final class DurableEnd {
           }
         }
         st.execute("ROLLBACK TO SAVEPOINT starmap_durable_end");
+        st.clearWarnings();
+        st.execute("COMMIT");
+        unwarnedOrFail(st.getWarnings());
       }
-      c.commit();
     } catch (SQLException e) {
       failed = e;
       try {
@@ -98,6 +101,18 @@ final class DurableEnd {
     try (ResultSet r = st.executeQuery(
         "SELECT pg_catalog.txid_current_if_assigned() IS NOT NULL")) {
       return r.next() && r.getBoolean(1);
+    }
+  }
+
+  /**
+   * A commit whose wait was cancelled ({@code pg_cancel_backend}, a client's cancel request) is
+   * made without the wait, and the server only warns: any warning at the commit leaves it
+   * unconfirmed.
+   */
+  private static void unwarnedOrFail(SQLWarning warning) throws SQLException {
+    if (warning != null) {
+      throw new SQLException("the server warned at the commit that was to wait for the others: "
+          + warning.getMessage(), warning.getSQLState(), warning);
     }
   }
 

@@ -15,22 +15,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * is closed by others: by the server's {@code idle_session_timeout} (a role's or a database's
  * setting, on PostgreSQL 14 and later) and by a NAT or a firewall that forgets quiet TCP
  * connections. Either would fail a good load with unconfirmed commits. So the session's own idle
- * timeout is turned off, and a thread of the run asks the server whether the connection is alive
- * every {@link #KEEP_ALIVE}, until the confirmation.
+ * timeout is turned off as soon as the connection opens ({@link #untimed}), and once the run is
+ * prepared a thread of the run sends the server an empty query every {@link #KEEP_ALIVE}, until
+ * the confirmation.
  */
 public final class Witness implements AutoCloseable {
   /** How often the idle connection is used: below the idle timeouts of common NATs (4-6 min). */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
-  /** How long one keep-alive waits for the server, in seconds. */
-  private static final int KEEP_ALIVE_TIMEOUT_S = 10;
-  /** The first server version with {@code idle_session_timeout}. */
-  private static final int IDLE_SESSION_TIMEOUT_SINCE = 14;
-
   private final Connection connection;
   /** Held by a keep-alive and by the confirmation, which must not interleave on the connection. */
   private final ReentrantLock using = new ReentrantLock();
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Thread keeper;
+  /** Why a keep-alive failed (the connection is then likely gone), or null. */
+  private volatile SQLException keepAliveFailed;
 
   private Witness(Connection connection, Duration every) {
     this.connection = connection;
@@ -39,23 +37,34 @@ public final class Witness implements AutoCloseable {
   }
 
   /**
-   * Keeps {@code connection} open and alive as the run's witness, from now until {@link #close}.
+   * Turns off the session's {@code idle_session_timeout} where the server has it, at once: the
+   * connection may wait long while the run prepares (hashing files that the ledger must be asked
+   * about). Best effort: a server that refuses is told nothing more, and its timeout stays.
+   *
+   * @param connection a connection just opened, in autocommit mode
+   */
+  public static void untimed(Connection connection) {
+    try (Statement st = connection.createStatement()) {
+      st.execute("SELECT pg_catalog.set_config('idle_session_timeout', '0', false)"
+          + " WHERE pg_catalog.current_setting('idle_session_timeout', true) IS NOT NULL");
+    } catch (SQLException e) {
+      // a server compatible with PostgreSQL but without the setting, or refusing it
+    }
+  }
+
+  /**
+   * Keeps {@code connection} alive as the run's witness from now until {@link #close}, which
+   * closes it: the preparation is over, and only this witness uses it from now on.
    *
    * @param connection the connection that prepared the run, before any task committed
    * @return the witness, which owns the connection from now on
-   * @throws SQLException when the session's idle timeout cannot be turned off
    */
-  public static Witness keep(Connection connection) throws SQLException {
+  public static Witness keep(Connection connection) {
     return keep(connection, KEEP_ALIVE);
   }
 
   /** {@link #keep(Connection)} with a keep-alive every {@code every}. */
-  static Witness keep(Connection connection, Duration every) throws SQLException {
-    if (connection.getMetaData().getDatabaseMajorVersion() >= IDLE_SESSION_TIMEOUT_SINCE) {
-      try (Statement st = connection.createStatement()) {
-        st.execute("SET idle_session_timeout = 0");
-      }
-    }
+  static Witness keep(Connection connection, Duration every) {
     Witness w = new Witness(connection, every);
     w.keeper.start();
     return w;
@@ -68,10 +77,12 @@ public final class Witness implements AutoCloseable {
           return; // the confirmation has begun
         }
         try {
-          if (stop.getCount() == 0 || !connection.isValid(KEEP_ALIVE_TIMEOUT_S)) {
-            return; // a broken connection fails the confirmation on its own
+          if (stop.getCount() == 0) {
+            return;
           }
+          ping();
         } catch (SQLException e) {
+          keepAliveFailed = e; // the confirmation fails on the broken connection, and says why
           return;
         } finally {
           using.unlock();
@@ -80,6 +91,20 @@ public final class Witness implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * One round trip, an empty query: it resets the server's idle timer and a NAT's. Its timeout is
+   * the confirmation's, not shorter: a stall that the confirmation would survive must not break
+   * the connection (pgjdbc closes it when a read times out).
+   */
+  private void ping() throws SQLException {
+    int networkTimeout = connection.getNetworkTimeout();
+    connection.setNetworkTimeout(Runnable::run, DurableEnd.TIMEOUT_MS);
+    try (Statement st = connection.createStatement()) {
+      st.execute("");
+    }
+    connection.setNetworkTimeout(Runnable::run, networkTimeout); // not after a failure: it is gone
   }
 
   /**
@@ -94,7 +119,12 @@ public final class Witness implements AutoCloseable {
     stop.countDown();
     using.lock(); // waits for a keep-alive under way
     try {
-      return DurableEnd.confirm(connection, ledgerKey, anything, failure);
+      SQLException why = DurableEnd.confirm(connection, ledgerKey, anything, failure);
+      SQLException earlier = keepAliveFailed;
+      if (why != null && earlier != null) {
+        why.addSuppressed(earlier);
+      }
+      return why;
     } finally {
       using.unlock();
     }

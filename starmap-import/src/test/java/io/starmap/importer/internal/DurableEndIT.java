@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class DurableEndIT {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
-  static final String IDLE_TIMEOUT = "300ms";
+  static final String IDLE_TIMEOUT = "1s";
   static final int ROWS = 500;
 
   @TempDir static Path dir;
@@ -48,9 +48,9 @@ class DurableEndIT {
       s.execute("ALTER DATABASE " + c.getCatalog() + " SET idle_session_timeout = '"
           + IDLE_TIMEOUT + "'");
       Ledger.ensure(c);
-      // every COPY into a table with this trigger takes a second: longer than the idle timeout
+      // every COPY into a table with this trigger takes 2 s: longer than the idle timeout
       s.execute("CREATE FUNCTION slow_copy() RETURNS trigger LANGUAGE plpgsql AS"
-          + " $$ BEGIN PERFORM pg_sleep(1); RETURN NULL; END $$");
+          + " $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$");
       s.execute("CREATE FUNCTION swallow() RETURNS trigger LANGUAGE plpgsql AS"
           + " $$ BEGIN RETURN NULL; END $$");
     }
@@ -66,25 +66,28 @@ class DurableEndIT {
 
   @Test
   void theWitnessIsUsedWhileItWaits() throws Exception {
-    Connection witnessed = PG.connect();
-    int pid = backendPid(witnessed);
-    try (Connection watch = PG.connect();
-        Witness w = Witness.keep(witnessed, Duration.ofMillis(100))) {
-      String first = stateChange(watch, pid);
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      String now = first;
-      while (now.equals(first) && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-        now = stateChange(watch, pid);
+    try (Connection watch = PG.connect(); Connection witnessed = PG.connect()) {
+      int pid = backendPid(witnessed);
+      Witness.untimed(witnessed);
+      try (Witness w = Witness.keep(witnessed, Duration.ofMillis(100))) {
+        String first = stateChange(watch, pid);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String now = first;
+        while (now.equals(first) && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+          now = stateChange(watch, pid);
+        }
+        assertThat(now).as("the witness's last activity on the server").isNotEqualTo(first);
       }
-      assertThat(now).as("the witness's last activity on the server").isNotEqualTo(first);
     }
   }
 
   @Test
   void theWitnessOutlivesTheServersIdleTimeout() throws Exception {
-    try (Witness w = Witness.keep(PG.connect())) {
-      Thread.sleep(1_000); // more than the idle timeout, less than a keep-alive's period
+    Connection c = PG.connect();
+    Witness.untimed(c);
+    try (Witness w = Witness.keep(c)) {
+      Thread.sleep(2_500); // more than the idle timeout, less than a keep-alive's period
       SQLException why = w.confirm("public.witness#1", true, null);
       assertThat(why == null ? null : why.toString()).as("why it did not confirm").isNull();
     }
@@ -124,7 +127,7 @@ class DurableEndIT {
         .build();
   }
 
-  /** A table whose every COPY takes a second. */
+  /** A table whose every COPY takes 2 s. */
   private static String slowTable() {
     String table = PG.freshTable("code text, day int");
     PostgresExtension.exec(PG.database(), "CREATE TRIGGER slow BEFORE INSERT ON " + table
@@ -140,6 +143,7 @@ class DurableEndIT {
     }
   }
 
+  /** The last change of the backend's state, as the server's text (to the microsecond). */
   private static String stateChange(Connection c, int pid) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
         "SELECT state_change::text FROM pg_stat_activity WHERE pid = " + pid)) {
