@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The confirmation of an import's commits against the real server: the connection that confirms
  * them outlives the server's idle timeout and is used while it waits, and a trigger that swallows
- * the confirming insert fails the import instead of confirming nothing. Every session of this
+ * the confirming insert fails the import instead of confirming nothing (a whole import that
+ * outlives the idle timeout: {@code IdleSessionsIT}). Every session of this
  * class's database is closed by the server after {@value #IDLE_TIMEOUT} idle, as a role's or a
  * database's setting does to a user's imports.
  */
@@ -48,9 +49,6 @@ class DurableEndIT {
       s.execute("ALTER DATABASE " + c.getCatalog() + " SET idle_session_timeout = '"
           + IDLE_TIMEOUT + "'");
       Ledger.ensure(c);
-      // every COPY into a table with this trigger takes 2 s: longer than the idle timeout
-      s.execute("CREATE FUNCTION slow_copy() RETURNS trigger LANGUAGE plpgsql AS"
-          + " $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$");
       s.execute("CREATE FUNCTION swallow() RETURNS trigger LANGUAGE plpgsql AS"
           + " $$ BEGIN RETURN NULL; END $$");
     }
@@ -94,15 +92,6 @@ class DurableEndIT {
   }
 
   @Test
-  void anImportLongerThanTheIdleTimeoutIsConfirmed() throws IOException {
-    String table = slowTable();
-    ImportReport report = Importer.run(PgTarget.of(PG.database()), options(table),
-        ImportListener.none());
-    assertThat(report.rowsLoaded()).isEqualTo(ROWS);
-    assertThat(count("SELECT count(*) FROM " + table)).isEqualTo(ROWS);
-  }
-
-  @Test
   void aTriggerThatSwallowsTheConfirmationFailsTheImport() {
     String table = PG.freshTable("code text, day int");
     PostgresExtension.exec(PG.database(), "CREATE TRIGGER swallow BEFORE INSERT ON "
@@ -125,14 +114,6 @@ class DurableEndIT {
   private static ImportOptions options(String table) {
     return ImportOptions.builder(table).path(data.toString()).header(Header.NO).workers(2)
         .build();
-  }
-
-  /** A table whose every COPY takes 2 s. */
-  private static String slowTable() {
-    String table = PG.freshTable("code text, day int");
-    PostgresExtension.exec(PG.database(), "CREATE TRIGGER slow BEFORE INSERT ON " + table
-        + " FOR EACH STATEMENT EXECUTE FUNCTION slow_copy()");
-    return table;
   }
 
   private static int backendPid(Connection c) throws SQLException {
