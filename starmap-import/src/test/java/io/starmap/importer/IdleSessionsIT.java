@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Imports into a database whose idle sessions the server closes after {@value #IDLE_TIMEOUT}, as
  * a role's or a database's {@code idle_session_timeout} does: the connections an import keeps
  * idle while it works (the one that confirms its commits at the end, the one that asks the ledger
- * about each piece of standard input) outlive it.
+ * about each piece of standard input, the workers' between two pieces) outlive it.
  */
 @Timeout(300)
 class IdleSessionsIT {
@@ -45,7 +45,7 @@ class IdleSessionsIT {
     db = PgTarget.of(PG.database());
   }
 
-  /** {@code rows} rows of CSV, about 30 bytes each. */
+  /** {@code rows} rows of CSV, about 22 bytes each. */
   private static byte[] csv(int rows) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < rows; i++) {
@@ -73,7 +73,7 @@ class IdleSessionsIT {
   @Test
   void aRerunOfStandardInputThatPausesLongerThanTheIdleTimeoutSkipsEveryPiece() {
     String table = PG.freshTable(COLUMNS);
-    byte[] in = csv(100_000); // about 3 MB: pieces of 1 MB
+    byte[] in = csv(100_000); // about 2.2 MB: three pieces of up to 1 MB
     ImportOptions o = ImportOptions.builder(table).path("-").header(Header.NO).workers(2)
         .taskSizeMb(1).build();
     ImportReport first = new ImportRun(db, o, ImportListener.none(),
@@ -86,6 +86,18 @@ class IdleSessionsIT {
         new PausingInput(in, 1_200_000, 2_500)).run();
     assertThat(again.rowsLoaded()).isZero();
     assertThat(again.rowsSkipped()).isEqualTo(100_000);
+    assertThat(TestPg.count(db, "SELECT count(*) FROM " + table)).isEqualTo(100_000);
+  }
+
+  @Test
+  void standardInputThatPausesLongerThanTheIdleTimeoutLoadsEveryRow() {
+    String table = PG.freshTable(COLUMNS);
+    // the connection that loaded the first piece waits idle in the pool for the next piece
+    ImportReport r = new ImportRun(db, ImportOptions.builder(table).path("-").header(Header.NO)
+        .workers(2).taskSizeMb(1).build(), ImportListener.none(),
+        new PausingInput(csv(100_000), 1_200_000, 2_500)).run();
+    assertThat(r.rowsLoaded()).isEqualTo(100_000);
+    assertThat(r.pieces()).as("pieces").isGreaterThan(1);
     assertThat(TestPg.count(db, "SELECT count(*) FROM " + table)).isEqualTo(100_000);
   }
 

@@ -53,6 +53,7 @@ public final class ConnectionPool {
       st.execute("SET synchronous_commit = off");
       st.execute("SET application_name = 'starmap import'");
     }
+    Witness.untimed(c); // idle between tasks while standard input is slow to give the next piece
     c.setAutoCommit(false);
     return c;
   }

@@ -36,6 +36,8 @@ final class DurableEnd {
    * standby may be slow or gone).
    */
   static final int TIMEOUT_MS = (int) TimeUnit.SECONDS.toMillis(60);
+  /** The SQLSTATE of a notice that is not a warning. */
+  private static final String SUCCESS = "00000";
   /** How long the server may take after a run that failed anyway. */
   static final int AFTER_FAILURE_TIMEOUT_MS = (int) TimeUnit.SECONDS.toMillis(5);
 
@@ -106,13 +108,16 @@ final class DurableEnd {
 
   /**
    * A commit whose wait was cancelled ({@code pg_cancel_backend}, a client's cancel request) is
-   * made without the wait, and the server only warns: any warning at the commit leaves it
-   * unconfirmed.
+   * made without the wait, and the server only warns: a warning at the commit leaves it
+   * unconfirmed. Notices below a warning (a role's {@code client_min_messages} at {@code debug5}
+   * sends some at every commit) come with the SQLSTATE of success, and are no reason.
    */
-  private static void unwarnedOrFail(SQLWarning warning) throws SQLException {
-    if (warning != null) {
-      throw new SQLException("the server warned at the commit that was to wait for the others: "
-          + warning.getMessage(), warning.getSQLState(), warning);
+  private static void unwarnedOrFail(SQLWarning warnings) throws SQLException {
+    for (SQLWarning w = warnings; w != null; w = w.getNextWarning()) {
+      if (!SUCCESS.equals(w.getSQLState())) {
+        throw new SQLException("the server warned at the commit that was to wait for the"
+            + " others: " + w.getMessage(), w.getSQLState(), w);
+      }
     }
   }
 

@@ -91,6 +91,19 @@ class DurableEndIT {
     }
   }
 
+  /** Notices below a warning at the commit (here the server's debugging output) are no reason. */
+  @Test
+  void aServerThatSendsNoticesAtTheCommitStillConfirms() throws Exception {
+    Connection c = PG.connect();
+    try (Statement s = c.createStatement()) {
+      s.execute("SET client_min_messages = debug5");
+    }
+    try (Witness w = Witness.keep(c)) {
+      SQLException why = w.confirm("public.witness#2", true, null);
+      assertThat(why == null ? null : why.toString()).as("why it did not confirm").isNull();
+    }
+  }
+
   @Test
   void aTriggerThatSwallowsTheConfirmationFailsTheImport() {
     String table = PG.freshTable("code text, day int");
