@@ -153,7 +153,7 @@ final class ImportRun {
     Connection c = null;
     try {
       c = connect(expanding);
-      Witness.untimed(c);
+      ConnectionPool.untimed(c);
       List<InputFile> files = expanded(expanding);
       Sql.TableInfo existing = Sql.tableInfo(c, o.table());
       shape = InputShape.settle(o, expanded(shaping), existing, listener::onMessage);

@@ -1,5 +1,6 @@
 package io.starmap.importer;
 
+import io.starmap.importer.internal.ConnectionPool;
 import io.starmap.importer.internal.CopyTask;
 import io.starmap.importer.internal.Dialect;
 import io.starmap.importer.internal.Headers;
@@ -9,7 +10,6 @@ import io.starmap.importer.internal.Piece;
 import io.starmap.importer.internal.Sample;
 import io.starmap.importer.internal.Sql;
 import io.starmap.importer.internal.StdinSplit;
-import io.starmap.importer.internal.Witness;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -154,7 +154,7 @@ final class StdinInput implements AutoCloseable {
     if (ledgerHasRows) {
       ledger = target.connect();
       ledger.setAutoCommit(true);
-      Witness.untimed(ledger); // idle while standard input is slow to give the next piece
+      ConnectionPool.untimed(ledger); // idle while standard input is slow to give the next piece
     }
     long records = split.recordsIfAllRead();
     if (records == 0) {

@@ -53,9 +53,27 @@ public final class ConnectionPool {
       st.execute("SET synchronous_commit = off");
       st.execute("SET application_name = 'starmap import'");
     }
-    Witness.untimed(c); // idle between tasks while standard input is slow to give the next piece
+    untimed(c); // idle between tasks while standard input is slow to give the next piece
     c.setAutoCommit(false);
     return c;
+  }
+
+  /**
+   * Turns off the session's {@code idle_session_timeout} where the server has it: an import's
+   * connections may wait idle for long, and a role's or a database's timeout would close them
+   * under it (the preparation's while it hashes files the ledger must be asked about, and then
+   * through the whole load, see {@link Witness}; the workers' and the ledger's between the pieces
+   * of a slow standard input). Best effort: a server that refuses keeps its timeout.
+   *
+   * @param c a connection just opened, in autocommit mode
+   */
+  public static void untimed(Connection c) {
+    try (Statement st = c.createStatement()) {
+      st.execute("SELECT pg_catalog.set_config('idle_session_timeout', '0', false)"
+          + " WHERE pg_catalog.current_setting('idle_session_timeout', true) IS NOT NULL");
+    } catch (SQLException e) {
+      // a server compatible with PostgreSQL but without the setting, or refusing it
+    }
   }
 
   /** A connection for one task; give it back with {@link #release}. */

@@ -15,9 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * is closed by others: by the server's {@code idle_session_timeout} (a role's or a database's
  * setting, on PostgreSQL 14 and later) and by a NAT or a firewall that forgets quiet TCP
  * connections. Either would fail a good load with unconfirmed commits. So the session's own idle
- * timeout is turned off as soon as the connection opens ({@link #untimed}), and once the run is
- * prepared a thread of the run sends the server an empty query every {@link #KEEP_ALIVE}, until
- * the confirmation.
+ * timeout is turned off as soon as the connection opens ({@link ConnectionPool#untimed}), and once
+ * the run is prepared a thread of the run sends the server an empty query every {@link
+ * #KEEP_ALIVE}, until the confirmation.
  */
 public final class Witness implements AutoCloseable {
   /** How often the idle connection is used: below the idle timeouts of common NATs (4-6 min). */
@@ -34,22 +34,6 @@ public final class Witness implements AutoCloseable {
     this.connection = connection;
     this.keeper = Thread.ofPlatform().daemon().name("starmap-import-witness")
         .unstarted(() -> keepAlive(every));
-  }
-
-  /**
-   * Turns off the session's {@code idle_session_timeout} where the server has it, at once: the
-   * connection may wait long while the run prepares (hashing files that the ledger must be asked
-   * about). Best effort: a server that refuses is told nothing more, and its timeout stays.
-   *
-   * @param connection a connection just opened, in autocommit mode
-   */
-  public static void untimed(Connection connection) {
-    try (Statement st = connection.createStatement()) {
-      st.execute("SELECT pg_catalog.set_config('idle_session_timeout', '0', false)"
-          + " WHERE pg_catalog.current_setting('idle_session_timeout', true) IS NOT NULL");
-    } catch (SQLException e) {
-      // a server compatible with PostgreSQL but without the setting, or refusing it
-    }
   }
 
   /**

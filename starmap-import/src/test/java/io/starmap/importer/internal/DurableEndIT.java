@@ -66,7 +66,7 @@ class DurableEndIT {
   void theWitnessIsUsedWhileItWaits() throws Exception {
     try (Connection watch = PG.connect(); Connection witnessed = PG.connect()) {
       int pid = backendPid(witnessed);
-      Witness.untimed(witnessed);
+      ConnectionPool.untimed(witnessed);
       try (Witness w = Witness.keep(witnessed, Duration.ofMillis(100))) {
         String first = stateChange(watch, pid);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -83,7 +83,7 @@ class DurableEndIT {
   @Test
   void theWitnessOutlivesTheServersIdleTimeout() throws Exception {
     Connection c = PG.connect();
-    Witness.untimed(c);
+    ConnectionPool.untimed(c);
     try (Witness w = Witness.keep(c)) {
       Thread.sleep(2_500); // more than the idle timeout, less than a keep-alive's period
       SQLException why = w.confirm("public.witness#1", true, null);
