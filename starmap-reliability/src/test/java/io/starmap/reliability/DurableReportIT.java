@@ -37,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * wait before it reports. Here the server's WAL writer waits 10 s between its rounds, so commits
  * that nothing waited for stay in the server's memory; the server is then killed as a crash would
  * (SIGQUIT to the postmaster: an immediate shutdown, which writes nothing more), restarted, and
- * its table must hold every row the report counted, and its ledger every piece.
+ * its table must hold every row the report counted, and its ledger every piece. An import whose
+ * commits the server did not confirm (a crash before the confirmation, a cancelled wait for a
+ * standby) must fail saying so, and the next run must load exactly what was lost.
  */
 @Timeout(600)
 class DurableReportIT {

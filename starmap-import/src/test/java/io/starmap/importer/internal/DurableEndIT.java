@@ -28,11 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The confirmation of an import's commits against the real server: the connection that confirms
- * them outlives the server's idle timeout and is used while it waits, and a trigger that swallows
- * the confirming insert fails the import instead of confirming nothing (a whole import that
- * outlives the idle timeout: {@code IdleSessionsIT}). Every session of this
- * class's database is closed by the server after {@value #IDLE_TIMEOUT} idle, as a role's or a
- * database's setting does to a user's imports.
+ * them outlives the server's idle timeout and is used while it waits, notices at the commit are
+ * no reason to fail, and a trigger that swallows the confirming insert fails the import instead
+ * of confirming nothing (a whole import that outlives the idle timeout: {@code IdleSessionsIT}).
+ * Every session of this class's database is closed by the server after {@value #IDLE_TIMEOUT}
+ * idle, as a role's or a database's setting does to a user's imports.
  */
 @Timeout(300)
 class DurableEndIT {
