@@ -46,7 +46,8 @@ public class ImportException extends RuntimeException {
     DIALECT_UNKNOWN,
     /**
      * The tasks committed, but the server did not confirm that the commits are durable (it
-     * stopped, the connection broke, or it did not answer in time): a crash may have lost some.
+     * stopped, the connection broke, it did not answer in time, or it warned that its wait was
+     * cancelled): a crash may have lost some.
      * Run the same import again: the ledger loads only what is missing.
      */
     COMMITS_UNCONFIRMED
