@@ -15,7 +15,6 @@ import io.starmap.importer.db.DatabaseUrl;
 import io.starmap.importer.db.Databases;
 import io.starmap.importer.gen.PriceGenerator;
 import io.starmap.importer.testing.PostgresExtension;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -284,16 +283,8 @@ class DurableReportIT {
     }
   }
 
-  /** Kills the server as a crash would: an immediate shutdown writes neither WAL nor data. */
   private static void crash() throws Exception {
-    Path pidFile = dir.resolve("pg").resolve("data").resolve("postmaster.pid");
-    long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-    Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
-    assertThat(kill.waitFor()).isZero();
-    ProcessHandle postmaster = ProcessHandle.of(pid).orElse(null);
-    if (postmaster != null) {
-      postmaster.onExit().get(60, TimeUnit.SECONDS);
-    }
+    ServerCrash.immediate(dir.resolve("pg"));
   }
 
   private static long count(Connection c, String sql) throws SQLException {

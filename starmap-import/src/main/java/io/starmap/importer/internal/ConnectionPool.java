@@ -48,10 +48,7 @@ public final class ConnectionPool {
   public static Connection open(PgTarget target) throws SQLException {
     Connection c = target.connect();
     try (Statement st = c.createStatement()) {
-      // Safe for exactly-once: a commit lost in a server crash loses its ledger row with it, so
-      // the next run loads that piece again.
-      st.execute("SET synchronous_commit = off");
-      st.execute("SET application_name = 'starmap import'");
+      st.execute("SET application_name = 'starmap import'"); // a pooler keeps it per client
     }
     untimed(c); // idle between tasks while standard input is slow to give the next piece
     c.setAutoCommit(false);

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Waits until an import's commits are as durable as the server makes its own, before the import
- * reports them. The tasks commit with {@code synchronous_commit} off ({@link ConnectionPool#open}):
+ * reports them. The tasks commit with {@code synchronous_commit} off ({@link TaskLoad#load}):
  * a commit that waits for its flush waits for all the WAL written since the last one, which cost
  * 2 % of the import's wall time (docs/benchmarks.md). Until the server's WAL writer flushes them,
  * those commits are in its memory only, and a crash of the server loses them (with their ledger
@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It must run on a connection opened before the first task committed: a crash of the server
  * breaks every connection, so that one fails instead of confirming on a server that restarted
- * without the commits.
+ * without the commits. And in the server session that connection had then, which {@link Witness}
+ * marked: a pooler in transaction mode would run the confirmation in another, which a crash does
+ * not break.
  */
 final class DurableEnd {
   /**
@@ -48,11 +50,14 @@ final class DurableEnd {
    * server's setting makes a commit.
    *
    * @param c a connection opened before the commits to confirm; left as it was found
+   * @param mark the value of {@link Witness#MARK} in the server session of {@code c} before the
+   *     commits
    * @param ledgerKey the table's key in the ledger, under which the waited-on row is inserted
    * @param timeoutMs how long to wait for each of the server's answers
    * @throws SQLException when the server cannot be asked, fails or does not answer in time
    */
-  static void await(Connection c, String ledgerKey, int timeoutMs) throws SQLException {
+  static void await(Connection c, String mark, String ledgerKey, int timeoutMs)
+      throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     int networkTimeout = c.getNetworkTimeout();
     c.setNetworkTimeout(Runnable::run, timeoutMs);
@@ -61,6 +66,7 @@ final class DurableEnd {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
         st.execute("SET LOCAL synchronous_commit TO DEFAULT");
+        sameSessionOrFail(st, mark); // in the transaction that commits: a pooler cannot split them
         st.execute("SAVEPOINT starmap_durable_end");
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + Ledger.TABLE
             + " (table_name, file_hash, file_name, file_size, start_offset, end_offset,"
@@ -107,6 +113,25 @@ final class DurableEnd {
   }
 
   /**
+   * The server session has the mark it had before the commits: it is the same session, so no
+   * crash came between (a crash ends every session). Another one has no mark, or another's.
+   */
+  private static void sameSessionOrFail(Statement st, String mark) throws SQLException {
+    String found;
+    try (ResultSet r = st.executeQuery(
+        "SELECT pg_catalog.current_setting('" + Witness.MARK + "', true)")) {
+      found = r.next() ? r.getString(1) : null;
+    }
+    if (!mark.equals(found)) {
+      throw new SQLException("the confirmation reached another server session than the one its"
+          + " connection had before the load (a pooler in transaction mode passes a connection's"
+          + " transactions to any of its server connections, and reconnects after a restart), so"
+          + " a crash of the server meanwhile would not show: connect to the server directly, or"
+          + " through a pooler in session mode");
+    }
+  }
+
+  /**
    * A commit whose wait was cancelled ({@code pg_cancel_backend}, a client's cancel request) is
    * made without the wait, and the server only warns: a warning at the commit leaves it
    * unconfirmed. Notices below a warning (a role's {@code client_min_messages} at {@code debug5}
@@ -135,18 +160,19 @@ final class DurableEnd {
    * briefly, and not when the failure says the connection is gone.
    *
    * @param witness the run's connection opened before its first task committed
+   * @param mark the value of {@link Witness#MARK} in the witness's server session
    * @param ledgerKey the table's key in the ledger, under which the waited-on row is inserted
    * @param anything whether the run committed or found anything to confirm
    * @param failure the run's failure, or null
    * @return why the server did not confirm, or null
    */
-  static SQLException confirm(Connection witness, String ledgerKey, boolean anything,
-      Throwable failure) {
+  static SQLException confirm(Connection witness, String mark, String ledgerKey,
+      boolean anything, Throwable failure) {
     if (!anything || failure != null && connectionLost(failure)) {
       return null;
     }
     try {
-      await(witness, ledgerKey, failure == null ? TIMEOUT_MS : AFTER_FAILURE_TIMEOUT_MS);
+      await(witness, mark, ledgerKey, failure == null ? TIMEOUT_MS : AFTER_FAILURE_TIMEOUT_MS);
       return null;
     } catch (SQLException e) {
       return e;

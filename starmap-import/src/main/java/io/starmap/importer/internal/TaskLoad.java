@@ -7,6 +7,7 @@ import java.nio.charset.Charset;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -94,7 +95,12 @@ final class TaskLoad {
     if (duplicates == null || !duplicates.isEmpty()) {
       return null;
     }
-    try (var m = monitor.measure("commit")) {
+    try (var m = monitor.measure("commit"); Statement st = conn.createStatement()) {
+      // Safe for exactly-once: a commit lost in a server crash loses its ledger rows with it, so
+      // the next run loads those pieces again; and the run's end waits for them all (DurableEnd).
+      // For this transaction only: a session's setting would stay with a pooler's server
+      // connection (in transaction mode), for its other clients' commits.
+      st.execute("SET LOCAL synchronous_commit = off");
       conn.commit();
       m.count(rowsLoaded);
     }

@@ -1,9 +1,11 @@
 package io.starmap.importer.internal;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,11 +20,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * timeout is turned off as soon as the connection opens ({@link ConnectionPool#untimed}), and once
  * the run is prepared a thread of the run sends the server an empty query every {@link
  * #KEEP_ALIVE}, until the confirmation.
+ *
+ * <p>A pooler in transaction mode (PgBouncer's {@code pool_mode = transaction}) gives each of a
+ * client connection's transactions to any of its server connections, and opens new ones after the
+ * server restarted: behind it, a crash would not break this connection. So the server session
+ * that is to confirm is marked when the witness starts ({@link #MARK}, a random value), and the
+ * confirmation checks the mark in its own transaction: another session, new or not, cannot
+ * confirm.
  */
 public final class Witness implements AutoCloseable {
   /** How often the idle connection is used: below the idle timeouts of common NATs (4-6 min). */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
+  /** The setting of the server session that marks it as this witness's: a custom one. */
+  static final String MARK = "starmap.witness";
   private final Connection connection;
+  /** This witness's value of {@link #MARK} in its server session. */
+  private final String mark = UUID.randomUUID().toString();
   /** Held by a keep-alive and by the confirmation, which must not interleave on the connection. */
   private final ReentrantLock using = new ReentrantLock();
   private final CountDownLatch stop = new CountDownLatch(1);
@@ -40,16 +53,23 @@ public final class Witness implements AutoCloseable {
    * Keeps {@code connection} alive as the run's witness from now until {@link #close}, which
    * closes it: the preparation is over, and only this witness uses it from now on.
    *
-   * @param connection the connection that prepared the run, before any task committed
+   * @param connection the connection that prepared the run, before any task committed, in
+   *     autocommit mode
    * @return the witness, which owns the connection from now on
+   * @throws SQLException when the server session cannot be marked
    */
-  public static Witness keep(Connection connection) {
+  public static Witness keep(Connection connection) throws SQLException {
     return keep(connection, KEEP_ALIVE);
   }
 
   /** {@link #keep(Connection)} with a keep-alive every {@code every}. */
-  static Witness keep(Connection connection, Duration every) {
+  static Witness keep(Connection connection, Duration every) throws SQLException {
     Witness w = new Witness(connection, every);
+    try (PreparedStatement st = connection.prepareStatement(
+        "SELECT pg_catalog.set_config('" + MARK + "', ?, false)")) {
+      st.setString(1, w.mark);
+      st.execute();
+    }
     w.keeper.start();
     return w;
   }
@@ -103,7 +123,8 @@ public final class Witness implements AutoCloseable {
     stop.countDown();
     using.lock(); // waits for a keep-alive under way
     try {
-      SQLException why = DurableEnd.confirm(connection, ledgerKey, anything, failure);
+      SQLException why = DurableEnd.confirm(connection, mark, ledgerKey, anything,
+          failure);
       SQLException earlier = keepAliveFailed;
       if (why != null && earlier != null) {
         why.addSuppressed(earlier);
