@@ -252,11 +252,16 @@ final class ImportCommand implements Callable<Integer> {
   }
 
   /**
-   * The library's message, with the options that answer its kind of failure: the library names
-   * none (a Java caller has no flags).
+   * The library's message, with the options that answer its kind of failure (the library names
+   * none: a Java caller has no flags), and, after a failure, whether the server left the rows it
+   * counts unconfirmed too.
    */
   static String message(ImportException e, long maxErrors) {
-    return e.getMessage() + switch (e.kind()) {
+    return e.getMessage() + hint(e, maxErrors) + alsoUnconfirmed(e);
+  }
+
+  private static String hint(ImportException e, long maxErrors) {
+    return switch (e.kind()) {
       case TABLE_MISSING -> "; give --create \"col type, ...\" to create it, or --create auto to"
           + " infer the columns from the input";
       case INFERRED_TYPE_MISMATCH -> e instanceof BadInputException b ? " (when the table is"
@@ -269,6 +274,16 @@ final class ImportCommand implements Callable<Integer> {
           + " a forced reload is --force)";
       case BAD_ROW, COMMITS_UNCONFIRMED, OTHER -> "";
     };
+  }
+
+  /** After another failure, that the rows the summary counts are not confirmed durable either. */
+  private static String alsoUnconfirmed(ImportException e) {
+    for (Throwable t : e.getSuppressed()) {
+      if (t instanceof ImportException u && u.kind() == ImportException.Kind.COMMITS_UNCONFIRMED) {
+        return "; and " + u.getMessage();
+      }
+    }
+    return "";
   }
 
   private static Connections parseConnections(String s) {

@@ -114,6 +114,12 @@ class ImportCommandIT {
         ImportException.Kind.FILE_CHANGED_AFTER_PARTIAL_LOAD, "f.csv has changed", null), 0))
         .isEqualTo("f.csv has changed (bad rows are allowed with --max-errors N, a forced"
             + " reload is --force)");
+    ImportException badRow = new ImportException(ImportException.Kind.BAD_ROW, "f.csv:2: bad",
+        null);
+    badRow.addSuppressed(new ImportException(ImportException.Kind.COMMITS_UNCONFIRMED,
+        "the rows are committed, but not confirmed", null));
+    assertThat(ImportCommand.message(badRow, 0))
+        .isEqualTo("f.csv:2: bad; and the rows are committed, but not confirmed");
   }
 
   @Test

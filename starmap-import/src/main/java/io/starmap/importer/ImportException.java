@@ -46,9 +46,12 @@ public class ImportException extends RuntimeException {
     DIALECT_UNKNOWN,
     /**
      * The tasks committed, but the server did not confirm that the commits are durable (it
-     * stopped, the connection broke, it did not answer in time, or it warned that its wait was
-     * cancelled): a crash may have lost some.
-     * Run the same import again: the ledger loads only what is missing.
+     * stopped, the connection broke, it did not answer in time, it warned that its wait was
+     * cancelled, or the confirmation reached another server session, as behind a pooler in
+     * transaction mode): a crash may have lost some.
+     * Run the same import again: the ledger loads only what is missing. When the import failed
+     * for another reason too, that failure is thrown, and this one is among its {@linkplain
+     * Throwable#getSuppressed() suppressed} exceptions.
      */
     COMMITS_UNCONFIRMED
   }

@@ -339,20 +339,21 @@ final class ImportRun {
         plan.rowsSkipped() + t.rowsSkipped, t.bytes, plan.bytesSkipped() + t.bytesSkipped,
         System.nanoTime() - t0,
         done.executor(), done.workers(), p.header(), o.calcId(), done.rejectsPath());
+    ImportException notDurable = unconfirmed == null ? null : new ImportException(
+        ImportException.Kind.COMMITS_UNCONFIRMED, "the rows are committed, but the server at "
+        + target.redacted() + " did not confirm that they are durable ("
+        + unconfirmed.getMessage() + "): run the same import again, which loads only what a"
+        + " crash of the server lost", unconfirmed).withReport(report);
     if (done.failure() != null) {
       ImportException failure = InferredTypeMismatch.explain(done.failure(), shape.schema(),
           p.tableName()).withReport(report);
-      if (unconfirmed != null) {
-        failure.addSuppressed(unconfirmed);
+      if (notDurable != null) {
+        failure.addSuppressed(notDurable); // the rows it counts are not confirmed either
       }
       throw failure;
     }
-    if (unconfirmed != null) {
-      throw new ImportException(ImportException.Kind.COMMITS_UNCONFIRMED, "the rows are"
-          + " committed, but the server at " + target.redacted()
-          + " did not confirm that they are durable (" + unconfirmed.getMessage() + "): run the"
-          + " same import again, which loads only what a crash of the server lost",
-          unconfirmed).withReport(report);
+    if (notDurable != null) {
+      throw notDurable;
     }
     if (!report.accountingBalances()) {
       throw new ImportException("row accounting mismatch: read " + report.rowsRead()

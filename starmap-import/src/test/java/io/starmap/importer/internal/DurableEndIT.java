@@ -124,6 +124,45 @@ class DurableEndIT {
     assertThat(count("SELECT count(*) FROM " + table)).as("the rows, committed").isEqualTo(ROWS);
   }
 
+  /**
+   * An import that fails for a bad row after a task committed, and whose confirmation fails too,
+   * throws the bad row's failure with the unconfirmed commits among its suppressed exceptions:
+   * the rows its report counts are not confirmed either. One worker loads the larger, good file
+   * first, in tasks of 1 MB, then stops at the bad row of the other.
+   */
+  @Test
+  void aFailedImportWhoseCommitsAreNotConfirmedSaysSoToo() throws IOException {
+    Path mixed = Files.createDirectories(dir.resolve("mixed"));
+    try (BufferedWriter w = Files.newBufferedWriter(mixed.resolve("a-good.csv"))) {
+      for (int i = 0; i < 200_000; i++) { // 2.5 MB
+        w.write("g" + i + "," + i + "\n");
+      }
+    }
+    Files.writeString(mixed.resolve("b-bad.csv"), "b0,1\nb1,not a number\n");
+    String table = PG.freshTable("code text, day int");
+    PostgresExtension.exec(PG.database(), "CREATE TRIGGER swallow BEFORE INSERT ON "
+        + Ledger.TABLE + " FOR EACH ROW WHEN (NEW.file_hash LIKE 'durable end %')"
+        + " EXECUTE FUNCTION swallow()");
+    try {
+      assertThatThrownBy(() -> Importer.run(PgTarget.of(PG.database()), ImportOptions
+          .builder(table).path(mixed.toString()).header(Header.NO).workers(1).maxErrors(0)
+          .taskSizeMb(1).build(), ImportListener.none()))
+          .isInstanceOfSatisfying(ImportException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ImportException.Kind.BAD_ROW);
+            assertThat(e.report().rowsLoaded()).as("rows committed").isPositive()
+                .isEqualTo(count("SELECT count(*) FROM " + table));
+            assertThat(e.getSuppressed()).singleElement()
+                .isInstanceOfSatisfying(ImportException.class, u -> {
+                  assertThat(u.kind()).isEqualTo(ImportException.Kind.COMMITS_UNCONFIRMED);
+                  assertThat(u).hasMessageContaining("wrote nothing (a trigger or a rule on it?)");
+                });
+          })
+          .hasMessageContaining("b-bad.csv:2");
+    } finally {
+      PostgresExtension.exec(PG.database(), "DROP TRIGGER swallow ON " + Ledger.TABLE);
+    }
+  }
+
   private static ImportOptions options(String table) {
     return ImportOptions.builder(table).path(data.toString()).header(Header.NO).workers(2)
         .build();
