@@ -341,9 +341,10 @@ final class ImportRun {
         done.executor(), done.workers(), p.header(), o.calcId(), done.rejectsPath());
     ImportException notDurable = unconfirmed == null ? null : new ImportException(
         ImportException.Kind.COMMITS_UNCONFIRMED, "the rows are committed, but the server at "
-        + target.redacted() + " did not confirm that they are durable ("
-        + unconfirmed.getMessage() + "): run the same import again, which loads only what a"
-        + " crash of the server lost", unconfirmed).withReport(report);
+        + target.redacted() + " did not confirm that they are durable"
+        + Witness.why(unconfirmed)
+        + "run the same import again, which loads only what a crash of the server lost",
+        unconfirmed).withReport(report);
     if (done.failure() != null) {
       ImportException failure = InferredTypeMismatch.explain(done.failure(), shape.schema(),
           p.tableName()).withReport(report);

@@ -114,7 +114,8 @@ final class DurableEnd {
 
   /**
    * The server session has the mark it had before the commits: it is the same session, so no
-   * crash came between (a crash ends every session). Another one has no mark, or another's.
+   * crash came between (a crash ends every session). Another one has no mark, or another's; a
+   * pooler that resets its server connections' settings after each transaction takes the mark too.
    */
   private static void sameSessionOrFail(Statement st, String mark) throws SQLException {
     String found;
@@ -123,11 +124,7 @@ final class DurableEnd {
       found = r.next() ? r.getString(1) : null;
     }
     if (!mark.equals(found)) {
-      throw new SQLException("the confirmation reached another server session than the one its"
-          + " connection had before the load (a pooler in transaction mode passes a connection's"
-          + " transactions to any of its server connections, and reconnects after a restart), so"
-          + " a crash of the server meanwhile would not show: connect to the server directly, or"
-          + " through a pooler in session mode");
+      throw new Witness.OtherSession();
     }
   }
 

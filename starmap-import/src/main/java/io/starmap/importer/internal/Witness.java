@@ -29,6 +29,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * confirm.
  */
 public final class Witness implements AutoCloseable {
+  /**
+   * The confirmation did not find the mark of the server session that the witness's connection
+   * had before the load: it ran in another session (behind a pooler in transaction mode), or the
+   * mark was reset, and a crash of the server meanwhile would not show.
+   */
+  public static final class OtherSession extends SQLException {
+    private static final long serialVersionUID = 1L;
+
+    OtherSession() {
+      super("the confirmation did not find the mark (" + MARK + ") of the server session that"
+          + " its connection had before the load");
+    }
+  }
+
   /** How often the idle connection is used: below the idle timeouts of common NATs (4-6 min). */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
   /** The setting of the server session that marks it as this witness's: a custom one. */
@@ -133,6 +147,25 @@ public final class Witness implements AutoCloseable {
     } finally {
       using.unlock();
     }
+  }
+
+  /**
+   * Why the server did not confirm, to follow "did not confirm that they are durable" in a
+   * message: the reason, and what to do before the advice to run the import again that follows.
+   *
+   * @param unconfirmed what {@link #confirm} returned
+   * @return the reason and a first step, ending where that advice goes on
+   */
+  public static String why(Exception unconfirmed) {
+    if (unconfirmed instanceof Witness.OtherSession) {
+      return ": its confirmation did not find the mark of the server session that its connection"
+          + " had before the load, so it ran in another session, as behind a pooler in"
+          + " transaction mode, which gives a connection's transactions to any of its server"
+          + " connections and opens new ones after a restart (or the mark was reset), and a crash"
+          + " of the server meanwhile would not show; connect to the server directly, or through"
+          + " a pooler in session mode, and ";
+    }
+    return " (" + unconfirmed.getMessage() + "): ";
   }
 
   /** Stops the keep-alive and closes the connection (a keep-alive under way then fails). */

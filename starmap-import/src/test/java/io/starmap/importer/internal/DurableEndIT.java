@@ -124,21 +124,68 @@ class DurableEndIT {
     assertThat(count("SELECT count(*) FROM " + table)).as("the rows, committed").isEqualTo(ROWS);
   }
 
+  /** A server session whose mark was reset (or another one, without it) does not confirm. */
+  @Test
+  void aSessionWithoutTheMarkDoesNotConfirm() throws Exception {
+    Connection c = PG.connect();
+    try (Witness w = Witness.keep(c)) {
+      try (Statement s = c.createStatement()) {
+        s.execute("RESET " + Witness.MARK);
+      }
+      assertThat((Throwable) w.confirm("public.witness#3", true, null))
+          .isInstanceOf(Witness.OtherSession.class);
+    }
+  }
+
+  /**
+   * The tasks commit without waiting for the flush (the confirmation waits once for them all),
+   * with the setting made for their own transactions: a deferred trigger on the ledger sees each
+   * task's setting at its commit. The database's own setting is on (the tests' server has it off).
+   */
+  @Test
+  void theTasksCommitWithoutWaitingForTheFlush() throws SQLException {
+    String table = PG.freshTable("code text, day int");
+    String database;
+    try (Connection c = PG.connect()) {
+      database = c.getCatalog();
+    }
+    PostgresExtension.exec(PG.database(), "ALTER DATABASE " + database
+        + " SET synchronous_commit = on");
+    PostgresExtension.exec(PG.database(), "CREATE TABLE commits_seen (setting text)");
+    PostgresExtension.exec(PG.database(), "CREATE FUNCTION seen() RETURNS trigger"
+        + " LANGUAGE plpgsql AS $$ BEGIN INSERT INTO commits_seen"
+        + " VALUES (current_setting('synchronous_commit')); RETURN NULL; END $$");
+    PostgresExtension.exec(PG.database(), "CREATE CONSTRAINT TRIGGER seen AFTER INSERT ON "
+        + Ledger.TABLE + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION seen()");
+    try {
+      ImportReport report = Importer.run(PgTarget.of(PG.database()), options(table),
+          ImportListener.none());
+      assertThat(report.pieces()).isEqualTo(2);
+    } finally {
+      PostgresExtension.exec(PG.database(), "DROP TRIGGER seen ON " + Ledger.TABLE);
+      PostgresExtension.exec(PG.database(), "ALTER DATABASE " + database
+          + " RESET synchronous_commit");
+    }
+    assertThat(count("SELECT count(*) FROM commits_seen WHERE setting = 'off'"))
+        .as("ledger rows committed with synchronous_commit off").isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM commits_seen")).as("ledger rows seen").isEqualTo(2);
+  }
+
   /**
    * An import that fails for a bad row after a task committed, and whose confirmation fails too,
    * throws the bad row's failure with the unconfirmed commits among its suppressed exceptions:
-   * the rows its report counts are not confirmed either. One worker loads the larger, good file
-   * first, in tasks of 1 MB, then stops at the bad row of the other.
+   * the rows its report counts are not confirmed either. One worker loads the file in tasks of
+   * 1 MB, in order, and stops at the bad row on its last line.
    */
   @Test
   void aFailedImportWhoseCommitsAreNotConfirmedSaysSoToo() throws IOException {
     Path mixed = Files.createDirectories(dir.resolve("mixed"));
-    try (BufferedWriter w = Files.newBufferedWriter(mixed.resolve("a-good.csv"))) {
+    try (BufferedWriter w = Files.newBufferedWriter(mixed.resolve("mixed.csv"))) {
       for (int i = 0; i < 200_000; i++) { // 2.5 MB
         w.write("g" + i + "," + i + "\n");
       }
+      w.write("bad,not a number\n");
     }
-    Files.writeString(mixed.resolve("b-bad.csv"), "b0,1\nb1,not a number\n");
     String table = PG.freshTable("code text, day int");
     PostgresExtension.exec(PG.database(), "CREATE TRIGGER swallow BEFORE INSERT ON "
         + Ledger.TABLE + " FOR EACH ROW WHEN (NEW.file_hash LIKE 'durable end %')"
@@ -157,7 +204,7 @@ class DurableEndIT {
                   assertThat(u).hasMessageContaining("wrote nothing (a trigger or a rule on it?)");
                 });
           })
-          .hasMessageContaining("b-bad.csv:2");
+          .hasMessageContaining("mixed.csv:200001");
     } finally {
       PostgresExtension.exec(PG.database(), "DROP TRIGGER swallow ON " + Ledger.TABLE);
     }
