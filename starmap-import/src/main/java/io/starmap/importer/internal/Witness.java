@@ -157,7 +157,7 @@ public final class Witness implements AutoCloseable {
    * @return the reason and a first step, ending where that advice goes on
    */
   public static String why(Exception unconfirmed) {
-    if (unconfirmed instanceof Witness.OtherSession) {
+    if (unconfirmed instanceof OtherSession) {
       return ": its confirmation did not find the mark of the server session that its connection"
           + " had before the load, so it ran in another session, as behind a pooler in"
           + " transaction mode, which gives a connection's transactions to any of its server"
