@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * must not take a server connection that the pooler opened after a crash of the server for the
  * one that saw the commits: the import then fails as unconfirmed, and the next run loads what the
  * crash lost. The pooler has one server connection, so that without a crash every transaction
- * reaches the same server session (with more, the confirmation would mostly reach another one,
+ * reaches the same server session (with more, the confirmation may reach another one,
  * and fail as unconfirmed without a crash).
  */
 @Timeout(300)
