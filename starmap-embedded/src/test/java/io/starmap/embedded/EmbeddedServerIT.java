@@ -91,7 +91,30 @@ class EmbeddedServerIT {
       assertThat(query(db, "show fsync")).isEqualTo("on");
       assertThat(query(db, "show synchronous_commit")).isEqualTo("on");
       assertThat(query(db, "show full_page_writes")).isEqualTo("on");
+      assertThat(query(db, "show wal_writer_delay")).isEqualTo("10ms");
     }
+  }
+
+  @Test
+  void aClusterMadeBeforeTheWalWritersPaceGetsItAtItsNextStartAndAUsersOwnIsKept()
+      throws Exception {
+    EmbeddedServer server = server();
+    try (Lease db = server.acquire()) {
+      assertThat(query(db, "show wal_writer_delay")).isEqualTo("10ms");
+    }
+    Path conf = dir.resolve("pg/data/postgresql.conf");
+    // the configuration of a cluster made before Starmap set the pace: PostgreSQL's 200 ms
+    Files.writeString(conf, Files.readString(conf).replace("\nwal_writer_delay = 10ms", "\n"));
+    assertThat(Files.readString(conf)).doesNotContain("\nwal_writer_delay");
+    try (Lease db = server.acquire()) {
+      assertThat(query(db, "show wal_writer_delay")).isEqualTo("10ms");
+    }
+    Files.writeString(conf, Files.readString(conf)
+        .replace("\nwal_writer_delay = 10ms", "\nwal_writer_delay = 50ms"));
+    try (Lease db = server.acquire()) {
+      assertThat(query(db, "show wal_writer_delay")).isEqualTo("50ms");
+    }
+    assertThat(Files.readString(conf)).containsOnlyOnce("\nwal_writer_delay");
   }
 
   @Test

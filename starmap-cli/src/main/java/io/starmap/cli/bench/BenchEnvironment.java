@@ -40,7 +40,8 @@ final class BenchEnvironment {
     env.put("PostgreSQL server", psql.tryValue("SELECT version()"));
     env.put("server settings", psql.tryValue("SELECT string_agg(name || '=' || setting, ', ' "
         + "ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', "
-        + "'full_page_writes', 'shared_buffers', 'max_wal_size', 'wal_level')"));
+        + "'full_page_writes', 'shared_buffers', 'max_wal_size', 'wal_level', "
+        + "'wal_writer_delay')"));
     env.put("psql", tryCapture(List.of(config.psql(), "--version"), Map.of()) + " ("
         + config.psql() + ")");
     return env;
