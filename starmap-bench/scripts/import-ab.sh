@@ -9,7 +9,8 @@
 #     ('STARMAP_JAVA_OPTS=-XX:+UseSerialGC STARMAP_CDS=off')
 #   ARGS_A / ARGS_B: extra arguments of `starmap import` for A and B ('--workers 3')
 #   STARMAP_HOME: the home whose embedded server both use (kept running: `starmap db start`), or
-#   STARMAP_DB for another server
+#   STARMAP_DB for another server; either may be in ENV_A and ENV_B instead, to compare two
+#   servers (ENV_A=STARMAP_HOME=/tmp/h1 ENV_B=STARMAP_HOME=/tmp/h2: two embedded servers)
 # Before the rounds, each side trains its checkout's class archive on one untimed import, with
 # its own environment (so that options the archive checks match), so that no measured run trains
 # one or shares the machine with its assembly: two sides of one checkout share its archive, the
@@ -20,16 +21,16 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 root_a=${3:-$here} root_b=${4:-${3:-$here}}
 export STARMAP_NO_BUILD=1
 table=ab_import
-starmap() { "$here/bin/starmap" "$@"; }
-reset() {
-  starmap sql "DO \$\$ BEGIN IF to_regclass('$table') IS NULL THEN
+reset() { # ENV: the side's environment, which may name its server
+  # shellcheck disable=SC2086 # ENV is a word list
+  env ${1} "$here/bin/starmap" sql "DO \$\$ BEGIN IF to_regclass('$table') IS NULL THEN
     CREATE TABLE $table (code varchar(10), date date, value float8); END IF; END \$\$;
     TRUNCATE $table; DO \$\$ BEGIN IF to_regclass('starmap_ledger') IS NOT NULL THEN
     DELETE FROM starmap_ledger WHERE table_name LIKE 'public.$table#%'; END IF; END \$\$;
     CHECKPOINT" >/dev/null
 }
 import() { # ROOT ENV ARGS: one import, its /usr/bin/time line in $out
-  reset
+  reset "${2}"
   # shellcheck disable=SC2086 # ENV and ARGS are word lists
   env ${2} /usr/bin/time -o "$out" -f '%e %U %S' "$1/bin/starmap" import "$data" --table $table \
     --header no ${3} >/dev/null 2>&1 || { echo "import-ab: an import of $1 failed" >&2; exit 1; }
@@ -37,7 +38,7 @@ import() { # ROOT ENV ARGS: one import, its /usr/bin/time line in $out
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 train() { # ROOT ENV
-  reset
+  reset "${2}"
   # shellcheck disable=SC2086 # ENV is a word list
   env ${2} STARMAP_ARCHIVE_TRAIN=1 STARMAP_ARCHIVE_WAIT=1 "$1/bin/starmap" import "$data" \
     --table $table --header no >/dev/null 2>&1 \
