@@ -96,25 +96,37 @@ class EmbeddedServerIT {
   }
 
   @Test
-  void aClusterMadeBeforeTheWalWritersPaceGetsItAtItsNextStartAndAUsersOwnIsKept()
-      throws Exception {
+  void aClusterMadeBeforeTheWalWritersPaceGetsItOnceAndTheUsersChoiceIsKept() throws Exception {
     EmbeddedServer server = server();
     try (Lease db = server.acquire()) {
       assertThat(query(db, "show wal_writer_delay")).isEqualTo("10ms");
     }
     Path conf = dir.resolve("pg/data/postgresql.conf");
-    // the configuration of a cluster made before Starmap set the pace: PostgreSQL's 200 ms
-    Files.writeString(conf, Files.readString(conf).replace("\nwal_writer_delay = 10ms", "\n"));
-    assertThat(Files.readString(conf)).doesNotContain("\nwal_writer_delay");
+    String made = Files.readString(conf);
+    int block = made.indexOf("\n# Set by Starmap: the WAL writer's pace");
+    int blockEnd = made.indexOf("wal_writer_delay = 10ms\n", block) + 24;
+    assertThat(block).isPositive();
+    // a cluster made before Starmap set the pace: PostgreSQL's 200 ms, no block
+    String older = made.substring(0, block) + made.substring(blockEnd);
+    assertThat(older).doesNotContainPattern("(?m)^wal_writer_delay");
+    Files.writeString(conf, older);
+    assertThat(server.status().running()).isFalse();
     try (Lease db = server.acquire()) {
       assertThat(query(db, "show wal_writer_delay")).isEqualTo("10ms");
     }
-    Files.writeString(conf, Files.readString(conf)
-        .replace("\nwal_writer_delay = 10ms", "\nwal_writer_delay = 50ms"));
+    // the line removed from Starmap's block: PostgreSQL's pace, not added again
+    Files.writeString(conf, Files.readString(conf).replace("\nwal_writer_delay = 10ms", "\n"));
+    for (int start = 0; start < 2; start++) {
+      try (Lease db = server.acquire()) {
+        assertThat(query(db, "show wal_writer_delay")).isEqualTo("200ms");
+      }
+    }
+    // an older cluster whose user set the pace (any case, no '='): theirs, nothing added
+    Files.writeString(conf, older + "WAL_WRITER_DELAY 50ms\n");
     try (Lease db = server.acquire()) {
       assertThat(query(db, "show wal_writer_delay")).isEqualTo("50ms");
     }
-    assertThat(Files.readString(conf)).containsOnlyOnce("\nwal_writer_delay");
+    assertThat(Files.readString(conf)).isEqualTo(older + "WAL_WRITER_DELAY 50ms\n");
   }
 
   @Test

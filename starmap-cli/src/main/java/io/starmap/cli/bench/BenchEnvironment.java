@@ -38,7 +38,8 @@ final class BenchEnvironment {
     version.add("--version");
     env.put("starmap", firstLine(tryCapture(version, importEnv)));
     env.put("PostgreSQL server", psql.tryValue("SELECT version()"));
-    env.put("server settings", psql.tryValue("SELECT string_agg(name || '=' || setting, ', ' "
+    env.put("server settings", psql.tryValue("SELECT string_agg(name || '=' || "
+        + "current_setting(name), ', ' "
         + "ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', "
         + "'full_page_writes', 'shared_buffers', 'max_wal_size', 'wal_level', "
         + "'wal_writer_delay')"));
