@@ -57,6 +57,9 @@ class ImportCommandIT {
     Cli.Result perf = Cli.run("show", "performance", "-2");
     assertThat(perf.code()).as(perf.err()).isZero();
     assertThat(perf.out()).contains("copy").contains("commit").contains("read");
+    // the run's own stages, outside any task: one call each, no task
+    assertThat(perf.out().lines().filter(l -> l.matches(
+        "(prepare|plan|confirm) +\\|.*\\| +1 \\| +0 \\| +0"))).hasSize(3);
   }
 
   @Test

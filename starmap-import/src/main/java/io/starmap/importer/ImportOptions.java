@@ -443,7 +443,7 @@ public record ImportOptions(String table, List<String> paths, String create,
     }
 
     /**
-     * Where the run's records go (a calculation).
+     * Where the run's records go (a calculation; see {@link Importer#run} for its stages).
      *
      * @param recorder where the run's records go; not null
      * @return this builder

@@ -1,5 +1,6 @@
 package io.starmap.importer;
 
+import io.starmap.core.Monitor;
 import io.starmap.core.Starmap;
 import io.starmap.importer.internal.ColumnList;
 import io.starmap.importer.internal.ConnectionPool;
@@ -56,6 +57,8 @@ final class ImportRun {
   private final Charset charset;
   /** Standard input when the paths name it ({@code -}), else null. */
   private final StdinInput stdin;
+  /** Measures the run's own stages when the recorder is also a monitor (a calculation). */
+  private final Monitor master;
   /** A dry run plans and changes nothing: see {@link #dryRun()}. */
   private final boolean dry;
   /** The statement that created the table (or would, in a dry run); null when it existed. */
@@ -90,6 +93,7 @@ final class ImportRun {
     this.listener = dry ? new DryRun.Messages(listener) : listener;
     this.executor = o.executor() != null ? o.executor() : Importer.DEFAULT_EXECUTOR;
     this.workers = o.workers() > 0 ? o.workers() : Importer.defaultWorkers();
+    this.master = o.recorder() instanceof Monitor m ? m : Monitor.none();
     this.charset = PgEncoding.charset(o.encoding());
     this.stdin = StdinInput.of(o.paths(), executor, in, charset,
         (long) o.taskSizeMb() << 20);
@@ -105,14 +109,20 @@ final class ImportRun {
     // the run's state closes (its connections, its scans' hashes) before the report is made
     try (RunState state = new RunState(UUID.randomUUID().toString()); stdin) {
       try {
-        p = prepare();
-        plan = plan(p, state);
+        try (var m = master.measure("prepare")) {
+          p = prepare();
+        }
+        try (var m = master.measure("plan")) {
+          plan = plan(p, state);
+        }
         ImportLoad load = new ImportLoad(o, listener, state, plan, t0, stdin);
         done = load.run(copyTask(p, state), executor, workers);
         // what this run committed, and what the ledger says earlier runs did, before the report
         ImportLoad.Totals t = done.totals();
-        unconfirmed = witness.confirm(p.ledgerKey(),
-            t.pieces + t.piecesSkipped + plan.piecesSkipped() > 0, done.failure());
+        try (var m = master.measure("confirm")) {
+          unconfirmed = witness.confirm(p.ledgerKey(),
+              t.pieces + t.piecesSkipped + plan.piecesSkipped() > 0, done.failure());
+        }
       } finally {
         if (witness != null) {
           witness.close();
@@ -333,8 +343,7 @@ final class ImportRun {
       Exception unconfirmed) {
     ImportLoad.Totals t = done.totals();
     ImportReport report = new ImportReport(p.tableName(), plan.files() + (stdin != null ? 1 : 0),
-        t.pieces,
-        plan.piecesSkipped() + t.piecesSkipped, t.tasks,
+        t.pieces, plan.piecesSkipped() + t.piecesSkipped, t.tasks,
         t.read + t.rowsSkipped + plan.rowsSkipped(), t.loaded, t.rejected,
         plan.rowsSkipped() + t.rowsSkipped, t.bytes, plan.bytesSkipped() + t.bytesSkipped,
         System.nanoTime() - t0,

@@ -58,7 +58,10 @@ public final class Importer {
   }
 
   /**
-   * Imports.
+   * Imports. The options' recorder gets the run's tasks and their operations; one that is also a
+   * {@link io.starmap.core.Monitor} (a calculation is) gets the run's own stages too, each an
+   * operation outside any task: {@code prepare} (listing, sniffing, the table and the ledger's
+   * gate), {@code plan} and {@code confirm} (the wait for the commits' durability).
    *
    * @param target the PostgreSQL to import into
    * @param o what to import and how
