@@ -1,6 +1,5 @@
 package io.starmap.importer;
 
-import io.starmap.core.Monitor;
 import io.starmap.core.Starmap;
 import io.starmap.importer.internal.ColumnList;
 import io.starmap.importer.internal.ConnectionPool;
@@ -18,6 +17,7 @@ import io.starmap.importer.internal.Piece;
 import io.starmap.importer.internal.Planner;
 import io.starmap.importer.internal.RunState;
 import io.starmap.importer.internal.Sql;
+import io.starmap.importer.internal.StageMonitor;
 import io.starmap.importer.internal.Truncation;
 import io.starmap.importer.internal.Witness;
 import java.io.IOException;
@@ -57,8 +57,8 @@ final class ImportRun {
   private final Charset charset;
   /** Standard input when the paths name it ({@code -}), else null. */
   private final StdinInput stdin;
-  /** Measures the run's own stages when the recorder is also a monitor (a calculation). */
-  private final Monitor master;
+  /** The run's own stages, measured on its recorder if it is a monitor: {@link StageMonitor}. */
+  private final StageMonitor master;
   /** A dry run plans and changes nothing: see {@link #dryRun()}. */
   private final boolean dry;
   /** The statement that created the table (or would, in a dry run); null when it existed. */
@@ -93,7 +93,7 @@ final class ImportRun {
     this.listener = dry ? new DryRun.Messages(listener) : listener;
     this.executor = o.executor() != null ? o.executor() : Importer.DEFAULT_EXECUTOR;
     this.workers = o.workers() > 0 ? o.workers() : Importer.defaultWorkers();
-    this.master = o.recorder() instanceof Monitor m ? m : Monitor.none();
+    this.master = StageMonitor.of(o.recorder());
     this.charset = PgEncoding.charset(o.encoding());
     this.stdin = StdinInput.of(o.paths(), executor, in, charset,
         (long) o.taskSizeMb() << 20);
