@@ -61,7 +61,8 @@ public final class Importer {
    * Imports. The options' recorder gets the run's tasks and their operations; one that is also a
    * {@link io.starmap.core.Monitor} (a calculation is) gets the run's own stages too, each an
    * operation outside any task: {@code prepare} (listing, sniffing, the table and the ledger's
-   * gate), {@code plan} and {@code confirm} (the wait for the commits' durability).
+   * gate), {@code plan} and {@code confirm} (the wait for the commits' durability), with the
+   * main thread's CPU alone (the listing and the sample run on threads of their own).
    *
    * @param target the PostgreSQL to import into
    * @param o what to import and how

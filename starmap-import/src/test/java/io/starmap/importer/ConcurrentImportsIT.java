@@ -93,7 +93,8 @@ class ConcurrentImportsIT {
     Throwable failed = b.get(240, TimeUnit.SECONDS);
     ImportReport loaded = a.get(240, TimeUnit.SECONDS);
     two.shutdown();
-    assertThat(planned.getCount()).as("both runs planned before either loaded").isZero();
+    assertThat(planned.getCount()).as("both runs planned before either loaded; the run with a"
+        + " bad row ended with %s", failed).isZero();
 
     assertThat(failed).isInstanceOf(BadInputException.class)
         .hasMessageContaining("f003.csv:2501: ");

@@ -5,11 +5,16 @@ import io.starmap.core.Recorder;
 
 /**
  * The monitor of an import's own stages (prepare, plan, confirm): the run's recorder when it is
- * also a {@link Monitor} (a calculation is), else none. A failure of the recorder's is ignored,
- * as the import's other calls to it are: instrumentation never breaks the run.
+ * also a {@link Monitor} (a calculation is), else none. As {@link Recorder}'s contract says,
+ * a failure of the recorder's is logged and ignored: instrumentation never breaks the run. After
+ * one, the recorder is not asked again for the rest of the run, as the run's engine does with a
+ * recorder that fails on a task.
  */
 public final class StageMonitor implements Monitor {
+  private static final System.Logger LOG = System.getLogger("io.starmap");
+
   private final Monitor inner;
+  private volatile boolean broken;
 
   private StageMonitor(Monitor inner) {
     this.inner = inner;
@@ -27,42 +32,63 @@ public final class StageMonitor implements Monitor {
 
   @Override
   public Measurement measure(String operation) {
-    Measurement m;
-    try {
-      m = inner.measure(operation);
-    } catch (RuntimeException e) {
-      return Monitor.none().measure(operation);
+    if (!broken) {
+      try {
+        return new Guarded(inner.measure(operation), operation);
+      } catch (RuntimeException e) {
+        failed(operation, e);
+      }
     }
-    return new Guarded(m);
+    return Monitor.none().measure(operation);
   }
 
   @Override
   public void count(String operation, long count) {
-    try {
-      inner.count(operation, count);
-    } catch (RuntimeException e) {
-      // the recorder's failure is its own to report
+    if (!broken) {
+      try {
+        inner.count(operation, count);
+      } catch (RuntimeException e) {
+        failed(operation, e);
+      }
     }
   }
 
-  /** A measurement of the recorder's whose failures are ignored. */
-  private record Guarded(Measurement inner) implements Measurement {
+  private void failed(String operation, RuntimeException e) {
+    broken = true;
+    LOG.log(System.Logger.Level.WARNING, "the recorder failed to measure the import's stage '"
+        + operation + "' and is ignored for the rest of the import", e);
+  }
+
+  /** A measurement of the recorder's whose failure is logged and ignored. */
+  private final class Guarded implements Measurement {
+    private final Measurement measurement;
+    private final String operation;
+
+    Guarded(Measurement measurement, String operation) {
+      this.measurement = measurement;
+      this.operation = operation;
+    }
+
     @Override
     public Measurement count(long n) {
-      try {
-        inner.count(n);
-      } catch (RuntimeException e) {
-        // idem
+      if (!broken) {
+        try {
+          measurement.count(n);
+        } catch (RuntimeException e) {
+          failed(operation, e);
+        }
       }
       return this;
     }
 
     @Override
     public void close() {
-      try {
-        inner.close();
-      } catch (RuntimeException e) {
-        // idem
+      if (!broken) {
+        try {
+          measurement.close();
+        } catch (RuntimeException e) {
+          failed(operation, e);
+        }
       }
     }
   }

@@ -8,6 +8,8 @@ import io.starmap.core.Recorder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StageMonitorTest {
   /** A recorder that is also a monitor, as a calculation is; it notes what it is told. */
@@ -37,37 +39,44 @@ class StageMonitorTest {
     }
   }
 
-  /** A recorder and monitor whose every call fails, at measuring or at closing. */
+  /** A recorder and monitor that fails at one kind of call: measure, count or close. */
   private static final class Failing extends Recording {
-    final boolean atMeasure;
+    final String failsAt;
 
-    Failing(boolean atMeasure) {
-      this.atMeasure = atMeasure;
+    Failing(String failsAt) {
+      this.failsAt = failsAt;
     }
 
     @Override
     public Measurement measure(String operation) {
-      if (atMeasure) {
-        throw new IllegalStateException("the store is closed");
-      }
+      fail("measure");
       Measurement m = super.measure(operation);
       return new Measurement() {
         @Override
         public Measurement count(long n) {
-          throw new IllegalStateException("the store is closed");
+          fail("count");
+          return m.count(n);
         }
 
         @Override
         public void close() {
+          fail("close");
           m.close();
-          throw new IllegalStateException("the store is closed");
         }
       };
     }
 
     @Override
     public void count(String operation, long count) {
-      throw new IllegalStateException("the store is closed");
+      fail("count");
+      super.count(operation, count);
+    }
+
+    private void fail(String call) {
+      if (call.equals(failsAt)) {
+        events.add("failed at " + call);
+        throw new IllegalStateException("the store is closed");
+      }
     }
   }
 
@@ -84,7 +93,7 @@ class StageMonitorTest {
   }
 
   @Test
-  void aRecorderThatIsNoMonitorGetsNothingAndNothingFails() {
+  void withARecorderThatIsNoMonitorTheStagesRunWithoutFailing() {
     StageMonitor stages = StageMonitor.of(Recorder.none());
     assertThatCode(() -> {
       try (var m = stages.measure("prepare")) {
@@ -94,22 +103,23 @@ class StageMonitorTest {
     }).doesNotThrowAnyException();
   }
 
-  @Test
-  void theRecordersFailuresNeverReachTheRun() {
-    Failing atMeasure = new Failing(true);
+  @ParameterizedTest
+  @ValueSource(strings = {"measure", "count", "close"})
+  void theRecordersFailureNeverReachesTheRunAndItIsNotAskedAgain(String failsAt) {
+    Failing r = new Failing(failsAt);
+    StageMonitor stages = StageMonitor.of(r);
     assertThatCode(() -> {
-      try (var m = StageMonitor.of(atMeasure).measure("prepare")) {
+      try (var m = stages.measure("prepare")) {
         m.count(1);
       }
-      StageMonitor.of(atMeasure).count("plan", 1);
-    }).doesNotThrowAnyException();
-
-    Failing atClose = new Failing(false);
-    assertThatCode(() -> {
-      try (var m = StageMonitor.of(atClose).measure("confirm")) {
-        m.count(1);
+      try (var m = stages.measure("plan")) {
+        m.count(2);
       }
+      stages.count("confirm", 3);
     }).doesNotThrowAnyException();
-    assertThat(atClose.events).containsExactly("measure confirm", "close confirm");
+    // asked once, and never again after its failure
+    assertThat(r.events).filteredOn(e -> e.startsWith("failed")).containsExactly(
+        "failed at " + failsAt);
+    assertThat(r.events).last().isEqualTo("failed at " + failsAt);
   }
 }
