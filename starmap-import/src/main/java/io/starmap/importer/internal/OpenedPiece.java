@@ -30,7 +30,9 @@ final class OpenedPiece {
 
   /**
    * Opens {@code piece} and reads its first bytes into {@code buf} from {@code base} on,
-   * measured as {@code read} by itself, or as part of {@code gathering} when given.
+   * measured as {@code read} by itself, or as part of {@code gathering} when given. A piece
+   * gathered (small, read whole) fills what the buffer has room for; any other is read in parts
+   * of {@link TaskLoad#READ} bytes, its first one too.
    */
   OpenedPiece(TaskLoad t, Piece piece, int base, Monitor.Measurement gathering)
       throws IOException {
@@ -49,7 +51,8 @@ final class OpenedPiece {
     this.reader = PieceReader.open(piece, from, piece.compressed() ? Long.MAX_VALUE : piece.end(),
         digest);
     try {
-      int n = reader.fill(buf, base, buf.length - base);
+      int room = buf.length - base;
+      int n = reader.fill(buf, base, gathering != null ? room : Math.min(room, TaskLoad.READ));
       len = base + n;
       m.count(n);
       if (m != gathering) {
@@ -75,7 +78,7 @@ final class OpenedPiece {
   }
 
   /** Skips a UTF-8 BOM and, when the piece starts with one to skip, the header. */
-  private void skipPreamble(int base) {
+  private void skipPreamble(int base) throws IOException {
     if (t.dialect.utf8() && len - base >= 3 && (buf[base] & 0xff) == 0xEF
         && (buf[base + 1] & 0xff) == 0xBB && (buf[base + 2] & 0xff) == 0xBF) {
       off = base + 3;
@@ -83,6 +86,12 @@ final class OpenedPiece {
     if (piece.skipHeader()) {
       RecordScanner hs = new RecordScanner(t.dialect);
       int end = hs.nextRecordEnd(buf, off, len);
+      if (end < 0 && len < buf.length && !reader.atLimit()) {
+        // a header longer than the first part read: the rest of the buffer holds more of it
+        int from = len;
+        len += reader.fill(buf, len, buf.length - len);
+        end = hs.nextRecordEnd(buf, from, len);
+      }
       if (end < 0) {
         if (len == buf.length) {
           throw new BadInputException(piece.file(), 1, "header longer than "

@@ -22,6 +22,17 @@ import org.postgresql.copy.CopyManager;
  */
 final class TaskLoad {
   private static final int BUFFER = 1 << 20;
+  /**
+   * The most bytes read at a time from a piece read in parts (a big file's piece, a compressed
+   * file), its first part included: a quarter of the buffer. With parts as long as the buffer,
+   * the JIT compiled the encoder from a profile of few part ends, in which some of the ways a part
+   * can end had not happened (a record cut at a field's start, a field too near the end for a
+   * word, a number in the buffer's last 8 bytes); each one that happened later threw the compiled
+   * encoder away and had it compiled again (three times in each import of one 125 MB file;
+   * docs/benchmarks.md). Shorter parts give the profile four times as many ends, and after a cut
+   * record's tail they never reach the buffer's last bytes.
+   */
+  static final int READ = BUFFER / 4;
 
   final CopyTask task;
   final Monitor monitor;
@@ -171,7 +182,7 @@ final class TaskLoad {
       return -1; // a tiny file read whole by its first read: no second read to measure
     }
     try (var m = monitor.measure("read")) {
-      int len = o.reader.read(into, at, into.length - at);
+      int len = o.reader.read(into, at, Math.min(into.length - at, READ));
       if (len > 0) {
         m.count(len);
       }
