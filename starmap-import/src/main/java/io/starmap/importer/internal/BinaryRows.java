@@ -275,7 +275,7 @@ final class BinaryRows {
     int n = 0;
     while (p < to) {
       byte c = b[p];
-      if (escape >= 0 && c == escape) {
+      if (c == escape) {
         if (p + 1 >= to) {
           return -1;
         }
@@ -285,7 +285,7 @@ final class BinaryRows {
           p++;
         }
       } else if (c == quote) {
-        if (escape >= 0) {
+        if (escape != Dialect.NO_ESCAPE) {
           fieldLen = n;
           return p + 1;
         }

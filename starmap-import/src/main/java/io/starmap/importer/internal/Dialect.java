@@ -18,9 +18,16 @@ import java.util.List;
 public record Dialect(byte delimiter, byte quote, byte escape, String nullString, String encoding)
     implements Serializable {
 
-  /** The escape byte as PostgreSQL's line reader uses it: none (-1) when it equals the quote. */
+  /** What {@link #effectiveEscape()} is when the escape is the quote: equal to no byte. */
+  public static final int NO_ESCAPE = Integer.MIN_VALUE;
+
+  /**
+   * The escape byte as PostgreSQL's line reader uses it, comparable with a {@code byte} as it
+   * is, or {@link #NO_ESCAPE} when it equals the quote. Not -1, which a byte 0xFF (a letter in
+   * LATIN1) equals.
+   */
   public int effectiveEscape() {
-    return escape == quote ? -1 : escape;
+    return escape == quote ? NO_ESCAPE : escape;
   }
 
   /** True for UTF-8 files, whose BOM is skipped. */
@@ -76,10 +83,10 @@ public record Dialect(byte delimiter, byte quote, byte escape, String nullString
     for (int i = from; i < end; i++) {
       byte b = bytes[i];
       if (inQuote) {
-        if (esc >= 0 && b == esc && i + 1 < end && (bytes[i + 1] == quote || bytes[i + 1] == esc)) {
+        if (b == esc && i + 1 < end && (bytes[i + 1] == quote || bytes[i + 1] == esc)) {
           cur.write(bytes[++i]);
         } else if (b == quote) {
-          if (esc < 0 && i + 1 < end && bytes[i + 1] == quote) {
+          if (esc == NO_ESCAPE && i + 1 < end && bytes[i + 1] == quote) {
             cur.write(quote);
             i++;
           } else {

@@ -71,7 +71,7 @@ final class SkippingCopyIn implements CopyIn {
           throw new SQLException("a field that the column list skips holds a line break, which"
               + " CSV text COPY cannot drop without changing the line numbers of errors", "0A000");
         }
-        if (escape >= 0 && c == escape) {
+        if (c == escape) {
           lastWasEscape = !lastWasEscape;
         } else {
           if (c == quote && !lastWasEscape) {
