@@ -164,6 +164,19 @@ class ColumnListIT {
   }
 
   @Test
+  void aRefusedHeaderOfMegabytesIsShownCut() throws IOException {
+    Path d = Files.createDirectories(dir.resolve("wide"));
+    Files.writeString(d.resolve("a.csv"), "x".repeat(400_000) + ",id,name\n,1,Ann\n");
+    Files.writeString(d.resolve("b.csv"), "z,2,Bob\n");
+    ImportOptions o = people(d, CopyFormat.BINARY, "", "id", "name").header(Header.YES).build();
+    assertThatThrownBy(() -> Importer.run(DB, o, ImportListener.none()))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage(d.resolve("b.csv") + ":1: the first record [z, 2, Bob] is not the header ["
+            + "x".repeat(100) + "... (400000 characters), id, name] that the first file starts"
+            + " with: under a column list every file starts with that header, or none has one");
+  }
+
+  @Test
   void aFileThatDoesNotStartWithTheHeaderIsRefusedNotCutShort() throws IOException {
     // split -l makes a first file with the header and others without: skipping their first
     // record as a header lost a row without a word

@@ -99,7 +99,7 @@ public final class ColumnList {
       sb.append(" (").append(file).append(':');
       for (int i = 0; i < headerNames.size(); i++) {
         String to = i < fields.size() ? fields.get(i) : "?";
-        sb.append(i > 0 ? ", " : " ").append(headerNames.get(i)).append(" -> ")
+        sb.append(i > 0 ? ", " : " ").append(Shown.value(headerNames.get(i))).append(" -> ")
             .append(to.isEmpty() ? "skipped" : to);
       }
       sb.append(')');

@@ -66,7 +66,8 @@ public final class Headers {
             : null;
       }
       if (match == null && out.contains(name)) {
-        throw new BadInputException(file, 1, "header names column \"" + name + "\" twice");
+        throw new BadInputException(file, 1, "header names column \"" + Shown.value(name)
+            + "\" twice");
       }
       if (match == null) {
         List<String> ci = known.stream().filter(k -> sameIgnoringAsciiCase(k, name)).toList();
@@ -75,11 +76,12 @@ public final class Headers {
         }
       }
       if (match == null) {
-        throw new BadInputException(file, 1, "header names column \"" + name + "\", which "
-            + tableName + " does not have (columns: " + String.join(", ", known) + ")");
+        throw new BadInputException(file, 1, "header names column \"" + Shown.value(name)
+            + "\", which " + tableName + " does not have (columns: " + String.join(", ", known) + ")");
       }
       if (out.contains(match)) {
-        throw new BadInputException(file, 1, "header names column \"" + name + "\" twice");
+        throw new BadInputException(file, 1, "header names column \"" + Shown.value(name)
+            + "\" twice");
       }
       out.add(match);
     }

@@ -104,8 +104,9 @@ final class OpenedPiece {
         columns = Headers.map(names, t.task.tableColumns(), t.task.ledgerName(), piece.file());
       } else if (!t.task.fieldsHeader().isEmpty() && !names.equals(t.task.fieldsHeader())) {
         // skipping a record that is not the header would lose a row without a word
-        throw new BadInputException(piece.file(), 1, "the first record " + names + " is not"
-            + " the header " + t.task.fieldsHeader() + " that the first file starts with:"
+        throw new BadInputException(piece.file(), 1, "the first record " + Shown.list(names)
+            + " is not the header " + Shown.list(t.task.fieldsHeader())
+            + " that the first file starts with:"
             + " under a column list every file starts with that header, or none has one");
       }
       dataLine += hs.newlines();
