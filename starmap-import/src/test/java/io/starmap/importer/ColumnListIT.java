@@ -164,7 +164,7 @@ class ColumnListIT {
   }
 
   @Test
-  void aRefusedHeaderOfMegabytesIsShownCut() throws IOException {
+  void aRefusedHeaderOfHundredsOfKilobytesIsShownCut() throws IOException {
     Path d = Files.createDirectories(dir.resolve("wide"));
     Files.writeString(d.resolve("a.csv"), "x".repeat(400_000) + ",id,name\n,1,Ann\n");
     Files.writeString(d.resolve("b.csv"), "z,2,Bob\n");

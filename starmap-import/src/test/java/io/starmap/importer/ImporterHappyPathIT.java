@@ -269,6 +269,32 @@ class ImporterHappyPathIT {
         .isZero();
   }
 
+  /**
+   * A big file is read in parts of 256 KB; one whose first record goes past the first part is read
+   * on until a line end shows whether the file ends its lines with CRLF: text COPY ends a last
+   * record without a line end with the file's own, and ended one with a bare newline (the server
+   * refused it: "unquoted newline found in data").
+   */
+  @ParameterizedTest
+  @EnumSource(CopyFormat.class)
+  void aCrlfFileWhoseFirstRecordIsLongerThanTheFirstPartLoadsItsLastRecord(CopyFormat format)
+      throws IOException {
+    StringBuilder sb = new StringBuilder("0,").append("a".repeat(300_000)).append(",n\r\n");
+    int n = 50_000;
+    for (int i = 1; i <= n; i++) {
+      sb.append(i).append(",name ").append(i).append(",n\r\n");
+    }
+    sb.append(n + 1).append(",last,n"); // no line end
+    write(dir.resolve("crlf.csv"), sb.toString());
+    String table = "longfirst_" + format.name().toLowerCase(java.util.Locale.ROOT);
+    TestPg.exec(DB, "CREATE TABLE " + table + " (id int, name text, note text)");
+    ImportReport r = Importer.run(DB, ImportOptions.builder(table).path(dir.toString())
+        .header(Header.NO).workers(1).copyFormat(format).build(), ImportListener.none());
+    assertThat(r.rowsLoaded()).isEqualTo(n + 2);
+    assertThat(TestPg.text(DB, "SELECT name || note FROM " + table + " WHERE id = " + (n + 1)))
+        .isEqualTo("lastn");
+  }
+
   @ParameterizedTest
   @EnumSource(CopyFormat.class)
   void batchesOfTinyFilesWithBomsHeadersAndMixedLineEndsLoadEveryRow(CopyFormat format)

@@ -67,6 +67,24 @@ class SingleByteEncodingIT {
         .isEqualTo("caf\u00e9 0\u00ff|caf\u00e9 1\u00ff|caf\u00e9 2\u00ff");
   }
 
+  /** The loader of bad rows and the search for a bad row's line read quotes as the scanner does. */
+  @ParameterizedTest
+  @EnumSource(CopyFormat.class)
+  void aBadRowAmongThemIsRejectedAndTheOthersLoad(CopyFormat f) throws IOException {
+    Path p = latin1("bad.csv", 50);
+    byte[] b = Files.readAllBytes(p);
+    String text = new String(b, StandardCharsets.ISO_8859_1).replace(",25\n", ",x25\n");
+    Files.write(p, text.getBytes(StandardCharsets.ISO_8859_1));
+    String t = table();
+    ImportReport r = Importer.run(DB, ImportOptions.builder(t).path(p.toString())
+        .header(Header.NO).encoding("LATIN1").copyFormat(f).maxErrors(5).workers(1).build(),
+        ImportListener.none());
+    assertThat(r.rowsLoaded()).isEqualTo(49);
+    assertThat(r.rowsRejected()).isEqualTo(1);
+    assertThat(TestPg.count(DB, "SELECT count(*) FROM " + t + " WHERE name = 'caf\u00e9 ' || id"
+        + " || '\u00ff'")).isEqualTo(49);
+  }
+
   @ParameterizedTest
   @EnumSource(CopyFormat.class)
   void aBigFileIsCutBetweenRecords(CopyFormat f) throws IOException {

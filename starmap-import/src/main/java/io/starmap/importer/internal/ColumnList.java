@@ -97,10 +97,13 @@ public final class ColumnList {
         + " the column list maps the fields");
     if (headerNames != null) {
       sb.append(" (").append(file).append(':');
-      for (int i = 0; i < headerNames.size(); i++) {
+      for (int i = 0; i < headerNames.size() && i < Shown.MAX_VALUES; i++) {
         String to = i < fields.size() ? fields.get(i) : "?";
         sb.append(i > 0 ? ", " : " ").append(Shown.value(headerNames.get(i))).append(" -> ")
             .append(to.isEmpty() ? "skipped" : to);
+      }
+      if (headerNames.size() > Shown.MAX_VALUES) {
+        sb.append(", ... (").append(headerNames.size()).append(" fields)");
       }
       sb.append(')');
     }

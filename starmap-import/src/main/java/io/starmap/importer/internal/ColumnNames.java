@@ -34,7 +34,8 @@ public record ColumnNames(List<String> names, List<String> changes) {
       }
       if (!name.equals(given)) {
         changes.add("field " + (i + 1) + " " + (given.isEmpty() ? "has no name"
-            : "\"" + given + "\"" + (given.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES
+            : "\"" + Shown.value(given) + "\""
+                + (given.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES
                 ? " is longer than 63 bytes" : " is named twice")) + ": column \"" + name + "\"");
       }
       out.add(name);

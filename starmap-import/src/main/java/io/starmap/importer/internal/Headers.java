@@ -77,7 +77,8 @@ public final class Headers {
       }
       if (match == null) {
         throw new BadInputException(file, 1, "header names column \"" + Shown.value(name)
-            + "\", which " + tableName + " does not have (columns: " + String.join(", ", known) + ")");
+            + "\", which " + tableName + " does not have (columns: " + String.join(", ", known)
+            + ")");
       }
       if (out.contains(match)) {
         throw new BadInputException(file, 1, "header names column \"" + Shown.value(name)

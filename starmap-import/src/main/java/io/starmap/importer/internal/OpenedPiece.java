@@ -32,7 +32,8 @@ final class OpenedPiece {
    * Opens {@code piece} and reads its first bytes into {@code buf} from {@code base} on,
    * measured as {@code read} by itself, or as part of {@code gathering} when given. A piece
    * gathered (small, read whole) fills what the buffer has room for; any other is read in parts
-   * of {@link TaskLoad#READ} bytes, its first one too.
+   * of {@link TaskLoad#READ} bytes, its first one too, read on into the rest of the buffer when
+   * that part does not hold the header's end or a line end after it.
    */
   OpenedPiece(TaskLoad t, Piece piece, int base, Monitor.Measurement gathering)
       throws IOException {
@@ -52,12 +53,8 @@ final class OpenedPiece {
         digest);
     try {
       int room = buf.length - base;
-      int n = reader.fill(buf, base, gathering != null ? room : Math.min(room, TaskLoad.READ));
-      len = base + n;
-      m.count(n);
-      if (m != gathering) {
-        m.close();
-      }
+      len = base + reader.fill(buf, base,
+          gathering != null ? room : Math.min(room, TaskLoad.READ));
       off = base;
       dataLine = piece.firstLine();
       columns = piece.columns();
@@ -71,10 +68,29 @@ final class OpenedPiece {
         columns = t.tableColumnNames;
       }
       crlf = lineEnd(buf, off, len);
+      if (crlf == null && readOn() > 0) {
+        // text COPY ends a last record that has no line end with the piece's own: it must be known
+        crlf = lineEnd(buf, off, len);
+      }
     } catch (IOException | RuntimeException e) {
       reader.close();
       throw e;
+    } finally {
+      m.count(Math.max(0, len - base));
+      if (m != gathering) {
+        m.close();
+      }
     }
+  }
+
+  /** Reads on into the rest of the buffer, after the first part; returns the bytes read. */
+  private int readOn() throws IOException {
+    if (len >= buf.length || reader.atLimit()) {
+      return 0;
+    }
+    int n = reader.fill(buf, len, buf.length - len);
+    len += n;
+    return n;
   }
 
   /** Skips a UTF-8 BOM and, when the piece starts with one to skip, the header. */
@@ -86,11 +102,9 @@ final class OpenedPiece {
     if (piece.skipHeader()) {
       RecordScanner hs = new RecordScanner(t.dialect);
       int end = hs.nextRecordEnd(buf, off, len);
-      if (end < 0 && len < buf.length && !reader.atLimit()) {
-        // a header longer than the first part read: the rest of the buffer holds more of it
-        int from = len;
-        len += reader.fill(buf, len, buf.length - len);
-        end = hs.nextRecordEnd(buf, from, len);
+      int firstPart = len;
+      if (end < 0 && readOn() > 0) {
+        end = hs.nextRecordEnd(buf, firstPart, len); // a header longer than the first part
       }
       if (end < 0) {
         if (len == buf.length) {
