@@ -5,7 +5,7 @@ import java.util.StringJoiner;
 
 /**
  * Text from the input as a message shows it: bounded, since one field of a file can be megabytes
- * long. PostgreSQL bounds what its COPY errors quote of a line the same way.
+ * long.
  */
 final class Shown {
   private Shown() {}
@@ -27,7 +27,10 @@ final class Shown {
     return s.substring(0, cut) + "... (" + s.codePointCount(0, s.length()) + " characters)";
   }
 
-  /** The values as a list prints them, each as {@link #value} shows it, the first 30 at most. */
+  /**
+   * The values as a list prints them, each as {@link #value} shows it, the first {@link
+   * #MAX_VALUES} at most.
+   */
   static String list(List<String> values) {
     StringJoiner j = new StringJoiner(", ", "[", "]");
     for (int i = 0; i < values.size() && i < MAX_VALUES; i++) {

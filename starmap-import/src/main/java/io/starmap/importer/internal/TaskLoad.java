@@ -29,7 +29,7 @@ final class TaskLoad {
    * few part ends, in which some of the ways a part can end had not happened (a record cut at a
    * field's start, a field too near the end for a word, a number in the buffer's last 8 bytes);
    * each one that happened later threw the compiled encoder away and had it compiled again (three
-   * times in each import of one 125 MB file; docs/benchmarks.md). Shorter parts give the profile
+   * or four times in each import of one 125 MB file; docs/benchmarks.md). Shorter parts give the profile
    * four times as many ends, and stop short of the buffer's last bytes unless a record cut by the
    * previous part is longer than three quarters of it. A first part without the header's end, or
    * without a line end after it, is read on ({@link OpenedPiece}).
