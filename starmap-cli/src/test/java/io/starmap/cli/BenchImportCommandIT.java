@@ -100,6 +100,17 @@ class BenchImportCommandIT {
         assertThat(Double.parseDouble(f[9])).as("the server's CPU: %s", l).isPositive();
       }
     }
+    // one shape after the other, each after an import of its own data that trains the archive
+    List<String> blocks = new ArrayList<>();
+    for (String l : err.toString().lines().toList()) {
+      String step = l.startsWith("warm-up of the ") ? "warm-up " + l.split(" ")[3]
+          : l.startsWith("round ") ? l.split(": ", 2)[1].split(" / ")[0] : null;
+      if (step != null && (blocks.isEmpty() || !blocks.get(blocks.size() - 1).equals(step))) {
+        blocks.add(step);
+      }
+    }
+    assertThat(blocks).containsExactly("warm-up default", "default", "warm-up split", "split",
+        "warm-up single", "single");
     String markdown = Files.readString(md);
     assertThat(markdown).contains("| server CPU measured | yes (postmaster pid ",
         "| shape | group | case |", "| PostgreSQL server | PostgreSQL",

@@ -70,7 +70,7 @@ record BenchData(Path dir, List<Path> files, List<Long> sizes, long rows) {
       deleteTree(dir);
     }
     var report = gen.writeTo(dir);
-    ImportBench.writeOwnerOnly(complete, report.files() + " files, " + report.rows() + " rows, "
+    Scripts.writeOwnerOnly(complete, report.files() + " files, " + report.rows() + " rows, "
         + report.bytes() + " bytes\n");
     log.accept(String.format(Locale.ROOT, "  %d files, %.1f MB in %.1f s", report.files(),
         report.bytes() / 1e6, report.elapsed().toMillis() / 1e3));

@@ -40,8 +40,9 @@ public final class BenchMarkdown {
       sb.append("| ").append(e.getKey()).append(" | ").append(escape(e.getValue()))
           .append(" |\n");
     }
-    sb.append("\nWhole-process wall times; each case ran `runs` times in a shuffled order per "
-        + "round; the table was truncated and checkpointed before each run and its row count "
+    sb.append("\nWhole-process wall times; one shape after the other, each after an untimed "
+        + "import of its data that trains the launcher's class archive, each case ran `runs` "
+        + "times in a shuffled order per round; the table was truncated and checkpointed before each run and its row count "
         + "checked after. `x best psql` is the best time over the best psql streams time of the "
         + "same shape; `x psql median` the median time over the best median of the psql "
         + "streams of the same shape (steadier on a noisy machine). `client cpu s` is the "

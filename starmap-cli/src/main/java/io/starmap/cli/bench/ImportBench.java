@@ -2,8 +2,6 @@ package io.starmap.cli.bench;
 
 import io.starmap.core.internal.util.OwnerOnly;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,10 +16,11 @@ import java.util.function.Consumer;
  * Measures {@code starmap import} side by side with the server's limit ({@code psql} COPY
  * streams of the same files), the talk's own scripts (one {@code psql} per file) and the talk's
  * exercises (executors, workers, shared connection), against the same server: whole-process wall
- * times, and the CPU time of the case's processes and of the server's ({@link CpuMeter}). Every
- * case runs {@code repeat} times, in a shuffled order each round so that the noise of a shared
- * machine falls on every case alike; the table is truncated and checkpointed before each run and
- * its row count checked after.
+ * times, and the CPU time of the case's processes and of the server's ({@link CpuMeter}). One
+ * shape after the other, each after an untimed import of its data that trains the launcher's
+ * class archive, every case of the shape runs {@code repeat} times, in a shuffled order each round
+ * so that the noise of a shared machine falls on every case alike; the table is truncated and
+ * checkpointed before each run and its row count checked after.
  *
  * <p>{@link BenchConfig} says what to measure, {@link BenchData} generates the data sets, {@link
  * PsqlCases} makes the psql cases and {@link BenchEnvironment} describes the machine; this class
@@ -149,14 +148,23 @@ public final class ImportBench {
     psql.run("DROP TABLE IF EXISTS " + config.table(),
         "CREATE TABLE " + config.table() + " (code VARCHAR(10), date DATE, value FLOAT)");
     String help = importHelp();
-    List<BenchCase> cases = new ArrayList<>();
-    BenchData first = null;
+    Map<Shape, BenchData> data = new LinkedHashMap<>();
     for (Shape shape : config.shapes()) {
-      BenchData data = BenchData.of(config, shape, log);
-      first = first == null ? data : first;
-      cases.addAll(casesOf(shape, data, help, scripts, logs));
+      data.put(shape, BenchData.of(config, shape, log)); // all of it before any measurement
     }
-    warmUp(first, logs);
+    List<BenchCase> cases = new ArrayList<>();
+    for (Map.Entry<Shape, BenchData> e : data.entrySet()) {
+      List<BenchCase> ofShape = casesOf(e.getKey(), e.getValue(), help, scripts, logs);
+      warmUp(e.getKey(), e.getValue(), logs);
+      measure(ofShape, cpu);
+      cases.addAll(ofShape);
+    }
+    env.put("load average after", BenchEnvironment.loadAverage());
+    return new Report(env, results(cases));
+  }
+
+  /** Every round of one shape's cases, each round in its own shuffled order. */
+  private void measure(List<BenchCase> cases, CpuMeter cpu) {
     for (int round = 1; round <= config.repeat(); round++) {
       List<BenchCase> order = new ArrayList<>(cases);
       Collections.shuffle(order, new Random(config.orderSeed() + round));
@@ -169,8 +177,6 @@ public final class ImportBench {
         }
       }
     }
-    env.put("load average after", BenchEnvironment.loadAverage());
-    return new Report(env, results(cases));
   }
 
   /**
@@ -205,17 +211,17 @@ public final class ImportBench {
   }
 
   /**
-   * One untimed import of the first data set before the measured runs, which trains bin/starmap's
-   * class archive on a real import ({@code STARMAP_ARCHIVE_TRAIN=1}: again, even if one exists).
-   * On JDK 25 the archive keeps the methods' profiles too, so the JIT starts from them: an
-   * archive trained on a tiny import made the default shape about 5% slower (1.81 against 1.72 s
-   * mean, 5 interleaved runs). Asked to wait for the archive ({@code STARMAP_ARCHIVE_WAIT=1}),
-   * the launcher assembles it here instead of in a measured run or beside one.
+   * One untimed import of a shape's data before its measured runs, which trains bin/starmap's
+   * class archive on it ({@code STARMAP_ARCHIVE_TRAIN=1}: again, even if one exists), as a user's
+   * first import of such data would. On JDK 25 the archive keeps the methods' profiles too, and
+   * the JIT compiles the methods they name at their first call: an archive trained on a tiny
+   * import made the default shape about 5% slower (1.81 against 1.72 s mean, 5 interleaved runs),
+   * and with one trained on the 522 files the JIT compiled the 52,200 files' per-file methods
+   * only after thousands of calls (6% slower, docs/benchmarks.md). Asked to wait for the archive
+   * ({@code STARMAP_ARCHIVE_WAIT=1}), the launcher assembles it here instead of in a measured run
+   * or beside one.
    */
-  private void warmUp(BenchData data, Path logs) {
-    if (data == null) {
-      return;
-    }
+  private void warmUp(Shape shape, BenchData data, Path logs) {
     List<String> cmd = new ArrayList<>(config.launcher());
     cmd.addAll(List.of("import", data.dir().toString(), "--table", config.table()));
     cmd.addAll(config.importArgs());
@@ -223,10 +229,10 @@ public final class ImportBench {
     env.put("STARMAP_ARCHIVE_WAIT", "1");
     env.put("STARMAP_ARCHIVE_TRAIN", "1");
     try {
-      log.accept("warm-up: one import of " + data.dir().getFileName()
-          + " (trains the launcher's class archive on it)");
+      log.accept("warm-up of the " + shape.label() + " shape: one import of "
+          + data.dir().getFileName() + " (trains the launcher's class archive on it)");
       reset();
-      Processes.run(cmd, env, logs.resolve("warmup.log"));
+      Processes.run(cmd, env, logs.resolve("warmup-" + shape.label() + ".log"));
     } catch (BenchException e) {
       // only a warm-up: the measured runs report their own failures
       log.accept("  warm-up failed: " + e.getMessage());
@@ -341,7 +347,7 @@ public final class ImportBench {
     cmd.addAll(List.of("import", data.dir().toString(), "--table", config.table()));
     cmd.addAll(config.importArgs());
     cmd.addAll(extra);
-    Path logFile = logs.resolve(slug(shape.label() + "-" + group + "-" + name) + ".log");
+    Path logFile = logs.resolve(Scripts.slug(shape.label() + "-" + group + "-" + name) + ".log");
     return new BenchCase(shape, group, name, data,
         () -> Processes.run(cmd, importEnv, logFile));
   }
@@ -366,28 +372,6 @@ public final class ImportBench {
     } catch (BenchException e) {
       throw new BenchException("the importer does not answer '" + Processes.shortCommand(cmd)
           + "': " + e.getMessage(), e);
-    }
-  }
-
-  /** A SQL string literal. */
-  static String quote(String s) {
-    return "'" + s.replace("'", "''") + "'";
-  }
-
-  /** A shell word. */
-  static String shq(Object s) {
-    return "'" + s.toString().replace("'", "'\\''") + "'";
-  }
-
-  static String slug(String s) {
-    return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
-  }
-
-  /** Writes {@code text} as a new file, mode 600 from its creation (it may be in the home). */
-  static void writeOwnerOnly(Path file, CharSequence text) throws IOException {
-    Files.deleteIfExists(file);
-    try (var out = OwnerOnly.newOutputStream(file)) {
-      out.write(text.toString().getBytes(StandardCharsets.UTF_8));
     }
   }
 }

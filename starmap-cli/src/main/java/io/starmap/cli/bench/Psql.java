@@ -60,8 +60,8 @@ final class Psql {
 
   /** A shell command running {@code sql}; the URL comes from {@code $BENCH_URL}. */
   String shell(String sql) {
-    return ImportBench.shq(program) + " -X -q -v ON_ERROR_STOP=1 -d \"$BENCH_URL\" -c "
-        + ImportBench.shq(sql);
+    return Scripts.shq(program) + " -X -q -v ON_ERROR_STOP=1 -d \"$BENCH_URL\" -c "
+        + Scripts.shq(sql);
   }
 
   /** Runs the statements, each in its own {@code -c}. */

@@ -1,9 +1,9 @@
 package io.starmap.cli.bench;
 
-import static io.starmap.cli.bench.ImportBench.quote;
-import static io.starmap.cli.bench.ImportBench.shq;
-import static io.starmap.cli.bench.ImportBench.slug;
-import static io.starmap.cli.bench.ImportBench.writeOwnerOnly;
+import static io.starmap.cli.bench.Scripts.quote;
+import static io.starmap.cli.bench.Scripts.shq;
+import static io.starmap.cli.bench.Scripts.slug;
+import static io.starmap.cli.bench.Scripts.writeOwnerOnly;
 
 import io.starmap.core.internal.util.OwnerOnly;
 import java.io.IOException;
