@@ -14,7 +14,8 @@
 # Before the rounds, each side trains its checkout's class archive on one untimed import, with
 # its own environment (so that options the archive checks match), so that no measured run trains
 # one or shares the machine with its assembly: two sides of one checkout share its archive, the
-# one trained last (B's). Needs GNU time as /usr/bin/time (Debian: apt-get install time).
+# one trained last (B's). AB_TRAIN=0 keeps each checkout's archive as it is: to compare archives
+# trained beforehand on other data. Needs GNU time as /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
 rounds=$1 data=$2
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,8 +45,10 @@ train() { # ROOT ENV
     --table $table --header no >/dev/null 2>&1 \
     || { echo "import-ab: the training import of $1 failed" >&2; exit 1; }
 }
-train "$root_a" "${ENV_A:-}"
-train "$root_b" "${ENV_B:-}"
+if [[ ${AB_TRAIN:-1} != 0 ]]; then
+  train "$root_a" "${ENV_A:-}"
+  train "$root_b" "${ENV_B:-}"
+fi
 for ((i = 1; i <= rounds; i++)); do
   for side in A B; do
     if [[ $side == A ]]; then import "$root_a" "${ENV_A:-}" "${ARGS_A:-}"
