@@ -122,6 +122,8 @@ final class ChunkSplits {
   /**
    * How the records of a chunk split: the field count most of them have. Quotes and escapes work
    * as in {@link RecordScanner}; a record the chunk cuts off is not counted.
+   *
+   * @param escape the escape byte, or {@link Dialect#NO_ESCAPE}, which no byte equals
    */
   static Fit fit(Sample.Chunk chunk, byte delim, byte quote, int escape) {
     byte[] b = chunk.bytes();
@@ -138,7 +140,7 @@ final class ChunkSplits {
         blank = false;
       }
       if (inQ) {
-        if (escape >= 0 && c == escape && !lastEsc) {
+        if (c == escape && !lastEsc) {
           lastEsc = true;
           continue;
         }

@@ -209,7 +209,7 @@ public final class DialectSniffer {
   private static Candidate candidate(char d, char q, char escape, Sample sample,
       List<ChunkSplits.Plain> plain) {
     List<ChunkSplits.Fit> fits = new ArrayList<>();
-    int esc = escape == 0 || escape == q ? -1 : escape;
+    int esc = escape == 0 || escape == q ? Dialect.NO_ESCAPE : escape;
     for (int i = 0; i < sample.chunks().size(); i++) {
       ChunkSplits.Fit f = plain.get(i).fit(d, q);
       fits.add(f != null ? f : ChunkSplits.fit(sample.chunks().get(i), (byte) d, (byte) q, esc));

@@ -3,6 +3,7 @@ package io.starmap.importer.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class ChunkSplitsTest {
           assertThat(fast != null).as("round %d %s %s", round, d, q).isEqualTo(quoteAbsent);
           if (fast != null) {
             plainUsed++;
-            for (int escape : new int[] {-1, '\\'}) {
+            for (int escape : new int[] {Dialect.NO_ESCAPE, '\\'}) {
               assertThat(fast).as("round %d %s %s", round, d, q)
                   .isEqualTo(ChunkSplits.fit(chunk, (byte) d, (byte) q, escape));
             }
@@ -39,5 +40,20 @@ class ChunkSplitsTest {
       }
     }
     assertThat(plainUsed).isGreaterThan(3000);
+  }
+
+  @Test
+  void withoutAnEscapeAByteFfBeforeAClosingQuoteIsALetter() {
+    // "ÿ" in LATIN1 is the byte 0xFF, -1 as a Java byte: no escape must be a value no byte equals
+    byte[] latin1 = "\"\u00ff\",b\n\"c\u00ff\",d\n\"e\",f\n".getBytes(StandardCharsets.ISO_8859_1);
+    Sample.Chunk chunk = new Sample.Chunk("f.csv", latin1, true);
+
+    assertThat(ChunkSplits.fit(chunk, (byte) ',', (byte) '"', Dialect.NO_ESCAPE))
+        .isEqualTo(new ChunkSplits.Fit(3, 2, 3));
+    // the sniffer, asked for the delimiter with the escape equal to the quote: no escape
+    DialectSniffer.Sniffed sniffed = DialectSniffer.sniff((char) 0, '"', '"', "",
+        new Sample(List.of(chunk), 1), 0);
+    assertThat(sniffed.delimiter()).isEqualTo(',');
+    assertThat(sniffed.fields()).isEqualTo(2);
   }
 }
