@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -111,7 +113,22 @@ class BenchImportCommandIT {
     }
     assertThat(blocks).containsExactly("warm-up default", "default", "warm-up split", "split",
         "warm-up single", "single");
+    // each on its own shape's data, which the report names
+    assertThat(err.toString()).doesNotContain("warm-up failed");
+    Map<String, Long> csvFiles = new LinkedHashMap<>();
     String markdown = Files.readString(md);
+    for (String l : err.toString().lines().filter(l -> l.startsWith("warm-up of the ")).toList()) {
+      String shape = l.split(" ")[3];
+      String dir = l.substring(l.indexOf(" of ", 14) + 4, l.indexOf(" (trains"));
+      try (var files = Files.list(tmp.resolve("bench/data").resolve(dir))) {
+        csvFiles.put(shape, files.filter(f -> f.toString().endsWith(".csv")).count());
+      }
+      assertThat(tmp.resolve("bench/logs/warmup-" + shape + ".log")).isRegularFile();
+      assertThat(markdown).contains("| archive of the " + shape + " shape | trained on " + dir
+          + " |");
+    }
+    assertThat(csvFiles.get("single")).isOne();
+    assertThat(csvFiles.get("default")).isGreaterThan(1).isLessThan(csvFiles.get("split"));
     assertThat(markdown).contains("| server CPU measured | yes (postmaster pid ",
         "| shape | group | case |", "| PostgreSQL server | PostgreSQL",
         "| psql | psql (PostgreSQL)", "starmap bench import --quick --db URL");

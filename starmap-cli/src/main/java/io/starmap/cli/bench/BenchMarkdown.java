@@ -42,7 +42,8 @@ public final class BenchMarkdown {
     }
     sb.append("\nWhole-process wall times; one shape after the other, each after an untimed "
         + "import of its data that trains the launcher's class archive, each case ran `runs` "
-        + "times in a shuffled order per round; the table was truncated and checkpointed before each run and its row count "
+        + "times in a shuffled order per round; the table was truncated, the ledger's rows for "
+        + "it deleted and vacuumed and a checkpoint taken before each run, and its row count "
         + "checked after. `x best psql` is the best time over the best psql streams time of the "
         + "same shape; `x psql median` the median time over the best median of the psql "
         + "streams of the same shape (steadier on a noisy machine). `client cpu s` is the "

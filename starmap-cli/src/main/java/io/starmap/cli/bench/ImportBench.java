@@ -155,7 +155,8 @@ public final class ImportBench {
     List<BenchCase> cases = new ArrayList<>();
     for (Map.Entry<Shape, BenchData> e : data.entrySet()) {
       List<BenchCase> ofShape = casesOf(e.getKey(), e.getValue(), help, scripts, logs);
-      warmUp(e.getKey(), e.getValue(), logs);
+      env.put("archive of the " + e.getKey().label() + " shape",
+          warmUp(e.getKey(), e.getValue(), logs));
       measure(ofShape, cpu);
       cases.addAll(ofShape);
     }
@@ -212,16 +213,19 @@ public final class ImportBench {
 
   /**
    * One untimed import of a shape's data before its measured runs, which trains bin/starmap's
-   * class archive on it ({@code STARMAP_ARCHIVE_TRAIN=1}: again, even if one exists), as a user's
-   * first import of such data would. On JDK 25 the archive keeps the methods' profiles too, and
-   * the JIT compiles the methods they name at their first call: an archive trained on a tiny
+   * class archive on it ({@code STARMAP_ARCHIVE_TRAIN=1}: again, even if one exists): the shape is
+   * measured as a user whose archive was trained on such data runs it. On JDK 25 the archive
+   * keeps the methods' profiles too, and the JIT compiles the methods they name at their first
+   * call: an archive trained on a tiny
    * import made the default shape about 5% slower (1.81 against 1.72 s mean, 5 interleaved runs),
    * and with one trained on the 522 files the JIT compiled the 52,200 files' per-file methods
    * only after thousands of calls (6% slower, docs/benchmarks.md). Asked to wait for the archive
    * ({@code STARMAP_ARCHIVE_WAIT=1}), the launcher assembles it here instead of in a measured run
    * or beside one.
+   *
+   * @return what the report says of the shape's archive: trained on which data, or why not
    */
-  private void warmUp(Shape shape, BenchData data, Path logs) {
+  private String warmUp(Shape shape, BenchData data, Path logs) {
     List<String> cmd = new ArrayList<>(config.launcher());
     cmd.addAll(List.of("import", data.dir().toString(), "--table", config.table()));
     cmd.addAll(config.importArgs());
@@ -233,9 +237,11 @@ public final class ImportBench {
           + data.dir().getFileName() + " (trains the launcher's class archive on it)");
       reset();
       Processes.run(cmd, env, logs.resolve("warmup-" + shape.label() + ".log"));
+      return "trained on " + data.dir().getFileName();
     } catch (BenchException e) {
-      // only a warm-up: the measured runs report their own failures
+      // only a warm-up: the measured runs report their own failures, the report this one
       log.accept("  warm-up failed: " + e.getMessage());
+      return "not trained, its warm-up failed: " + e.getMessage();
     }
   }
 
@@ -357,11 +363,17 @@ public final class ImportBench {
     // forgetting the table's rows makes every run a first import, as a user's would be, instead of
     // a --force reload that hashes every file first and deletes the old entries. Its key is the
     // table's qualified name and oid (Sql.tableInfo), e.g. public.bench_price#16384.
+    // The deleted rows are vacuumed too: an autovacuum of them would fall in some measured run,
+    // and with the shapes run one after the other, in one shape's runs only.
     String table = config.table();
-    psql.run("TRUNCATE " + table, "DO $$ BEGIN IF to_regclass('" + LEDGER + "') IS NOT NULL "
-        + "THEN DELETE FROM " + LEDGER + " WHERE table_name IN ('" + table + "', 'public."
-        + table + "') OR table_name LIKE 'public." + table + "#%'; END IF; END $$",
-        "CHECKPOINT");
+    List<String> sql = new ArrayList<>(List.of("TRUNCATE " + table));
+    if (psql.value("SELECT to_regclass('" + LEDGER + "') IS NOT NULL").strip().equals("t")) {
+      sql.add("DELETE FROM " + LEDGER + " WHERE table_name IN ('" + table + "', 'public." + table
+          + "') OR table_name LIKE 'public." + table + "#%'");
+      sql.add("VACUUM " + LEDGER);
+    }
+    sql.add("CHECKPOINT");
+    psql.run(sql.toArray(String[]::new));
   }
 
   private String importHelp() {

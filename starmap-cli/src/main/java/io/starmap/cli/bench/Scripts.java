@@ -21,6 +21,7 @@ final class Scripts {
     return "'" + s.toString().replace("'", "'\\''") + "'";
   }
 
+  /** {@code s} as a file name: lower case, runs of other characters as one dash. */
   static String slug(String s) {
     return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
   }
