@@ -123,8 +123,9 @@ class BinaryCopyIT {
 
   @Test
   void afterThreeFallbacksTheOtherTasksOfTheRunStartAsText() throws IOException {
-    // ten files of ~640 KB, one task each, each ending with a date the encoder leaves to the
-    // server: three tasks try binary and fall back, the seven others go straight to text
+    // ten files of ~640 KB, one task each (tasks of at most 1 MB), each ending with a date the
+    // encoder leaves to the server: three tasks try binary and fall back, the seven others go
+    // straight to text
     Path d = Files.createDirectories(dir.resolve("odd-dates"));
     for (int k = 0; k < 10; k++) {
       StringBuilder sb = new StringBuilder();
@@ -142,7 +143,8 @@ class BinaryCopyIT {
       }
     };
     ImportReport r = Importer.run(DB, ImportOptions.builder("odd_dates").path(d.toString())
-        .create("day date, n int").header(Header.NO).workers(1).recorder(recorder).build(),
+        .create("day date, n int").header(Header.NO).workers(1).taskSizeMb(1).recorder(recorder)
+        .build(),
         ImportListener.none());
     assertThat(r.tasks()).isEqualTo(10);
     assertThat(r.rowsLoaded()).isEqualTo(10 * 40_001);

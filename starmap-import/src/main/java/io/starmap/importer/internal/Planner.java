@@ -84,7 +84,10 @@ public final class Planner {
       gaps.add(f, hashes, loaded);
     }
     long total = gaps.bytes;
-    long target = Math.max(1L << 20, Math.min(s.maxTaskBytes(), total / (8L * s.workers())));
+    // Four tasks per worker, the last bytes in quarter-size tasks (TaskGrouping): each task costs
+    // the client about 3 ms of CPU of its own (its COPY, ledger rows, commit and records), and
+    // eight per worker took 3-5 % more of the client's CPU and no less time (docs/benchmarks.md).
+    long target = Math.max(1L << 20, Math.min(s.maxTaskBytes(), total / (4L * s.workers())));
     Pieces pieces = new Pieces(target, s);
     for (Gap g : gaps.list) {
       pieces.add(g);
