@@ -19,8 +19,9 @@ import java.util.function.Consumer;
  * times, and the CPU time of the case's processes and of the server's ({@link CpuMeter}). One
  * shape after the other, each after an untimed import of its data that trains the launcher's
  * class archive, every case of the shape runs {@code repeat} times, in a shuffled order each round
- * so that the noise of a shared machine falls on every case alike; the table is truncated and
- * checkpointed before each run and its row count checked after.
+ * so that the noise of a shared machine falls on every case alike; the table is truncated (its
+ * ledger rows deleted and vacuumed) and checkpointed before each run and its row count checked
+ * after.
  *
  * <p>{@link BenchConfig} says what to measure, {@link BenchData} generates the data sets, {@link
  * PsqlCases} makes the psql cases and {@link BenchEnvironment} describes the machine; this class
@@ -216,12 +217,11 @@ public final class ImportBench {
    * class archive on it ({@code STARMAP_ARCHIVE_TRAIN=1}: again, even if one exists): the shape is
    * measured as a user whose archive was trained on such data runs it. On JDK 25 the archive
    * keeps the methods' profiles too, and the JIT compiles the methods they name at their first
-   * call: an archive trained on a tiny
-   * import made the default shape about 5% slower (1.81 against 1.72 s mean, 5 interleaved runs),
-   * and with one trained on the 522 files the JIT compiled the 52,200 files' per-file methods
-   * only after thousands of calls (6% slower, docs/benchmarks.md). Asked to wait for the archive
-   * ({@code STARMAP_ARCHIVE_WAIT=1}), the launcher assembles it here instead of in a measured run
-   * or beside one.
+   * call: an archive trained on a tiny import made the default shape about 5% slower (1.81
+   * against 1.72 s mean, 5 interleaved runs), and with one trained on the 522 files the JIT
+   * compiled the 52,200 files' per-file methods only after thousands of calls (6% slower,
+   * docs/benchmarks.md). Asked to wait for the archive ({@code STARMAP_ARCHIVE_WAIT=1}), the
+   * launcher assembles it here instead of in a measured run or beside one.
    *
    * @return what the report says of the shape's archive: trained on which data, or why not
    */
