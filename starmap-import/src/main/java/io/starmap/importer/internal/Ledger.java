@@ -57,12 +57,25 @@ public final class Ledger {
           + " loaded_at timestamptz NOT NULL DEFAULT now(),"
           + " PRIMARY KEY (table_name, file_hash, start_offset))");
     } catch (SQLException e) {
-      // Two imports creating it at once: the loser sees a duplicate; the table is there.
-      if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+      // Imports creating it at once (IF NOT EXISTS does not guard against that): the loser fails
+      // on a duplicate, of a catalog's key, of the table's name or of its row type's ("type
+      // starmap_ledger already exists", 42710), by server version and timing; the winner's table
+      // is then there. A type of that name made by someone else leaves no table: that error stays.
+      if (!CREATED_AT_ONCE.contains(e.getSQLState()) || !exists(c)) {
         throw e;
       }
     } finally {
       c.setAutoCommit(auto);
+    }
+  }
+
+  /** The SQL states of a creation that lost to a concurrent one. */
+  private static final Set<String> CREATED_AT_ONCE = Set.of("23505", "42P07", "42710");
+
+  private static boolean exists(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT to_regclass('" + TABLE + "') IS NOT NULL")) {
+      return rs.next() && rs.getBoolean(1);
     }
   }
 

@@ -61,6 +61,13 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
         shared = new Shared(server, admin, dir);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           admin.close();
+          // This JVM's own server: stopped even if a test left a lease open, which would
+          // otherwise keep it running until it misses its deleted directory, up to a minute on.
+          try {
+            server.stop(true);
+          } catch (RuntimeException e) {
+            System.err.println("starmap-test-pg-cleanup: " + e.getMessage());
+          }
           deleteQuietly(dir);
         }, "starmap-test-pg-cleanup"));
       } catch (IOException e) {
