@@ -251,8 +251,7 @@ final class ImportRun {
 
   /**
    * The missing target table, created when the options define it or ask to infer it (in a dry
-   * run, created and rolled back at once: its columns are the server's reading of the
-   * definitions, and nothing stays).
+   * run, created and rolled back at once: its columns are the server's reading of them).
    */
   private Sql.TableInfo create(Connection c) throws SQLException {
     String columns = shape.schema() != null ? shape.schema().columnDefinitions() : o.create();
@@ -263,11 +262,12 @@ final class ImportRun {
     }
     createStatement = Sql.createStatement(o.table(), columns);
     Sql.TableInfo table;
+    boolean made; // false: another import created it meanwhile
     try {
       if (dry) {
         c.setAutoCommit(false);
       }
-      Sql.createTable(c, o.table(), columns);
+      made = Sql.createTable(c, o.table(), columns);
       table = Sql.tableInfo(c, o.table());
     } catch (SQLException | IllegalArgumentException e) {
       throw new ImportException("cannot create table " + o.table() + " from the column"
@@ -279,10 +279,10 @@ final class ImportRun {
       }
     }
     if (table == null) {
-      throw new ImportException("the column definitions (" + columns + ") did not"
-          + " create table " + o.table());
+      throw new ImportException("no table " + o.table() + " after its definitions: " + columns);
     }
-    String created = shape.schema() != null ? shape.createdMessage(table.name())
+    String created = !made ? "table " + table.name() + " was created meanwhile by another import"
+        : shape.schema() != null ? shape.createdMessage(table.name())
         : "created table " + table.name() + " (" + o.create() + ")";
     listener.onMessage(dry ? created.replaceFirst("^created", "would create") : created);
     return table;

@@ -61,16 +61,13 @@ public final class Ledger {
       // on a duplicate, of a catalog's key, of the table's name or of its row type's ("type
       // starmap_ledger already exists", 42710), by server version and timing; the winner's table
       // is then there. A type of that name made by someone else leaves no table: that error stays.
-      if (!CREATED_AT_ONCE.contains(e.getSQLState()) || !exists(c)) {
+      if (!Sql.CREATED_AT_ONCE.contains(e.getSQLState()) || !exists(c)) {
         throw e;
       }
     } finally {
       c.setAutoCommit(auto);
     }
   }
-
-  /** The SQL states of a creation that lost to a concurrent one. */
-  private static final Set<String> CREATED_AT_ONCE = Set.of("23505", "42P07", "42710");
 
   private static boolean exists(Connection c) throws SQLException {
     try (Statement st = c.createStatement();

@@ -5,9 +5,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.NativeQuery;
 import org.postgresql.core.Parser;
@@ -62,10 +64,15 @@ public final class Sql {
    * prepared statement}); so where the two lexers might disagree, the server's view wins. The
    * statement runs with the rights of the connection's role, as it would in psql.
    *
+   * <p>Another import may create the same table at the same moment: {@code IF NOT EXISTS} then
+   * either skips (the other's table was committed first) or fails on a duplicate of the table's
+   * name or row type; outside a transaction, the table found there after such a failure is taken.
+   *
+   * @return true when this call created the table; false when another made it meanwhile
    * @throws IllegalArgumentException when the definitions would make more than one statement
    * @throws SQLException the server's refusal (a syntax error, an unknown type, several commands)
    */
-  public static void createTable(Connection c, String table, String columns)
+  public static boolean createTable(Connection c, String table, String columns)
       throws SQLException {
     if (columns.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("the column definitions contain NUL");
@@ -86,10 +93,26 @@ public final class Sql {
     try (Statement st = c.createStatement()) {
       st.setEscapeProcessing(false);
       st.execute(sql);
+      SQLWarning skipped = st.getWarnings(); // the NOTICE "relation ... already exists, skipping"
+      return skipped == null || !DUPLICATE_TABLE.equals(skipped.getSQLState());
+    } catch (SQLException e) {
+      if (!c.getAutoCommit() || !CREATED_AT_ONCE.contains(e.getSQLState())
+          || tableInfo(c, table) == null) {
+        throw e;
+      }
+      return false;
     } finally {
       qe.setPreferQueryMode(mode);
     }
   }
+
+  private static final String DUPLICATE_TABLE = "42P07";
+
+  /**
+   * The SQL states of a creation that lost to a concurrent one: a catalog's unique key, the
+   * table's name, its row type's name ("type ... already exists"), by server version and timing.
+   */
+  public static final Set<String> CREATED_AT_ONCE = Set.of("23505", DUPLICATE_TABLE, "42710");
 
   /**
    * The statement that {@link #createTable} runs, as a dry run shows it.
