@@ -93,8 +93,13 @@ public final class Sql {
     try (Statement st = c.createStatement()) {
       st.setEscapeProcessing(false);
       st.execute(sql);
-      SQLWarning skipped = st.getWarnings(); // the NOTICE "relation ... already exists, skipping"
-      return skipped == null || !DUPLICATE_TABLE.equals(skipped.getSQLState());
+      // the NOTICE "relation ... already exists, skipping", among any others of the statement
+      for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+        if (DUPLICATE_TABLE.equals(w.getSQLState())) {
+          return false;
+        }
+      }
+      return true;
     } catch (SQLException e) {
       if (!c.getAutoCommit() || !CREATED_AT_ONCE.contains(e.getSQLState())
           || tableInfo(c, table) == null) {
