@@ -61,18 +61,11 @@ public final class Ledger {
       // on a duplicate, of a catalog's key, of the table's name or of its row type's ("type
       // starmap_ledger already exists", 42710), by server version and timing; the winner's table
       // is then there. A type of that name made by someone else leaves no table: that error stays.
-      if (!Sql.CREATED_AT_ONCE.contains(e.getSQLState()) || !exists(c)) {
+      if (!Sql.CREATED_AT_ONCE.contains(e.getSQLState()) || Sql.tableInfo(c, TABLE) == null) {
         throw e;
       }
     } finally {
       c.setAutoCommit(auto);
-    }
-  }
-
-  private static boolean exists(Connection c) throws SQLException {
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT to_regclass('" + TABLE + "') IS NOT NULL")) {
-      return rs.next() && rs.getBoolean(1);
     }
   }
 
