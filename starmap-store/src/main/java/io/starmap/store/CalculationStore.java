@@ -1,10 +1,10 @@
 package io.starmap.store;
 
+import io.starmap.core.internal.util.HostName;
 import io.starmap.core.internal.util.OwnerOnly;
 import io.starmap.store.internal.Sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -38,7 +38,7 @@ import java.util.Optional;
  */
 public final class CalculationStore implements AutoCloseable {
   /** This machine's name, as recorded in {@code calc.host}. */
-  public static final String HOST = hostName();
+  public static final String HOST = HostName.local();
 
   private final Path home;
   private final Sql sql;
@@ -442,25 +442,5 @@ public final class CalculationStore implements AutoCloseable {
   @Override
   public void close() {
     sql.close();
-  }
-
-  private static String hostName() {
-    // The kernel's name first: the same in every process, whatever the shell exported.
-    try {
-      Path kernel = Path.of("/proc/sys/kernel/hostname");
-      if (Files.isReadable(kernel)) {
-        String name = Files.readString(kernel).strip();
-        if (!name.isEmpty()) {
-          return name;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // fall back to the resolver
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException | RuntimeException e) {
-      return "localhost";
-    }
   }
 }

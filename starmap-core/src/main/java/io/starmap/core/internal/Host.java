@@ -1,6 +1,6 @@
 package io.starmap.core.internal;
 
-import java.net.InetAddress;
+import io.starmap.core.internal.util.HostName;
 
 /** This machine's name and this process's id, looked up once. */
 public final class Host {
@@ -16,11 +16,7 @@ public final class Host {
     if (env != null && !env.isBlank()) {
       return env;
     }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return "localhost";
-    }
+    return HostName.local();
   }
 
   private static final ThreadLocal<String[]> WORKER_ID = ThreadLocal.withInitial(() -> new String[2]);
