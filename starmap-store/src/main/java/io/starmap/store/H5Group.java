@@ -163,20 +163,7 @@ public final class H5Group {
    */
   public H5Group attr(String attribute, Object value) {
     check(attribute);
-    Object v = switch (value) {
-      case String s -> s;
-      case Integer i -> (long) i;
-      case Long l -> l;
-      case Double d -> d;
-      case Float f -> (double) f;
-      case Boolean b -> b ? 1L : 0L;
-      case long[] a -> a.clone();
-      case double[] a -> a.clone();
-      case null -> throw new IllegalArgumentException("attribute " + attribute + " of " + name
-          + " is null");
-      default -> throw new IllegalArgumentException("attribute " + attribute + " of " + name
-          + " has unsupported type " + value.getClass().getName());
-    };
+    Object v = H5Values.attribute(name, attribute, value);
     attributes.put(attribute, v);
     return this;
   }

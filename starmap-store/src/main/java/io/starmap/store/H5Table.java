@@ -23,14 +23,16 @@ public record H5Table(Map<String, Object> columns) implements H5Writable {
     int length = -1;
     for (Map.Entry<String, Object> e : columns.entrySet()) {
       Object v = e.getValue();
-      int n = switch (v) {
-        case long[] a -> a.length;
-        case double[] a -> a.length;
-        case String[] a -> a.length;
-        case null -> throw new IllegalArgumentException("column " + e.getKey() + " is null");
-        default -> throw new IllegalArgumentException("column " + e.getKey()
+      if (v == null) {
+        throw new IllegalArgumentException("column " + e.getKey() + " is null");
+      }
+      // instanceof tests, not pattern switches (H5Values says why)
+      if (!(v instanceof long[] || v instanceof double[] || v instanceof String[])) {
+        throw new IllegalArgumentException("column " + e.getKey()
             + " must be long[], double[] or String[], not " + v.getClass().getSimpleName());
-      };
+      }
+      int n = v instanceof long[] a ? a.length
+          : v instanceof double[] d ? d.length : ((String[]) v).length;
       if (length >= 0 && n != length) {
         throw new IllegalArgumentException("column " + e.getKey() + " has " + n
             + " values, the columns before it " + length);
@@ -107,11 +109,13 @@ public record H5Table(Map<String, Object> columns) implements H5Writable {
     group.attr("__columns__", String.join(",", columns.keySet()));
     group.attr("rows", (long) rows());
     for (Map.Entry<String, Object> e : columns.entrySet()) {
-      switch (e.getValue()) {
-        case long[] a -> group.put(e.getKey(), a);
-        case double[] a -> group.put(e.getKey(), a);
-        case String[] a -> group.put(e.getKey(), a);
-        default -> throw new IllegalStateException("unreachable");
+      Object v = e.getValue();
+      if (v instanceof long[] a) {
+        group.put(e.getKey(), a);
+      } else if (v instanceof double[] a) {
+        group.put(e.getKey(), a);
+      } else {
+        group.put(e.getKey(), (String[]) v); // the constructor admits these three only
       }
     }
   }

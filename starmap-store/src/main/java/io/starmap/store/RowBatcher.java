@@ -48,8 +48,23 @@ final class RowBatcher {
   private final ScheduledExecutorService flusher;
   private final AtomicBoolean flushRequested = new AtomicBoolean();
 
-  /** The aggregation key of the live performance rows. */
-  private record PerfKey(int run, String operation) {}
+  /**
+   * The aggregation key of the live performance rows. Its {@code equals} and {@code hashCode} are
+   * written out: a record's generated ones are linked at their first call through {@code
+   * invokedynamic} ({@code ObjectMethods}), which generated 13 method-handle classes in every
+   * import, on the thread that records the first tasks.
+   */
+  private record PerfKey(int run, String operation) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PerfKey k && k.run == run && k.operation.equals(operation);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * run + operation.hashCode();
+    }
+  }
 
   /** Starts the thread that writes the rows of calculation {@code id} every few ms. */
   RowBatcher(Sql sql, long id) {
