@@ -138,22 +138,14 @@ final class BinaryRows {
    */
   private int record(byte[] b, int p, int to) throws Unsupported {
     final int tupleStart = writer.startTuple(loaded);
-    for (int col = 0; col < columns; col++) {
+    final int last = columns - 1;
+    for (int col = 0; ; col++) {
       if (p >= to) {
         writer.rewind(tupleStart);
         return -1;
       }
       int end;
-      if (b[p] == quote) {
-        end = quoted(b, p + 1, to);
-        if (end < 0) {
-          writer.rewind(tupleStart);
-          return -1;
-        }
-        if (kinds[col] != null) {
-          writer.encode(kinds[col], field, 0, fieldLen);
-        }
-      } else {
+      if (b[p] != quote) {
         end = fieldEnd(b, p, to);
         if (end >= to) {
           writer.rewind(tupleStart);
@@ -162,33 +154,39 @@ final class BinaryRows {
         if (b[end] == quote) {
           throw new Unsupported("a quote inside an unquoted field");
         }
-        int len = end - p;
-        boolean skipped = kinds[col] == null; // read past, not loaded
-        if (!skipped && len == nullBytes.length && Arrays.equals(b, p, end, nullBytes, 0, len)) {
-          writer.nullField();
-        } else if (!skipped) {
-          writer.encode(kinds[col], b, p, len);
+        PgBinaryWriter.Kind k = kinds[col];
+        if (k != null) { // null: read past, not loaded
+          int len = end - p;
+          if (len == nullBytes.length && Arrays.equals(b, p, end, nullBytes, 0, len)) {
+            writer.nullField();
+          } else {
+            writer.encode(k, b, p, len);
+          }
         }
-      }
-      if (end >= to) {
-        writer.rewind(tupleStart);
-        return -1;
+      } else {
+        end = quoted(b, p + 1, to);
+        if (end < 0 || end >= to) {
+          writer.rewind(tupleStart);
+          return -1;
+        }
+        if (kinds[col] != null) {
+          writer.encode(kinds[col], field, 0, fieldLen);
+        }
       }
       byte t = b[end];
-      if (col < columns - 1) {
-        if (t != delimiter) {
-          throw new Unsupported("fewer fields than columns");
-        }
+      if (t == delimiter && col < last) {
         p = end + 1;
-      } else {
-        int next = lineEnd(b, end, to, t);
-        if (next < 0) {
-          writer.rewind(tupleStart);
-        }
-        return next;
+        continue;
       }
+      if (col < last) {
+        throw new Unsupported("fewer fields than columns");
+      }
+      int next = lineEnd(b, end, to, t);
+      if (next < 0) {
+        writer.rewind(tupleStart);
+      }
+      return next;
     }
-    throw new IllegalStateException("a table without columns");
   }
 
   /** After the last field, ending with {@code t} at {@code end}: the next record's start. */
