@@ -51,8 +51,8 @@ final class RowBatcher {
   /**
    * The aggregation key of the live performance rows. Its {@code equals} and {@code hashCode} are
    * written out: a record's generated ones are linked at their first call through {@code
-   * invokedynamic} ({@code ObjectMethods}), which generated 13 method-handle classes in every
-   * import, on the thread that records the first tasks.
+   * invokedynamic} ({@code ObjectMethods}), which makes 13 method-handle classes in every process
+   * that records tasks, on the thread that records them.
    */
   private record PerfKey(int run, String operation) {
     @Override

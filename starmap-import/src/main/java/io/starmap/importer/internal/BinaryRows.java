@@ -63,8 +63,12 @@ final class BinaryRows {
    * An encoder of records with one field per type, in order.
    *
    * @param types the column type of each field, or null for a field that is read but not loaded
+   * @throws IllegalArgumentException when there is no field
    */
   BinaryRows(List<String> types, Dialect d, PgBinaryWriter.Out out) {
+    if (types.isEmpty()) {
+      throw new IllegalArgumentException("a table without columns");
+    }
     this.kinds = new PgBinaryWriter.Kind[types.size()];
     int n = 0;
     for (int i = 0; i < kinds.length; i++) {

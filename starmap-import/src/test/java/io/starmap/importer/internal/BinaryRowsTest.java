@@ -323,6 +323,12 @@ class BinaryRowsTest {
   }
 
   @Test
+  void anEncoderNeedsAField() {
+    assertThatThrownBy(() -> new BinaryRows(List.of(), CSV, new PgBinaryWriter.Out()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("a table without columns");
+  }
+
+  @Test
   void malformedRecordsAreLeftToTheServer() {
     List<String> two = List.of("text", "text");
     for (String bad : new String[] {"a\n", "a,b,c\n", "a\"b,c\n", "\"a\"b,c\n", "a,b\rc\n",

@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * This machine's name as the kernel has it, without asking a name service. {@link
- * InetAddress#getLocalHost()} resolves the name after reading it: through {@code /etc/hosts} at
- * best, through DNS when the name is not there (seconds on a machine whose resolver does not
- * answer), and it ran on every run's first task. On Linux the kernel's name is a file; elsewhere
- * the resolver stays the fallback.
+ * This machine's name as the kernel has it, without asking a name service: every run names its
+ * workers after it. {@link InetAddress#getLocalHost()} resolves the name after reading it, through
+ * {@code /etc/hosts} at best, through DNS when the name is not there (seconds on a machine whose
+ * resolver does not answer). On Linux the kernel's name is a file; elsewhere the resolver stays
+ * the fallback.
  */
 public final class HostName {
   private static final Path KERNEL = Path.of("/proc/sys/kernel/hostname");
