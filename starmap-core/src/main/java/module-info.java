@@ -4,8 +4,8 @@
  * by name with {@link java.util.ServiceLoader}; {@link io.starmap.core.processes} manages the
  * worker JVMs of the {@code processes} executor.
  *
- * <p>{@code io.starmap.core.internal.util} (owner-only files, byte counts, per-thread meters) is
- * shared with Starmap's own modules only.
+ * <p>{@code io.starmap.core.internal.util} (owner-only files, byte counts, per-thread meters, the
+ * host's name) is shared with Starmap's own modules only.
  *
  * @uses io.starmap.core.spi.ExecutorProvider
  * @provides io.starmap.core.spi.ExecutorProvider the {@code processes} executor

@@ -37,7 +37,11 @@ import java.util.Optional;
  * same home at once.
  */
 public final class CalculationStore implements AutoCloseable {
-  /** This machine's name, as recorded in {@code calc.host}. */
+  /**
+   * This machine's name, as recorded in {@code calc.host}: the kernel's, not {@code $HOSTNAME},
+   * so that every process of this machine records and compares the same name, whatever its shell
+   * exported.
+   */
   public static final String HOST = HostName.local();
 
   private final Path home;

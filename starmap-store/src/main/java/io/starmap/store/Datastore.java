@@ -259,12 +259,11 @@ public final class Datastore {
   }
 
   private static String typeCode(Object array) {
-    return switch (array) {
-      case long[] a -> "i8";
-      case double[] a -> "f8";
-      case byte[] a -> "u1";
-      default -> "S";
-    };
+    // instanceof tests, not a pattern switch (H5Values says why)
+    return array instanceof long[] ? "i8"
+        : array instanceof double[] ? "f8"
+        : array instanceof byte[] ? "u1"
+        : "S";
   }
 
   private static Object emptyOf(String code) {

@@ -63,12 +63,8 @@ final class BinaryRows {
    * An encoder of records with one field per type, in order.
    *
    * @param types the column type of each field, or null for a field that is read but not loaded
-   * @throws IllegalArgumentException when there is no field
    */
   BinaryRows(List<String> types, Dialect d, PgBinaryWriter.Out out) {
-    if (types.isEmpty()) {
-      throw new IllegalArgumentException("a table without columns");
-    }
     this.kinds = new PgBinaryWriter.Kind[types.size()];
     int n = 0;
     for (int i = 0; i < kinds.length; i++) {
@@ -141,8 +137,11 @@ final class BinaryRows {
    * method with the field loop inside: a call per field measured about 3% slower.
    */
   private int record(byte[] b, int p, int to) throws Unsupported {
-    final int tupleStart = writer.startTuple(loaded);
     final int last = columns - 1;
+    if (last < 0) {
+      throw new Unsupported("a table without columns"); // the server says what it makes of rows
+    }
+    final int tupleStart = writer.startTuple(loaded);
     for (int col = 0; ; col++) {
       if (p >= to) {
         writer.rewind(tupleStart);

@@ -323,9 +323,15 @@ class BinaryRowsTest {
   }
 
   @Test
-  void anEncoderNeedsAField() {
-    assertThatThrownBy(() -> new BinaryRows(List.of(), CSV, new PgBinaryWriter.Out()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("a table without columns");
+  void rowsForATableWithoutColumnsAreLeftToTheServer() throws Exception {
+    PgBinaryWriter.Out out = new PgBinaryWriter.Out();
+    BinaryRows rows = new BinaryRows(List.of(), CSV, out);
+    byte[] b = "x\n".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(rows.feed(b, 0, 0, Integer.MAX_VALUE)).isZero(); // no input, nothing to say
+    assertThatThrownBy(() -> rows.feed(b, 0, b.length, Integer.MAX_VALUE))
+        .isInstanceOf(BinaryRows.Unsupported.class).hasMessage("a table without columns");
+    assertThat(out.n).isZero();
   }
 
   @Test

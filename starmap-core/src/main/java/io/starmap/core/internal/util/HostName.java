@@ -6,14 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * This machine's name as the kernel has it, without asking a name service: every run names its
- * workers after it. {@link InetAddress#getLocalHost()} resolves the name after reading it, through
- * {@code /etc/hosts} at best, through DNS when the name is not there (seconds on a machine whose
- * resolver does not answer). On Linux the kernel's name is a file; elsewhere the resolver stays
- * the fallback.
+ * This machine's name as the kernel has it, without asking a name service: the calculation store
+ * records it, and workers are named after it unless {@code HOSTNAME} is exported. {@link
+ * InetAddress#getLocalHost()} resolves the name after reading it, through {@code /etc/hosts} at
+ * best, through DNS when the name is not there (seconds on a machine whose resolver does not
+ * answer). On Linux the kernel's name is a file; elsewhere the resolver stays the fallback.
  */
 public final class HostName {
   private static final Path KERNEL = Path.of("/proc/sys/kernel/hostname");
+  /** The JDK's resolver (a class, not a lambda: nothing to link at run time in every process). */
+  private static final Resolver SYSTEM = new Resolver() {
+    @Override
+    public String name() throws IOException {
+      return InetAddress.getLocalHost().getHostName();
+    }
+  };
 
   private HostName() {}
 
@@ -24,11 +31,16 @@ public final class HostName {
    * @return a name, never blank
    */
   public static String local() {
-    return local(KERNEL);
+    return local(KERNEL, SYSTEM);
   }
 
-  /** {@link #local()} reading the kernel's name from {@code kernel}: for tests. */
-  static String local(Path kernel) {
+  /** The resolver's answer, or an exception when it has none. */
+  interface Resolver {
+    String name() throws IOException;
+  }
+
+  /** {@link #local()} reading the kernel's name from {@code kernel}, else asking {@code resolver}. */
+  static String local(Path kernel, Resolver resolver) {
     try {
       if (Files.isReadable(kernel)) {
         String name = Files.readString(kernel).strip();
@@ -40,8 +52,8 @@ public final class HostName {
       // fall back to the resolver
     }
     try {
-      String name = InetAddress.getLocalHost().getHostName();
-      return name == null || name.isBlank() ? "localhost" : name;
+      String name = resolver.name();
+      return name == null || name.isBlank() ? "localhost" : name.strip();
     } catch (IOException | RuntimeException e) {
       return "localhost";
     }
