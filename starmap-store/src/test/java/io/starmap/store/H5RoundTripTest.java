@@ -38,4 +38,26 @@ class H5RoundTripTest {
     assertThat(back.child("empty").booleans("flags")).containsExactly(true, false);
     assertThat(back.child("empty").longs("many")).hasSize(100_000).endsWith(99_999L);
   }
+
+  @Test
+  void attributesNamedAfterADatasetAndADotGoToThatDataset() throws Exception {
+    H5Group root = new H5Group("/");
+    root.group("g").put("a", new long[] {1}).put("ab", new double[] {2.0})
+        .attr("a.units", "s").attr("ab.units", "MB").attr("abc", "the group's")
+        .attr("units", "the group's too");
+    Path file = dir.resolve("attrs.hdf5");
+    Datastore.write(file, root);
+
+    try (io.jhdf.HdfFile hdf = new io.jhdf.HdfFile(file)) {
+      io.jhdf.api.Group g = (io.jhdf.api.Group) hdf.getChild("g");
+      assertThat(g.getAttributes()).containsOnlyKeys("abc", "units");
+      assertThat(g.getChild("a").getAttributes()).containsOnlyKeys("units");
+      assertThat(g.getChild("a").getAttribute("units").getData()).isEqualTo("s");
+      assertThat(g.getChild("ab").getAttributes()).containsOnlyKeys("units");
+      assertThat(g.getChild("ab").getAttribute("units").getData()).isEqualTo("MB");
+    }
+    assertThat(Datastore.read(file).child("g").attributes()).containsOnly(
+        java.util.Map.entry("a.units", "s"), java.util.Map.entry("ab.units", "MB"),
+        java.util.Map.entry("abc", "the group's"), java.util.Map.entry("units", "the group's too"));
+  }
 }
