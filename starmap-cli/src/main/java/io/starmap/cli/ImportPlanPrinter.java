@@ -40,10 +40,11 @@ final class ImportPlanPrinter {
         + ", escape " + shown(p.escape()) + ", null '" + p.nullString() + "', encoding "
         + p.encoding());
     out.println("header:   " + (p.header() ? "yes" : "no"));
-    out.println("plan:     " + p.files() + " files, " + p.pieces() + " pieces in " + p.tasks()
-        + " tasks, " + p.bytesToLoad() + " bytes to load" + (p.piecesSkipped() > 0 ? "; "
-            + p.piecesSkipped() + " pieces (" + p.rowsSkipped() + " rows) already loaded" : ""));
-    out.println("first " + p.sampleRows().size() + " rows as they would be loaded:");
+    out.println("plan:     " + count(p.files(), "file") + ", " + count(p.pieces(), "piece")
+        + " in " + count(p.tasks(), "task") + ", " + count(p.bytesToLoad(), "byte") + " to load"
+        + (p.piecesSkipped() > 0 ? "; " + count(p.piecesSkipped(), "piece") + " ("
+            + count(p.rowsSkipped(), "row") + ") already loaded" : ""));
+    out.println("first " + count(p.sampleRows().size(), "row") + " as they would be loaded:");
     sample(p, "NULL").print(out, Table.Format.TABLE);
     out.println("dry run: nothing was created, truncated or loaded");
   }
@@ -95,6 +96,10 @@ final class ImportPlanPrinter {
   private static String strings(List<String> values) {
     return values.stream().map(v -> v == null ? "null" : Table.json(v))
         .collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  private static String count(long n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
   }
 
   private static String shown(char c) {

@@ -139,7 +139,7 @@ class ImportTableOptionsCliIT {
     assertThat(loaded.code()).as(loaded.err()).isZero();
     assertThat(loaded.out()).startsWith("table:    public.cli_reader exists with columns \"id\""
         + " integer, \"name\" text\n")
-        .contains("plan:     1 files, 0 pieces in 0 tasks, 0 bytes to load; 1 pieces (2 rows)"
+        .contains("plan:     1 file, 0 pieces in 0 tasks, 0 bytes to load; 1 piece (2 rows)"
         + " already loaded\n");
   }
 }
