@@ -152,4 +152,45 @@ class BinaryCopyIT {
     assertThat(TestPg.count(DB, "SELECT count(*) FROM odd_dates WHERE day = '2024-01-03'"))
         .isEqualTo(10);
   }
+
+  @Test
+  void aWorkersLaterTasksLoadRightInTheArraysItsFirstTaskFilled() throws IOException {
+    // One worker and tasks of at most 1 MB: a file of long rows fills the task's arrays (the
+    // read buffer and the binary output), which the worker's later tasks, of short rows, take
+    // again with those bytes still in them. Checked against sums made here, not another load.
+    Path d = Files.createDirectories(dir.resolve("long-then-short"));
+    long rows = 0;
+    long length = 0;
+    long sum = 0;
+    StringBuilder big = new StringBuilder();
+    for (int i = 0; big.length() < 900_000; i++) {
+      String t = "x".repeat(400 + i % 200) + i;
+      big.append(t).append(',').append(i).append('\n');
+      rows++;
+      length += t.length();
+      sum += i;
+    }
+    Files.writeString(d.resolve("a-long.csv"), big.toString());
+    for (int f = 0; f < 12; f++) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < 20_000; i++) {
+        String t = f % 2 == 0 ? "s" + f : "\"q," + f + "\"";
+        sb.append(t).append(',').append(i - 7).append('\n');
+        rows++;
+        length += f % 2 == 0 ? t.length() : t.length() - 2;
+        sum += i - 7;
+      }
+      Files.writeString(d.resolve("b-short-" + f + ".csv"), sb.toString());
+    }
+    for (CopyFormat format : CopyFormat.values()) {
+      String table = "long_then_short_" + format.name().toLowerCase(java.util.Locale.ROOT);
+      ImportReport r = Importer.run(DB, ImportOptions.builder(table).path(d.toString())
+          .create("t text, n int").header(Header.NO).workers(1).taskSizeMb(1)
+          .copyFormat(format).build(), ImportListener.none());
+      assertThat(r.tasks()).as(format.name()).isGreaterThanOrEqualTo(3);
+      assertThat(r.rowsLoaded()).as(format.name()).isEqualTo(rows);
+      assertThat(TestPg.text(DB, "SELECT count(*) || ' ' || sum(length(t)) || ' ' || sum(n)"
+          + " FROM " + table)).as(format.name()).isEqualTo(rows + " " + length + " " + sum);
+    }
+  }
 }

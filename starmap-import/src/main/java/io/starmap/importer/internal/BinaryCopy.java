@@ -198,6 +198,7 @@ final class BinaryCopy {
   private void endBinary(BinarySegment seg) throws SQLException {
     seg.out.bytes(PgBinaryWriter.TRAILER, 0, PgBinaryWriter.TRAILER.length);
     flushBinary(seg);
+    seg.out.release();
     try (var m = monitor.measure("copy")) {
       long n = seg.in.endCopy();
       t.rowsLoaded += n;

@@ -74,6 +74,8 @@ public final class CopyAttempt {
       } catch (Exception e) {
         load.cancelCopy();
         throw e;
+      } finally {
+        load.release();
       }
       if (load.duplicates == null) {
         // a ledger key was taken: redo the task writing its ledger rows one by one, which

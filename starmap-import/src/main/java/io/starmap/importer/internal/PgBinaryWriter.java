@@ -45,8 +45,16 @@ final class PgBinaryWriter {
 
   /** The growing output: whole tuples, flushed by the caller. */
   static final class Out {
-    byte[] buf = new byte[1 << 20];
+    private static final ScratchArray ARRAYS = new ScratchArray(1 << 20);
+    byte[] buf = ARRAYS.take();
     int n;
+
+    /** Gives the array back for this thread's next output; this output is not written again. */
+    void release() {
+      ARRAYS.give(buf);
+      buf = null;
+      n = 0;
+    }
 
     void ensure(int more) {
       if (n + more > buf.length) {

@@ -35,6 +35,7 @@ final class TaskLoad {
    * without a line end after it, is read on ({@link OpenedPiece}).
    */
   static final int READ = BUFFER / 4;
+  private static final ScratchArray BUFFERS = new ScratchArray(BUFFER);
 
   final CopyTask task;
   final Monitor monitor;
@@ -45,7 +46,7 @@ final class TaskLoad {
   final Charset charset;
   final PendingHashes pending;
   final BadRowLocator locator;
-  final byte[] buf = new byte[BUFFER];
+  final byte[] buf = BUFFERS.take();
   final MessageDigest sharedDigest = Hashes.sha256();
   final RecordScanner sharedScanner;
   final List<String> tableColumnNames;
@@ -118,6 +119,11 @@ final class TaskLoad {
       m.count(rowsLoaded);
     }
     return new TaskResult(pieces.size(), bytes, rowsRead, rowsLoaded, List.copyOf(rejects), 0, 0);
+  }
+
+  /** Gives the read buffer back for this thread's next task; {@link #load} is not called again. */
+  void release() {
+    BUFFERS.give(buf);
   }
 
   /** Counts a piece as loaded (its records, bytes and ledger entry). */
