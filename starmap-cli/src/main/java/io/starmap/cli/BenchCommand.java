@@ -135,6 +135,7 @@ public final class BenchCommand implements Runnable {
         throw new UserException("psql is not on the PATH: the benchmark compares with psql COPY "
             + "streams (Debian: apt-get install postgresql-client)");
       }
+      checkMarkdownWritable();
       ImportBench.Report report;
       try (Database database = db.open(err)) {
         config = config.toBuilder().url(database.url().psqlUrl()).build();
@@ -165,6 +166,24 @@ public final class BenchCommand implements Runnable {
         } catch (IOException e) {
           throw new UserException("cannot write " + markdown + ": " + e.getMessage(), e);
         }
+      }
+    }
+
+    /** Before the minutes of measuring: a Markdown file that cannot be written fails now. */
+    private void checkMarkdownWritable() {
+      if (markdown == null) {
+        return;
+      }
+      Path parent = markdown.toAbsolutePath().getParent();
+      try {
+        Files.createDirectories(parent);
+      } catch (IOException e) {
+        throw new UserException("cannot write " + markdown + ": " + e.getMessage(), e, 2);
+      }
+      if (Files.isDirectory(markdown) || !Files.isWritable(parent)
+          || Files.exists(markdown) && !Files.isWritable(markdown)) {
+        throw new UserException("cannot write " + markdown + ": "
+            + (Files.isDirectory(markdown) ? "it is a directory" : "not writable"), null, 2);
       }
     }
 

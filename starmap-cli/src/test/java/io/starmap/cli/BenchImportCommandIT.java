@@ -157,6 +157,30 @@ class BenchImportCommandIT {
             + "\"server cpu s\": [0-9.]+, \"rows/s\""));
   }
 
+  @Test
+  void whatWouldFailAfterTheMeasurementsFailsBeforeThem() throws Exception {
+    assumeTrue(onPath("psql"), "psql is not installed");
+    Path aDirectory = Files.createDirectories(tmp.resolve("results"));
+    for (String[] args : new String[][] {
+        {"--markdown", aDirectory.toString()},
+        {"--shapes", "split,default,split"}}) {
+      StringWriter err = new StringWriter();
+      CommandLine cl = StarmapCommand.commandLine();
+      cl.setErr(new PrintWriter(err));
+      List<String> all = new ArrayList<>(List.of("bench", "import", "--quick", "--db",
+          PG.database().url().psqlUrl(), "--dir", tmp.resolve("bench").toString()));
+      all.addAll(Arrays.asList(args));
+
+      int rc = cl.execute(all.toArray(String[]::new));
+
+      assertThat(rc).as(err.toString()).isEqualTo(2);
+      assertThat(err.toString()).contains(args[0].equals("--markdown")
+          ? "cannot write " + aDirectory + ": it is a directory"
+          : "the shape split is named more than once: name each shape once");
+      assertThat(tmp.resolve("bench")).as("nothing generated or measured").doesNotExist();
+    }
+  }
+
   private static boolean onPath(String program) {
     for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {

@@ -59,6 +59,15 @@ public record BenchConfig(Path benchDir, String url, List<String> launcher, int 
     if (shapes.isEmpty()) {
       throw new IllegalArgumentException("no shape to measure");
     }
+    for (int i = 0; i < shapes.size(); i++) {
+      if (shapes.indexOf(shapes.get(i)) < i) {
+        // a shape measured twice would give the report two rows of each of its cases, and
+        // take its minutes twice
+        throw new IllegalArgumentException("the shape "
+            + shapes.get(i).name().toLowerCase(java.util.Locale.ROOT)
+            + " is named more than once: name each shape once");
+      }
+    }
     if (!table.matches("[a-z_][a-z0-9_]*")) {
       throw new IllegalArgumentException("table must be a plain lower-case name, got '"
           + table + "'");

@@ -94,4 +94,14 @@ class ImportBenchTest {
         c.talkScripts(), c.talkMaxFiles(), c.exercises(), c.extraExercises(), c.importArgs(),
         c.table(), c.orderSeed(), c.importEnv(), c.psql()));
   }
+
+  @Test
+  void aShapeNamedTwiceIsRefusedBeforeAnythingRuns() {
+    BenchConfig.Builder b = BenchConfig.builder(tmp, "unset").launcher(List.of("starmap"))
+        .shapes(List.of(ImportBench.Shape.SPLIT, ImportBench.Shape.DEFAULT,
+            ImportBench.Shape.SPLIT));
+    org.assertj.core.api.Assertions.assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the shape split is named more than once: name each shape once");
+  }
 }
