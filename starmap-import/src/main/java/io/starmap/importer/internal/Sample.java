@@ -60,8 +60,8 @@ public record Sample(List<Chunk> chunks, int files) {
   public static Chunk head(InputFile f, int max, boolean utf8) throws IOException {
     Piece whole = new Piece(f.name(), f.path().toString(), f.size(), "", 0, f.size(), 1,
         f.compression(), false, null);
-    // A file shorter than max needs no more (an import samples 8 files: 8 MB of new memory for
-    // the 522 files' 240 KB each, and 8 more to copy what was read out of them)
+    // A file shorter than max needs no more: the sample reads up to 8 files, and for files of
+    // 240 KB a 1 MB array each was 8 MB of new memory, then a copy of what was read
     byte[] b = new byte[f.compressed() ? max : (int) Math.min(max, f.size())];
     int n;
     boolean more;

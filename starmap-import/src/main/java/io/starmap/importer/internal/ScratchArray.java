@@ -8,7 +8,8 @@ import java.lang.ref.SoftReference;
  * is memory the JVM has not used yet, since an import usually ends before its first collection:
  * 256 page faults that the kernel serves one by one, a few microseconds each, for two arrays per
  * task (docs/benchmarks.md has the measurements). A worker takes its arrays back for its next
- * task instead. Each thread keeps at most one array per instance, through a soft reference, so
+ * task instead (a virtual thread, new for each task, keeps nothing that another task could take).
+ * Each thread keeps at most one array per instance, through a soft reference, so
  * that a long-lived thread (a cluster member's) gives it up when memory runs short; an array of
  * another size (one that grew) is not kept.
  */
@@ -23,12 +24,14 @@ final class ScratchArray {
   /** The array this thread kept, or a new one; either way this caller's alone until given back. */
   byte[] take() {
     SoftReference<byte[]> ref = kept.get();
-    byte[] array = ref == null ? null : ref.get();
-    if (array == null) {
-      return new byte[size];
+    if (ref != null) {
+      kept.remove(); // a reference the collector cleared goes too, so that give keeps the next
+      byte[] array = ref.get();
+      if (array != null) {
+        return array;
+      }
     }
-    kept.remove();
-    return array;
+    return new byte[size];
   }
 
   /**
@@ -36,8 +39,17 @@ final class ScratchArray {
    * Its contents are left as they are: every user fills what it reads.
    */
   void give(byte[] array) {
-    if (array.length == size && kept.get() == null) {
+    SoftReference<byte[]> ref = kept.get();
+    if (array.length == size && (ref == null || ref.refersTo(null))) {
       kept.set(new SoftReference<>(array));
+    }
+  }
+
+  /** Clears this thread's reference as the collector would when memory runs short (for tests). */
+  void clearAsTheCollectorWould() {
+    SoftReference<byte[]> ref = kept.get();
+    if (ref != null) {
+      ref.clear();
     }
   }
 }

@@ -57,4 +57,22 @@ class ScratchArrayTest {
     assertThat(arrays.take()).isSameAs(a);
     assertThat(arrays.take()).isNotSameAs(b);
   }
+
+  @Test
+  void afterTheCollectorClearedTheKeptArrayTheThreadKeepsTheNextOne() {
+    ScratchArray arrays = new ScratchArray(64);
+    arrays.give(arrays.take());
+    arrays.clearAsTheCollectorWould();
+    byte[] fresh = arrays.take();
+    assertThat(fresh).hasSize(64);
+    arrays.give(fresh);
+    assertThat(arrays.take()).isSameAs(fresh);
+
+    byte[] kept = arrays.take();
+    arrays.give(kept);
+    arrays.clearAsTheCollectorWould();
+    byte[] other = new byte[64];
+    arrays.give(other);
+    assertThat(arrays.take()).as("given over a cleared reference").isSameAs(other);
+  }
 }
