@@ -10,10 +10,11 @@ import io.starmap.importer.internal.FileSet;
 import io.starmap.importer.internal.Hashes;
 import io.starmap.importer.internal.HeaderDetection;
 import io.starmap.importer.internal.InputFile;
-import io.starmap.importer.internal.LedgerGate;
 import io.starmap.importer.internal.Ledger;
+import io.starmap.importer.internal.LedgerGate;
 import io.starmap.importer.internal.PgEncoding;
 import io.starmap.importer.internal.Piece;
+import io.starmap.importer.internal.PlanMessage;
 import io.starmap.importer.internal.Planner;
 import io.starmap.importer.internal.RunState;
 import io.starmap.importer.internal.Sql;
@@ -306,13 +307,7 @@ final class ImportRun {
     if (stdin != null && p.files().isEmpty()) {
       return plan; // standard input alone: its own message said how it is cut
     }
-    boolean streamed = !plan.streamed().isEmpty();
-    listener.onMessage("plan: " + plan.files() + " files, " + (streamed ? "about " : "")
-        + plan.pieces() + " pieces in " + plan.taskCount() + " tasks of about "
-        + (plan.targetBytes() >> 20) + " MB, " + plan.bytesPlanned() + " bytes to load"
-        + (streamed ? "; " + plan.streamed().size() + " big file(s) cut while loading" : "")
-        + (plan.piecesSkipped() > 0 ? "; " + plan.piecesSkipped() + " pieces ("
-            + plan.rowsSkipped() + " rows) already loaded" : ""));
+    listener.onMessage(PlanMessage.of(plan));
     return plan;
   }
 

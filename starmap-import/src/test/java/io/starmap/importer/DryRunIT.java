@@ -82,7 +82,7 @@ class DryRunIT {
     assertThat(plan.encoding()).isEqualTo("UTF8");
     assertThat(told).contains("would create table public.people (id int PRIMARY KEY, name text,"
         + " note text)").anyMatch(m -> m.startsWith("header: the first record of each file is"
-        + " skipped")).anyMatch(m -> m.startsWith("plan: 1 files"));
+        + " skipped")).anyMatch(m -> m.startsWith("plan: 1 file, "));
     assertThat(plan.messages()).isEqualTo(told);
   }
 
@@ -139,5 +139,14 @@ class DryRunIT {
         .path(p.toString()).create("a nosuchtype").build(), ImportListener.none()))
         .hasMessageContaining("type \"nosuchtype\" does not exist");
     assertThat(catalog()).isEqualTo(before);
+  }
+
+  @Test
+  @Order(4)
+  void aWholeFileWithoutAFinalLineEndShowsItsLastRecord() throws IOException {
+    Path p = file("last.csv", "1,ann\n2,bob");
+    ImportPlan plan = Importer.plan(DB, ImportOptions.builder("last_line").path(p.toString())
+        .create("id int, name text").header(Header.NO).build(), Told.into(new ArrayList<>()));
+    assertThat(plan.sampleRows()).containsExactly(List.of("1", "ann"), List.of("2", "bob"));
   }
 }

@@ -48,13 +48,16 @@ public final class SampleRows {
   }
 
   private static Sample read(InputFile f, Settings s, int n) throws IOException {
-    byte[] b = io.starmap.importer.internal.Sample.head(f, MAX, s.dialect().utf8()).bytes();
+    io.starmap.importer.internal.Sample.Chunk head =
+        io.starmap.importer.internal.Sample.head(f, MAX, s.dialect().utf8());
+    byte[] b = head.bytes();
     int len = b.length;
+    boolean whole = head.whole();
     int pos = 0;
     RecordScanner scanner = new RecordScanner(s.dialect());
     List<String> names = null;
     if (s.header()) {
-      int end = recordEnd(scanner, b, pos, len);
+      int end = recordEnd(scanner, b, pos, len, whole);
       if (end < 0) {
         return null;
       }
@@ -64,7 +67,7 @@ public final class SampleRows {
     List<String> columns = columns(names, s, f);
     List<List<String>> rows = new ArrayList<>();
     while (rows.size() < n) {
-      int end = recordEnd(scanner, b, pos, len);
+      int end = recordEnd(scanner, b, pos, len, whole);
       if (end < 0) {
         break;
       }
@@ -81,14 +84,17 @@ public final class SampleRows {
     return rows.isEmpty() && pos >= len ? null : new Sample(loaded(columns), List.copyOf(rows));
   }
 
-  /** The end of the record at {@code pos}; the last one may lack its line end; -1: none. */
-  private static int recordEnd(RecordScanner scanner, byte[] b, int pos, int len) {
+  /**
+   * The end of the record at {@code pos}; -1: none. The last record of a whole file may lack its
+   * line end; one cut where the sample stops is not shown.
+   */
+  private static int recordEnd(RecordScanner scanner, byte[] b, int pos, int len,
+      boolean whole) {
     if (pos >= len) {
       return -1;
     }
     int end = scanner.nextRecordEnd(b, pos, len);
-    // a record cut by the end of a full buffer is not shown; the end of the file ends one
-    return end >= 0 ? end : len < b.length ? len : -1;
+    return end >= 0 ? end : whole ? len : -1;
   }
 
   /** The column of each field: the list, else the header's names, else the table's order. */
