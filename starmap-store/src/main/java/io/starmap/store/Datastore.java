@@ -208,7 +208,9 @@ public final class Datastore {
     putGroupAttributes(from, to, dotted);
     StringBuilder empty = new StringBuilder();
     int written = 0;
+    int index = -1;
     for (Map.Entry<String, Object> d : from.rawDatasets().entrySet()) {
+      index++;
       Object v = d.getValue();
       if (Array.getLength(v) == 0) {
         // jhdf cannot write a dataset of length 0: its name and type go to an attribute instead
@@ -225,7 +227,7 @@ public final class Datastore {
       } else {
         node = to.putDataset(d.getKey(), v, options(length, false));
       }
-      putDatasetAttributes(from, node, d.getKey() + ".");
+      putDatasetAttributes(from, node, dotted[index]);
       written++;
     }
     if (written == 0 && from.rawGroups().isEmpty()) {
