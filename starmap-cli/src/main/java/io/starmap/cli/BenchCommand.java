@@ -169,21 +169,35 @@ public final class BenchCommand implements Runnable {
       }
     }
 
-    /** Before the minutes of measuring: a Markdown file that cannot be written fails now. */
+    /**
+     * Before the minutes of measuring: a Markdown file that cannot be written fails now. An
+     * existing file needs to be writable itself (as {@code /dev/stdout} is, in a directory that
+     * is not); a new one needs its directory, made here if missing, to be writable.
+     */
     private void checkMarkdownWritable() {
       if (markdown == null) {
         return;
       }
-      Path parent = markdown.toAbsolutePath().getParent();
-      try {
-        Files.createDirectories(parent);
-      } catch (IOException e) {
-        throw new UserException("cannot write " + markdown + ": " + e.getMessage(), e, 2);
+      String why = null;
+      if (Files.isDirectory(markdown)) {
+        why = "it is a directory";
+      } else if (Files.exists(markdown)) {
+        why = Files.isWritable(markdown) ? null : "the file is not writable";
+      } else {
+        Path parent = markdown.toAbsolutePath().getParent();
+        try {
+          Files.createDirectories(parent);
+          why = Files.isWritable(parent) ? null : "its directory " + parent + " is not writable";
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          why = e.getFile() + " is a file, not a directory";
+        } catch (java.nio.file.AccessDeniedException e) {
+          why = "permission denied to make " + e.getFile();
+        } catch (IOException e) {
+          why = "cannot make its directory " + parent + ": " + e.getMessage();
+        }
       }
-      if (Files.isDirectory(markdown) || !Files.isWritable(parent)
-          || Files.exists(markdown) && !Files.isWritable(markdown)) {
-        throw new UserException("cannot write " + markdown + ": "
-            + (Files.isDirectory(markdown) ? "it is a directory" : "not writable"), null, 2);
+      if (why != null) {
+        throw new UserException("cannot write " + markdown + ": " + why, null, 2);
       }
     }
 

@@ -158,25 +158,39 @@ class BenchImportCommandIT {
   }
 
   @Test
-  void whatWouldFailAfterTheMeasurementsFailsBeforeThem() throws Exception {
+  void aShapeNamedTwiceFailsBeforeAnythingRuns() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = StarmapCommand.commandLine();
+    cl.setErr(new PrintWriter(err));
+
+    int rc = cl.execute("bench", "import", "--quick", "--dir", tmp.resolve("bench").toString(),
+        "--shapes", "split,default,split");
+
+    assertThat(rc).as(err.toString()).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("the shape split is named more than once: name each shape once");
+    assertThat(tmp.resolve("bench")).as("nothing generated or measured").doesNotExist();
+  }
+
+  @Test
+  void aMarkdownFileThatCannotBeWrittenFailsBeforeTheMeasurements() throws Exception {
     assumeTrue(onPath("psql"), "psql is not installed");
     Path aDirectory = Files.createDirectories(tmp.resolve("results"));
-    for (String[] args : new String[][] {
-        {"--markdown", aDirectory.toString()},
-        {"--shapes", "split,default,split"}}) {
+    Path aFile = Files.writeString(tmp.resolve("plain-file"), "");
+    String[][] cases = {
+        {aDirectory.toString(), "cannot write " + aDirectory + ": it is a directory"},
+        {aFile.resolve("bench.md").toString(), "cannot write " + aFile.resolve("bench.md") + ": "
+            + aFile + " is a file, not a directory"}};
+    for (String[] c : cases) {
       StringWriter err = new StringWriter();
       CommandLine cl = StarmapCommand.commandLine();
       cl.setErr(new PrintWriter(err));
-      List<String> all = new ArrayList<>(List.of("bench", "import", "--quick", "--db",
-          PG.database().url().psqlUrl(), "--dir", tmp.resolve("bench").toString()));
-      all.addAll(Arrays.asList(args));
 
-      int rc = cl.execute(all.toArray(String[]::new));
+      int rc = cl.execute("bench", "import", "--quick", "--db", PG.database().url().psqlUrl(),
+          "--dir", tmp.resolve("bench").toString(), "--markdown", c[0]);
 
       assertThat(rc).as(err.toString()).isEqualTo(2);
-      assertThat(err.toString()).contains(args[0].equals("--markdown")
-          ? "cannot write " + aDirectory + ": it is a directory"
-          : "the shape split is named more than once: name each shape once");
+      assertThat(err.toString()).contains(c[1]);
       assertThat(tmp.resolve("bench")).as("nothing generated or measured").doesNotExist();
     }
   }
