@@ -53,10 +53,11 @@ public final class EmbeddedAuth {
   /**
    * PBKDF2 iterations of the role's SCRAM verifier. Iterations slow down the guessing of a
    * password from a stolen verifier, which matters for passwords that people choose; this one is
-   * 256 random bits, which no number of guesses finds. Every connection pays them on the client,
-   * and an import opens one per task: with 4096 iterations (the server's default) the import of
-   * the talk's data set took 0.1 to 0.35 s more CPU than with one (the same build, 4 alternating
-   * runs, 2026-12-04).
+   * 256 random bits, which no number of guesses finds. Every connection pays them on the client:
+   * with 4096 iterations (the server's default) the import of the talk's data set took 0.1 to
+   * 0.35 s more CPU than with one when it opened a connection per task (the same build, 4
+   * alternating runs, 2026-12-04), and 0.07 s more with its four connections against Debian's
+   * PostgreSQL 15 (docs/benchmarks.md, 2026-12-07).
    */
   public static final int SCRAM_ITERATIONS = 1;
 
