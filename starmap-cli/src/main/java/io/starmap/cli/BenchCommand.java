@@ -146,6 +146,11 @@ public final class BenchCommand implements Runnable {
       } catch (BenchException e) {
         throw new UserException("bench import: " + e.getMessage(), e);
       }
+      String archive = archiveNote(config.launcher(), config.shapes(), report.environment());
+      if (archive != null) {
+        err.println(archive);
+        err.flush();
+      }
       Table t = new Table(BenchMarkdown.COLUMNS);
       for (ImportBench.Result r : report.results()) {
         t.row(BenchMarkdown.cells(r).toArray());
@@ -250,6 +255,27 @@ public final class BenchCommand implements Runnable {
 
     private static List<String> words(String s) {
       return Arrays.stream(s.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    /**
+     * What to tell a user whose bin/starmap trained its import archive on the benchmark's data:
+     * each shape's warm-up trained it on that shape's files, and the last one's stays, where the
+     * user's own imports run best with one trained on theirs. Null when there is nothing to say
+     * (another launcher, or the last warm-up failed).
+     */
+    static String archiveNote(List<String> launcher, List<ImportBench.Shape> shapes,
+        Map<String, String> environment) {
+      if (launcher.size() != 1 || !launcher.get(0).endsWith("/bin/starmap") || shapes.isEmpty()) {
+        return null;
+      }
+      String trained = environment.get("archive of the " + shapes.get(shapes.size() - 1).label()
+          + " shape");
+      if (trained == null || !trained.startsWith("trained on ")) {
+        return null;
+      }
+      return "starmap: the class archive of " + launcher.get(0) + ", where it keeps one, is now "
+          + trained + "; an import of your own data with STARMAP_ARCHIVE_TRAIN=1 trains it on"
+          + " yours";
     }
 
     /**
