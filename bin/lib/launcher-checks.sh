@@ -89,36 +89,42 @@ clean_output t2
 collector "$home/gc-import.log" "The Z Garbage Collector"
 # An import's class path leaves the cluster executor's jars out, unless it may run on that
 # executor: there it finds it (and says what it lacks to connect, not that it is unknown).
-classpath() { # ENV...: the class path of an import of t1 run with ENV, one jar per line
-  env STARMAP_HOME="$home" STARMAP_CDS=off STARMAP_JAVA_OPTS=-XshowSettings:properties "$@" \
-    "$root/bin/starmap" import "$home/csv" --table t1 --header no --force "${args[@]}" 2>&1 \
+classpath() { # ARGS...: the class path of an import of t1 with ARGS, one jar per line
+  env STARMAP_HOME="$home" STARMAP_CDS=off STARMAP_JAVA_OPTS=-XshowSettings:properties \
+    "$root/bin/starmap" import "$home/csv" --table t1 --header no --force "$@" 2>&1 \
     | sed -n '/java.class.path = /,/ = /p'
 }
 for args in "" "--executor threads" "--executor=processes"; do
   read -ra args <<<"$args"
-  cp=$(classpath) && [[ $cp == *starmap-import-*.jar* ]] || fail "no class path printed: $cp"
+  cp=$(classpath "${args[@]}") && [[ $cp == *starmap-import-*.jar* ]] \
+    || fail "no class path printed: $cp"
   [[ $cp != *hazelcast* ]] || fail "import ${args[*]} had the cluster's jars: $cp"
 done
 # What the JVM opened, read while it waits for its standard input: the jars the JDBC driver's
 # look for a resource went through (the CLI jar names no others in its manifest), not Hazelcast's.
-(sleep 3; printf '4,d\n') | STARMAP_HOME=$home STARMAP_CDS=off "$root/bin/starmap" import - \
-  --table t1 --header no >/dev/null 2>&1 &
+(for ((i = 0; i < 600; i++)); do [[ -e $home/go ]] && break; sleep 0.1; done; printf '4,d\n') \
+  | STARMAP_HOME=$home STARMAP_CDS=off "$root/bin/starmap" import - --table t1 --header no \
+    >/dev/null 2>&1 &
 jvm=$!
-sleep 2
-open=$(ls -l "/proc/$jvm/fd" 2>&1)
+for ((i = 0; i < 600; i++)); do
+  open=$(ls -l "/proc/$jvm/fd" 2>&1)
+  [[ $open == */postgresql-*.jar* ]] && break
+  sleep 0.1
+done
+touch "$home/go"
 wait $jvm || fail "import from standard input exited $?"
-[[ $open == */postgresql-*.jar* ]] || fail "the import had not opened its jars yet: $open"
+[[ $open == */postgresql-*.jar* ]] || fail "the import never opened its jars: $open"
 [[ $open != *hazelcast* ]] || fail "the import opened the cluster's jars: $open"
-args=(--executor cluster)
-cp=$(classpath)
-[[ $cp == */hazelcast-[0-9]* && $cp == */starmap-hazelcast-* ]] \
-  || fail "import --executor cluster lacked the cluster's jars: $cp"
-args=()
-[[ $(classpath STARMAP_EXECUTOR=cluster) == *hazelcast* ]] \
-  || fail "import with STARMAP_EXECUTOR=cluster lacked the cluster's jars"
-out=$(env STARMAP_HOME="$home" STARMAP_CDS=off STARMAP_CLUSTER_SECRET= "$root/bin/starmap" \
-  import "$home/csv" --table t1 --header no --force --executor cluster 2>&1)
-[[ $out == *"shared secret"* ]] || fail "import --executor cluster printed: $out"
+printf -- '--executor\ncluster\n' >"$home/cluster.args"
+for args in "--executor cluster" "--executor=cluster" "@$home/cluster.args"; do
+  read -ra args <<<"$args"
+  cp=$(classpath "${args[@]}")
+  [[ $cp == */hazelcast-[0-9]* && $cp == */starmap-hazelcast-* ]] \
+    || fail "import ${args[*]} lacked the cluster's jars: $cp"
+  out=$(env STARMAP_HOME="$home" STARMAP_CDS=off STARMAP_CLUSTER_SECRET= "$root/bin/starmap" \
+    import "$home/csv" --table t1 --header no --force "${args[@]}" 2>&1)
+  [[ $out == *"shared secret"* ]] || fail "import ${args[*]} printed: $out"
+done
 kinds=(dynamic)
 [[ -n $major && $major -ge 25 ]] && kinds=(auto dynamic)
 for kind in "${kinds[@]}"; do
