@@ -74,7 +74,7 @@ final class ImportLoad {
     this.plan = plan;
     this.t0 = t0;
     this.rejects = new RejectsFile(() -> o.rejects() != null ? o.rejects()
-        : defaultRejects(o.calcId()));
+        : RejectsFile.defaultIn(StarmapHome.resolve(), o.calcId()));
   }
 
   /** Runs the tasks; a failure is returned in the outcome, not thrown. */
@@ -185,12 +185,5 @@ final class ImportLoad {
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     return new ImportException("import task " + e.taskName() + "#" + e.taskNo() + " failed on "
         + e.workerId() + ": " + cause.getMessage(), e);
-  }
-
-  private static Path defaultRejects(long calcId) {
-    Path home = StarmapHome.resolve();
-    String name = calcId >= 0 ? "calc_" + calcId + ".rejects"
-        : "import_" + System.currentTimeMillis() + ".rejects";
-    return home.resolve(name);
   }
 }

@@ -6,6 +6,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -27,6 +28,29 @@ public final class RejectsFile implements AutoCloseable {
    */
   public RejectsFile(Supplier<Path> where) {
     this.where = where;
+  }
+
+  /**
+   * The default place of a run's rejects in Starmap's home: {@code calc_<id>.rejects} for a
+   * recorded calculation (its id is unique in the home); otherwise a new, empty, owner-only file
+   * {@code import_<time>_<random>.rejects}, made here at once so that two runs started in the same
+   * millisecond (two imports of one program, say) never write into, or truncate, the same file.
+   *
+   * @param home Starmap's home, which exists
+   * @param calcId the calculation's id, or a negative number for an import without one
+   * @return the path of the rejects file
+   * @throws ImportException naming the home when the new file cannot be made
+   */
+  public static Path defaultIn(Path home, long calcId) {
+    if (calcId >= 0) {
+      return home.resolve("calc_" + calcId + ".rejects");
+    }
+    try {
+      return Files.createTempFile(home, "import_" + System.currentTimeMillis() + "_", ".rejects",
+          OwnerOnly.fileAttributes());
+    } catch (IOException e) {
+      throw new ImportException("cannot make a rejects file in " + home + ": " + e.getMessage(), e);
+    }
   }
 
   /** The path, or null when nothing was written (no file was made). */
