@@ -373,7 +373,9 @@ public record ImportOptions(String table, List<String> paths, String create,
     }
 
     /**
-     * Where rejected rows are written.
+     * Where rejected rows are written. Without it they go into Starmap's home, as {@code
+     * calc_<id>.rejects} for a recorded calculation ({@link #calcId}), else into a new file {@code
+     * import_<time>_<random>.rejects} of this run's own; no file is made when no row is rejected.
      *
      * @param file the file the rejected rows are written to
      * @return this builder
