@@ -31,6 +31,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * String table = PG.freshTable("id int, name text");
  * }</pre>
  *
+ * <p>A test class that ends with more leases of the server open than it started with fails: a
+ * {@code Database} or {@code Lease} left open would keep a user's embedded server running.
+ *
  * <p>The server is not durable (fsync off) to keep tests quick. Its binaries are extracted once into
  * {@code java.io.tmpdir/starmap-test-pg-binaries} (or the directory of the system property {@code
  * starmap.test.pg.binaries}) and shared by every test JVM.
@@ -41,6 +44,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
 
   private volatile Database database;
   private volatile String databaseName;
+  private int leasesBefore;
 
   /** The embedded server of this JVM and the handle that keeps it running. */
   private record Shared(EmbeddedServer server, Database admin, Path dir) {}
@@ -96,6 +100,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
   @Override
   public void beforeAll(ExtensionContext context) {
     database();
+    leasesBefore = shared().server().status().users();
   }
 
   @Override
@@ -109,6 +114,13 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
       }
       databaseName = null;
       database = null;
+    }
+    // A lease more than before the class is a Database or Lease that a test, or the code it
+    // runs, did not close: a user's embedded server would then outlive the run.
+    int leases = shared().server().status().users();
+    if (leases > leasesBefore) {
+      throw new AssertionError(context.getDisplayName() + " left " + (leases - leasesBefore)
+          + " lease(s) of the embedded server open: close every Database and Lease taken");
     }
   }
 
