@@ -69,7 +69,10 @@ final class BadRowLocator {
     String msg = Objects.requireNonNullElse(sem.getMessage(), "rejected by the server");
     if (msg.length() > MAX_REASON_CHARS) {
       // "invalid input syntax for type integer: "..."" quotes the value, which may be megabytes
-      msg = msg.substring(0, MAX_REASON_CHARS) + "... (" + msg.length() + " characters)";
+      // a cut between the two halves of a character beyond the BMP would leave half of it
+      int cut = Character.isHighSurrogate(msg.charAt(MAX_REASON_CHARS - 1))
+          ? MAX_REASON_CHARS - 1 : MAX_REASON_CHARS;
+      msg = msg.substring(0, cut) + "... (" + msg.length() + " characters)";
     }
     Matcher m = sem.getWhere() == null ? null : LINE.matcher(sem.getWhere());
     if (m != null && m.find() && m.group(2) != null) {
