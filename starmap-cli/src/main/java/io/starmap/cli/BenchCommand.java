@@ -273,8 +273,8 @@ public final class BenchCommand implements Runnable {
       if (trained == null || !trained.startsWith("trained on ")) {
         return null;
       }
-      return "starmap: the class archive of " + launcher.get(0) + ", where it keeps one, is now "
-          + trained + "; an import of your own data with STARMAP_ARCHIVE_TRAIN=1 trains it on"
+      return "starmap: the class archive that " + launcher.get(0) + " keeps for its imports (those"
+          + " of the cluster executor have their own), where it keeps one, is now " + trained + "; an import of your own data with STARMAP_ARCHIVE_TRAIN=1 trains it on"
           + " yours";
     }
 

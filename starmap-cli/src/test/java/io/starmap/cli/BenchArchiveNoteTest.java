@@ -17,8 +17,9 @@ class BenchArchiveNoteTest {
     String note = BenchCommand.Import.archiveNote(LAUNCHER, List.of(Shape.DEFAULT, Shape.SINGLE),
         Map.of("archive of the default shape", "trained on d522",
             "archive of the single shape", "trained on d522-single"));
-    assertThat(note).isEqualTo("starmap: the class archive of /opt/starmap/bin/starmap, where it"
-        + " keeps one, is now trained on d522-single; an import of your own data with"
+    assertThat(note).isEqualTo("starmap: the class archive that /opt/starmap/bin/starmap keeps"
+        + " for its imports (those of the cluster executor have their own), where it keeps one,"
+        + " is now trained on d522-single; an import of your own data with"
         + " STARMAP_ARCHIVE_TRAIN=1 trains it on yours");
   }
 
