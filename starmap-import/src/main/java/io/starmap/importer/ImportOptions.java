@@ -38,8 +38,7 @@ import java.util.Objects;
  * @param header whether files have a header; {@link Header#AUTO} unless set
  * @param delimiter the field delimiter, or {@link #SNIFF} (the default) to detect it from the input
  * @param quote the quote character, or {@link #SNIFF} (the default) to detect it from the input
- * @param escape the escape character inside quoted fields, or {@link #SNIFF} for the quote
- *     character
+ * @param escape the escape character in quoted fields, or {@link #SNIFF} for the quote itself
  * @param nullString the unquoted string read as NULL ({@code ""} by default, as in PostgreSQL
  *     CSV); never contains a newline, the delimiter or the quote
  * @param encoding the files' encoding as a PostgreSQL name, such as {@code UTF8} (the default)
@@ -373,9 +372,8 @@ public record ImportOptions(String table, List<String> paths, String create,
     }
 
     /**
-     * Where rejected rows are written. Without it they go into Starmap's home, as {@code
-     * calc_<id>.rejects} for a recorded calculation ({@link #calcId}), else into a new file {@code
-     * import_<time>_<random>.rejects} of this run's own; no file is made when no row is rejected.
+     * Where rejected rows are written; by default in Starmap's home: {@code calc_<id>.rejects}
+     * for a recorded calculation, else a new {@code import_<time>_<random>.rejects} of its own.
      *
      * @param file the file the rejected rows are written to
      * @return this builder
