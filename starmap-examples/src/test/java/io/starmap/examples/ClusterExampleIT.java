@@ -28,7 +28,10 @@ class ClusterExampleIT {
   @EnumSource(Jvm.Paths.class)
   void theSameTaskRunsOnTheLocalWorkers(Jvm.Paths paths) throws Exception {
     Path home = Files.createDirectories(dir.resolve("home"));
+    // the home property, which the tests' JVM is given, wins over the map's STARMAP_HOME
+    String homeBefore = System.setProperty("starmap.home", home.toString());
     Path workers = LocalWorkers.directory(Map.of("STARMAP_HOME", home.toString()));
+    restore(homeBefore);
     try {
       // The members' class path is this JVM's: it holds the examples' classes (the task).
       Jvm.Result start = Jvm.run(home, Duration.ofMinutes(3), Jvm.CLI, "workers", "start",
@@ -53,6 +56,14 @@ class ClusterExampleIT {
         ProcessHandle.of(m.pid()).ifPresent(ProcessHandle::destroyForcibly); // if stop failed
       }
       assertThat(stop.exit()).as(stop.output()).isZero();
+    }
+  }
+
+  private static void restore(String homeBefore) {
+    if (homeBefore == null) {
+      System.clearProperty("starmap.home");
+    } else {
+      System.setProperty("starmap.home", homeBefore);
     }
   }
 

@@ -6,11 +6,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ClusterSettingsIT {
   @TempDir Path home;
+  private String homeBefore;
+
+  /** The system property wins over the environment's STARMAP_HOME: it names this test's home. */
+  @BeforeEach
+  void pointTheHomePropertyHere() {
+    homeBefore = System.setProperty("starmap.home", home.toString());
+  }
+
+  @AfterEach
+  void putTheHomePropertyBack() {
+    if (homeBefore == null) {
+      System.clearProperty("starmap.home");
+    } else {
+      System.setProperty("starmap.home", homeBefore);
+    }
+  }
 
   @Test
   void optionsWinOverTheEnvironmentWhichWinsOverTheLocalWorkersAndTheDefaults() {
