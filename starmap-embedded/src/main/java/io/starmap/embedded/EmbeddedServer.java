@@ -177,6 +177,20 @@ public final class EmbeddedServer {
    * @throws EmbeddedServerException when the server cannot be started (its log is named)
    */
   public Lease acquire() {
+    try {
+      ServerLeases.startTaking();
+    } catch (IllegalStateException e) {
+      throw failed("no new lease on the embedded PostgreSQL in " + dir + ": the process is"
+          + " ending", e);
+    }
+    try {
+      return lockedAcquire();
+    } finally {
+      ServerLeases.endTaking();
+    }
+  }
+
+  private Lease lockedAcquire() {
     return locked(() -> {
       ensureRunning();
       Postmaster pm = postmaster();

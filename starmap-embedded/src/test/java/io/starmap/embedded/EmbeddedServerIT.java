@@ -246,6 +246,35 @@ class EmbeddedServerIT {
   }
 
   @Test
+  void aProcessEndedBySigtermWhileItStartsTheServerStopsItOnceStarted() throws Exception {
+    EmbeddedServer server = server();
+    try (Lease first = server.acquire()) {
+      // made once: the child's start below is pg_ctl's alone, waiting for the server to be ready
+      assertThat(first.port()).isPositive();
+    }
+    assertThat(server.status().running()).isFalse();
+    Path pid = dir.resolve("pg/data/postmaster.pid");
+    Process child = startHolder(server);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.exists(pid) && child.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertThat(pid).as("the child started the server").exists();
+      // Ctrl-C or SIGTERM now, before the child has its lease: its exit used to leave the
+      // server running with no lease, until another process happened to take and drop one
+      child.destroy();
+      assertThat(child.waitFor(150, TimeUnit.SECONDS)).isTrue();
+      EmbeddedServer.Status after = server.status();
+      assertThat(after.running()).as("stopped by the child's exit").isFalse();
+      assertThat(after.users()).isZero();
+    } finally {
+      child.destroyForcibly();
+      server.stop(true); // whatever the outcome, no server outlives the test
+    }
+  }
+
+  @Test
   void twoProcessesStartedAtOnceShareOneServer() throws Exception {
     EmbeddedServer server = server();
     Process a = startHolder(server);

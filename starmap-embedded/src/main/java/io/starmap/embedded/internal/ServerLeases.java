@@ -24,6 +24,14 @@ public final class ServerLeases {
   private static final AtomicLong SEQ = new AtomicLong();
   private static final Set<AutoCloseable> OPEN = ConcurrentHashMap.newKeySet();
   private static final AtomicBoolean HOOK = new AtomicBoolean();
+  /**
+   * How long the exit waits for a lease being taken: the server it may be starting (initdb
+   * included) would otherwise run on with no lease to stop it.
+   */
+  private static final long TAKING_WAIT_MILLIS = 120_000;
+  private static final Object EXIT = new Object();
+  private static int taking; // guarded by EXIT
+  private static boolean ending; // guarded by EXIT
 
   private final Path dir;
 
@@ -72,23 +80,75 @@ public final class ServerLeases {
   }
 
   /**
+   * Marks the start of taking a lease, before the server is started for it: the release at exit
+   * waits until {@link #endTaking} (a Ctrl-C or SIGTERM while the server starts then stops it once
+   * started, instead of leaving it running with no lease).
+   *
+   * @throws IllegalStateException when this JVM is ending: no lease is taken any more
+   */
+  public static void startTaking() {
+    installHook();
+    synchronized (EXIT) {
+      if (ending) {
+        throw new IllegalStateException("the process is ending");
+      }
+      taking++;
+    }
+  }
+
+  /** Marks the end of taking a lease, given to {@link #closeAtExit} by then if one was taken. */
+  public static void endTaking() {
+    synchronized (EXIT) {
+      taking--;
+      EXIT.notifyAll();
+    }
+  }
+
+  /**
    * Closes {@code lease} when this JVM ends normally, on Ctrl-C or SIGTERM, unless it was closed
    * before (then {@link #forget} it); kill -9 leaves its file to be found dead by the next user.
    *
    * @param lease the lease to close at exit
+   * @throws IllegalStateException when this JVM is ending and did not install its release before
    */
   public static void closeAtExit(AutoCloseable lease) {
+    installHook();
     OPEN.add(lease);
+  }
+
+  private static void installHook() {
     if (HOOK.compareAndSet(false, true)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        for (AutoCloseable open : List.copyOf(OPEN)) {
-          try {
-            open.close();
-          } catch (Exception e) {
-            // The process is ending: the next user cleans up what this one could not.
-          }
+      try {
+        Runtime.getRuntime().addShutdownHook(new Thread(ServerLeases::closeAll,
+            "starmap-embedded-postgres-release"));
+      } catch (IllegalStateException e) {
+        HOOK.set(false); // shutdown in progress: nothing can be closed at exit any more
+        throw e;
+      }
+    }
+  }
+
+  /** At exit: no new lease; the leases being taken are waited for; then every open one closes. */
+  private static void closeAll() {
+    synchronized (EXIT) {
+      ending = true;
+      long end = System.nanoTime() + TAKING_WAIT_MILLIS * 1_000_000L;
+      long left;
+      while (taking > 0 && (left = end - System.nanoTime()) > 0) {
+        try {
+          EXIT.wait(left / 1_000_000L + 1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
         }
-      }, "starmap-embedded-postgres-release"));
+      }
+    }
+    for (AutoCloseable open : List.copyOf(OPEN)) {
+      try {
+        open.close();
+      } catch (Exception e) {
+        // The process is ending: the next user cleans up what this one could not.
+      }
     }
   }
 
