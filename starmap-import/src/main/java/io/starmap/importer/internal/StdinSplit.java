@@ -58,7 +58,9 @@ public final class StdinSplit implements Iterator<Piece>, AutoCloseable {
   private int index;
   private Spooled first;
   private volatile boolean closed;
-  private Thread reader;
+  /** Deletes the pieces when Ctrl-C or SIGTERM ends the JVM before {@link #close}. */
+  private final Thread deleteAtExit = new Thread(this::stopAndDelete, "starmap-stdin-delete");
+  private volatile Thread reader;
   private Object head;
   private boolean header;
   private List<String> columns;
@@ -85,6 +87,12 @@ public final class StdinSplit implements Iterator<Piece>, AutoCloseable {
     } catch (IOException e) {
       throw new ImportException("cannot make a temporary directory for " + NAME + ": "
           + e.getMessage(), e);
+    }
+    try {
+      Runtime.getRuntime().addShutdownHook(deleteAtExit);
+    } catch (IllegalStateException e) {
+      stopAndDelete();
+      throw new ImportException("not reading " + NAME + ": the process is ending", e);
     }
   }
 
@@ -328,14 +336,34 @@ public final class StdinSplit implements Iterator<Piece>, AutoCloseable {
   /** Stops reading and deletes every piece's file and the directory. */
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(deleteAtExit);
+    } catch (IllegalStateException e) {
+      // the process is ending: the hook deletes them too, whichever comes first
+    }
+    stopAndDelete();
+  }
+
+  private void stopAndDelete() {
     closed = true;
-    if (reader != null) {
-      reader.interrupt();
+    Thread r = reader;
+    if (r != null) {
+      r.interrupt();
     }
     try {
       deleteTree(dir);
     } catch (IOException e) {
-      // a piece being written as the reader stops: it fails on the missing directory
+      // a piece being written as the reader stops: once it has stopped, once more
+      try {
+        if (r != null) {
+          r.join(1000);
+        }
+        deleteTree(dir);
+      } catch (IOException again) {
+        // left to the next import from standard input, as after a kill -9
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
