@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A calculation being recorded: the {@link Recorder} of its starmaps (one or several runs), its
@@ -60,6 +62,10 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
   private int nextRun;
   private boolean anyRunAborted;
   private boolean ended;
+  /** Counted down when the one ending (the main path's, or the exit's) has written the record. */
+  private final CountDownLatch endWritten = new CountDownLatch(1);
+  /** Set as the JVM starts to end: a failure from then on is the process's end, not the run's. */
+  private volatile boolean terminating;
   private final Thread shutdownHook;
 
   Calculation(CalculationStore store, long id, Path datastore, long startMillis) {
@@ -71,9 +77,10 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
     this.writer = new DatastoreWriter(store, id, datastore, startMillis);
     // A terminated process (Ctrl-C, starmap calcs abort) still leaves an aborted record and a
     // datastore with what was recorded.
-    this.shutdownHook = new Thread(() -> end(CalcStatus.ABORTED,
-        "the process was terminated before the calculation ended", null),
-        "starmap-calc-" + id + "-shutdown");
+    this.shutdownHook = new Thread(() -> {
+      terminating = true;
+      end(CalcStatus.ABORTED, "the process was terminated before the calculation ended", null);
+    }, "starmap-calc-" + id + "-shutdown");
     try {
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {
@@ -230,7 +237,7 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
         interrupted = true;
       }
     }
-    end(interrupted ? CalcStatus.ABORTED : CalcStatus.FAILED, null, error);
+    end(interrupted || terminating ? CalcStatus.ABORTED : CalcStatus.FAILED, null, error);
   }
 
   /**
@@ -241,19 +248,43 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
   public void close() {
     boolean aborted;
     synchronized (lock) {
-      aborted = anyRunAborted || Thread.currentThread().isInterrupted();
+      aborted = anyRunAborted || terminating || Thread.currentThread().isInterrupted();
     }
     end(aborted ? CalcStatus.ABORTED : CalcStatus.FAILED,
         aborted ? "aborted" : "closed without complete()", null);
   }
 
+  /**
+   * Ends the calculation once: the first caller writes the record; another one (the main path
+   * and the exit's hook, after a Ctrl-C) waits until it is written, so that neither the store is
+   * closed nor the JVM halts under it.
+   */
   private void end(CalcStatus status, String reason, Throwable error) {
+    boolean first;
     synchronized (lock) {
-      if (ended) {
-        return;
-      }
+      first = !ended;
       ended = true;
     }
+    if (!first) {
+      awaitEndWritten(); // outside the lock, which the writing takes
+      return;
+    }
+    try {
+      writeEnd(status, reason, error);
+    } finally {
+      endWritten.countDown();
+    }
+  }
+
+  private void awaitEndWritten() {
+    try {
+      endWritten.await(60, TimeUnit.SECONDS); // bounded: a stuck end must not hang the exit
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void writeEnd(CalcStatus status, String reason, Throwable error) {
     if (Thread.currentThread() != shutdownHook) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -51,4 +51,30 @@ class AbortIT {
       child.destroyForcibly();
     }
   }
+
+  @Test
+  void aProcessEndedBySigtermWhoseMainThreadFailsMeanwhileIsRecordedAborted() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process child = new ProcessBuilder(List.of(java.toString(), "-Xmx256m",
+        "-cp", System.getProperty("java.class.path"), FailAtExitTarget.class.getName(),
+        home.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+          StandardCharsets.UTF_8));
+      String line = out.readLine();
+      assertThat(line).as("the child's first line").startsWith("calc ");
+      long id = Long.parseLong(line.substring(5).strip());
+      child.destroy(); // SIGTERM: the exit's end of the calculation and the main thread's race
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child ended").isTrue();
+      try (CalculationStore store = CalculationStore.open(home)) {
+        CalcRecord c = store.get(id);
+        assertThat(c.status()).as("not failed: the failure came from the process ending")
+            .isEqualTo(CalcStatus.ABORTED);
+        assertThat(c.datastore()).isRegularFile();
+        assertThat(c.sizeBytes()).isPositive();
+      }
+    } finally {
+      child.destroyForcibly();
+    }
+  }
 }
