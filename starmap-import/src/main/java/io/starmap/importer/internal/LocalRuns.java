@@ -15,8 +15,13 @@ final class LocalRuns {
   private static final ConcurrentHashMap<String, RunState> RUNS = new ConcurrentHashMap<>();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(
-        () -> RUNS.values().forEach(RunState::closeIdle), "starmap-import-pool-close"));
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(
+          () -> RUNS.values().forEach(RunState::closeIdle), "starmap-import-pool-close"));
+    } catch (IllegalStateException e) {
+      // first used as the JVM ends (a Ctrl-C as the run starts): no hook, and no error out of
+      // this class's initialization, which would make every later use fail
+    }
   }
 
   private LocalRuns() {}
