@@ -224,8 +224,10 @@ final class ImportCommand implements Callable<Integer> {
       if (e.report() != null) {
         summary(e.report(), calc.id()).print(out, formatOption.format);
       }
-      throw new UserException(message(e, maxErrors)
-          + (e instanceof BadInputException ? "" : " (calculation " + calc.id() + ")"), e);
+      throw new UserException(Errors.processEnding() ? "import into " + table + " interrupted"
+          + " (calculation " + calc.id() + ", aborted): run it again to load the rest"
+          : message(e, maxErrors) + (e instanceof BadInputException ? ""
+          : " (calculation " + calc.id() + ")"), e);
     } catch (IllegalArgumentException e) {
       progress.finish();
       calc.fail(e);
