@@ -26,19 +26,4 @@ final class Errors {
     }
     return sb.toString();
   }
-
-  /**
-   * Whether this JVM is ending (Ctrl-C, SIGTERM): a failure then is most likely the exit's own
-   * doing (the embedded server stopped with the last lease), not what went wrong with the work.
-   */
-  static boolean processEnding() {
-    Thread probe = new Thread(() -> { });
-    try {
-      Runtime.getRuntime().addShutdownHook(probe);
-      Runtime.getRuntime().removeShutdownHook(probe);
-      return false;
-    } catch (IllegalStateException e) {
-      return true; // the JDK refuses hooks once shutdown has begun
-    }
-  }
 }

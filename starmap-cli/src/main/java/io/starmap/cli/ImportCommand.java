@@ -1,5 +1,6 @@
 package io.starmap.cli;
 
+import io.starmap.core.internal.util.JvmExit;
 import io.starmap.importer.BadInputException;
 import io.starmap.importer.Connections;
 import io.starmap.importer.ImportException;
@@ -224,7 +225,7 @@ final class ImportCommand implements Callable<Integer> {
       if (e.report() != null) {
         summary(e.report(), calc.id()).print(out, formatOption.format);
       }
-      throw new UserException(Errors.processEnding() ? "import into " + table + " interrupted"
+      throw new UserException(JvmExit.ending() ? "import into " + table + " interrupted"
           + " (calculation " + calc.id() + ", aborted): run it again to load the rest"
           : message(e, maxErrors) + (e instanceof BadInputException ? ""
           : " (calculation " + calc.id() + ")"), e);

@@ -8,6 +8,7 @@ import io.starmap.core.RunInfo;
 import io.starmap.core.RunSummary;
 import io.starmap.core.TaskMetrics;
 import io.starmap.core.internal.util.Bytes;
+import io.starmap.core.internal.util.JvmExit;
 import io.starmap.store.internal.Sql;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,8 +65,6 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
   private boolean ended;
   /** Counted down when the one ending (the main path's, or the exit's) has written the record. */
   private final CountDownLatch endWritten = new CountDownLatch(1);
-  /** Set as the JVM starts to end: a failure from then on is the process's end, not the run's. */
-  private volatile boolean terminating;
   private final Thread shutdownHook;
 
   Calculation(CalculationStore store, long id, Path datastore, long startMillis) {
@@ -77,10 +76,9 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
     this.writer = new DatastoreWriter(store, id, datastore, startMillis);
     // A terminated process (Ctrl-C, starmap calcs abort) still leaves an aborted record and a
     // datastore with what was recorded.
-    this.shutdownHook = new Thread(() -> {
-      terminating = true;
-      end(CalcStatus.ABORTED, "the process was terminated before the calculation ended", null);
-    }, "starmap-calc-" + id + "-shutdown");
+    this.shutdownHook = new Thread(() -> end(CalcStatus.ABORTED,
+        "the process was terminated before the calculation ended", null),
+        "starmap-calc-" + id + "-shutdown");
     try {
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {
@@ -237,7 +235,7 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
         interrupted = true;
       }
     }
-    end(interrupted || terminating ? CalcStatus.ABORTED : CalcStatus.FAILED, null, error);
+    end(interrupted || JvmExit.ending() ? CalcStatus.ABORTED : CalcStatus.FAILED, null, error);
   }
 
   /**
@@ -248,7 +246,7 @@ public final class Calculation implements Recorder, Monitor, AutoCloseable {
   public void close() {
     boolean aborted;
     synchronized (lock) {
-      aborted = anyRunAborted || terminating || Thread.currentThread().isInterrupted();
+      aborted = anyRunAborted || Thread.currentThread().isInterrupted() || JvmExit.ending();
     }
     end(aborted ? CalcStatus.ABORTED : CalcStatus.FAILED,
         aborted ? "aborted" : "closed without complete()", null);
