@@ -205,16 +205,21 @@ public final class EmbeddedServer {
   }
 
   void release(Lease lease) {
-    ServerLeases.forget(lease);
-    locked(() -> {
-      Files.deleteIfExists(lease.file());
-      Postmaster pm = postmaster();
-      if (Postmaster.running(pm) && leases.live().isEmpty()
-          && !Files.exists(dir.resolve("pinned"))) {
-        pg.stop();
-      }
-      return null;
-    });
+    try {
+      locked(() -> {
+        Files.deleteIfExists(lease.file());
+        Postmaster pm = postmaster();
+        if (Postmaster.running(pm) && leases.live().isEmpty()
+            && !Files.exists(dir.resolve("pinned"))) {
+          pg.stop();
+        }
+        return null;
+      });
+    } finally {
+      // Forgotten only now: until the server is stopped, the exit's hook closes this lease too,
+      // which waits for this release (see Lease.close).
+      ServerLeases.forget(lease);
+    }
   }
 
   private interface Body<T> {

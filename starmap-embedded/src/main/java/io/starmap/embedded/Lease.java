@@ -1,6 +1,8 @@
 package io.starmap.embedded;
 
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -13,6 +15,8 @@ public final class Lease implements AutoCloseable {
   private final Path file;
   private final int port;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Counted down once the release is done: a second close (the exit's) waits for it. */
+  private final CountDownLatch released = new CountDownLatch(1);
 
   Lease(EmbeddedServer server, Path file, int port) {
     this.server = server;
@@ -77,7 +81,19 @@ public final class Lease implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      server.release(this);
+      try {
+        server.release(this);
+      } finally {
+        released.countDown();
+      }
+      return;
+    }
+    // Closed by another thread meanwhile (the exit's hook, or the owner as a Ctrl-C ends the
+    // JVM): the JVM must not halt before that release has stopped the server.
+    try {
+      released.await(2, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -254,7 +254,12 @@ class EmbeddedServerIT {
     }
     assertThat(server.status().running()).isFalse();
     Path pid = dir.resolve("pg/data/postmaster.pid");
-    Process child = startHolder(server);
+    Path childErr = dir.resolve("child.err");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        HoldLease.class.getName(), server.directory().toString(),
+        TestServers.binariesCache().toString())
+        .redirectError(childErr.toFile()).start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!Files.exists(pid) && child.isAlive() && System.nanoTime() < deadline) {
@@ -266,7 +271,9 @@ class EmbeddedServerIT {
       child.destroy();
       assertThat(child.waitFor(150, TimeUnit.SECONDS)).isTrue();
       EmbeddedServer.Status after = server.status();
-      assertThat(after.running()).as("stopped by the child's exit").isFalse();
+      assertThat(after.running()).as("stopped by the child's exit; its stderr:%n%s%n"
+          + "pg_ctl.log:%n%s", Files.readString(childErr),
+          Files.readString(server.directory().resolve("pg_ctl.log"))).isFalse();
       assertThat(after.users()).isZero();
     } finally {
       child.destroyForcibly();
