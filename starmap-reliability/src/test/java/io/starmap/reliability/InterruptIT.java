@@ -69,6 +69,51 @@ class InterruptIT {
         .contains(ROWS + " rows, " + ROWS + " ids");
   }
 
+  @Test
+  void sigtermWhileStandardInputStillFlowsEndsAtOnceAndSaysSo() throws Exception {
+    Path home = dir.resolve("home");
+    ok(Child.run(home, Duration.ofMinutes(3), List.of(), "sql",
+        "CREATE TABLE s (id int, name text)"));
+    Path log = dir.resolve("stdin.log");
+    Process p = Child.cli(home, log, List.of(), List.of("import", "-", "--table", "s",
+        "--header", "no")).start();
+    // the feeder goes on writing, as a pipe's writer does when only the importer is signalled
+    StringBuilder block = new StringBuilder();
+    for (int n = 0; block.length() < 1 << 16; n++) {
+      block.append(n).append(",row ").append(n).append('\n');
+    }
+    byte[] rows = block.toString().getBytes(StandardCharsets.US_ASCII);
+    Thread feeder = new Thread(() -> {
+      try (var in = p.getOutputStream()) {
+        while (true) {
+          in.write(rows);
+          in.flush();
+          Thread.sleep(5);
+        }
+      } catch (java.io.IOException | InterruptedException e) {
+        // the importer ended
+      }
+    });
+    feeder.setDaemon(true);
+    feeder.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (p.isAlive() && System.nanoTime() < deadline && !read(log).contains("cut while")) {
+      Thread.sleep(20);
+    }
+    Thread.sleep(1500); // pieces are loading while more input arrives
+    assertThat(p.isAlive()).as(read(log)).isTrue();
+    long signalled = System.nanoTime();
+    p.destroy(); // SIGTERM to the importer only
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    long millis = (System.nanoTime() - signalled) / 1_000_000;
+    String out = read(log);
+    assertThat(p.exitValue()).as(out).isEqualTo(143);
+    assertThat(out).contains("interrupted (calculation 1, aborted): run it again to load the"
+        + " rest");
+    // the exit waits up to 3 s for that line: it came before, as the reader stopped
+    assertThat(millis).as(out).isLessThan(2_500);
+  }
+
   private static String ok(Child.Result r) {
     assertThat(r.exit()).as(r.output()).isZero();
     return r.output();

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -208,6 +209,9 @@ public final class StdinSplit implements Iterator<Piece>, AutoCloseable {
       }
       long cutAt = start + pieceBytes;
       while (bi < bn || refill()) {
+        if (closed) {
+          throw new IOException("stopped reading " + NAME + ": the process is ending");
+        }
         if (pos < cutAt) {
           int stop = (int) Math.min(bn, bi + (cutAt - pos));
           scanner.scan(b, bi, stop);
@@ -261,7 +265,14 @@ public final class StdinSplit implements Iterator<Piece>, AutoCloseable {
   public boolean hasNext() {
     if (head == null) {
       try {
-        head = handoff.take();
+        // Polled: the exit's hook stops the reader without a last hand-over (Ctrl-C while the
+        // input still flows), and this thread must then fail, not wait for ever.
+        while ((head = handoff.poll(100, TimeUnit.MILLISECONDS)) == null) {
+          if (closed) {
+            throw new ImportException("stopped reading " + NAME + ": the process is ending",
+                null);
+          }
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ImportException("interrupted while reading " + NAME, e);
