@@ -19,16 +19,9 @@ class AbortIT {
 
   @Test
   void abortSignalsTheProcessWhichStillWritesItsDatastore() throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process child = new ProcessBuilder(List.of(java.toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), AbortTarget.class.getName(),
-        home.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process child = start(AbortTarget.class);
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-          StandardCharsets.UTF_8));
-      String line = out.readLine();
-      assertThat(line).as("the child's first line").startsWith("calc ");
-      long id = Long.parseLong(line.substring(5).strip());
+      long id = calcId(child);
       try (CalculationStore store = CalculationStore.open(home)) {
         assertThat(store.get(id).status()).isEqualTo(CalcStatus.EXECUTING);
         assertThat(store.get(id).pid()).isEqualTo(child.pid());
@@ -54,16 +47,9 @@ class AbortIT {
 
   @Test
   void aProcessEndedBySigtermWhoseMainThreadFailsMeanwhileIsRecordedAborted() throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process child = new ProcessBuilder(List.of(java.toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), FailAtExitTarget.class.getName(),
-        home.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process child = start(FailAtExitTarget.class);
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-          StandardCharsets.UTF_8));
-      String line = out.readLine();
-      assertThat(line).as("the child's first line").startsWith("calc ");
-      long id = Long.parseLong(line.substring(5).strip());
+      long id = calcId(child);
       child.destroy(); // SIGTERM: the exit's end of the calculation and the main thread's race
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child ended").isTrue();
       try (CalculationStore store = CalculationStore.open(home)) {
@@ -76,5 +62,22 @@ class AbortIT {
     } finally {
       child.destroyForcibly();
     }
+  }
+
+  /** Starts {@code main} in a JVM of its own on this test's home. */
+  private Process start(Class<?> main) throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    return new ProcessBuilder(List.of(java.toString(), "-Xmx256m",
+        "-cp", System.getProperty("java.class.path"), main.getName(),
+        home.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  /** The calculation's id, from the child's first line ({@code calc ID}). */
+  private static long calcId(Process child) throws Exception {
+    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+        StandardCharsets.UTF_8));
+    String line = out.readLine();
+    assertThat(line).as("the child's first line").startsWith("calc ");
+    return Long.parseLong(line.substring(5).strip());
   }
 }
